@@ -1,0 +1,135 @@
+# vigil -- a privilege-separated process supervisor.
+#
+#   make            build build/vigild and build/vigilctl
+#   make check      install missing packages, build, run every test
+#   make demo       install missing packages, build, run vigild -d on etc/demo.conf
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make bench      benchmarks (regress/bench), not part of check
+#   make fuzz       build the libFuzzer targets into build/fuzz
+
+PREFIX	?= /usr/local
+SBINDIR	?= $(PREFIX)/sbin
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+DESTDIR	?=
+
+BUILD	?= build
+CC	?= cc
+PKGS	 = libbsd-overlay libevent yaml-0.1
+
+VERSION	 = 0.1.0
+
+WARN	 = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wmissing-declarations -Wshadow -Wpointer-arith -Wsign-compare \
+	   -Wno-unused-parameter
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=c11 $(WARN) -D_GNU_SOURCE -DLIBBSD_OPENBSD_VIS \
+	   -DVIGIL_VERSION='"$(VERSION)"' -Icommon
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+ifeq ($(SAN),1)
+CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+LDFLAGS	+= -fsanitize=address,undefined
+endif
+
+COMMON_SRCS	 = $(sort $(wildcard common/*.c))
+VIGILD_SRCS	 = $(sort $(wildcard parent/*.c logger/*.c monitor/*.c \
+		    control/control*.c))
+VIGILCTL_SRCS	 = $(sort $(wildcard control/vigilctl*.c))
+UNIT_SRCS	 = $(sort $(wildcard regress/unit/test_*.c))
+TOOL_SRCS	 = $(sort $(wildcard regress/tools/*.c))
+FUZZ_SRCS	 = $(sort $(wildcard regress/fuzz/fuzz_*.c))
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+COMMON_OBJS	 = $(call obj,$(COMMON_SRCS))
+VIGILD_OBJS	 = $(call obj,$(VIGILD_SRCS))
+VIGILCTL_OBJS	 = $(call obj,$(VIGILCTL_SRCS))
+UNIT_BINS	 = $(patsubst regress/unit/%.c,$(BUILD)/regress/%,$(UNIT_SRCS))
+TOOL_BINS	 = $(patsubst regress/tools/%.c,$(BUILD)/regress/%,$(TOOL_SRCS))
+FUZZ_BINS	 = $(patsubst regress/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+
+.PHONY: all clean check demo deps install uninstall bench fuzz unit tools \
+	asan
+
+all: $(BUILD)/vigild $(BUILD)/vigilctl
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libcommon.a: $(COMMON_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/vigild: $(VIGILD_OBJS) $(BUILD)/libcommon.a
+	$(CC) $(LDFLAGS) -o $@ $(VIGILD_OBJS) $(BUILD)/libcommon.a $(PKG_LIBS)
+
+$(BUILD)/vigilctl: $(VIGILCTL_OBJS) $(BUILD)/libcommon.a
+	$(CC) $(LDFLAGS) -o $@ $(VIGILCTL_OBJS) $(BUILD)/libcommon.a \
+	    $(PKG_LIBS)
+
+$(BUILD)/regress/%: regress/unit/%.c $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(BUILD)/libcommon.a $(PKG_LIBS)
+
+$(BUILD)/regress/%: regress/tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(PKG_LIBS)
+
+unit: $(UNIT_BINS)
+tools: $(TOOL_BINS)
+
+# libFuzzer targets: clang, the common sources rebuilt with coverage.
+FUZZ_CFLAGS = -g -O1 -std=c11 -D_GNU_SOURCE -DLIBBSD_OPENBSD_VIS \
+	      -DVIGIL_VERSION='"$(VERSION)"' -Icommon -DVIGIL_FUZZ \
+	      -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
+$(BUILD)/fuzz/%: regress/fuzz/%.c $(COMMON_SRCS) $(wildcard common/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(COMMON_SRCS) $(PKG_LIBS)
+
+fuzz: $(FUZZ_BINS)
+
+deps:
+	@./etc/deps.sh
+
+asan:
+	$(MAKE) BUILD=build/asan SAN=1 all tools
+
+check: deps
+	$(MAKE) all unit tools
+	$(MAKE) asan
+	$(MAKE) fuzz
+	./regress/run.sh
+
+demo: deps
+	$(MAKE) all
+	./etc/demo.sh
+
+bench: deps
+	$(MAKE) all tools
+	./regress/bench/run.sh $(BENCHFLAGS)
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(BUILD)/vigild $(DESTDIR)$(SBINDIR)/vigild
+	install -m 0755 $(BUILD)/vigilctl $(DESTDIR)$(BINDIR)/vigilctl
+	install -m 0644 man/vigild.8 man/vigilctl.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/vigild.conf.5 $(DESTDIR)$(MANDIR)/man5/
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/vigild $(DESTDIR)$(BINDIR)/vigilctl \
+	    $(DESTDIR)$(MANDIR)/man8/vigild.8 \
+	    $(DESTDIR)$(MANDIR)/man8/vigilctl.8 \
+	    $(DESTDIR)$(MANDIR)/man5/vigild.conf.5
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,34 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* The Linux side of the few calls that differ between Linux and the BSDs. */
+
+#include <sys/prctl.h>
+
+#include "log.h"
+#include "proc.h"
+
+int
+compat_no_new_privs(void)
+{
+	return (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+}
+
+int
+compat_set_subreaper(void)
+{
+	return (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
+}

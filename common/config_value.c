@@ -1,0 +1,435 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Positions, errors and the typed accessors of the YAML loader.
+ */
+
+#include <sys/types.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_int.h"
+#include "log.h"
+
+/*
+ * Errors and positions.
+ */
+
+const char *
+cfg_intern(struct cfg *ctx, const char *s)
+{
+	char	**n;
+
+	if ((n = reallocarray(ctx->pool, ctx->npool + 1, sizeof(*n))) == NULL)
+		fatal("%s", __func__);
+	ctx->pool = n;
+	if ((n[ctx->npool] = strdup(s)) == NULL)
+		fatal("%s", __func__);
+	return n[ctx->npool++];
+}
+
+struct lpos
+cfg_pos(struct cfg *ctx, const yaml_node_t *node)
+{
+	struct lpos	p;
+
+	p.file = ctx->file;
+	p.line = node->start_mark.line + 1;
+	p.col = node->start_mark.column + 1;
+	return p;
+}
+
+/* Registers a file in the order read (errors are sorted by it). */
+size_t
+cfg_file(struct cfg *ctx, const char *file)
+{
+	size_t	i;
+
+	for (i = 0; i < ctx->nforder; i++)
+		if (strcmp(ctx->forder[i], file) == 0)
+			return i;
+	if ((ctx->forder = reallocarray(ctx->forder, i + 1,
+	    sizeof(*ctx->forder))) == NULL)
+		fatal("%s", __func__);
+	ctx->forder[ctx->nforder++] = cfg_intern(ctx, file);
+	return i;
+}
+
+/* Adds a formatted message; positions sort the list at the end. */
+void
+cfg_raw(struct cfg *ctx, const char *file, size_t line, size_t col,
+    char *msg)
+{
+	struct cerr	*n;
+	size_t		 i;
+
+	i = cfg_file(ctx, file);
+	if ((n = reallocarray(ctx->cerrs, ctx->ncerrs + 1, sizeof(*n))) ==
+	    NULL)
+		fatal("%s", __func__);
+	ctx->cerrs = n;
+	n[ctx->ncerrs].fidx = i;
+	n[ctx->ncerrs].line = line;
+	n[ctx->ncerrs].col = col;
+	n[ctx->ncerrs].seq = ctx->ncerrs;
+	n[ctx->ncerrs].msg = msg;
+	ctx->ncerrs++;
+}
+
+static int
+cerr_cmp(const void *a, const void *b)
+{
+	const struct cerr	*x = a, *y = b;
+
+	if (x->fidx != y->fidx)
+		return x->fidx < y->fidx ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Moves the errors, sorted by file (in the order read) and position. */
+void
+cfg_flush(struct cfg *ctx)
+{
+	size_t	i;
+
+	if (ctx->ncerrs > 0)
+		qsort(ctx->cerrs, ctx->ncerrs, sizeof(*ctx->cerrs), cerr_cmp);
+	for (i = 0; i < ctx->ncerrs; i++) {
+		conf_errors_add(ctx->errs, "%s", ctx->cerrs[i].msg);
+		free(ctx->cerrs[i].msg);
+	}
+	free(ctx->cerrs);
+	free(ctx->forder);
+	ctx->cerrs = NULL;
+	ctx->forder = NULL;
+	ctx->ncerrs = ctx->nforder = 0;
+}
+
+static void
+cfg_verr(struct cfg *ctx, const struct lpos *p, const char *fmt, va_list ap)
+{
+	const char	*file;
+	char		*msg, *full;
+	size_t		 line = 0, col = 0;
+
+	if (ctx->quiet)
+		return;
+	if (vasprintf(&msg, fmt, ap) == -1)
+		fatal("%s", __func__);
+	file = ctx->file;
+	if (p != NULL && p->file != NULL) {
+		file = p->file;
+		line = p->line;
+		col = p->col;
+	}
+	if (line == 0) {
+		if (asprintf(&full, "%s: %s", file, msg) == -1)
+			fatal("%s", __func__);
+	} else if (asprintf(&full, "%s:%zu:%zu: %s", file, line, col,
+	    msg) == -1)
+		fatal("%s", __func__);
+	free(msg);
+	cfg_raw(ctx, file, line, col, full);
+}
+
+void
+cfg_err(struct cfg *ctx, const yaml_node_t *node, const char *fmt, ...)
+{
+	struct lpos	p;
+	va_list		ap;
+
+	p = cfg_pos(ctx, node);
+	va_start(ap, fmt);
+	cfg_verr(ctx, &p, fmt, ap);
+	va_end(ap);
+}
+
+void
+cfg_errp(struct cfg *ctx, const struct lpos *p, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	cfg_verr(ctx, p, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Typed accessors.  Each reports its own error, naming the key (a dotted
+ * path such as "health.interval") and `where` (" in service \"web\"",
+ * " in defaults", or "" for the global keys).
+ */
+
+int
+cfg_is_null(const yaml_node_t *n)
+{
+	const char	*v;
+
+	if (n->type != YAML_SCALAR_NODE ||
+	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	v = (const char *)n->data.scalar.value;
+	return *v == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
+	    strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
+}
+
+const char *
+cfg_scalar(const yaml_node_t *n)
+{
+	if (n == NULL || n->type != YAML_SCALAR_NODE || cfg_is_null(n))
+		return NULL;
+	if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
+		return NULL;		/* an embedded NUL */
+	return (const char *)n->data.scalar.value;
+}
+
+int
+cfg_str(struct cfg *ctx, yaml_node_t *n, const char *key, const char *where,
+    char **out)
+{
+	const char	*v;
+	char		*s;
+
+	if ((v = cfg_scalar(n)) == NULL) {
+		cfg_err(ctx, n, "expected a string for %s%s", key, where);
+		return -1;
+	}
+	if ((s = strdup(v)) == NULL)
+		fatal("%s", __func__);
+	free(*out);
+	*out = s;
+	return 0;
+}
+
+int
+cfg_bool(struct cfg *ctx, yaml_node_t *n, const char *key, const char *where,
+    int *out)
+{
+	const char	*v;
+
+	if ((v = cfg_scalar(n)) != NULL) {
+		if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") ||
+		    !strcasecmp(v, "on")) {
+			*out = 1;
+			return 0;
+		}
+		if (!strcasecmp(v, "false") || !strcasecmp(v, "no") ||
+		    !strcasecmp(v, "off")) {
+			*out = 0;
+			return 0;
+		}
+	}
+	cfg_err(ctx, n, "expected a boolean (true or false) for %s%s", key,
+	    where);
+	return -1;
+}
+
+int
+cfg_num(struct cfg *ctx, yaml_node_t *n, const char *key, const char *where,
+    long long min, long long max, long long *out)
+{
+	const char	*v, *errstr;
+	long long	 x;
+
+	if ((v = cfg_scalar(n)) == NULL) {
+		cfg_err(ctx, n, "expected a number for %s%s", key, where);
+		return -1;
+	}
+	x = strtonum(v, min, max, &errstr);
+	if (errstr != NULL) {
+		if (strcmp(errstr, "invalid") == 0)
+			cfg_err(ctx, n, "bad number \"%s\" for %s%s: not a "
+			    "number", v, key, where);
+		else
+			cfg_err(ctx, n, "bad number \"%s\" for %s%s: must be "
+			    "between %lld and %lld", v, key, where, min, max);
+		return -1;
+	}
+	*out = x;
+	return 0;
+}
+
+int
+cfg_duration(struct cfg *ctx, yaml_node_t *n, const char *key,
+    const char *where, uint64_t *out)
+{
+	const char	*v, *errstr;
+
+	if ((v = cfg_scalar(n)) == NULL) {
+		cfg_err(ctx, n, "expected a duration for %s%s", key, where);
+		return -1;
+	}
+	if (config_parse_duration(v, out, &errstr) == -1) {
+		cfg_err(ctx, n, "bad duration \"%s\" for %s%s: %s", v, key,
+		    where, errstr);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cfg_size(struct cfg *ctx, yaml_node_t *n, const char *key, const char *where,
+    uint64_t *out)
+{
+	const char	*v, *errstr;
+
+	if ((v = cfg_scalar(n)) == NULL) {
+		cfg_err(ctx, n, "expected a size for %s%s", key, where);
+		return -1;
+	}
+	if (config_parse_size(v, out, &errstr) == -1) {
+		cfg_err(ctx, n, "bad size \"%s\" for %s%s: %s", v, key, where,
+		    errstr);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cfg_signal(struct cfg *ctx, yaml_node_t *n, const char *key,
+    const char *where, int *out)
+{
+	const char	*v, *errstr;
+
+	if ((v = cfg_scalar(n)) == NULL) {
+		cfg_err(ctx, n, "expected a signal for %s%s", key, where);
+		return -1;
+	}
+	if (config_parse_signal(v, out, &errstr) == -1) {
+		cfg_err(ctx, n, "bad signal \"%s\" for %s%s: %s", v, key,
+		    where, errstr);
+		return -1;
+	}
+	return 0;
+}
+
+/* "80%" or "80". */
+int
+cfg_percent(struct cfg *ctx, yaml_node_t *n, const char *key,
+    const char *where, long long min, long long max, unsigned int *out)
+{
+	const char	*v, *errstr;
+	char		 buf[32];
+	size_t		 len;
+	long long	 x;
+
+	if ((v = cfg_scalar(n)) == NULL) {
+		cfg_err(ctx, n, "expected a percentage for %s%s", key, where);
+		return -1;
+	}
+	len = strlcpy(buf, v, sizeof(buf));
+	if (len >= sizeof(buf))
+		len = 0;
+	if (len > 0 && buf[len - 1] == '%')
+		buf[--len] = '\0';
+	x = strtonum(buf, min, max, &errstr);
+	if (len == 0 || errstr != NULL) {
+		cfg_err(ctx, n, "bad percentage \"%s\" for %s%s: must be "
+		    "between %lld%% and %lld%%", v, key, where, min, max);
+		return -1;
+	}
+	*out = (unsigned int)x;
+	return 0;
+}
+
+int
+cfg_mapping(struct cfg *ctx, yaml_node_t *n, const char *key,
+    const char *where)
+{
+	if (n->type == YAML_MAPPING_NODE)
+		return 0;
+	cfg_err(ctx, n, "expected a mapping for %s%s", key, where);
+	return -1;
+}
+
+/*
+ * Checks a key of a mapping: a string, and not seen before in this
+ * mapping.  Returns 0 if the pair is usable.
+ */
+int
+cfg_dupkey(struct cfg *ctx, yaml_node_t *map, yaml_node_pair_t *pair,
+    const char *prefix, const char *where)
+{
+	yaml_document_t		*doc = ctx->doc;
+	yaml_node_pair_t	*p;
+	yaml_node_t		*k, *pk;
+	const char		*ks, *pks;
+
+	k = yaml_document_get_node(doc, pair->key);
+	if ((ks = cfg_scalar(k)) == NULL) {
+		cfg_err(ctx, k, "expected a string as key%s%s%s",
+		    *prefix ? " in " : "", prefix, where);
+		return -1;
+	}
+	for (p = map->data.mapping.pairs.start; p < pair; p++) {
+		pk = yaml_document_get_node(doc, p->key);
+		if ((pks = cfg_scalar(pk)) != NULL && strcmp(pks, ks) == 0) {
+			cfg_err(ctx, k, "duplicate key \"%s%s%s\"%s", prefix,
+			    *prefix ? "." : "", ks, where);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* "HOST:PORT" or "[V6]:PORT" into malloc'd host and port strings. */
+int
+cfg_hostport(const char *s, char **host, char **port)
+{
+	const char	*c, *h, *e;
+	size_t		 hlen;
+
+	*host = *port = NULL;
+	if (*s == '[') {
+		if ((e = strchr(s, ']')) == NULL || e[1] != ':')
+			return -1;
+		h = s + 1;
+		hlen = e - h;
+		c = e + 1;
+	} else {
+		if ((c = strrchr(s, ':')) == NULL || memchr(s, ':', c - s))
+			return -1;
+		h = s;
+		hlen = c - s;
+	}
+	if (hlen == 0 || c[1] == '\0')
+		return -1;
+	if ((*host = strndup(h, hlen)) == NULL ||
+	    (*port = strdup(c + 1)) == NULL)
+		fatal("%s", __func__);
+	return 0;
+}
+
+/* A path relative to dir, unless absolute; malloc'd. */
+char *
+cfg_path(struct cfg *ctx, const char *path, const char *dir)
+{
+	char	*s;
+
+	if (*path == '/' || dir == NULL) {
+		if ((s = strdup(path)) == NULL)
+			fatal("%s", __func__);
+	} else if (asprintf(&s, "%s/%s", dir, path) == -1)
+		fatal("%s", __func__);
+	return s;
+}

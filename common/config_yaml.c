@@ -1,0 +1,697 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The YAML loader: files, includes, the global keys, the services
+ * mapping, and the typed accessors shared with config_svc.c.
+ */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config_int.h"
+#include "log.h"
+
+#define CONFIG_FILE_MAX		(16 * 1024 * 1024)
+#define CONFIG_INCLUDE_MAX	64
+
+/*
+ * Files.
+ */
+
+static const char *
+dir_of(struct cfg *ctx, const char *path)
+{
+	const char	*slash;
+	char		*d, cwd[PATH_MAX];
+
+	if ((slash = strrchr(path, '/')) == NULL) {
+		if (getcwd(cwd, sizeof(cwd)) == NULL)
+			return cfg_intern(ctx, ".");
+		return cfg_intern(ctx, cwd);
+	}
+	if (slash == path)
+		return cfg_intern(ctx, "/");
+	if ((d = strndup(path, slash - path)) == NULL)
+		fatal("%s", __func__);
+	path = cfg_intern(ctx, d);
+	free(d);
+	return path;
+}
+
+static char *
+read_file(struct cfg *ctx, const char *path, size_t *lenp)
+{
+	struct lpos	 fp;
+	struct stat	 st;
+	char		*buf;
+	size_t		 len = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	fp.file = path;
+	fp.line = fp.col = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		cfg_errp(ctx, &fp, "%s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > CONFIG_FILE_MAX) {
+		cfg_errp(ctx, &fp, "%s", S_ISREG(st.st_mode) ?
+		    "file too large" : "not a regular file");
+		close(fd);
+		return NULL;
+	}
+	if ((buf = malloc(st.st_size + 1)) == NULL)
+		fatal("%s", __func__);
+	while (len < (size_t)st.st_size &&
+	    (n = read(fd, buf + len, st.st_size - len)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			cfg_errp(ctx, &fp, "%s", strerror(errno));
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		len += n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+}
+
+static int
+check_owner(struct cfg *ctx, const char *path)
+{
+	struct conf_errors	e;
+	size_t			i;
+	int			rv;
+
+	conf_errors_init(&e);
+	rv = config_check_owner(path, &e);
+	for (i = 0; i < e.nerrs; i++) {
+		cfg_raw(ctx, path, 0, 0, e.errs[i]);
+		e.errs[i] = NULL;
+	}
+	conf_errors_free(&e);
+	return rv;
+}
+
+static void
+add_file(struct cfg *ctx, const char *path)
+{
+	struct vigil_conf	*conf = ctx->conf;
+	char			**n;
+
+	n = reallocarray(conf->files, conf->nfiles + 1, sizeof(*n));
+	if (n == NULL)
+		fatal("%s", __func__);
+	conf->files = n;
+	cfg_file(ctx, path);
+	if ((n[conf->nfiles++] = strdup(path)) == NULL)
+		fatal("%s", __func__);
+}
+
+/* Parses buf into doc.  Returns 0, or -1 after adding the error. */
+static int
+parse_yaml(struct cfg *ctx, const void *buf, size_t len, yaml_document_t *doc)
+{
+	struct lpos	 p;
+	yaml_parser_t	 parser;
+	yaml_document_t	 extra;
+	yaml_node_t	*root;
+	int		 rv = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		fatalx("%s: yaml_parser_initialize", __func__);
+	yaml_parser_set_input_string(&parser, buf, len);
+	if (!yaml_parser_load(&parser, doc)) {
+		if (parser.error == YAML_READER_ERROR)
+			cfg_errp(ctx, NULL, "%s at byte %zu",
+			    parser.problem ? parser.problem : "bad input",
+			    parser.problem_offset);
+		else {
+			p.file = ctx->file;
+			p.line = parser.problem_mark.line + 1;
+			p.col = parser.problem_mark.column + 1;
+			cfg_errp(ctx, &p, "YAML: %s%s%s",
+			    parser.problem ? parser.problem : "syntax error",
+			    parser.context ? " " : "",
+			    parser.context ? parser.context : "");
+		}
+		yaml_parser_delete(&parser);
+		return -1;
+	}
+	if (yaml_document_get_root_node(doc) != NULL) {
+		if (!yaml_parser_load(&parser, &extra)) {
+			p.file = ctx->file;
+			p.line = parser.problem_mark.line + 1;
+			p.col = parser.problem_mark.column + 1;
+			cfg_errp(ctx, &p, "YAML: %s", parser.problem ?
+			    parser.problem : "syntax error");
+			rv = -1;
+		} else {
+			if ((root = yaml_document_get_root_node(&extra)) !=
+			    NULL) {
+				cfg_err(ctx, root,
+				    "only one YAML document is allowed");
+				rv = -1;
+			}
+			yaml_document_delete(&extra);
+		}
+	}
+	yaml_parser_delete(&parser);
+	if (rv == -1)
+		yaml_document_delete(doc);
+	return rv;
+}
+
+/*
+ * Services.
+ */
+
+static void
+load_services(struct cfg *ctx, yaml_node_t *map)
+{
+	yaml_node_pair_t	*pair;
+	yaml_node_t		*k, *v;
+	struct svc_parse	*sp, **n;
+	struct svc_conf		*old;
+	const char		*name, *file, *dir;
+	char			 where[128];
+	size_t			 i;
+
+	if (cfg_is_null(map))
+		return;
+	if (cfg_mapping(ctx, map, "services", "") == -1)
+		return;
+	for (pair = map->data.mapping.pairs.start;
+	    pair < map->data.mapping.pairs.top; pair++) {
+		k = yaml_document_get_node(ctx->doc, pair->key);
+		v = yaml_document_get_node(ctx->doc, pair->value);
+		if ((name = cfg_scalar(k)) == NULL) {
+			cfg_err(ctx, k, "expected a service name");
+			continue;
+		}
+		if (!conf_valid_name(name)) {
+			cfg_err(ctx, k, "bad service name \"%s\": use up to 63 "
+			    "letters, digits, '.', '_' and '-', not starting "
+			    "with '.' or '-', and not \"all\"", name);
+			continue;
+		}
+		if ((old = config_find(ctx->conf, name)) != NULL) {
+			for (i = 0; i < ctx->nsp; i++)
+				if (ctx->sp[i]->svc == old)
+					break;
+			cfg_err(ctx, k, "duplicate service \"%s\" (first "
+			    "defined at %s:%zu:%zu)", name,
+			    ctx->sp[i]->p_name.file, ctx->sp[i]->p_name.line,
+			    ctx->sp[i]->p_name.col);
+			continue;
+		}
+		snprintf(where, sizeof(where), " in service \"%s\"", name);
+		if (v->type != YAML_MAPPING_NODE) {
+			cfg_err(ctx, v, "expected a mapping for service "
+			    "\"%s\"", name);
+			continue;
+		}
+
+		sp = svc_parse_new(ctx, name);
+		sp->p_name = cfg_pos(ctx, k);
+		if ((sp->svc->pos.file = strdup(ctx->file)) == NULL)
+			fatal("%s", __func__);
+		sp->svc->pos.line = sp->p_name.line;
+		sp->svc->pos.column = sp->p_name.col;
+
+		if (ctx->defaults != NULL) {
+			yaml_document_t	*doc = ctx->doc;
+
+			file = ctx->file;
+			dir = ctx->dir;
+			ctx->doc = &ctx->maindoc;
+			ctx->file = ctx->defaults_file;
+			ctx->dir = ctx->defaults_dir;
+			ctx->quiet++;
+			svc_apply(ctx, sp, ctx->defaults, where);
+			ctx->quiet--;
+			ctx->doc = doc;
+			ctx->file = file;
+			ctx->dir = dir;
+		}
+		svc_apply(ctx, sp, v, where);
+		svc_finish(ctx, sp);
+
+		n = reallocarray(ctx->sp, ctx->nsp + 1, sizeof(*n));
+		if (n == NULL)
+			fatal("%s", __func__);
+		ctx->sp = n;
+		n[ctx->nsp++] = sp;
+		TAILQ_INSERT_TAIL(&ctx->conf->services, sp->svc, entry);
+		ctx->conf->nservices++;
+	}
+}
+
+/* Checks the defaults once, with errors, on a scratch service. */
+static void
+check_defaults(struct cfg *ctx)
+{
+	struct svc_parse	*sp;
+
+	sp = svc_parse_new(ctx, "defaults");
+	svc_apply(ctx, sp, ctx->defaults, " in defaults");
+	svc_parse_free(sp);
+}
+
+/*
+ * Global keys.
+ */
+
+static void
+resolve_user(struct cfg *ctx, yaml_node_t *n, const char *user)
+{
+	if ((ctx->flags & CONFIG_NO_RESOLVE) || getpwnam(user) != NULL)
+		return;
+	cfg_err(ctx, n, "unknown user \"%s\"", user);
+}
+
+static void
+socket_path(struct cfg *ctx, yaml_node_t *v)
+{
+	struct vigil_conf	*conf = ctx->conf;
+	struct sockaddr_un	 sun;
+
+	if (cfg_str(ctx, v, "socket.path", "", &conf->socket_path) == -1)
+		return;
+	if (conf->socket_path[0] != '/')
+		cfg_err(ctx, v, "socket.path must be an absolute path");
+	else if (strlen(conf->socket_path) >= sizeof(sun.sun_path))
+		cfg_err(ctx, v, "socket.path is too long (at most %zu bytes)",
+		    sizeof(sun.sun_path) - 1);
+}
+
+static void
+load_socket(struct cfg *ctx, yaml_node_t *map)
+{
+	struct vigil_conf	*conf = ctx->conf;
+	yaml_node_pair_t	*pair;
+	yaml_node_t		*k, *v;
+	struct group		*gr;
+	const char		*key, *s;
+	char			*end;
+	long			 mode;
+
+	if (map->type == YAML_SCALAR_NODE) {	/* socket: /path */
+		socket_path(ctx, map);
+		return;
+	}
+	if (cfg_mapping(ctx, map, "socket", "") == -1)
+		return;
+	for (pair = map->data.mapping.pairs.start;
+	    pair < map->data.mapping.pairs.top; pair++) {
+		if (cfg_dupkey(ctx, map, pair, "socket", "") == -1)
+			continue;
+		k = yaml_document_get_node(ctx->doc, pair->key);
+		v = yaml_document_get_node(ctx->doc, pair->value);
+		key = cfg_scalar(k);
+		if (strcmp(key, "path") == 0)
+			socket_path(ctx, v);
+		else if (strcmp(key, "mode") == 0) {
+			if ((s = cfg_scalar(v)) == NULL) {
+				cfg_err(ctx, v, "expected a string for "
+				    "socket.mode");
+				continue;
+			}
+			errno = 0;
+			mode = strtol(s, &end, 8);
+			if (*s == '\0' || *end != '\0' || errno != 0 ||
+			    mode < 0 || mode > 0777 || *s == '-' ||
+			    *s == '+' || *s == ' ') {
+				cfg_err(ctx, v, "bad socket.mode \"%s\": "
+				    "expected an octal mode like \"0660\"", s);
+				continue;
+			}
+			conf->socket_mode = (mode_t)mode;
+		} else if (strcmp(key, "group") == 0) {
+			if (cfg_str(ctx, v, "socket.group", "",
+			    &conf->socket_group) == -1)
+				continue;
+			if (ctx->flags & CONFIG_NO_RESOLVE)
+				continue;
+			if ((gr = getgrnam(conf->socket_group)) == NULL)
+				cfg_err(ctx, v, "unknown group \"%s\"",
+				    conf->socket_group);
+			else
+				conf->socket_gid = gr->gr_gid;
+		} else
+			cfg_err(ctx, k, "unknown key \"%s\" in socket", key);
+	}
+}
+
+static void
+load_http(struct cfg *ctx, yaml_node_t *map)
+{
+	struct vigil_conf	*conf = ctx->conf;
+	yaml_node_pair_t	*pair;
+	yaml_node_t		*k, *v, *listen = NULL;
+	const char		*key, *errstr;
+	char			*host, *port, *path = NULL;
+	long long		 p;
+
+	if (cfg_mapping(ctx, map, "http", "") == -1)
+		return;
+	conf->http_enabled = 1;
+	for (pair = map->data.mapping.pairs.start;
+	    pair < map->data.mapping.pairs.top; pair++) {
+		if (cfg_dupkey(ctx, map, pair, "http", "") == -1)
+			continue;
+		k = yaml_document_get_node(ctx->doc, pair->key);
+		v = yaml_document_get_node(ctx->doc, pair->value);
+		key = cfg_scalar(k);
+		if (strcmp(key, "listen") == 0) {
+			listen = v;
+			if (cfg_str(ctx, v, "http.listen", "",
+			    &conf->http_listen) == -1)
+				continue;
+			if (cfg_hostport(conf->http_listen, &host,
+			    &port) == -1) {
+				cfg_err(ctx, v, "bad http.listen \"%s\": "
+				    "expected HOST:PORT", conf->http_listen);
+				continue;
+			}
+			p = strtonum(port, 1, 65535, &errstr);
+			if (errstr != NULL)
+				cfg_err(ctx, v, "bad http.listen \"%s\": port "
+				    "must be between 1 and 65535",
+				    conf->http_listen);
+			free(conf->http_host);
+			conf->http_host = host;
+			conf->http_port = (uint16_t)p;
+			free(port);
+		} else if (strcmp(key, "token_file") == 0) {
+			if (cfg_str(ctx, v, "http.token_file", "", &path) == -1)
+				continue;
+			free(conf->http_token_file);
+			conf->http_token_file = cfg_path(ctx, path, ctx->dir);
+			free(path);
+			path = NULL;
+			if (!(ctx->flags & CONFIG_NO_RESOLVE) &&
+			    access(conf->http_token_file, R_OK) == -1)
+				cfg_err(ctx, v, "cannot read http.token_file "
+				    "\"%s\": %s", conf->http_token_file,
+				    strerror(errno));
+		} else
+			cfg_err(ctx, k, "unknown key \"%s\" in http", key);
+	}
+	if (listen == NULL)
+		cfg_err(ctx, map, "http needs listen: HOST:PORT");
+}
+
+static void
+set_dir(struct cfg *ctx, yaml_node_t *v, const char *key, char **out)
+{
+	if (cfg_str(ctx, v, key, "", out) == 0 && **out != '/')
+		cfg_err(ctx, v, "%s must be an absolute path", key);
+}
+
+static void
+add_include(struct cfg *ctx, yaml_node_t *e, yaml_node_t **inc, size_t *ninc)
+{
+	struct vigil_conf	*conf = ctx->conf;
+	char			*s;
+
+	if (cfg_scalar(e) == NULL) {
+		cfg_err(ctx, e, "expected a string for include");
+		return;
+	}
+	if (*ninc == CONFIG_INCLUDE_MAX) {
+		cfg_err(ctx, e, "too many include patterns (at most %d)",
+		    CONFIG_INCLUDE_MAX);
+		return;
+	}
+	inc[(*ninc)++] = e;
+	if (asprintf(&s, "%s%s%s", conf->include ? conf->include : "",
+	    conf->include ? " " : "", cfg_scalar(e)) == -1)
+		fatal("%s", __func__);
+	free(conf->include);
+	conf->include = s;
+}
+
+static void
+load_includes(struct cfg *ctx, yaml_node_t *v, yaml_node_t **inc, size_t *ninc)
+{
+	yaml_node_item_t	*it;
+
+	if (v->type != YAML_SEQUENCE_NODE) {
+		add_include(ctx, v, inc, ninc);
+		return;
+	}
+	for (it = v->data.sequence.items.start;
+	    it < v->data.sequence.items.top; it++)
+		add_include(ctx, yaml_document_get_node(ctx->doc, *it), inc,
+		    ninc);
+}
+
+static void
+read_include(struct cfg *ctx, const char *path)
+{
+	yaml_document_t		 doc, *odoc = ctx->doc;
+	yaml_node_t		*root, *k, *v;
+	yaml_node_pair_t	*pair;
+	const char		*ofile = ctx->file, *odir = ctx->dir, *key;
+	char			*buf;
+	size_t			 len;
+
+	if ((ctx->flags & CONFIG_CHECK_OWNER) && check_owner(ctx, path) == -1)
+		return;
+	if ((buf = read_file(ctx, path, &len)) == NULL)
+		return;
+	add_file(ctx, path);
+	ctx->file = cfg_intern(ctx, path);
+	ctx->dir = dir_of(ctx, path);
+	if (parse_yaml(ctx, buf, len, &doc) == -1)
+		goto done;
+	ctx->doc = &doc;
+	if ((root = yaml_document_get_root_node(&doc)) != NULL &&
+	    !cfg_is_null(root)) {
+		if (root->type != YAML_MAPPING_NODE)
+			cfg_err(ctx, root, "expected a mapping with services:");
+		else for (pair = root->data.mapping.pairs.start;
+		    pair < root->data.mapping.pairs.top; pair++) {
+			if (cfg_dupkey(ctx, root, pair, "", "") == -1)
+				continue;
+			k = yaml_document_get_node(&doc, pair->key);
+			v = yaml_document_get_node(&doc, pair->value);
+			key = cfg_scalar(k);
+			if (strcmp(key, "services") == 0)
+				load_services(ctx, v);
+			else
+				cfg_err(ctx, k, "\"%s\" is not allowed in an "
+				    "included file (only services:)", key);
+		}
+	}
+	yaml_document_delete(&doc);
+ done:
+	free(buf);
+	ctx->doc = odoc;
+	ctx->file = ofile;
+	ctx->dir = odir;
+}
+
+static void
+do_include(struct cfg *ctx, yaml_node_t *v)
+{
+	glob_t		 g;
+	char		*pat;
+	size_t		 i;
+	int		 r;
+
+	pat = cfg_path(ctx, cfg_scalar(v), ctx->dir);
+	memset(&g, 0, sizeof(g));
+	r = glob(pat, GLOB_ERR, NULL, &g);
+	if (r == GLOB_NOMATCH) {
+		if (strpbrk(pat, "*?[") == NULL)
+			cfg_err(ctx, v, "include \"%s\": %s", pat,
+			    strerror(ENOENT));
+	} else if (r != 0)
+		cfg_err(ctx, v, "include \"%s\": %s", pat,
+		    r == GLOB_NOSPACE ? "out of memory" : "read error");
+	else {
+		for (i = 0; i < g.gl_pathc; i++)
+			read_include(ctx, g.gl_pathv[i]);
+	}
+	globfree(&g);
+	free(pat);
+}
+
+static void
+load_root(struct cfg *ctx, yaml_node_t *root)
+{
+	struct vigil_conf	*conf = ctx->conf;
+	yaml_node_pair_t	*pair;
+	yaml_node_t		*k, *v, *services = NULL, *inc[CONFIG_INCLUDE_MAX];
+	const char		*key;
+	size_t			 ninc = 0, i;
+
+	if (root == NULL || cfg_is_null(root))
+		return;
+	if (root->type != YAML_MAPPING_NODE) {
+		cfg_err(ctx, root, "expected a mapping at the top of the file");
+		return;
+	}
+	for (pair = root->data.mapping.pairs.start;
+	    pair < root->data.mapping.pairs.top; pair++) {
+		if (cfg_dupkey(ctx, root, pair, "", "") == -1)
+			continue;
+		k = yaml_document_get_node(ctx->doc, pair->key);
+		v = yaml_document_get_node(ctx->doc, pair->value);
+		key = cfg_scalar(k);
+		if (strcmp(key, "user") == 0) {
+			if (cfg_str(ctx, v, "user", "", &conf->user) == 0)
+				resolve_user(ctx, v, conf->user);
+		} else if (strcmp(key, "socket") == 0)
+			load_socket(ctx, v);
+		else if (strcmp(key, "log_dir") == 0)
+			set_dir(ctx, v, "log_dir", &conf->log_dir);
+		else if (strcmp(key, "state_dir") == 0)
+			set_dir(ctx, v, "state_dir", &conf->state_dir);
+		else if (strcmp(key, "include") == 0)
+			load_includes(ctx, v, inc, &ninc);
+		else if (strcmp(key, "http") == 0)
+			load_http(ctx, v);
+		else if (strcmp(key, "defaults") == 0) {
+			if (cfg_is_null(v))
+				continue;
+			if (cfg_mapping(ctx, v, "defaults", "") == 0)
+				ctx->defaults = v;
+		} else if (strcmp(key, "services") == 0)
+			services = v;
+		else
+			cfg_err(ctx, k, "unknown key \"%s\"", key);
+	}
+	if (ctx->defaults != NULL)
+		check_defaults(ctx);
+	if (services != NULL)
+		load_services(ctx, services);
+	if (!(ctx->flags & CONFIG_NO_INCLUDE))
+		for (i = 0; i < ninc; i++)
+			do_include(ctx, inc[i]);
+}
+
+static void
+fill_defaults(struct vigil_conf *conf)
+{
+	if (conf->user == NULL &&
+	    (conf->user = strdup(config_default_user())) == NULL)
+		fatal("%s", __func__);
+	if (conf->socket_path == NULL &&
+	    (conf->socket_path = strdup(config_default_socket())) == NULL)
+		fatal("%s", __func__);
+	if (conf->log_dir == NULL &&
+	    (conf->log_dir = strdup(config_default_log_dir())) == NULL)
+		fatal("%s", __func__);
+	if (conf->state_dir == NULL &&
+	    (conf->state_dir = strdup(config_default_state_dir())) == NULL)
+		fatal("%s", __func__);
+}
+
+static struct vigil_conf *
+load(const char *name, const void *buf, size_t len, int flags,
+    struct conf_errors *errs)
+{
+	struct cfg		 ctx;
+	struct vigil_conf	*conf;
+	size_t			 nerrs = errs->nerrs, i;
+	char			*fbuf = NULL;
+
+	memset(&ctx, 0, sizeof(ctx));
+	if ((conf = calloc(1, sizeof(*conf))) == NULL)
+		fatal("%s", __func__);
+	TAILQ_INIT(&conf->services);
+	conf->socket_mode = getuid() == 0 ? 0660 : 0600;
+	conf->socket_gid = (gid_t)-1;
+	if ((conf->path = strdup(name)) == NULL)
+		fatal("%s", __func__);
+	ctx.conf = conf;
+	ctx.errs = errs;
+	ctx.flags = flags;
+	ctx.file = cfg_intern(&ctx, name);
+	ctx.dir = dir_of(&ctx, name);
+	ctx.defaults_file = ctx.file;
+	ctx.defaults_dir = ctx.dir;
+	ctx.doc = &ctx.maindoc;
+
+	if (buf == NULL) {
+		if ((flags & CONFIG_CHECK_OWNER) &&
+		    check_owner(&ctx, name) == -1)
+			goto done;
+		if ((fbuf = read_file(&ctx, name, &len)) == NULL)
+			goto done;
+		buf = fbuf;
+	}
+	add_file(&ctx, name);
+	if (parse_yaml(&ctx, buf, len, &ctx.maindoc) == -1)
+		goto done;
+	ctx.have_maindoc = 1;
+	load_root(&ctx, yaml_document_get_root_node(&ctx.maindoc));
+	svc_check_deps(&ctx);
+	fill_defaults(conf);
+ done:
+	free(fbuf);
+	if (ctx.have_maindoc)
+		yaml_document_delete(&ctx.maindoc);
+	for (i = 0; i < ctx.nsp; i++) {
+		ctx.sp[i]->svc = NULL;		/* owned by conf */
+		svc_parse_free(ctx.sp[i]);
+	}
+	free(ctx.sp);
+	cfg_flush(&ctx);
+	for (i = 0; i < ctx.npool; i++)
+		free(ctx.pool[i]);
+	free(ctx.pool);
+	if (errs->nerrs != nerrs) {
+		config_free(conf);
+		return NULL;
+	}
+	return conf;
+}
+
+struct vigil_conf *
+config_load(const char *path, int flags, struct conf_errors *errs)
+{
+	return load(path, NULL, 0, flags, errs);
+}
+
+struct vigil_conf *
+config_load_buffer(const char *name, const void *buf, size_t len, int flags,
+    struct conf_errors *errs)
+{
+	return load(name, buf == NULL ? "" : buf, buf == NULL ? 0 : len,
+	    flags, errs);
+}

@@ -1,0 +1,65 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Helper processes: how the parent starts them and how each helper
+ * (control, logger, monitor) sets itself up after the re-exec.
+ */
+
+#ifndef VIGIL_PROC_H
+#define VIGIL_PROC_H
+
+#include "imsg.h"
+#include "msg.h"
+
+#define PROC_PARENT_SOCK_FILENO	3	/* the channel to the parent */
+
+/* What a helper is told on its command line by the parent. */
+struct proc_opts {
+	enum vigil_proc	 role;
+	int		 debug;
+	int		 verbose;
+	const char	*user;		/* drop to this user; NULL: no drop */
+	const char	*root;		/* chroot here; NULL: no chroot */
+};
+
+const char	*proc_name(enum vigil_proc);
+int		 proc_byname(const char *, enum vigil_proc *);
+
+/* common/privdrop.c: chroot, setgroups, setresgid, setresuid, no_new_privs */
+void		 privdrop(const char *user, const char *root);
+
+/*
+ * common/proc_child.c: a helper's common start.  proc_child_init()
+ * sets the title, logging and signal handling; proc_child_channel()
+ * wires fd 3 to the parent with the helper's dispatch and sends
+ * IMSG_HELLO.  EOF on the channel ends the helper: the parent is gone.
+ */
+void		 proc_child_init(const struct proc_opts *);
+struct imsgev	*proc_child_channel(imsgev_dispatch_cb, void *data);
+int		 proc_child_compose(uint32_t type, uint32_t peerid, int fd,
+		    const void *data, size_t len);
+
+/* Entry points of the helpers, in their own folders. */
+__dead void	 control_main(const struct proc_opts *);
+__dead void	 logger_main(const struct proc_opts *);
+__dead void	 monitor_main(const struct proc_opts *);
+
+/* common/compat_linux.c (and later compat_bsd.c) */
+int		 compat_no_new_privs(void);
+int		 compat_set_subreaper(void);
+
+#endif /* VIGIL_PROC_H */

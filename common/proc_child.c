@@ -1,0 +1,149 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The start every helper shares: title, logging, signals, privilege drop
+ * hooks and the channel to the parent on fd 3.
+ */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <event.h>
+
+#include "log.h"
+#include "proc.h"
+
+static struct imsgev	 proc_child_iev;
+static struct event	 proc_child_ev_term;
+static struct event	 proc_child_ev_usr2;
+static enum vigil_proc	 proc_child_role;
+
+static const char *proc_names[PROC_MAX] = {
+	"parent", "control", "logger", "monitor"
+};
+
+const char *
+proc_name(enum vigil_proc p)
+{
+	if ((unsigned int)p >= PROC_MAX)
+		return ("unknown");
+	return (proc_names[p]);
+}
+
+int
+proc_byname(const char *name, enum vigil_proc *p)
+{
+	unsigned int	 i;
+
+	for (i = 0; i < PROC_MAX; i++) {
+		if (strcmp(name, proc_names[i]) == 0) {
+			*p = i;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+static void
+proc_child_sig(int sig, short ev, void *arg)
+{
+	switch (sig) {
+	case SIGTERM:
+		log_debug("exiting on signal");
+		exit(0);
+	case SIGUSR2:
+		/*
+		 * Test hook (VIGIL_TEST_HOOKS=1 in vigild's environment):
+		 * send the parent a message it must reject, as a
+		 * compromised helper might.
+		 */
+		log_info("test hook: sending a bad message to the parent");
+		(void)imsgev_compose(&proc_child_iev, IMSG_TEST_GARBAGE, 0, 0,
+		    -1, "garbage", 7);
+		break;
+	}
+}
+
+void
+proc_child_init(const struct proc_opts *opts)
+{
+	log_init(opts->debug, LOG_DAEMON);
+	log_setverbose(opts->verbose);
+	proc_child_role = opts->role;
+	log_procinit(proc_name(opts->role));
+	setproctitle("%s", proc_name(opts->role));
+
+	/*
+	 * The parent handles SIGINT and SIGHUP for the whole daemon (a
+	 * ^C in the foreground reaches every process of the group).
+	 */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
+}
+
+static void
+proc_child_closed(struct imsgev *iev, const char *reason)
+{
+	/* The parent is gone or misbehaves: nothing left to do. */
+	log_debug("channel to parent %s, exiting", reason);
+	exit(0);
+}
+
+struct imsgev *
+proc_child_channel(imsgev_dispatch_cb dispatch, void *data)
+{
+	struct msg_hello	 hello;
+	const char		*hooks;
+
+	if (imsgev_init(&proc_child_iev, PROC_PARENT_SOCK_FILENO, data,
+	    dispatch, proc_child_closed) == -1)
+		fatal("channel to parent");
+	imsgbuf_allow_fdpass(&proc_child_iev.ibuf);
+
+	signal_set(&proc_child_ev_term, SIGTERM, proc_child_sig, NULL);
+	signal_add(&proc_child_ev_term, NULL);
+	hooks = getenv("VIGIL_TEST_HOOKS");
+	if (hooks != NULL && strcmp(hooks, "1") == 0) {
+		signal_set(&proc_child_ev_usr2, SIGUSR2, proc_child_sig, NULL);
+		signal_add(&proc_child_ev_usr2, NULL);
+	} else
+		signal(SIGUSR2, SIG_IGN);
+
+	memset(&hello, 0, sizeof(hello));
+	hello.version = VIGIL_IMSG_VERSION;
+	hello.proc = proc_child_role;
+	if (imsgev_compose(&proc_child_iev, IMSG_HELLO, 0, 0, -1, &hello,
+	    sizeof(hello)) == -1)
+		fatal("hello");
+	return (&proc_child_iev);
+}
+
+int
+proc_child_compose(uint32_t type, uint32_t peerid, int fd, const void *data,
+    size_t len)
+{
+	return (imsgev_compose(&proc_child_iev, type, peerid, 0, fd, data,
+	    len));
+}

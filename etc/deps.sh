@@ -1,0 +1,31 @@
+#!/bin/sh
+# Install the Debian packages vigil needs to build and test, but only the
+# missing ones.  Does nothing (and needs no network) when all are present.
+set -eu
+
+PKGS="build-essential pkg-config libevent-dev libbsd-dev libyaml-dev \
+clang libclang-rt-dev mandoc procps util-linux netcat-openbsd python3 curl"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		SUDO=sudo
+	else
+		echo "deps: missing packages:$missing; run this script as root" >&2
+		exit 1
+	fi
+else
+	SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,438 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * vigild: the privileged parent.  Parses the flags and the configuration,
+ * prepares what needs root, starts the three helpers (or becomes one of
+ * them when re-executed with -P), and runs the services.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <libutil.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <event.h>
+
+#include "log.h"
+#include "parent.h"
+#include "proc.h"
+#include "svc.h"
+
+extern char		**environ;
+
+static struct parent_env	 parent_env;
+struct parent_env		*penv = &parent_env;
+
+static struct pidfh		*parent_pidfh;
+static struct event		 ev_sigterm, ev_sigint, ev_sighup, ev_sigusr1,
+				 ev_sigchld;
+
+static __dead void	usage(void);
+static void		parent_sig(int, short, void *);
+static void		parent_reap(void);
+static int		parent_mkdir(const char *, mode_t, uid_t, gid_t);
+static void		parent_prepare_dirs(void);
+static void		parent_self_path(const char *);
+
+static __dead void
+usage(void)
+{
+	extern char	*__progname;
+
+	fprintf(stderr, "usage: %s [-dnv] [-f file] [-p pidfile] "
+	    "[-s socket]\n", __progname);
+	exit(1);
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char	*p;
+
+	if ((p = strdup(s)) == NULL)
+		err(1, "strdup");
+	return (p);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct conf_errors	 errs;
+	struct proc_opts	 opts;
+	struct passwd		*pw;
+	const char		*role = NULL, *user = NULL, *root = NULL;
+	int			 ch, noaction = 0, flags;
+	pid_t			 otherpid;
+
+	setproctitle_init(argc, argv, environ);
+	memset(penv, 0, sizeof(*penv));
+	penv->notify_fd = -1;
+
+	while ((ch = getopt(argc, argv, "df:np:P:R:s:U:v")) != -1) {
+		switch (ch) {
+		case 'd':
+			penv->debug = 1;
+			break;
+		case 'f':
+			penv->conf_path = xstrdup(optarg);
+			break;
+		case 'n':
+			noaction = 1;
+			break;
+		case 'p':
+			penv->pidfile = xstrdup(optarg);
+			break;
+		case 'P':
+			role = xstrdup(optarg);
+			break;
+		case 'R':
+			root = xstrdup(optarg);
+			break;
+		case 's':
+			penv->sock_override = xstrdup(optarg);
+			break;
+		case 'U':
+			user = xstrdup(optarg);
+			break;
+		case 'v':
+			penv->verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 0)
+		usage();
+
+	if (role != NULL) {
+		/* A helper, re-executed by the parent. */
+		memset(&opts, 0, sizeof(opts));
+		if (proc_byname(role, &opts.role) == -1 ||
+		    opts.role == PROC_PARENT)
+			errx(1, "unknown process role %s", role);
+		opts.debug = penv->debug;
+		opts.verbose = penv->verbose;
+		opts.user = user;
+		opts.root = root;
+		switch (opts.role) {
+		case PROC_CONTROL:
+			control_main(&opts);
+		case PROC_LOGGER:
+			logger_main(&opts);
+		case PROC_MONITOR:
+			monitor_main(&opts);
+		default:
+			break;
+		}
+		errx(1, "unknown process role %s", role);
+	}
+
+	log_init(1, LOG_DAEMON);
+	log_setverbose(penv->verbose);
+	log_procinit("parent");
+	penv->is_root = geteuid() == 0;
+
+	if (penv->conf_path == NULL)
+		penv->conf_path = xstrdup(config_default_path());
+	if (penv->pidfile == NULL)
+		penv->pidfile = xstrdup(config_default_pidfile());
+
+	conf_errors_init(&errs);
+	flags = penv->is_root ? CONFIG_CHECK_OWNER : 0;
+	penv->conf = config_load(penv->conf_path, flags, &errs);
+	if (penv->conf == NULL) {
+		conf_errors_print(&errs, stderr);
+		conf_errors_free(&errs);
+		exit(1);
+	}
+	conf_errors_free(&errs);
+	if (penv->sock_override != NULL) {
+		free(penv->conf->socket_path);
+		penv->conf->socket_path = xstrdup(penv->sock_override);
+	}
+	if (noaction) {
+		printf("configuration OK\n");
+		config_free(penv->conf);
+		exit(0);
+	}
+
+	if (penv->is_root) {
+		if ((pw = getpwnam(penv->conf->user)) == NULL)
+			errx(1, "user %s does not exist; create it with: "
+			    "useradd -r -M -d /var/empty -s /usr/sbin/nologin "
+			    "-U %s", penv->conf->user, penv->conf->user);
+		if (pw->pw_uid == 0)
+			errx(1, "user %s is root: the helpers must run "
+			    "unprivileged", penv->conf->user);
+		penv->helper_user = penv->conf->user;
+	} else
+		log_warnx("running as uid %u, not root: the helpers are "
+		    "neither chrooted nor privilege separated",
+		    (unsigned int)getuid());
+
+	penv->log_dir = xstrdup(penv->conf->log_dir);
+	penv->socket_path = xstrdup(penv->conf->socket_path);
+	parent_self_path(argv[-optind]);
+	parent_prepare_dirs();
+
+	parent_pidfh = pidfile_open(penv->pidfile, 0644, &otherpid);
+	if (parent_pidfh == NULL) {
+		if (errno == EEXIST)
+			errx(1, "vigild is already running, pid %d (%s)",
+			    (int)otherpid, penv->pidfile);
+		err(1, "pid file %s", penv->pidfile);
+	}
+
+	if (!penv->debug) {
+		if (daemon(0, 0) == -1)
+			err(1, "daemon");
+		log_init(0, LOG_DAEMON);
+	}
+	if (pidfile_write(parent_pidfh) == -1)
+		log_warn("pid file %s", penv->pidfile);
+
+	setproctitle("parent");
+	if (compat_set_subreaper() == -1)
+		log_warn("cannot become a child subreaper");
+	/* Our own children, the services, start with a clean mask. */
+	signal(SIGPIPE, SIG_IGN);
+
+	event_init();
+	signal_set(&ev_sigterm, SIGTERM, parent_sig, NULL);
+	signal_set(&ev_sigint, SIGINT, parent_sig, NULL);
+	signal_set(&ev_sighup, SIGHUP, parent_sig, NULL);
+	signal_set(&ev_sigusr1, SIGUSR1, parent_sig, NULL);
+	signal_set(&ev_sigchld, SIGCHLD, parent_sig, NULL);
+	signal_add(&ev_sigterm, NULL);
+	signal_add(&ev_sigint, NULL);
+	signal_add(&ev_sighup, NULL);
+	signal_add(&ev_sigusr1, NULL);
+	signal_add(&ev_sigchld, NULL);
+
+	parent_proc_init();
+	parent_control_init();
+	parent_logger_init();
+	parent_monitor_init();
+	penv->confref = svc_confref_new(penv->conf);
+	svc_init(penv->confref);
+	parent_proc_start_all();
+	log_info("started, pid %d, %zu services, configuration %s",
+	    (int)getpid(), penv->conf->nservices, penv->conf_path);
+	svc_start_all();
+
+	event_dispatch();
+
+	penv->shutting_down = 1;
+	parent_proc_stop_all();
+	svc_free_all();
+	pidfile_remove(parent_pidfh);
+	svc_confref_release(penv->confref);
+	log_info("exiting");
+	return (0);
+}
+
+/* Every service is down after a SIGTERM: end the loop. */
+void
+parent_shutdown_done(void)
+{
+	event_loopexit(NULL);
+}
+
+static void
+parent_sig(int sig, short ev, void *arg)
+{
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		if (svc_stopping_all())
+			return;
+		log_info("received %s, stopping every service",
+		    sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		parent_sd_notify("STOPPING=1");
+		svc_shutdown();
+		break;
+	case SIGHUP:
+		log_info("received SIGHUP, reloading %s", penv->conf_path);
+		(void)parent_reload(RELOAD_APPLY, NULL, NULL);
+		break;
+	case SIGUSR1:
+		log_info("received SIGUSR1, reopening log files");
+		parent_logger_reopen();
+		break;
+	case SIGCHLD:
+		parent_reap();
+		break;
+	}
+}
+
+static void
+parent_reap(void)
+{
+	pid_t	 pid;
+	int	 status;
+
+	for (;;) {
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid == -1 && errno == EINTR)
+			continue;
+		if (pid <= 0)
+			break;
+		if (parent_proc_reaped(pid, status))
+			continue;
+		if (svc_reaped(pid, status))
+			continue;
+		/* An orphan that came back to us as the subreaper. */
+		log_debug("reaped orphan pid %d", (int)pid);
+	}
+}
+
+static int
+parent_mkdir(const char *path, mode_t mode, uid_t uid, gid_t gid)
+{
+	char		 buf[PATH_MAX], *p;
+	struct stat	 sb;
+
+	if (strlcpy(buf, path, sizeof(buf)) >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
+			return (-1);
+		*p = '/';
+	}
+	if (mkdir(buf, mode) == -1) {
+		if (errno != EEXIST)
+			return (-1);
+	} else if (uid != (uid_t)-1 && chown(buf, uid, gid) == -1)
+		return (-1);
+	if (stat(buf, &sb) == -1)
+		return (-1);
+	if (!S_ISDIR(sb.st_mode)) {
+		errno = ENOTDIR;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * log_dir belongs to the helpers' user (the logger writes there, chrooted);
+ * state_dir and the empty chroot stay root's.
+ */
+static void
+parent_prepare_dirs(void)
+{
+	struct vigil_conf	*conf = penv->conf;
+	struct passwd		*pw;
+	struct stat		 sb;
+	uid_t			 uid = (uid_t)-1;
+	gid_t			 gid = (gid_t)-1;
+
+	if (penv->helper_user != NULL) {
+		if ((pw = getpwnam(penv->helper_user)) == NULL)
+			errx(1, "user %s does not exist", penv->helper_user);
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	}
+	if (parent_mkdir(conf->log_dir, 0750, uid, gid) == -1)
+		err(1, "log_dir %s", conf->log_dir);
+	if (uid != (uid_t)-1 && stat(conf->log_dir, &sb) == 0 &&
+	    sb.st_uid != uid && chown(conf->log_dir, uid, gid) == -1)
+		err(1, "log_dir %s: chown", conf->log_dir);
+	if (parent_mkdir(conf->state_dir, 0755, (uid_t)-1, (gid_t)-1) == -1)
+		err(1, "state_dir %s", conf->state_dir);
+
+	if (!penv->is_root)
+		return;
+	if (stat("/var/empty", &sb) == 0 && S_ISDIR(sb.st_mode) &&
+	    sb.st_uid == 0 && (sb.st_mode & 022) == 0)
+		strlcpy(penv->empty_dir, "/var/empty",
+		    sizeof(penv->empty_dir));
+	else {
+		snprintf(penv->empty_dir, sizeof(penv->empty_dir), "%s/empty",
+		    conf->state_dir);
+		if (parent_mkdir(penv->empty_dir, 0755, 0, 0) == -1)
+			err(1, "%s", penv->empty_dir);
+		if (chown(penv->empty_dir, 0, 0) == -1 ||
+		    chmod(penv->empty_dir, 0755) == -1)
+			err(1, "%s", penv->empty_dir);
+	}
+}
+
+/* The helpers re-execute this very binary: find it by an absolute path. */
+static void
+parent_self_path(const char *argv0)
+{
+	if (strchr(argv0, '/') != NULL) {
+		if (realpath(argv0, penv->self) == NULL)
+			err(1, "%s", argv0);
+		return;
+	}
+	/* Found through PATH: the kernel knows where. */
+	if (realpath("/proc/self/exe", penv->self) == NULL)
+		err(1, "cannot find my own executable (%s)", argv0);
+}
+
+/*
+ * systemd's readiness protocol: one datagram to $NOTIFY_SOCKET (a leading
+ * '@' is the abstract namespace).  Silent when not under systemd.
+ */
+void
+parent_sd_notify(const char *msg)
+{
+	struct sockaddr_un	 sun;
+	const char		*path;
+	socklen_t		 len;
+	int			 fd;
+
+	if ((path = getenv("NOTIFY_SOCKET")) == NULL || *path == '\0')
+		return;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return;
+	memcpy(sun.sun_path, path, strlen(path));
+	if (sun.sun_path[0] == '@')
+		sun.sun_path[0] = '\0';
+	len = offsetof(struct sockaddr_un, sun_path) + strlen(path);
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	if (sendto(fd, msg, strlen(msg), MSG_NOSIGNAL,
+	    (struct sockaddr *)&sun, len) == -1)
+		log_debug("sd_notify %s: %s", msg, strerror(errno));
+	close(fd);
+}

@@ -1,0 +1,87 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* The privileged parent: what its files share. */
+
+#ifndef VIGIL_PARENT_H
+#define VIGIL_PARENT_H
+
+#include <sys/types.h>
+
+#include <limits.h>
+
+#include "config.h"
+#include "imsg.h"
+#include "msg.h"
+
+struct svc_confref;
+
+struct parent_env {
+	struct vigil_conf	*conf;		/* == confref->conf */
+	struct svc_confref	*confref;
+	const char		*conf_path;
+	const char		*pidfile;
+	const char		*sock_override;	/* -s */
+	char			*log_dir;	/* fixed at start: a reload */
+	char			*socket_path;	/* cannot move them */
+	int			 debug;
+	int			 verbose;
+	char			 self[PATH_MAX];	/* vigild, for re-exec */
+	int			 is_root;
+	const char		*helper_user;	/* NULL: not root, no drop */
+	char			 empty_dir[PATH_MAX];	/* chroot of control,
+							   monitor */
+	int			 shutting_down;
+	int			 notify_fd;	/* NOTIFY_SOCKET of our own
+						   supervisor, or -1 */
+};
+
+extern struct parent_env	*penv;
+
+/* parent/parent.c */
+void	parent_shutdown_done(void);
+void	parent_sd_notify(const char *);
+
+/* parent/parent_proc.c: the three helpers */
+void	parent_proc_init(void);
+void	parent_proc_start_all(void);
+int	parent_proc_reaped(pid_t, int);
+int	parent_proc_send(enum vigil_proc, uint32_t, uint32_t, int,
+	    const void *, size_t);
+int	parent_proc_ready(enum vigil_proc);
+pid_t	parent_proc_pid(enum vigil_proc);
+void	parent_proc_stop_all(void);
+void	parent_proc_verbose(int);
+
+/*
+ * Per-helper glue: what the parent prepares for each helper while still
+ * root (called once in main, before the helpers start), and what it does
+ * with what each helper sends.
+ */
+void	parent_control_init(void);
+void	parent_logger_init(void);
+void	parent_monitor_init(void);
+/* The NOTIFY_SOCKET path services with `ready: notify` get, or NULL. */
+const char *parent_monitor_notify_path(void);
+int	parent_control_dispatch(struct imsgev *, struct imsg *);
+void	parent_control_ready(void);
+int	parent_logger_dispatch(struct imsgev *, struct imsg *);
+void	parent_logger_ready(void);
+void	parent_logger_reopen(void);
+int	parent_monitor_dispatch(struct imsgev *, struct imsg *);
+void	parent_monitor_ready(void);
+
+#endif /* VIGIL_PARENT_H */

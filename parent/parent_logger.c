@@ -1,0 +1,60 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* The parent's side of the logger: hand over output pipes, reopen. */
+
+#include <sys/types.h>
+
+#include "log.h"
+#include "parent.h"
+#include "svc.h"
+
+int
+parent_logger_dispatch(struct imsgev *iev, struct imsg *imsg)
+{
+	switch (imsg->hdr.type) {
+	default:
+		log_warnx("logger: unexpected message type %u",
+		    imsg->hdr.type);
+		return (-1);
+	}
+}
+
+void
+parent_logger_init(void)
+{
+}
+
+void
+parent_logger_ready(void)
+{
+}
+
+void
+parent_logger_reopen(void)
+{
+	(void)parent_proc_send(PROC_LOGGER, IMSG_REOPEN, 0, -1, NULL, 0);
+}
+
+void
+parent_logger_attach(struct svc *s)
+{
+}
+
+void
+parent_logger_detach(struct svc *s)
+{
+}

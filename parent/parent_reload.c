@@ -1,0 +1,236 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Reload: read the file again and apply only the difference.  Added
+ * services start, removed ones stop and are forgotten, changed ones
+ * restart, a changed instance count starts or stops only the instances
+ * that differ, and an unchanged service is not touched (same pid).
+ * On any error in the file nothing changes.
+ */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "parent.h"
+#include "svc.h"
+
+void
+reload_report_init(struct reload_report *rep)
+{
+	memset(rep, 0, sizeof(*rep));
+	conf_errors_init(&rep->errs);
+}
+
+void
+reload_report_free(struct reload_report *rep)
+{
+	size_t	 i;
+
+	for (i = 0; i < rep->nlines; i++)
+		free(rep->lines[i]);
+	free(rep->lines);
+	conf_errors_free(&rep->errs);
+	memset(rep, 0, sizeof(*rep));
+}
+
+static void
+report(struct reload_report *rep, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*line;
+
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) == -1)
+		fatal(NULL);
+	va_end(ap);
+	log_info("reload: %s", line);
+	if (rep == NULL) {
+		free(line);
+		return;
+	}
+	if ((rep->lines = reallocarray(rep->lines, rep->nlines + 1,
+	    sizeof(char *))) == NULL)
+		fatal(NULL);
+	rep->lines[rep->nlines++] = line;
+}
+
+static void
+reload_start_group(struct svc_group *g)
+{
+	unsigned int	 i;
+
+	if (!g->conf->autostart)
+		return;
+	for (i = 0; i < g->ninst; i++)
+		(void)svc_start(g->inst[i]);
+}
+
+/* A changed service: the new configuration, then a restart of each. */
+static void
+reload_change_group(struct svc_group *g, struct svc_conf *nc,
+    struct svc_confref *ref)
+{
+	unsigned int	 i;
+	struct svc	*s;
+
+	svc_group_replace_conf(g, nc, ref);
+	if (g->ninst != nc->instances)
+		svc_group_scale(g, nc->instances);
+	for (i = 0; i < g->ninst; i++) {
+		s = g->inst[i];
+		s->port = svc_conf_port(nc, s->instance);
+		if (s->state == SVC_STARTING || s->state == SVC_RUNNING ||
+		    s->state == SVC_STOPPING)
+			(void)svc_restart(s);
+		else if (s->state == SVC_BACKOFF ||
+		    (nc->autostart && s->state != SVC_EXITED))
+			(void)svc_start(s);
+	}
+}
+
+int
+parent_reload(enum reload_mode mode, const char *only,
+    struct reload_report *rep)
+{
+	struct conf_errors	 errs, *ep;
+	struct vigil_conf	*nconf;
+	struct svc_confref	*ref;
+	struct svc_group	*g, *gnext;
+	struct svc_conf		*sc, *nc;
+	int			 flags, changes = 0;
+
+	if (mode != RELOAD_DRYRUN)
+		parent_sd_notify("RELOADING=1");
+	ep = rep != NULL ? &rep->errs : &errs;
+	if (rep == NULL)
+		conf_errors_init(&errs);
+	flags = penv->is_root ? CONFIG_CHECK_OWNER : 0;
+	if ((nconf = config_load(penv->conf_path, flags, ep)) == NULL) {
+		size_t	 i;
+
+		for (i = 0; i < ep->nerrs; i++)
+			log_warnx("reload refused: %s", ep->errs[i]);
+		if (rep == NULL)
+			conf_errors_free(&errs);
+		if (mode != RELOAD_DRYRUN)
+			parent_sd_notify("READY=1");
+		return (-1);
+	}
+	if (rep == NULL)
+		conf_errors_free(&errs);
+	ref = svc_confref_new(nconf);
+
+	/* Services gone from the file, changed, or scaled. */
+	for (g = TAILQ_FIRST(&svc_groups); g != NULL; g = gnext) {
+		gnext = TAILQ_NEXT(g, entry);
+		if (g->removed)
+			continue;
+		if (only != NULL && strcmp(only, g->conf->name) != 0)
+			continue;
+		nc = config_find(nconf, g->conf->name);
+		if (nc == NULL) {
+			if (mode == RELOAD_ADD)
+				continue;
+			if (rep != NULL)
+				rep->found = 1;
+			changes++;
+			if (mode == RELOAD_DRYRUN) {
+				report(rep, "%s: disappeared", g->conf->name);
+				continue;
+			}
+			report(rep, "%s: removed process group",
+			    g->conf->name);
+			svc_group_remove(g);
+			continue;
+		}
+		if (mode == RELOAD_ADD || mode == RELOAD_REMOVE)
+			continue;
+		if (svc_conf_equal(g->conf, nc)) {
+			if (mode != RELOAD_DRYRUN)
+				svc_group_replace_conf(g, nc, ref);
+			continue;
+		}
+		changes++;
+		if (mode == RELOAD_DRYRUN) {
+			report(rep, "%s: changed", g->conf->name);
+			continue;
+		}
+		if (svc_conf_equal_but_instances(g->conf, nc) &&
+		    g->conf->instances > 1 && nc->instances > 1) {
+			report(rep, "%s: updated process group (instances "
+			    "%u -> %u)", nc->name, g->conf->instances,
+			    nc->instances);
+			svc_group_replace_conf(g, nc, ref);
+			svc_group_scale(g, nc->instances);
+			continue;
+		}
+		if ((g->conf->instances == 1) != (nc->instances == 1)) {
+			/* The instance names change: a new group. */
+			report(rep, "%s: updated process group", nc->name);
+			svc_group_remove(g);
+			reload_start_group(svc_group_add(nc, ref));
+			continue;
+		}
+		report(rep, "%s: updated process group", nc->name);
+		reload_change_group(g, nc, ref);
+	}
+
+	/* Services new in the file. */
+	TAILQ_FOREACH(sc, &nconf->services, entry) {
+		if (only != NULL && strcmp(only, sc->name) != 0)
+			continue;
+		if (svc_group_find(sc->name) != NULL)
+			continue;
+		if (mode == RELOAD_REMOVE)
+			continue;
+		if (rep != NULL)
+			rep->found = 1;
+		changes++;
+		if (mode == RELOAD_DRYRUN) {
+			report(rep, "%s: available", sc->name);
+			continue;
+		}
+		report(rep, "%s: added process group", sc->name);
+		reload_start_group(svc_group_add(sc, ref));
+	}
+
+	if (changes == 0 && mode != RELOAD_ADD && mode != RELOAD_REMOVE)
+		report(rep, "No config updates to processes");
+
+	if (mode == RELOAD_APPLY) {
+		if (strcmp(nconf->user, penv->conf->user) != 0 ||
+		    (penv->sock_override == NULL &&
+		    strcmp(nconf->socket_path, penv->socket_path) != 0) ||
+		    strcmp(nconf->log_dir, penv->log_dir) != 0)
+			log_warnx("reload: user, socket and log_dir changes "
+			    "take effect when vigild restarts");
+		svc_confref_release(penv->confref);
+		penv->confref = ref;
+		penv->conf = nconf;
+	} else
+		svc_confref_release(ref);
+	if (mode != RELOAD_DRYRUN)
+		parent_sd_notify("READY=1");
+	return (0);
+}

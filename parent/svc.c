@@ -1,0 +1,811 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The service state machine and restart policy (SPEC section 4).
+ *
+ *   STOPPED/EXITED/FATAL --start--> STARTING --start_seconds/ready--> RUNNING
+ *   STARTING --exit--> BACKOFF --delay--> STARTING   (start_retries, then FATAL)
+ *   RUNNING --exit--> STARTING at once (restart policy, restart_limit) | EXITED
+ *   STARTING/RUNNING --stop--> STOPPING --exit--> STOPPED
+ *
+ * A quick exit backs off exponentially with jitter; a service that was up
+ * restarts at once, and restart_limit is the circuit breaker.
+ */
+
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event.h>
+
+#include "log.h"
+#include "parent.h"
+#include "svc.h"
+
+enum {
+	TIMER_NONE = 0,
+	TIMER_STARTSECS,	/* STARTING -> RUNNING */
+	TIMER_BACKOFF,		/* BACKOFF -> STARTING */
+	TIMER_STOPKILL		/* STOPPING: stop_timeout passed, SIGKILL */
+};
+
+#define SVC_MAXLISTENERS	8
+
+struct svc_list		 svc_all = TAILQ_HEAD_INITIALIZER(svc_all);
+struct svc_group_list	 svc_groups = TAILQ_HEAD_INITIALIZER(svc_groups);
+
+static svc_listener_cb	 svc_listeners[SVC_MAXLISTENERS];
+static unsigned int	 svc_nlisteners;
+static int		 svc_stopping_everything;
+static int		 svc_kick_pending;
+static struct event	 svc_kick_ev;
+
+static const char *svc_state_names[] = {
+	"STOPPED", "STARTING", "RUNNING", "BACKOFF", "STOPPING", "EXITED",
+	"FATAL", "UNKNOWN"
+};
+
+static void	svc_timer_cb(int, short, void *);
+static void	svc_do_spawn(struct svc *);
+static void	svc_kick(void);
+static void	svc_kick_cb(int, short, void *);
+static void	svc_shutdown_step(void);
+static void	svc_kill_tree(struct svc *, int);
+
+const char *
+svc_state_name(enum svc_state st)
+{
+	if ((unsigned int)st >= nitems(svc_state_names))
+		return ("UNKNOWN");
+	return (svc_state_names[st]);
+}
+
+const char *
+svc_health_name(enum svc_health h)
+{
+	switch (h) {
+	case SVC_HEALTH_STARTING:
+		return ("starting");
+	case SVC_HEALTH_HEALTHY:
+		return ("healthy");
+	case SVC_HEALTH_UNHEALTHY:
+		return ("unhealthy");
+	default:
+		return ("");
+	}
+}
+
+void
+svc_add_listener(svc_listener_cb cb)
+{
+	if (svc_nlisteners >= SVC_MAXLISTENERS)
+		fatalx("%s: too many listeners", __func__);
+	svc_listeners[svc_nlisteners++] = cb;
+}
+
+static uint64_t
+svc_mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+uint64_t
+svc_uptime_ms(const struct svc *s)
+{
+	uint64_t	 start;
+
+	if (s->pid == 0)
+		return (0);
+	start = (uint64_t)s->start_mono.tv_sec * 1000 +
+	    s->start_mono.tv_nsec / 1000000;
+	return (svc_mono_ms() - start);
+}
+
+static void
+svc_timer_set(struct svc *s, int kind, uint64_t ms)
+{
+	struct timeval	 tv;
+
+	evtimer_del(&s->timer);
+	s->timer_kind = kind;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(&s->timer, &tv);
+}
+
+static void
+svc_timer_clear(struct svc *s)
+{
+	evtimer_del(&s->timer);
+	s->timer_kind = TIMER_NONE;
+}
+
+static void
+svc_set_state(struct svc *s, enum svc_state st, const char *fmt, ...)
+{
+	enum svc_state	 old = s->state;
+	va_list		 ap;
+	unsigned int	 i;
+
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(s->reason, sizeof(s->reason), fmt, ap);
+		va_end(ap);
+	} else if (st != SVC_EXITED)
+		s->reason[0] = '\0';
+	s->state = st;
+	if (old != st)
+		log_info("%s: %s -> %s%s%s%s", s->id, svc_state_name(old),
+		    svc_state_name(st), s->reason[0] ? " (" : "", s->reason,
+		    s->reason[0] ? ")" : "");
+	for (i = 0; i < svc_nlisteners; i++)
+		svc_listeners[i](s, old);
+	if (st == SVC_RUNNING || st == SVC_FATAL || st == SVC_STOPPED ||
+	    st == SVC_EXITED)
+		svc_kick();
+}
+
+void
+svc_init(struct svc_confref *ref)
+{
+	struct svc_conf		*sc;
+
+	evtimer_set(&svc_kick_ev, svc_kick_cb, NULL);
+	if (svc_cgroup_init())
+		log_debug("cgroup v2 available: one group per service");
+	TAILQ_FOREACH(sc, &ref->conf->services, entry)
+		svc_group_add(sc, ref);
+}
+
+struct svc *
+svc_find(const char *id)
+{
+	struct svc	*s;
+
+	TAILQ_FOREACH(s, &svc_all, entry)
+		if (strcmp(s->id, id) == 0)
+			return (s);
+	return (NULL);
+}
+
+struct svc_group *
+svc_group_find(const char *name)
+{
+	struct svc_group	*g;
+
+	TAILQ_FOREACH(g, &svc_groups, entry)
+		if (!g->removed && strcmp(g->conf->name, name) == 0)
+			return (g);
+	return (NULL);
+}
+
+/* Every instance of every dependency is RUNNING. */
+static int
+svc_deps_ready(struct svc *s)
+{
+	struct svc_conf		*sc = s->grp->conf;
+	struct svc_group	*dg;
+	size_t			 i;
+	unsigned int		 j;
+
+	for (i = 0; i < sc->ndepends_on; i++) {
+		if ((dg = svc_group_find(sc->depends_on[i])) == NULL)
+			continue;	/* removed by a reload: don't wait */
+		for (j = 0; j < dg->ninst; j++)
+			if (dg->inst[j]->state != SVC_RUNNING)
+				return (0);
+	}
+	return (1);
+}
+
+/* Ask every dependency to come up too (a user start of a dependent). */
+static void
+svc_want_deps(struct svc *s, unsigned int depth)
+{
+	struct svc_conf		*sc = s->grp->conf;
+	struct svc_group	*dg;
+	size_t			 i;
+	unsigned int		 j;
+
+	if (depth > 64)
+		return;
+	for (i = 0; i < sc->ndepends_on; i++) {
+		if ((dg = svc_group_find(sc->depends_on[i])) == NULL)
+			continue;
+		for (j = 0; j < dg->ninst; j++) {
+			if (dg->inst[j]->want_up)
+				continue;
+			dg->inst[j]->want_up = 1;
+			dg->inst[j]->retries = 0;
+			svc_want_deps(dg->inst[j], depth + 1);
+		}
+	}
+}
+
+static int
+svc_prio_cmp(const void *a, const void *b)
+{
+	const struct svc	*sa = *(struct svc * const *)a;
+	const struct svc	*sb = *(struct svc * const *)b;
+
+	if (sa->grp->conf->priority != sb->grp->conf->priority)
+		return (sa->grp->conf->priority < sb->grp->conf->priority ?
+		    -1 : 1);
+	return (strcmp(sa->id, sb->id));
+}
+
+/* The instances, sorted by priority (ascending) then id; caller frees. */
+static struct svc **
+svc_sorted(size_t *np)
+{
+	struct svc	**v, *s;
+	size_t		  n = 0;
+
+	TAILQ_FOREACH(s, &svc_all, entry)
+		n++;
+	if ((v = reallocarray(NULL, n + 1, sizeof(*v))) == NULL)
+		fatal(NULL);
+	n = 0;
+	TAILQ_FOREACH(s, &svc_all, entry)
+		v[n++] = s;
+	qsort(v, n, sizeof(*v), svc_prio_cmp);
+	*np = n;
+	return (v);
+}
+
+/*
+ * Start whatever wants to be up and may start now, in priority order.
+ * Run from an event so that a burst of transitions costs one pass.
+ */
+static void
+svc_kick(void)
+{
+	struct timeval	 tv = { 0, 0 };
+
+	if (svc_kick_pending)
+		return;
+	svc_kick_pending = 1;
+	evtimer_add(&svc_kick_ev, &tv);
+}
+
+static void
+svc_kick_cb(int fd, short ev, void *arg)
+{
+	struct svc	**v;
+	size_t		  n, i;
+
+	svc_kick_pending = 0;
+	if (svc_stopping_everything) {
+		svc_shutdown_step();
+		return;
+	}
+	v = svc_sorted(&n);
+	for (i = 0; i < n; i++) {
+		struct svc	*s = v[i];
+
+		if (!s->want_up)
+			continue;
+		if (s->state != SVC_STOPPED && s->state != SVC_EXITED)
+			continue;
+		if (!svc_deps_ready(s))
+			continue;
+		svc_do_spawn(s);
+	}
+	free(v);
+}
+
+void
+svc_start_all(void)
+{
+	struct svc	*s;
+
+	TAILQ_FOREACH(s, &svc_all, entry)
+		if (s->grp->conf->autostart && s->state == SVC_STOPPED)
+			s->want_up = 1;
+	svc_kick();
+}
+
+static void
+svc_do_spawn(struct svc *s)
+{
+	struct svc_conf	*sc = s->grp->conf;
+	char		 err[SVC_REASONMAX];
+
+	if (svc_spawn(s, err, sizeof(err)) == -1) {
+		/* Nothing ran: count it as a quick exit. */
+		struct svc_exit	*e = &s->history[s->nhistory++ % SVC_HISTORY];
+
+		memset(e, 0, sizeof(*e));
+		e->when = time(NULL);
+		e->status = -1;
+		s->stop_wall = e->when;
+		s->retries++;
+		if (s->retries > sc->start_retries) {
+			s->want_up = 0;
+			svc_set_state(s, SVC_FATAL, "%s", err);
+			return;
+		}
+		svc_set_state(s, SVC_BACKOFF, "%s", err);
+		svc_timer_set(s, TIMER_BACKOFF, sc->backoff.initial_ms);
+		return;
+	}
+	s->ever_started = 1;
+	svc_set_state(s, SVC_STARTING, NULL);
+	if (sc->ready == READY_STARTED) {
+		if (sc->start_seconds_ms == 0)
+			svc_set_state(s, SVC_RUNNING, NULL);
+		else
+			svc_timer_set(s, TIMER_STARTSECS, sc->start_seconds_ms);
+	}
+}
+
+/* Readiness reported (sd_notify, health, tcp): STARTING becomes RUNNING. */
+void
+svc_set_ready(struct svc *s)
+{
+	if (s->state != SVC_STARTING)
+		return;
+	svc_timer_clear(s);
+	s->retries = 0;
+	svc_set_state(s, SVC_RUNNING, NULL);
+}
+
+void
+svc_set_health(struct svc *s, enum svc_health h, const char *why)
+{
+	enum svc_health	 old = s->health;
+	unsigned int	 i;
+
+	s->health = h;
+	if (old == h)
+		return;
+	log_info("%s: health %s%s%s", s->id, svc_health_name(h),
+	    why != NULL ? ": " : "", why != NULL ? why : "");
+	for (i = 0; i < svc_nlisteners; i++)
+		svc_listeners[i](s, s->state);
+}
+
+static uint64_t
+svc_backoff_delay(struct svc *s)
+{
+	const struct conf_backoff	*b = &s->grp->conf->backoff;
+	double				 d;
+	unsigned int			 i, j;
+	int64_t				 ms, span;
+
+	d = (double)b->initial_ms;
+	for (i = 1; i < s->retries && d < (double)b->max_ms; i++)
+		d *= b->factor;
+	if (d > (double)b->max_ms)
+		d = (double)b->max_ms;
+	ms = (int64_t)d;
+	if (b->jitter > 0 && ms > 0) {
+		span = ms * (int64_t)b->jitter / 100;
+		if (span > 0) {
+			j = arc4random_uniform((uint32_t)(2 * span + 1));
+			ms += (int64_t)j - span;
+		}
+	}
+	if (ms < 0)
+		ms = 0;
+	return ((uint64_t)ms);
+}
+
+/* restart_limit: 1 if one more restart now stays within the limit. */
+static int
+svc_restart_allowed(struct svc *s)
+{
+	const struct conf_restart_limit	*rl = &s->grp->conf->restart_limit;
+	struct timespec			 now, *oldest;
+	uint64_t			 age;
+
+	if (rl->count == 0 || s->restart_times == NULL)
+		return (1);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	oldest = &s->restart_times[s->restart_head];
+	age = (uint64_t)(now.tv_sec - oldest->tv_sec) * 1000 +
+	    (now.tv_nsec - oldest->tv_nsec) / 1000000;
+	if ((oldest->tv_sec != 0 || oldest->tv_nsec != 0) &&
+	    age < rl->window_ms)
+		return (0);
+	s->restart_times[s->restart_head] = now;
+	s->restart_head = (s->restart_head + 1) % rl->count;
+	return (1);
+}
+
+static void
+svc_describe_exit(int status, char *buf, size_t len)
+{
+	const char	*name;
+
+	if (WIFEXITED(status))
+		snprintf(buf, len, "Bad exit code %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status)) {
+		name = config_signame(WTERMSIG(status));
+		snprintf(buf, len, "Killed by SIG%s", name != NULL ? name :
+		    "UNKNOWN");
+	} else
+		snprintf(buf, len, "Exited");
+}
+
+int
+svc_reaped(pid_t pid, int status)
+{
+	struct svc_conf	*sc;
+	struct svc_exit	*e;
+	struct svc	*s;
+	char		 why[SVC_REASONMAX], cmd[96];
+	int		 spawn_errno = 0, expected, nread, eno;
+
+	TAILQ_FOREACH(s, &svc_all, entry)
+		if (s->pid == pid)
+			break;
+	if (s == NULL)
+		return (0);
+	sc = s->grp->conf;
+
+	if (s->exec_rfd != -1) {
+		nread = read(s->exec_rfd, &eno, sizeof(eno));
+		if (nread == sizeof(eno))
+			spawn_errno = eno;
+		close(s->exec_rfd);
+		s->exec_rfd = -1;
+	}
+
+	e = &s->history[s->nhistory++ % SVC_HISTORY];
+	e->when = time(NULL);
+	e->pid = pid;
+	e->status = status;
+	e->spawn_errno = spawn_errno;
+	e->uptime_ms = svc_uptime_ms(s);
+	s->stop_wall = e->when;
+	s->pid = 0;
+	svc_timer_clear(s);
+
+	/* Whatever the main process left behind goes with it. */
+	svc_kill_tree(s, SIGKILL);
+
+	if (spawn_errno != 0) {
+		strlcpy(cmd, sc->shell ? "/bin/sh" : sc->argv[0], sizeof(cmd));
+		if (spawn_errno == ENOENT)
+			snprintf(why, sizeof(why), "can't find command '%s'",
+			    cmd);
+		else
+			snprintf(why, sizeof(why), "can't exec '%s': %s", cmd,
+			    strerror(spawn_errno));
+		log_warnx("%s: spawn error: %s: %s", s->id, cmd,
+		    strerror(spawn_errno));
+	} else
+		svc_describe_exit(status, why, sizeof(why));
+
+	if (s->state == SVC_STOPPING) {
+		svc_set_state(s, SVC_STOPPED, NULL);
+		if (s->forget_after_stop) {
+			svc_forget(s);
+			return (1);
+		}
+		if (s->restart_after_stop) {
+			s->restart_after_stop = 0;
+			s->want_up = 1;
+			s->retries = 0;
+			svc_kick();
+		}
+		return (1);
+	}
+
+	if (s->state == SVC_STARTING || spawn_errno != 0) {
+		/* An exit before start_seconds: back off, or give up. */
+		s->retries++;
+		if (spawn_errno == 0)
+			snprintf(why, sizeof(why), "Exited too quickly "
+			    "(process log may have details)");
+		if (s->retries > sc->start_retries || !s->want_up) {
+			s->want_up = 0;
+			svc_set_state(s, SVC_FATAL, "%s", why);
+			return (1);
+		}
+		s->backoff_ms = svc_backoff_delay(s);
+		svc_set_state(s, SVC_BACKOFF, "%s", why);
+		svc_timer_set(s, TIMER_BACKOFF, s->backoff_ms);
+		return (1);
+	}
+
+	/* It was RUNNING. */
+	expected = WIFEXITED(status) && svc_exit_expected(sc,
+	    WEXITSTATUS(status));
+	if (!s->want_up || sc->restart == RESTART_NEVER ||
+	    (sc->restart == RESTART_ON_FAILURE && expected)) {
+		s->want_up = 0;
+		if (expected)
+			svc_set_state(s, SVC_EXITED, "Exited with code %d",
+			    WEXITSTATUS(status));
+		else
+			svc_set_state(s, SVC_EXITED, "%s", why);
+		return (1);
+	}
+	if (!svc_restart_allowed(s)) {
+		s->want_up = 0;
+		svc_set_state(s, SVC_FATAL, "%s; restart limit reached "
+		    "(%u in %llus)", why, sc->restart_limit.count,
+		    (unsigned long long)(sc->restart_limit.window_ms / 1000));
+		return (1);
+	}
+	s->restarts++;
+	s->retries = 0;
+	log_info("%s: %s after %llu ms, restarting", s->id, why,
+	    (unsigned long long)e->uptime_ms);
+	if (svc_deps_ready(s))
+		svc_do_spawn(s);
+	else
+		svc_set_state(s, SVC_EXITED, "%s", why);
+	return (1);
+}
+
+static void
+svc_timer_cb(int fd, short ev, void *arg)
+{
+	struct svc	*s = arg;
+	int		 kind = s->timer_kind;
+
+	s->timer_kind = TIMER_NONE;
+	switch (kind) {
+	case TIMER_STARTSECS:
+		if (s->state == SVC_STARTING) {
+			s->retries = 0;
+			svc_set_state(s, SVC_RUNNING, NULL);
+		}
+		break;
+	case TIMER_BACKOFF:
+		if (s->state != SVC_BACKOFF)
+			break;
+		if (!svc_deps_ready(s)) {
+			svc_set_state(s, SVC_STOPPED, "waiting for "
+			    "dependencies");
+			break;
+		}
+		svc_do_spawn(s);
+		break;
+	case TIMER_STOPKILL:
+		if (s->state != SVC_STOPPING || s->pid == 0)
+			break;
+		log_warnx("%s: still running %llu ms after SIG%s, sending "
+		    "SIGKILL to its process tree", s->id,
+		    (unsigned long long)s->grp->conf->stop_timeout_ms,
+		    config_signame(s->grp->conf->stop_signal));
+		svc_kill_tree(s, SIGKILL);
+		break;
+	}
+}
+
+void
+svc_timer_setup(struct svc *s)
+{
+	evtimer_set(&s->timer, svc_timer_cb, s);
+}
+
+/*
+ * Signal the whole tree: the cgroup when there is one (SIGKILL through
+ * cgroup.kill), and the process group, which the service leads.
+ */
+static void
+svc_kill_tree(struct svc *s, int sig)
+{
+	pid_t	 pgid = s->pid;
+
+	if (sig == SIGKILL && s->cgroup != NULL)
+		(void)svc_cgroup_kill(s->cgroup);
+	if (pgid == 0 && s->history[(s->nhistory + SVC_HISTORY - 1) %
+	    SVC_HISTORY].pid > 0)
+		pgid = s->history[(s->nhistory + SVC_HISTORY - 1) %
+		    SVC_HISTORY].pid;
+	if (pgid > 0)
+		(void)kill(-pgid, sig);
+}
+
+int
+svc_start(struct svc *s)
+{
+	switch (s->state) {
+	case SVC_STARTING:
+	case SVC_RUNNING:
+		errno = EALREADY;
+		return (-1);
+	case SVC_STOPPING:
+		s->restart_after_stop = 1;
+		return (0);
+	case SVC_BACKOFF:
+		svc_timer_clear(s);
+		s->state = SVC_STOPPED;
+		break;
+	default:
+		break;
+	}
+	if (svc_stopping_everything) {
+		errno = ESHUTDOWN;
+		return (-1);
+	}
+	s->want_up = 1;
+	s->retries = 0;
+	svc_want_deps(s, 0);
+	if (s->state == SVC_FATAL)
+		s->state = SVC_STOPPED;
+	if (svc_deps_ready(s))
+		svc_do_spawn(s);
+	else
+		svc_kick();
+	return (0);
+}
+
+int
+svc_stop(struct svc *s)
+{
+	struct svc_conf	*sc = s->grp->conf;
+
+	s->want_up = 0;
+	s->restart_after_stop = 0;
+	switch (s->state) {
+	case SVC_STARTING:
+	case SVC_RUNNING:
+		if (s->pid == 0)
+			break;
+		svc_set_state(s, SVC_STOPPING, NULL);
+		(void)kill(-s->pid, sc->stop_signal);
+		(void)kill(s->pid, sc->stop_signal);
+		svc_timer_set(s, TIMER_STOPKILL, sc->stop_timeout_ms);
+		return (0);
+	case SVC_STOPPING:
+		return (0);
+	case SVC_BACKOFF:
+		svc_timer_clear(s);
+		svc_set_state(s, SVC_STOPPED, NULL);
+		return (0);
+	default:
+		break;
+	}
+	errno = ESRCH;
+	return (-1);
+}
+
+int
+svc_restart(struct svc *s)
+{
+	if (s->state == SVC_STARTING || s->state == SVC_RUNNING) {
+		if (svc_stop(s) == -1)
+			return (-1);
+		s->restart_after_stop = 1;
+		return (0);
+	}
+	if (s->state == SVC_STOPPING) {
+		s->restart_after_stop = 1;
+		return (0);
+	}
+	return (svc_start(s));
+}
+
+int
+svc_signal(struct svc *s, int sig)
+{
+	if (s->pid == 0 || (s->state != SVC_STARTING &&
+	    s->state != SVC_RUNNING && s->state != SVC_STOPPING)) {
+		errno = ESRCH;
+		return (-1);
+	}
+	return (kill(-s->pid, sig) == -1 ? kill(s->pid, sig) : 0);
+}
+
+/* on_unhealthy: restart, or a memory limit: counted as a restart. */
+void
+svc_unhealthy_restart(struct svc *s, const char *why)
+{
+	if (s->state != SVC_RUNNING && s->state != SVC_STARTING)
+		return;
+	log_warnx("%s: restarting: %s", s->id, why);
+	s->restarts++;
+	(void)svc_restart(s);
+}
+
+/*
+ * Stop everything, dependents before what they depend on, higher
+ * priority numbers first; end the daemon when all is down.
+ */
+void
+svc_shutdown(void)
+{
+	struct svc	*s;
+
+	svc_stopping_everything = 1;
+	TAILQ_FOREACH(s, &svc_all, entry) {
+		s->want_up = 0;
+		s->restart_after_stop = 0;
+		if (s->state == SVC_BACKOFF) {
+			svc_timer_clear(s);
+			svc_set_state(s, SVC_STOPPED, NULL);
+		}
+	}
+	svc_kick();
+}
+
+int
+svc_stopping_all(void)
+{
+	return (svc_stopping_everything);
+}
+
+static int
+svc_alive(const struct svc *s)
+{
+	return (s->pid != 0);
+}
+
+/* 1 if some live instance depends on s's service. */
+static int
+svc_has_live_dependent(struct svc *s)
+{
+	struct svc_group	*g;
+	size_t			 i;
+	unsigned int		 j;
+
+	TAILQ_FOREACH(g, &svc_groups, entry) {
+		if (g->removed)
+			continue;
+		for (i = 0; i < g->conf->ndepends_on; i++) {
+			if (strcmp(g->conf->depends_on[i],
+			    s->grp->conf->name) != 0)
+				continue;
+			for (j = 0; j < g->ninst; j++)
+				if (svc_alive(g->inst[j]))
+					return (1);
+		}
+	}
+	return (0);
+}
+
+static void
+svc_shutdown_step(void)
+{
+	struct svc	**v;
+	size_t		  n, i;
+	int		  alive = 0;
+
+	v = svc_sorted(&n);
+	for (i = n; i-- > 0; ) {
+		struct svc	*s = v[i];
+
+		if (!svc_alive(s))
+			continue;
+		alive = 1;
+		if (s->state == SVC_STOPPING)
+			continue;
+		if (svc_has_live_dependent(s))
+			continue;
+		(void)svc_stop(s);
+	}
+	free(v);
+	if (!alive)
+		parent_shutdown_done();
+}

@@ -1,0 +1,210 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Services as the parent sees them: one struct svc per running instance
+ * ("web" or "web:3"), grouped by configured service (struct svc_group).
+ * The parent is the only process that spawns, signals and reaps them.
+ */
+
+#ifndef VIGIL_SVC_H
+#define VIGIL_SVC_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+
+#include <time.h>
+
+#include <event.h>
+
+#include "config.h"
+#include "msg.h"
+
+/* The supervisord states, with their meanings (SPEC section 4). */
+enum svc_state {
+	SVC_STOPPED = 0,
+	SVC_STARTING,
+	SVC_RUNNING,
+	SVC_BACKOFF,
+	SVC_STOPPING,
+	SVC_EXITED,
+	SVC_FATAL,
+	SVC_UNKNOWN
+};
+
+enum svc_health {
+	SVC_HEALTH_NONE = 0,		/* no check configured */
+	SVC_HEALTH_STARTING,
+	SVC_HEALTH_HEALTHY,
+	SVC_HEALTH_UNHEALTHY
+};
+
+#define SVC_HISTORY	10		/* exits remembered for `info` */
+#define SVC_REASONMAX	128
+
+struct svc_exit {
+	time_t		 when;		/* wall clock */
+	pid_t		 pid;
+	int		 status;	/* wait(2) status; -1: spawn error */
+	int		 spawn_errno;	/* exec failure, or 0 */
+	uint64_t	 uptime_ms;
+};
+
+struct svc_group;
+
+struct svc {
+	TAILQ_ENTRY(svc)	 entry;		/* all instances, by id */
+	struct svc_group	*grp;
+	char			 id[VIGIL_IDNAMEMAX];	/* name or name:N */
+	unsigned int		 instance;
+	int			 port;		/* -1: none */
+
+	enum svc_state		 state;
+	enum svc_health		 health;
+	int			 want_up;	/* started by policy or user */
+	pid_t			 pid;		/* 0: none */
+	struct timespec		 start_mono;	/* of the current process */
+	time_t			 start_wall;
+	time_t			 stop_wall;	/* last exit, 0: never ran */
+	int			 ever_started;
+	unsigned int		 retries;	/* quick exits in a row */
+	unsigned int		 restarts;	/* automatic restarts, total */
+	uint64_t		 backoff_ms;	/* last delay used */
+	struct timespec		*restart_times;	/* ring, restart_limit */
+	unsigned int		 restart_head;
+	char			 reason[SVC_REASONMAX];	/* BACKOFF/FATAL/EXITED */
+	struct svc_exit		 history[SVC_HISTORY];
+	unsigned int		 nhistory;	/* total exits seen */
+	int			 restart_after_stop;	/* user restart */
+	int			 forget_after_stop;	/* removed by reload */
+
+	int			 out_rfd;	/* read end of stdout pipe */
+	int			 out_wfd;	/* its write end, kept */
+	int			 err_wfd;
+	int			 err_rfd;	/* read end of stderr pipe, or -1 */
+	int			 exec_rfd;	/* exec error pipe while starting */
+	struct event		 timer;		/* start_seconds, backoff, stop */
+	int			 timer_kind;
+	char			*cgroup;	/* path, or NULL */
+	char			 status_text[SVC_REASONMAX]; /* sd_notify STATUS= */
+
+	/* Resource samples of the whole tree, filled from the monitor. */
+	uint32_t		 cpu_permille;	/* 1000 = one core busy */
+	uint64_t		 rss;		/* bytes */
+	uint32_t		 nprocs;
+	uint32_t		 nfds;
+	time_t			 sampled;	/* 0: never */
+};
+TAILQ_HEAD(svc_list, svc);
+
+/* A loaded configuration, alive while a group still uses it. */
+struct svc_confref {
+	struct vigil_conf	*conf;
+	unsigned int		 refs;
+};
+
+struct svc_group {
+	TAILQ_ENTRY(svc_group)	 entry;
+	struct svc_conf		*conf;		/* belongs to ref->conf */
+	struct svc_confref	*ref;
+	int			 removed;	/* gone from the file: stopping,
+						   then forgotten */
+	struct svc		**inst;
+	unsigned int		 ninst;
+};
+TAILQ_HEAD(svc_group_list, svc_group);
+
+extern struct svc_list		svc_all;	/* sorted by id */
+extern struct svc_group_list	svc_groups;
+
+/* parent/svc.c: the state machine and restart policy */
+struct svc_confref *svc_confref_new(struct vigil_conf *);
+void		 svc_confref_release(struct svc_confref *);
+void		 svc_init(struct svc_confref *);
+void		 svc_free_all(void);
+void		 svc_start_all(void);	/* autostart, by priority/deps */
+int		 svc_start(struct svc *);	/* user start; -1 + errno */
+int		 svc_stop(struct svc *);	/* user stop */
+int		 svc_restart(struct svc *);
+int		 svc_signal(struct svc *, int);
+int		 svc_reaped(pid_t, int);	/* 1: it was a service */
+void		 svc_shutdown(void);		/* stop all, then exit */
+int		 svc_stopping_all(void);
+struct svc	*svc_find(const char *id);
+struct svc_group *svc_group_find(const char *name);
+const char	*svc_state_name(enum svc_state);
+const char	*svc_health_name(enum svc_health);
+uint64_t	 svc_uptime_ms(const struct svc *);
+void		 svc_set_health(struct svc *, enum svc_health, const char *);
+void		 svc_set_ready(struct svc *);	/* readiness reported */
+void		 svc_unhealthy_restart(struct svc *, const char *);
+
+/*
+ * Observers of transitions: control (--wait, events), monitor (which
+ * services to watch).  Called after every state change.
+ */
+typedef void	(*svc_listener_cb)(struct svc *, enum svc_state old);
+void		 svc_add_listener(svc_listener_cb);
+
+/* parent/svc_group.c: groups, instances, reload support */
+struct svc_group *svc_group_add(struct svc_conf *, struct svc_confref *);
+void		 svc_group_scale(struct svc_group *, unsigned int);
+void		 svc_group_remove(struct svc_group *);	/* stop, forget */
+void		 svc_group_replace_conf(struct svc_group *, struct svc_conf *,
+		    struct svc_confref *);
+void		 svc_forget(struct svc *);
+void		 svc_timer_setup(struct svc *);
+
+/* parent/svc_spawn.c: fork and exec one instance */
+int		 svc_spawn(struct svc *, char *, size_t);
+void		 svc_spawn_close_pipes(struct svc *);
+
+/* parent/svc_cgroup_linux.c */
+int		 svc_cgroup_init(void);		/* 1 if usable */
+int		 svc_cgroup_available(void);
+char		*svc_cgroup_create(const char *id);
+int		 svc_cgroup_enter(const char *path);	/* in the child */
+int		 svc_cgroup_kill(const char *path);
+int		 svc_cgroup_populated(const char *path);
+void		 svc_cgroup_remove(const char *path);
+void		 svc_cgroup_fini(void);
+
+/* parent/parent_reload.c */
+enum reload_mode {
+	RELOAD_APPLY = 0,	/* reload, update, SIGHUP */
+	RELOAD_DRYRUN,		/* reread */
+	RELOAD_ADD,		/* add NAME */
+	RELOAD_REMOVE		/* remove NAME */
+};
+
+struct reload_report {
+	struct conf_errors	 errs;		/* the file was refused */
+	char			**lines;	/* one per change */
+	size_t			 nlines;
+	int			 found;		/* ADD/REMOVE: NAME matched */
+};
+
+void		 reload_report_init(struct reload_report *);
+void		 reload_report_free(struct reload_report *);
+/* 0: applied (or nothing to do), -1: the file was refused (see errs). */
+int		 parent_reload(enum reload_mode, const char *,
+		    struct reload_report *);
+
+/* parent/parent_logger.c: hand a new instance's output pipes over */
+void		 parent_logger_attach(struct svc *);
+void		 parent_logger_detach(struct svc *);
+
+#endif /* VIGIL_SVC_H */

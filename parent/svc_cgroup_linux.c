@@ -1,0 +1,254 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * cgroup v2 on Linux: each instance gets its own group under
+ * <cgroup2 mount>/vigil/<vigild pid>/, so its whole tree is known (even a
+ * double-forked daemon) and killed at once with cgroup.kill.  Used only
+ * where the hierarchy is mounted and writable (root, or a delegated
+ * subtree); elsewhere the process group is all there is.
+ */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "parent.h"
+#include "svc.h"
+
+static char	 cg_base[PATH_MAX];	/* .../vigil/<pid>, "" if unusable */
+
+/* Find the cgroup2 mount in /proc/self/mountinfo. */
+static int
+cg_find_mount(char *buf, size_t len)
+{
+	FILE	*fp;
+	char	 line[2048], *sep, *fields[8], *p, *save;
+	int	 n, found = 0;
+
+	if ((fp = fopen("/proc/self/mountinfo", "re")) == NULL)
+		return (-1);
+	while (!found && fgets(line, sizeof(line), fp) != NULL) {
+		/* "... mountpoint opts ... - fstype source superopts" */
+		if ((sep = strstr(line, " - ")) == NULL)
+			continue;
+		if (strncmp(sep + 3, "cgroup2 ", 8) != 0)
+			continue;
+		*sep = '\0';
+		n = 0;
+		for (p = strtok_r(line, " ", &save); p != NULL && n < 8;
+		    p = strtok_r(NULL, " ", &save))
+			fields[n++] = p;
+		if (n < 5)
+			continue;
+		if (strlcpy(buf, fields[4], len) < len)
+			found = 1;
+	}
+	fclose(fp);
+	return (found ? 0 : -1);
+}
+
+static int
+cg_write(const char *dir, const char *file, const char *val)
+{
+	char	 path[PATH_MAX];
+	int	 fd, saved;
+	ssize_t	 n;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, file) >=
+	    (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return (-1);
+	n = write(fd, val, strlen(val));
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return (n == (ssize_t)strlen(val) ? 0 : -1);
+}
+
+/* Remove the empty groups of vigild instances that are gone. */
+static void
+cg_sweep(const char *top)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 path[PATH_MAX];
+	const char	*errstr;
+	long long	 pid;
+
+	if ((d = opendir(top)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		pid = strtonum(de->d_name, 1, INT_MAX, &errstr);
+		if (errstr != NULL || pid == getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", top, de->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		svc_cgroup_remove(path);
+	}
+	closedir(d);
+}
+
+int
+svc_cgroup_init(void)
+{
+	char	 mnt[PATH_MAX], top[PATH_MAX];
+
+	cg_base[0] = '\0';
+	if (cg_find_mount(mnt, sizeof(mnt)) == -1)
+		return (0);
+	if (snprintf(top, sizeof(top), "%s/vigil", mnt) >= (int)sizeof(top))
+		return (0);
+	if (mkdir(top, 0755) == -1 && errno != EEXIST) {
+		log_debug("cgroup %s: %s; using process groups", top,
+		    strerror(errno));
+		return (0);
+	}
+	cg_sweep(top);
+	if (snprintf(cg_base, sizeof(cg_base), "%s/%d", top, (int)getpid()) >=
+	    (int)sizeof(cg_base) || (mkdir(cg_base, 0755) == -1 &&
+	    errno != EEXIST) || access(cg_base, W_OK) == -1) {
+		log_debug("cgroup %s: %s; using process groups", cg_base,
+		    strerror(errno));
+		cg_base[0] = '\0';
+		return (0);
+	}
+	return (1);
+}
+
+int
+svc_cgroup_available(void)
+{
+	return (cg_base[0] != '\0');
+}
+
+char *
+svc_cgroup_create(const char *id)
+{
+	char	*path, name[VIGIL_IDNAMEMAX], *p;
+
+	if (!svc_cgroup_available())
+		return (NULL);
+	strlcpy(name, id, sizeof(name));
+	for (p = name; *p != '\0'; p++)
+		if (*p == ':' || *p == '/')
+			*p = '@';
+	if (asprintf(&path, "%s/%s", cg_base, name) == -1)
+		fatal(NULL);
+	if (mkdir(path, 0755) == -1 && errno != EEXIST) {
+		log_warn("%s: cgroup %s", id, path);
+		free(path);
+		return (NULL);
+	}
+	return (path);
+}
+
+/* In the child, before exec. */
+int
+svc_cgroup_enter(const char *path)
+{
+	return (cg_write(path, "cgroup.procs", "0"));
+}
+
+int
+svc_cgroup_kill(const char *path)
+{
+	FILE	*fp;
+	char	 file[PATH_MAX];
+	int	 pid;
+
+	if (cg_write(path, "cgroup.kill", "1") == 0)
+		return (0);
+	/* Kernels before 5.14 have no cgroup.kill: signal each member. */
+	if (snprintf(file, sizeof(file), "%s/cgroup.procs", path) >=
+	    (int)sizeof(file))
+		return (-1);
+	if ((fp = fopen(file, "re")) == NULL)
+		return (-1);
+	while (fscanf(fp, "%d", &pid) == 1)
+		if (pid > 0)
+			(void)kill(pid, SIGKILL);
+	fclose(fp);
+	return (0);
+}
+
+int
+svc_cgroup_populated(const char *path)
+{
+	FILE	*fp;
+	char	 file[PATH_MAX], key[32];
+	int	 val, populated = 0;
+
+	if (snprintf(file, sizeof(file), "%s/cgroup.events", path) >=
+	    (int)sizeof(file))
+		return (0);
+	if ((fp = fopen(file, "re")) == NULL)
+		return (0);
+	while (fscanf(fp, "%31s %d", key, &val) == 2)
+		if (strcmp(key, "populated") == 0)
+			populated = val;
+	fclose(fp);
+	return (populated);
+}
+
+void
+svc_cgroup_remove(const char *path)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 sub[PATH_MAX];
+
+	if ((d = opendir(path)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_type != DT_DIR || de->d_name[0] == '.')
+				continue;
+			if (snprintf(sub, sizeof(sub), "%s/%s", path,
+			    de->d_name) >= (int)sizeof(sub))
+				continue;
+			svc_cgroup_remove(sub);
+		}
+		closedir(d);
+	}
+	if (rmdir(path) == -1 && errno != ENOENT) {
+		if (errno == EBUSY)
+			(void)svc_cgroup_kill(path);
+		log_debug("cgroup %s: %s", path, strerror(errno));
+	}
+}
+
+void
+svc_cgroup_fini(void)
+{
+	if (cg_base[0] != '\0')
+		svc_cgroup_remove(cg_base);
+	cg_base[0] = '\0';
+}

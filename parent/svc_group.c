@@ -1,0 +1,245 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Service groups: one configured service and its instances.  Creating,
+ * scaling and forgetting them is what start-up and reload are made of.
+ */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event.h>
+
+#include "log.h"
+#include "parent.h"
+#include "svc.h"
+
+static struct svc *
+svc_new(struct svc_group *g, unsigned int i)
+{
+	struct svc_conf	*sc = g->conf;
+	struct svc	*s, *t;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		fatal(NULL);
+	s->grp = g;
+	s->instance = i;
+	if (sc->instances == 1)
+		strlcpy(s->id, sc->name, sizeof(s->id));
+	else
+		snprintf(s->id, sizeof(s->id), "%s:%u", sc->name, i);
+	s->port = svc_conf_port(sc, i);
+	s->state = SVC_STOPPED;
+	s->health = sc->health.type != HEALTH_NONE ? SVC_HEALTH_STARTING :
+	    SVC_HEALTH_NONE;
+	s->out_rfd = s->err_rfd = s->exec_rfd = -1;
+	s->out_wfd = s->err_wfd = -1;
+	if (sc->restart_limit.count > 0 && (s->restart_times =
+	    calloc(sc->restart_limit.count, sizeof(*s->restart_times))) ==
+	    NULL)
+		fatal(NULL);
+	svc_timer_setup(s);
+
+	/* Keep svc_all sorted by id (status prints in that order). */
+	TAILQ_FOREACH(t, &svc_all, entry)
+		if (strcmp(t->id, s->id) > 0)
+			break;
+	if (t != NULL)
+		TAILQ_INSERT_BEFORE(t, s, entry);
+	else
+		TAILQ_INSERT_TAIL(&svc_all, s, entry);
+	return (s);
+}
+
+struct svc_confref *
+svc_confref_new(struct vigil_conf *conf)
+{
+	struct svc_confref	*ref;
+
+	if ((ref = calloc(1, sizeof(*ref))) == NULL)
+		fatal(NULL);
+	ref->conf = conf;
+	ref->refs = 1;		/* the caller's */
+	return (ref);
+}
+
+void
+svc_confref_release(struct svc_confref *ref)
+{
+	if (ref == NULL || --ref->refs > 0)
+		return;
+	config_free(ref->conf);
+	free(ref);
+}
+
+struct svc_group *
+svc_group_add(struct svc_conf *sc, struct svc_confref *ref)
+{
+	struct svc_group	*g;
+	unsigned int		 i;
+
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		fatal(NULL);
+	g->conf = sc;
+	g->ref = ref;
+	ref->refs++;
+	if ((g->inst = reallocarray(NULL, sc->instances, sizeof(*g->inst))) ==
+	    NULL)
+		fatal(NULL);
+	g->ninst = sc->instances;
+	for (i = 0; i < g->ninst; i++)
+		g->inst[i] = svc_new(g, i);
+	TAILQ_INSERT_TAIL(&svc_groups, g, entry);
+	return (g);
+}
+
+/* Free one instance that is down (no process). */
+static void
+svc_free(struct svc *s)
+{
+	evtimer_del(&s->timer);
+	parent_logger_detach(s);
+	svc_spawn_close_pipes(s);
+	if (s->exec_rfd != -1)
+		close(s->exec_rfd);
+	if (s->cgroup != NULL) {
+		svc_cgroup_remove(s->cgroup);
+		free(s->cgroup);
+	}
+	TAILQ_REMOVE(&svc_all, s, entry);
+	free(s->restart_times);
+	free(s);
+}
+
+/* Drop an instance from its group, and the group once it is empty. */
+void
+svc_forget(struct svc *s)
+{
+	struct svc_group	*g = s->grp;
+	unsigned int		 i, j;
+
+	for (i = j = 0; i < g->ninst; i++)
+		if (g->inst[i] != s)
+			g->inst[j++] = g->inst[i];
+	g->ninst = j;
+	log_debug("%s: forgotten", s->id);
+	svc_free(s);
+	if (g->ninst == 0 && g->removed) {
+		TAILQ_REMOVE(&svc_groups, g, entry);
+		svc_confref_release(g->ref);
+		free(g->inst);
+		free(g);
+	}
+}
+
+/* Stop every instance and forget the group (gone from the file). */
+void
+svc_group_remove(struct svc_group *g)
+{
+	struct svc	*s;
+	unsigned int	 i, n = g->ninst;
+	struct svc	**v;
+
+	if ((v = reallocarray(NULL, n + 1, sizeof(*v))) == NULL)
+		fatal(NULL);
+	memcpy(v, g->inst, n * sizeof(*v));
+	g->removed = 1;
+	if (n == 0) {
+		TAILQ_REMOVE(&svc_groups, g, entry);
+		svc_confref_release(g->ref);
+		free(g->inst);
+		free(g);
+		free(v);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		s = v[i];
+		if (s->pid != 0) {
+			s->forget_after_stop = 1;
+			if (s->state != SVC_STOPPING)
+				(void)svc_stop(s);
+		} else
+			svc_forget(s);
+	}
+	free(v);
+}
+
+/*
+ * Grow or shrink the instance count.  New instances start if the service
+ * autostarts; the highest-numbered ones go first when shrinking.
+ */
+void
+svc_group_scale(struct svc_group *g, unsigned int n)
+{
+	struct svc	*s;
+	unsigned int	 i, old = g->ninst;
+
+	if (n > old) {
+		if ((g->inst = reallocarray(g->inst, n, sizeof(*g->inst))) ==
+		    NULL)
+			fatal(NULL);
+		for (i = old; i < n; i++) {
+			g->inst[i] = svc_new(g, i);
+			g->ninst = i + 1;
+			if (g->conf->autostart)
+				(void)svc_start(g->inst[i]);
+		}
+		return;
+	}
+	for (i = old; i-- > n; ) {
+		s = g->inst[i];
+		if (s->pid != 0) {
+			s->forget_after_stop = 1;
+			if (s->state != SVC_STOPPING)
+				(void)svc_stop(s);
+		} else
+			svc_forget(s);
+	}
+}
+
+/* Point a group at an equal configuration (from a reloaded file). */
+void
+svc_group_replace_conf(struct svc_group *g, struct svc_conf *sc,
+    struct svc_confref *ref)
+{
+	ref->refs++;
+	svc_confref_release(g->ref);
+	g->conf = sc;
+	g->ref = ref;
+}
+
+void
+svc_free_all(void)
+{
+	struct svc_group	*g;
+	struct svc		*s;
+
+	while ((s = TAILQ_FIRST(&svc_all)) != NULL)
+		svc_free(s);
+	while ((g = TAILQ_FIRST(&svc_groups)) != NULL) {
+		TAILQ_REMOVE(&svc_groups, g, entry);
+		svc_confref_release(g->ref);
+		free(g->inst);
+		free(g);
+	}
+	svc_cgroup_fini();
+}

@@ -1,0 +1,481 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Spawn one instance: everything that can fail for a reason the user
+ * should read (expansion, directory, user) is done before fork; the
+ * child only applies it -- setsid, cgroup, rlimits, umask, stdio, chdir,
+ * groups and ids, closefrom -- and execs.  An exec failure travels back
+ * as an errno over a close-on-exec pipe, so it is reported as what it
+ * is instead of as a mysterious exit 127.
+ */
+
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "parent.h"
+#include "svc.h"
+
+#define SVC_DEFAULT_PATH	"/usr/local/sbin:/usr/local/bin:/usr/sbin:" \
+				"/usr/bin:/sbin:/bin"
+#define SVC_PIPE_SIZE		(1024 * 1024)
+
+extern char	**environ;
+
+static struct rlimit	 svc_orig_nofile;
+static int		 svc_rlimits_saved;
+
+struct svc_envbuf {
+	char		**v;
+	size_t		  n;
+	size_t		  cap;
+};
+
+/*
+ * The parent needs many descriptors (pipes of every instance); the
+ * services get the limit vigild was started with unless they set one.
+ */
+static void
+svc_spawn_rlimits(void)
+{
+	struct rlimit	 rl;
+
+	if (svc_rlimits_saved)
+		return;
+	svc_rlimits_saved = 1;
+	if (getrlimit(RLIMIT_NOFILE, &svc_orig_nofile) == -1)
+		return;
+	rl = svc_orig_nofile;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_debug("raising RLIMIT_NOFILE: %s", strerror(errno));
+}
+
+static void
+env_set(struct svc_envbuf *eb, const char *name, const char *value)
+{
+	size_t	 i, nlen = strlen(name);
+	char	*kv;
+
+	if (asprintf(&kv, "%s=%s", name, value) == -1)
+		fatal(NULL);
+	for (i = 0; i < eb->n; i++) {
+		if (strncmp(eb->v[i], name, nlen) == 0 &&
+		    eb->v[i][nlen] == '=') {
+			free(eb->v[i]);
+			eb->v[i] = kv;
+			return;
+		}
+	}
+	if (eb->n + 2 > eb->cap) {
+		eb->cap = eb->cap ? eb->cap * 2 : 32;
+		if ((eb->v = reallocarray(eb->v, eb->cap, sizeof(char *))) ==
+		    NULL)
+			fatal(NULL);
+	}
+	eb->v[eb->n++] = kv;
+	eb->v[eb->n] = NULL;
+}
+
+static void
+env_free(struct svc_envbuf *eb)
+{
+	size_t	 i;
+
+	for (i = 0; i < eb->n; i++)
+		free(eb->v[i]);
+	free(eb->v);
+	memset(eb, 0, sizeof(*eb));
+}
+
+static void
+argv_free(char **v)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/*
+ * The environment: vigild's own only with inherit_environment, then the
+ * basics a login would give (PATH, HOME, USER, LOGNAME), vigil's own
+ * (VIGIL_SERVICE, VIGIL_INSTANCE, PORT), then the service's, expanded.
+ */
+static int
+svc_build_env(struct svc *s, const struct config_expand_ctx *ctx,
+    struct svc_envbuf *eb, char *err, size_t errlen)
+{
+	struct svc_conf	*sc = s->grp->conf;
+	struct passwd	*pw = NULL;
+	char		 buf[32], xerr[128], *v, **e;
+	size_t		 i;
+
+	memset(eb, 0, sizeof(*eb));
+	if (sc->inherit_environment) {
+		for (e = environ; *e != NULL; e++) {
+			char	*eq = strchr(*e, '=');
+			char	 name[256];
+
+			if (eq == NULL || (size_t)(eq - *e) >= sizeof(name))
+				continue;
+			memcpy(name, *e, eq - *e);
+			name[eq - *e] = '\0';
+			if (strcmp(name, "NOTIFY_SOCKET") == 0 ||
+			    strcmp(name, "LISTEN_FDS") == 0 ||
+			    strcmp(name, "LISTEN_PID") == 0)
+				continue;
+			env_set(eb, name, eq + 1);
+		}
+	} else
+		env_set(eb, "PATH", SVC_DEFAULT_PATH);
+
+	if (sc->user != NULL)
+		pw = getpwnam(sc->user);
+	else
+		pw = getpwuid(geteuid());
+	if (pw != NULL) {
+		env_set(eb, "HOME", pw->pw_dir);
+		env_set(eb, "USER", pw->pw_name);
+		env_set(eb, "LOGNAME", pw->pw_name);
+	}
+	env_set(eb, "VIGIL_SERVICE", sc->name);
+	snprintf(buf, sizeof(buf), "%u", s->instance);
+	env_set(eb, "VIGIL_INSTANCE", buf);
+	if (s->port > 0) {
+		snprintf(buf, sizeof(buf), "%d", s->port);
+		env_set(eb, "PORT", buf);
+	}
+	if (sc->ready == READY_NOTIFY && parent_monitor_notify_path() != NULL)
+		env_set(eb, "NOTIFY_SOCKET", parent_monitor_notify_path());
+	for (i = 0; i < sc->nenv; i++) {
+		if ((v = config_expand(sc->env[i].value, ctx, xerr,
+		    sizeof(xerr))) == NULL) {
+			snprintf(err, errlen, "environment %s: %s",
+			    sc->env[i].name, xerr);
+			env_free(eb);
+			return (-1);
+		}
+		env_set(eb, sc->env[i].name, v);
+		free(v);
+	}
+	return (0);
+}
+
+static char **
+svc_build_argv(struct svc *s, const struct config_expand_ctx *ctx, char *err,
+    size_t errlen)
+{
+	struct svc_conf	*sc = s->grp->conf;
+	char		**v, xerr[128];
+	size_t		  i, n;
+
+	n = sc->shell ? 3 : sc->argc;
+	if ((v = calloc(n + 1, sizeof(char *))) == NULL)
+		fatal(NULL);
+	if (sc->shell) {
+		if ((v[0] = strdup("/bin/sh")) == NULL ||
+		    (v[1] = strdup("-c")) == NULL)
+			fatal(NULL);
+		if ((v[2] = config_expand(sc->command_str, ctx, xerr,
+		    sizeof(xerr))) == NULL)
+			goto bad;
+		return (v);
+	}
+	for (i = 0; i < sc->argc; i++)
+		if ((v[i] = config_expand(sc->argv[i], ctx, xerr,
+		    sizeof(xerr))) == NULL)
+			goto bad;
+	return (v);
+ bad:
+	snprintf(err, errlen, "command: %s", xerr);
+	argv_free(v);
+	return (NULL);
+}
+
+static int
+svc_make_pipe(int *rfd, int *wfd)
+{
+	int	 p[2];
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return (-1);
+	/* Room for output while the logger is being replaced. */
+	(void)fcntl(p[0], F_SETPIPE_SZ, SVC_PIPE_SIZE);
+	*rfd = p[0];
+	*wfd = p[1];
+	return (0);
+}
+
+/*
+ * The output pipes of an instance live as long as the instance: every
+ * restart writes into the same pipes, and the logger is handed the read
+ * ends once.  The parent keeps both ends, so a dying logger never makes
+ * a service see EPIPE.
+ */
+static int
+svc_pipes(struct svc *s, int *outw, int *errw)
+{
+	struct svc_conf	*sc = s->grp->conf;
+	int		 attach = 0;
+
+	*outw = *errw = -1;
+	if (s->out_rfd == -1 && sc->log.out != LOGDEST_NONE) {
+		if (svc_make_pipe(&s->out_rfd, &s->out_wfd) == -1)
+			return (-1);
+		attach = 1;
+	}
+	if (s->err_rfd == -1 && sc->log.err != LOGDEST_MERGE &&
+	    sc->log.err != LOGDEST_NONE) {
+		if (svc_make_pipe(&s->err_rfd, &s->err_wfd) == -1)
+			return (-1);
+		attach = 1;
+	}
+	if (attach)
+		parent_logger_attach(s);
+	*outw = s->out_wfd;
+	*errw = sc->log.err == LOGDEST_MERGE ? s->out_wfd : s->err_wfd;
+	return (0);
+}
+
+void
+svc_spawn_close_pipes(struct svc *s)
+{
+	int	*fds[] = { &s->out_rfd, &s->out_wfd, &s->err_rfd, &s->err_wfd };
+	size_t	 i;
+
+	for (i = 0; i < nitems(fds); i++) {
+		if (*fds[i] != -1) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+	}
+}
+
+static void
+svc_child_setrlimit(int res, const struct conf_rlimit *cl)
+{
+	struct rlimit	 rl;
+
+	if (!cl->set)
+		return;
+	rl.rlim_cur = rl.rlim_max = cl->value == CONF_UNLIMITED ?
+	    RLIM_INFINITY : (rlim_t)cl->value;
+	(void)setrlimit(res, &rl);
+}
+
+static __dead void
+svc_child_fail(int errfd, int eno)
+{
+	(void)write(errfd, &eno, sizeof(eno));
+	_exit(127);
+}
+
+/* execvp without the GNU-only execvpe: search PATH of the new env. */
+static void
+svc_child_exec(char **argv, char **envp)
+{
+	const char	*path = NULL, *p, *end;
+	char		 file[4096];
+	size_t		 i, len;
+	int		 eno = ENOENT;
+
+	if (strchr(argv[0], '/') != NULL) {
+		execve(argv[0], argv, envp);
+		return;
+	}
+	for (i = 0; envp[i] != NULL; i++)
+		if (strncmp(envp[i], "PATH=", 5) == 0)
+			path = envp[i] + 5;
+	if (path == NULL)
+		path = SVC_DEFAULT_PATH;
+	for (p = path; *p != '\0'; p = *end ? end + 1 : end) {
+		end = strchr(p, ':');
+		if (end == NULL)
+			end = p + strlen(p);
+		len = end - p;
+		if (len == 0 || len + strlen(argv[0]) + 2 > sizeof(file))
+			continue;
+		memcpy(file, p, len);
+		file[len] = '/';
+		strlcpy(file + len + 1, argv[0], sizeof(file) - len - 1);
+		execve(file, argv, envp);
+		if (errno != ENOENT && errno != ENOTDIR)
+			eno = errno;
+	}
+	errno = eno;
+}
+
+int
+svc_spawn(struct svc *s, char *err, size_t errlen)
+{
+	struct svc_conf		*sc = s->grp->conf;
+	struct config_expand_ctx ctx;
+	struct svc_envbuf	 eb;
+	struct stat		 sb;
+	char			**argv = NULL, *dir = NULL, xerr[128];
+	int			 ep[2], outw, errw, devnull, i;
+	pid_t			 pid;
+	sigset_t		 mask;
+
+	svc_spawn_rlimits();
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.name = sc->name;
+	ctx.instance = s->instance;
+	ctx.port = s->port;
+	ctx.env = sc->env;
+	ctx.nenv = sc->nenv;
+
+	if ((argv = svc_build_argv(s, &ctx, err, errlen)) == NULL)
+		return (-1);
+	if (svc_build_env(s, &ctx, &eb, err, errlen) == -1) {
+		argv_free(argv);
+		return (-1);
+	}
+	if (sc->directory != NULL) {
+		if ((dir = config_expand(sc->directory, &ctx, xerr,
+		    sizeof(xerr))) == NULL) {
+			snprintf(err, errlen, "directory: %s", xerr);
+			goto fail;
+		}
+		if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
+			snprintf(err, errlen, "directory %s: %s", dir,
+			    errno ? strerror(errno) : "not a directory");
+			goto fail;
+		}
+	}
+	if (sc->user != NULL && !penv->is_root && sc->uid != geteuid()) {
+		snprintf(err, errlen, "cannot run as user %s: vigild is not "
+		    "root", sc->user);
+		goto fail;
+	}
+	if (sc->cgroup && svc_cgroup_available() && s->cgroup == NULL)
+		s->cgroup = svc_cgroup_create(s->id);
+	if (svc_pipes(s, &outw, &errw) == -1) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		goto fail;
+	}
+	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "/dev/null: %s", strerror(errno));
+		goto fail;
+	}
+	if (pipe2(ep, O_CLOEXEC) == -1) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		close(devnull);
+		goto fail;
+	}
+
+	switch (pid = fork()) {
+	case -1:
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(ep[0]);
+		close(ep[1]);
+		close(devnull);
+		goto fail;
+	case 0:
+		break;
+	default:
+		close(ep[1]);
+		close(devnull);
+		s->exec_rfd = ep[0];
+		(void)fcntl(s->exec_rfd, F_SETFL, O_NONBLOCK);
+		s->pid = pid;
+		clock_gettime(CLOCK_MONOTONIC, &s->start_mono);
+		s->start_wall = time(NULL);
+		log_debug("%s: spawned pid %d", s->id, (int)pid);
+		argv_free(argv);
+		env_free(&eb);
+		free(dir);
+		return (0);
+	}
+
+	/* The child.  Only async-signal-safe work from here on. */
+	for (i = 1; i < NSIG; i++)
+		(void)signal(i, SIG_DFL);
+	sigemptyset(&mask);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	if (setsid() == -1)
+		svc_child_fail(ep[1], errno);
+	if (s->cgroup != NULL)
+		(void)svc_cgroup_enter(s->cgroup);
+
+	if (svc_rlimits_saved)
+		(void)setrlimit(RLIMIT_NOFILE, &svc_orig_nofile);
+	svc_child_setrlimit(RLIMIT_NOFILE, &sc->limits.nofile);
+	svc_child_setrlimit(RLIMIT_NPROC, &sc->limits.nproc);
+	svc_child_setrlimit(RLIMIT_CORE, &sc->limits.core);
+	svc_child_setrlimit(RLIMIT_STACK, &sc->limits.stack);
+	svc_child_setrlimit(RLIMIT_AS, &sc->limits.as);
+	umask(sc->umask);
+
+	if (dup2(devnull, STDIN_FILENO) == -1 ||
+	    dup2(outw != -1 ? outw : devnull, STDOUT_FILENO) == -1 ||
+	    dup2(errw != -1 ? errw : devnull, STDERR_FILENO) == -1)
+		svc_child_fail(ep[1], errno);
+	if (dir != NULL && chdir(dir) == -1)
+		svc_child_fail(ep[1], errno);
+	else if (dir == NULL && chdir("/") == -1)
+		svc_child_fail(ep[1], errno);
+
+	if (penv->is_root && sc->user != NULL) {
+		if (sc->use_initgroups) {
+			if (initgroups(sc->user, sc->gid) == -1)
+				svc_child_fail(ep[1], errno);
+		} else if (setgroups(1, &sc->gid) == -1)
+			svc_child_fail(ep[1], errno);
+		if (setresgid(sc->gid, sc->gid, sc->gid) == -1 ||
+		    setresuid(sc->uid, sc->uid, sc->uid) == -1)
+			svc_child_fail(ep[1], errno);
+	} else if (penv->is_root && sc->group != NULL) {
+		if (setgroups(1, &sc->gid) == -1 ||
+		    setresgid(sc->gid, sc->gid, sc->gid) == -1)
+			svc_child_fail(ep[1], errno);
+	}
+
+	/* The exec error pipe on fd 3, nothing else beyond stdio. */
+	if (ep[1] != 3) {
+		if (dup2(ep[1], 3) == -1)
+			_exit(127);
+		ep[1] = 3;
+	}
+	(void)fcntl(3, F_SETFD, FD_CLOEXEC);
+	closefrom(4);
+
+	svc_child_exec(argv, eb.v);
+	svc_child_fail(3, errno);
+
+ fail:
+	argv_free(argv);
+	env_free(&eb);
+	free(dir);
+	return (-1);
+}

@@ -1,0 +1,206 @@
+#!/bin/bash
+# Shared helpers for the end-to-end tests.  Source it first thing:
+#
+#	. "$(dirname "$0")/lib.sh"
+#
+# It gives every test a private temporary directory $T (removed at exit),
+# paths to the binaries ($VIGILD, $VIGILCTL, $TESTPROG), and a trap that
+# kills every process the test started: vigild and every descendant, and
+# any process whose command line mentions $T.
+#
+# Environment:
+#   VIGILD, VIGILCTL	binaries under test (default build/vigild, build/vigilctl)
+#   VIGIL_E2E_USER	run vigild as this ordinary user instead of root
+#			(set by the runner for the unprivileged pass)
+
+set -u
+
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$E2E_DIR/../.." && pwd)
+VIGILD=${VIGILD:-$ROOT/build/vigild}
+VIGILCTL=${VIGILCTL:-$ROOT/build/vigilctl}
+TESTPROG=${TESTPROG:-$ROOT/build/regress/vigil-testprog}
+TEST_NAME=$(basename "$0" .sh)
+
+T=$(mktemp -d /tmp/vigil-e2e.XXXXXX)
+chmod 0755 "$T"
+VIGILD_PID=
+VIGILD_LOG=$T/vigild.log
+SOCK=$T/vigild.sock
+export VIGIL_TEST_HOOKS=1
+
+# Unprivileged pass: everything under $T must belong to that user.
+E2E_USER=${VIGIL_E2E_USER:-}
+if [ -n "$E2E_USER" ]; then
+	chown "$E2E_USER" "$T"
+fi
+
+fail() {
+	echo "FAIL: $TEST_NAME: $*" >&2
+	if [ -f "$VIGILD_LOG" ]; then
+		echo "--- vigild log (last 40 lines) ---" >&2
+		tail -n 40 "$VIGILD_LOG" >&2
+	fi
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $TEST_NAME: $*"
+	exit 77
+}
+
+note() {
+	echo "# $*"
+}
+
+# wait_until SECONDS command...: poll (every 20 ms) until command succeeds.
+wait_until() {
+	local limit=$1; shift
+	local end=$(( $(date +%s%N) + limit * 1000000000 ))
+	while ! "$@" >/dev/null 2>&1; do
+		if [ "$(date +%s%N)" -ge "$end" ]; then
+			return 1
+		fi
+		sleep 0.02
+	done
+	return 0
+}
+
+# Run a command as the test's vigild user (root, or $E2E_USER).
+as_user() {
+	if [ -n "$E2E_USER" ]; then
+		setpriv --reuid="$E2E_USER" --regid="$(id -g "$E2E_USER")" \
+		    --clear-groups env HOME="$T" XDG_RUNTIME_DIR="$T" "$@"
+	else
+		"$@"
+	fi
+}
+
+# The user services and helpers run as: nobody when root.
+helper_user() {
+	if [ -n "$E2E_USER" ]; then echo "$E2E_USER"; else echo nobody; fi
+}
+
+# write_conf FILE: stdin becomes FILE (mode 0644, owned by the vigild user),
+# after a header with paths inside $T unless the text sets them.
+write_conf() {
+	local f=$1
+	local body
+	body=$(cat)
+	{
+		if ! grep -q '^user:' <<<"$body"; then
+			if [ -z "$E2E_USER" ]; then echo "user: nobody"; fi
+		fi
+		grep -q '^socket:' <<<"$body" || echo "socket: { path: $SOCK }"
+		grep -q '^log_dir:' <<<"$body" || echo "log_dir: $T/log"
+		grep -q '^state_dir:' <<<"$body" || echo "state_dir: $T/state"
+		echo "$body"
+	} >"$f"
+	chmod 0644 "$f"
+	if [ -n "$E2E_USER" ]; then chown "$E2E_USER" "$f"; fi
+}
+
+# start_vigild CONF [args...]: start vigild -d in the background and wait
+# until its three helpers are up.
+start_vigild() {
+	local conf=$1; shift
+	as_user "$VIGILD" -d -f "$conf" -p "$T/vigild.pid" "$@" \
+	    >>"$VIGILD_LOG" 2>&1 &
+	VIGILD_PID=$!
+	if ! wait_until 10 helpers_up; then
+		fail "vigild did not start its helpers"
+	fi
+}
+
+# The pid of a helper (control, logger, monitor) of our vigild.
+helper_pid() {
+	local role=$1 p
+	for p in $(pgrep -P "$VIGILD_PID" 2>/dev/null); do
+		if tr '\0' ' ' </proc/"$p"/cmdline 2>/dev/null |
+		    grep -q "^vigild: $role"; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+helpers_up() {
+	kill -0 "$VIGILD_PID" 2>/dev/null || return 1
+	helper_pid control >/dev/null && helper_pid logger >/dev/null &&
+	    helper_pid monitor >/dev/null
+}
+
+# The log says it: wait_log SECONDS REGEX
+wait_log() {
+	wait_until "$1" grep -qE "$2" "$VIGILD_LOG"
+}
+
+# The main pid of a service instance, from the log line "NAME: spawned pid N"
+# is not available without -v; use the process list instead: the newest
+# process whose command line matches REGEX.
+svc_pid() {
+	pgrep -n -f "$1"
+}
+
+ctl() {
+	as_user "$VIGILCTL" -s "$SOCK" "$@"
+}
+
+stop_vigild() {
+	[ -n "$VIGILD_PID" ] || return 0
+	kill -TERM "$VIGILD_PID" 2>/dev/null
+	if ! wait_until 30 bash -c "! kill -0 $VIGILD_PID 2>/dev/null"; then
+		kill -KILL "$VIGILD_PID" 2>/dev/null
+	fi
+	wait "$VIGILD_PID" 2>/dev/null
+	VIGILD_PID=
+}
+
+# Every descendant of a pid.
+descendants() {
+	local p c
+	for c in $(pgrep -P "$1" 2>/dev/null); do
+		echo "$c"
+		descendants "$c"
+	done
+}
+
+cleanup() {
+	local rc=$? pids p vpid=$VIGILD_PID
+	if [ -n "$VIGILD_PID" ]; then
+		pids=$(descendants "$VIGILD_PID")
+		kill -KILL "$VIGILD_PID" $pids 2>/dev/null
+		wait "$VIGILD_PID" 2>/dev/null
+	fi
+	# Anything else that mentions our directory (services, strays).
+	for p in $(pgrep -f "$T" 2>/dev/null); do
+		[ "$p" = $$ ] && continue
+		kill -KILL "$p" 2>/dev/null
+	done
+	# cgroups of our vigild, if any are left.
+	if [ -n "$vpid" ]; then
+		for d in /sys/fs/cgroup/vigil/"$vpid" \
+		    /sys/fs/cgroup/unified/vigil/"$vpid"; do
+			[ -d "$d" ] || continue
+			find "$d" -depth -type d -empty -delete 2>/dev/null
+		done
+	fi
+	# A sanitizer report anywhere in vigild fails the test, even when
+	# the parent survived it (a helper that died is respawned).
+	if [ $rc -eq 0 ] && grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
+	    "$VIGILD_LOG" 2>/dev/null; then
+		echo "FAIL: $TEST_NAME: sanitizer report in vigild's log:" >&2
+		grep -A 30 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
+		    "$VIGILD_LOG" | head -60 >&2
+		rc=1
+	fi
+	if [ $rc -ne 0 ] && [ -n "${KEEP_E2E:-}" ]; then
+		echo "kept $T" >&2
+	else
+		rm -rf "$T"
+	fi
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM

@@ -1,0 +1,93 @@
+#!/bin/bash
+# Run every test of vigil and end with one line "N passed, N failed".
+#
+#   regress/run.sh [PATTERN]
+#
+# 1. unit tests         build/regress/test_*
+# 2. fuzz regressions   each build/fuzz/fuzz_* over regress/fuzz/corpus/NAME
+# 3. end-to-end         regress/e2e/*.sh with build/vigild
+# 4. end-to-end, ASan   the same with build/asan/vigild (ASan + UBSan)
+#
+# A test exits 0 (pass), 77 (skipped, with the reason) or anything else
+# (fail).  Output of failing tests is shown; everything is kept in
+# build/test-logs/.
+
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+PATTERN=${1:-}
+LOGS=$ROOT/build/test-logs
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+
+pass=0
+failn=0
+skipn=0
+failed=()
+
+run_one() {
+	local name=$1; shift
+	local log=$LOGS/${name//\//_}.log
+	local start end rc
+	if [ -n "$PATTERN" ] && [[ "$name" != *$PATTERN* ]]; then
+		return
+	fi
+	start=$(date +%s%N)
+	timeout --kill-after=10 "${TEST_TIMEOUT:-300}" "$@" >"$log" 2>&1 </dev/null
+	rc=$?
+	end=$(date +%s%N)
+	local secs
+	secs=$(awk "BEGIN { printf \"%.1f\", ($end - $start) / 1e9 }")
+	if [ $rc -eq 0 ]; then
+		pass=$((pass + 1))
+		echo "PASS  $name (${secs}s)"
+	elif [ $rc -eq 77 ]; then
+		skipn=$((skipn + 1))
+		echo "SKIP  $name: $(grep -m1 '^SKIP' "$log" | sed 's/^SKIP: [^:]*: //')"
+	else
+		failn=$((failn + 1))
+		failed+=("$name")
+		echo "FAIL  $name (${secs}s, exit $rc)"
+		sed 's/^/    | /' "$log" | tail -n 60
+	fi
+}
+
+echo "== unit tests"
+for t in build/regress/test_*; do
+	[ -x "$t" ] || continue
+	run_one "unit/$(basename "$t")" "$t"
+done
+
+echo "== fuzz targets over their corpora"
+for f in build/fuzz/fuzz_*; do
+	[ -x "$f" ] || continue
+	n=$(basename "$f")
+	c=regress/fuzz/corpus/$n
+	[ -d "$c" ] || continue
+	run_one "fuzz/$n" "$f" -runs=0 "$c"
+done
+
+echo "== end-to-end"
+for s in regress/e2e/*.sh; do
+	[ "$(basename "$s")" = lib.sh ] && continue
+	run_one "e2e/$(basename "$s" .sh)" bash "$s"
+done
+
+if [ -x build/asan/vigild ] && [ -z "${NO_ASAN:-}" ]; then
+	echo "== end-to-end under AddressSanitizer + UndefinedBehaviorSanitizer"
+	export VIGILD=$ROOT/build/asan/vigild
+	export VIGILCTL=$ROOT/build/asan/vigilctl
+	export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:halt_on_error=1
+	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	for s in regress/e2e/*.sh; do
+		[ "$(basename "$s")" = lib.sh ] && continue
+		run_one "asan/$(basename "$s" .sh)" bash "$s"
+	done
+fi
+
+echo
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "failed: ${failed[*]}"
+fi
+echo "$pass passed, $failn failed, $skipn skipped"
+[ $failn -eq 0 ]

@@ -1,0 +1,1228 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Unit tests for common/imsg.c: framing, partial and coalesced reads,
+ * fd passing, protocol errors and the libevent glue.
+ */
+
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event.h>
+
+#include "imsg.h"
+#include "msg.h"
+
+static int	 nfail;
+
+static void	 check(int, const char *, ...)
+		    __attribute__((__format__ (printf, 2, 3)));
+static void	 setnonblock(int);
+static void	 mksockpair(int [2]);
+static void	 mkpipe(int [2]);
+static void	 raw_send(int, const void *, size_t, int);
+static void	 raw_sendfds(int, const void *, size_t, const int *, int);
+static void	 raw_hdr(unsigned char *, uint32_t, uint32_t, uint32_t);
+static int	 getmsg(struct imsgbuf *, struct imsg *);
+static int	 pipe_state(int);
+static int	 fd_reaches(int, int, const char *);
+
+#define PIPE_EOF	0	/* every write end is closed */
+#define PIPE_OPEN	1	/* some write end is still open */
+#define PIPE_ERR	2
+
+static void
+check(int cond, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	printf("%s - ", cond ? "ok" : "not ok");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (!cond)
+		nfail++;
+}
+
+static void
+setnonblock(int fd)
+{
+	int	 fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1) {
+		perror("fcntl");
+		exit(2);
+	}
+}
+
+static void
+mksockpair(int sv[2])
+{
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
+		perror("socketpair");
+		exit(2);
+	}
+	setnonblock(sv[0]);
+	setnonblock(sv[1]);
+}
+
+static void
+mkpipe(int p[2])
+{
+	if (pipe(p) == -1) {
+		perror("pipe");
+		exit(2);
+	}
+	setnonblock(p[0]);
+}
+
+/* Send bytes as one sendmsg, with fd attached when fd != -1. */
+static void
+raw_send(int s, const void *buf, size_t len, int fd)
+{
+	raw_sendfds(s, buf, len, &fd, fd == -1 ? 0 : 1);
+}
+
+/* Send bytes as one sendmsg with nfds (up to 4) fds in one cmsg. */
+static void
+raw_sendfds(int s, const void *buf, size_t len, const int *fds, int nfds)
+{
+	union {
+		struct cmsghdr	 hdr;
+		unsigned char	 buf[CMSG_SPACE(4 * sizeof(int))];
+	}		 cmsgbuf;
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	struct cmsghdr	*cmsg;
+
+	memset(&msg, 0, sizeof(msg));
+	memset(&cmsgbuf, 0, sizeof(cmsgbuf));
+	iov.iov_base = (void *)buf;
+	iov.iov_len = len;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	if (nfds > 0) {
+		msg.msg_control = cmsgbuf.buf;
+		msg.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+		cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		memcpy(CMSG_DATA(cmsg), fds, nfds * sizeof(int));
+	}
+	if (sendmsg(s, &msg, MSG_NOSIGNAL) != (ssize_t)len) {
+		perror("sendmsg");
+		exit(2);
+	}
+}
+
+static void
+raw_hdr(unsigned char *buf, uint32_t type, uint32_t len, uint32_t flags)
+{
+	struct imsg_hdr	 hdr;
+
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.type = type;
+	hdr.len = len;
+	hdr.flags = flags;
+	hdr.peerid = 7;
+	hdr.pid = 1234;
+	memcpy(buf, &hdr, sizeof(hdr));
+}
+
+/*
+ * Next message, reading as needed: 1 message, 0 EOF, -1 imsg_get or
+ * read error, -2 nothing came within 2 seconds.
+ */
+static int
+getmsg(struct imsgbuf *ibuf, struct imsg *imsg)
+{
+	struct pollfd	 pfd;
+	ssize_t		 n;
+	int		 r;
+
+	for (;;) {
+		if ((r = imsg_get(ibuf, imsg)) != 0)
+			return (r);
+		if ((n = imsgbuf_read(ibuf)) == 0)
+			return (0);
+		if (n == -1) {
+			if (errno != EAGAIN)
+				return (-1);
+			pfd.fd = ibuf->fd;
+			pfd.events = POLLIN;
+			if (poll(&pfd, 1, 2000) <= 0)
+				return (-2);
+		}
+	}
+}
+
+/* Is the pipe whose read end is rfd still held open by some writer? */
+static int
+pipe_state(int rfd)
+{
+	char	 c;
+	ssize_t	 n;
+
+	while ((n = read(rfd, &c, 1)) == 1)
+		;
+	if (n == 0)
+		return (PIPE_EOF);
+	if (errno == EAGAIN)
+		return (PIPE_OPEN);
+	return (PIPE_ERR);
+}
+
+/* Write s through wfd and check it comes out of rfd. */
+static int
+fd_reaches(int wfd, int rfd, const char *s)
+{
+	char	 buf[64];
+	size_t	 len = strlen(s);
+
+	if (wfd == -1 || write(wfd, s, len) != (ssize_t)len)
+		return (0);
+	memset(buf, 0, sizeof(buf));
+	if (read(rfd, buf, sizeof(buf) - 1) != (ssize_t)len)
+		return (0);
+	return (strcmp(buf, s) == 0);
+}
+
+static void
+t_roundtrip(void)
+{
+	struct imsgbuf		 a, b;
+	struct imsg		 imsg;
+	struct msg_hello	 hello = { VIGIL_IMSG_VERSION, PROC_LOGGER }, h2;
+	char			 s[6];
+	int			 sv[2], r;
+
+	mksockpair(sv);
+	if (imsgbuf_init(&a, sv[0]) == -1 || imsgbuf_init(&b, sv[1]) == -1)
+		exit(2);
+	check(a.pid == getpid(), "init: ibuf->pid is getpid()");
+	check(a.maxsize == IMSG_MAXSIZE_DEFAULT && a.allow_fdpass == 0,
+	    "init: default maxsize, fd passing off");
+
+	r = imsg_compose(&a, 10, 1, 0, -1, "hello", 6) == 0 &&
+	    imsg_compose(&a, 11, 2, 4242, -1, NULL, 0) == 0 &&
+	    imsg_compose(&a, IMSG_HELLO, 3, 0, -1, &hello,
+	    sizeof(hello)) == 0;
+	check(r, "compose three messages");
+	check(imsgbuf_queuelen(&a) == 3 &&
+	    a.wqbytes == 3 * IMSG_HEADER_SIZE + 6 + sizeof(hello),
+	    "queuelen 3, wqbytes counts headers and payloads");
+	check(imsgbuf_flush(&a) == 0 && imsgbuf_queuelen(&a) == 0 &&
+	    a.wqbytes == 0, "flush empties the queue");
+
+	r = getmsg(&b, &imsg);
+	check(r == 1 && imsg.hdr.type == 10 && imsg.hdr.peerid == 1 &&
+	    imsg.hdr.pid == (uint32_t)getpid() && imsg.hdr.flags == 0 &&
+	    imsg.hdr.len == IMSG_HEADER_SIZE + 6 && imsg.fd == -1 &&
+	    imsg_get_data(&imsg, s, sizeof(s)) == 0 &&
+	    strcmp(s, "hello") == 0,
+	    "message 1: header, pid 0 means ibuf->pid, payload");
+	if (r == 1)
+		imsg_free(&imsg);
+	r = getmsg(&b, &imsg);
+	check(r == 1 && imsg.hdr.type == 11 && imsg.hdr.pid == 4242 &&
+	    imsg.datalen == 0 && imsg.data == NULL &&
+	    imsg_get_data(&imsg, NULL, 0) == 0,
+	    "message 2: explicit pid, empty payload");
+	if (r == 1)
+		imsg_free(&imsg);
+	r = getmsg(&b, &imsg);
+	check(r == 1 && imsg.hdr.type == IMSG_HELLO &&
+	    imsg_get_data(&imsg, &h2, sizeof(h2)) == 0 &&
+	    h2.version == VIGIL_IMSG_VERSION && h2.proc == PROC_LOGGER,
+	    "message 3: struct payload");
+	if (r == 1)
+		imsg_free(&imsg);
+	check(imsg_get(&b, &imsg) == 0 && b.rlen == 0,
+	    "no fourth message, buffer empty");
+
+	errno = 0;
+	check(imsgbuf_read(&b) == -1 && errno == EAGAIN,
+	    "read on an empty non-blocking socket: -1 with EAGAIN");
+
+	imsgbuf_clear(&a);
+	imsgbuf_clear(&b);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void
+t_partial(void)
+{
+	struct imsgbuf	 b;
+	struct imsg	 imsg;
+	unsigned char	 frame[IMSG_HEADER_SIZE + 100];
+	size_t		 i;
+	int		 sv[2], early = 0, reads = 1, r = 0;
+
+	mksockpair(sv);
+	if (imsgbuf_init(&b, sv[1]) == -1)
+		exit(2);
+	raw_hdr(frame, 42, sizeof(frame), 0);
+	for (i = IMSG_HEADER_SIZE; i < sizeof(frame); i++)
+		frame[i] = (unsigned char)i;
+
+	for (i = 0; i < sizeof(frame); i++) {
+		raw_send(sv[0], frame + i, 1, -1);
+		if (imsgbuf_read(&b) != 1)
+			reads = 0;
+		r = imsg_get(&b, &imsg);
+		if (i + 1 < sizeof(frame) && r != 0)
+			early = 1;
+	}
+	check(reads, "partial: every one-byte read returns 1");
+	check(!early, "partial: no message before the last byte");
+	check(r == 1 && imsg.hdr.type == 42 && imsg.datalen == 100 &&
+	    memcmp(imsg.data, frame + IMSG_HEADER_SIZE, 100) == 0,
+	    "partial: message complete after the last byte");
+	if (r == 1)
+		imsg_free(&imsg);
+	check(imsg_get(&b, &imsg) == 0, "partial: nothing more");
+
+	imsgbuf_clear(&b);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void
+t_coalesced(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	int		 sv[2], i, v, n = 0, inorder = 1;
+
+	mksockpair(sv);
+	if (imsgbuf_init(&a, sv[0]) == -1 || imsgbuf_init(&b, sv[1]) == -1)
+		exit(2);
+	for (i = 0; i < 200; i++)
+		if (imsg_compose(&a, 5, i, 0, -1, &i, sizeof(i)) == -1)
+			exit(2);
+	check(imsgbuf_write(&a) == 0 && imsgbuf_queuelen(&a) == 0,
+	    "coalesced: 200 messages written");
+	check(imsgbuf_read(&b) == 1 &&
+	    b.rlen == 200 * (IMSG_HEADER_SIZE + sizeof(int)),
+	    "coalesced: one read takes all 200 frames");
+	while (imsg_get(&b, &imsg) == 1) {
+		if (imsg_get_data(&imsg, &v, sizeof(v)) == -1 || v != n ||
+		    imsg.hdr.peerid != (uint32_t)n)
+			inorder = 0;
+		n++;
+		imsg_free(&imsg);
+	}
+	check(n == 200 && inorder, "coalesced: 200 messages, in order");
+
+	imsgbuf_clear(&a);
+	imsgbuf_clear(&b);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void
+t_buffull(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	char		 payload[40];
+	int		 sv[2], i, n = 0, r, stuck = 0;
+
+	mksockpair(sv);
+	if (imsgbuf_init(&a, sv[0]) == -1 || imsgbuf_init(&b, sv[1]) == -1)
+		exit(2);
+	check(imsgbuf_set_maxsize(&a, 64) == 0 &&
+	    imsgbuf_set_maxsize(&b, 64) == 0, "set_maxsize 64");
+	errno = 0;
+	check(imsgbuf_set_maxsize(&b, IMSG_HEADER_SIZE - 1) == -1 &&
+	    errno == EINVAL, "set_maxsize below the header size: EINVAL");
+	errno = 0;
+	check(imsgbuf_set_maxsize(&b, IMSG_MAXSIZE_LIMIT + 1) == -1 &&
+	    errno == EINVAL, "set_maxsize above the limit: EINVAL");
+	for (i = 0; i < 20; i++) {
+		memset(payload, i, sizeof(payload));
+		if (imsg_compose(&a, 1, i, 0, -1, payload,
+		    sizeof(payload)) == -1)
+			exit(2);
+	}
+	check(imsgbuf_flush(&a) == 0, "buffull: 20 frames of 60 bytes sent");
+	check(imsgbuf_read(&b) == 1 && b.rlen == 128,
+	    "buffull: first read fills the 2 * maxsize buffer");
+	check(imsgbuf_read(&b) == 1 && b.rlen == 128,
+	    "buffull: full buffer, read returns 1 without reading");
+	while (n < 20 && !stuck) {
+		while ((r = imsg_get(&b, &imsg)) == 1) {
+			memset(payload, n, sizeof(payload));
+			if (imsg.hdr.peerid != (uint32_t)n ||
+			    imsg.datalen != sizeof(payload) ||
+			    memcmp(imsg.data, payload, sizeof(payload)) != 0)
+				stuck = 1;
+			n++;
+			imsg_free(&imsg);
+		}
+		if (r == -1 || (n < 20 && imsgbuf_read(&b) != 1))
+			stuck = 1;
+	}
+	check(n == 20 && !stuck, "buffull: all 20 frames, intact, in order");
+
+	imsgbuf_clear(&a);
+	imsgbuf_clear(&b);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void
+t_fdpass(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	unsigned char	 frame[IMSG_HEADER_SIZE + 10];
+	int		 sv[2], p[2], fd, r;
+
+	mksockpair(sv);
+	mkpipe(p);
+	if (imsgbuf_init(&a, sv[0]) == -1 || imsgbuf_init(&b, sv[1]) == -1)
+		exit(2);
+	imsgbuf_allow_fdpass(&b);
+	check(imsg_compose(&a, 1, 0, 0, p[1], "x", 1) == 0 &&
+	    imsgbuf_flush(&a) == 0, "fdpass: compose and flush with a pipe fd");
+	r = getmsg(&b, &imsg);
+	check(r == 1 && (imsg.hdr.flags & IMSGF_HASFD) && imsg.fd != -1,
+	    "fdpass: message carries an fd");
+	fd = r == 1 ? imsg_get_fd(&imsg) : -1;
+	check(imsg.fd == -1, "fdpass: imsg_get_fd takes ownership");
+	check(fd_reaches(fd, p[0], "hello"),
+	    "fdpass: write through the passed fd, read at the pipe");
+	check(fd == -1 || (fcntl(fd, F_GETFD) & FD_CLOEXEC),
+	    "fdpass: received fd is close-on-exec");
+	if (r == 1)
+		imsg_free(&imsg);
+	if (fd != -1)
+		close(fd);
+	check(pipe_state(p[0]) == PIPE_EOF,
+	    "fdpass: sender's copy was closed after sending");
+	close(p[0]);
+
+	/* The fd comes with the first byte; the rest follows later. */
+	mkpipe(p);
+	raw_hdr(frame, 2, sizeof(frame), IMSGF_HASFD);
+	memcpy(frame + IMSG_HEADER_SIZE, "0123456789", 10);
+	raw_send(sv[0], frame, 1, p[1]);
+	close(p[1]);
+	check(imsgbuf_read(&b) == 1 && imsg_get(&b, &imsg) == 0 &&
+	    b.nrfds == 1, "fd early: fd queued, message not complete yet");
+	raw_send(sv[0], frame + 1, sizeof(frame) - 1, -1);
+	r = getmsg(&b, &imsg);
+	check(r == 1 && imsg.hdr.type == 2 && b.nrfds == 0 &&
+	    fd_reaches(imsg.fd, p[0], "late"),
+	    "fd early: complete message gets the fd");
+	if (r == 1)
+		imsg_free(&imsg);
+	check(pipe_state(p[0]) == PIPE_EOF, "fd early: imsg_free closed it");
+	close(p[0]);
+
+	imsgbuf_clear(&a);
+	imsgbuf_clear(&b);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void
+t_twofds(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	int		 sv[2], pa[2], pb[2], pc[2], good = 1, i, r;
+	int		 exp[6] = { -1, 0, -1, 1, 2, -1 };
+	int		*pp[3] = { pa, pb, pc };
+	const char	*words[3] = { "alpha", "bravo", "charlie" };
+
+	mksockpair(sv);
+	mkpipe(pa);
+	mkpipe(pb);
+	mkpipe(pc);
+	if (imsgbuf_init(&a, sv[0]) == -1 || imsgbuf_init(&b, sv[1]) == -1)
+		exit(2);
+	imsgbuf_allow_fdpass(&b);
+	for (i = 0; i < 6; i++)
+		if (imsg_compose(&a, 100 + i, 0, 0,
+		    exp[i] == -1 ? -1 : pp[exp[i]][1], NULL, 0) == -1)
+			exit(2);
+	check(imsgbuf_flush(&a) == 0, "two fds: six messages, three fds, sent");
+	for (i = 0; i < 6; i++) {
+		r = getmsg(&b, &imsg);
+		if (r != 1 || imsg.hdr.type != (uint32_t)(100 + i)) {
+			good = 0;
+			break;
+		}
+		if (exp[i] == -1) {
+			if (imsg.fd != -1)
+				good = 0;
+		} else if (!fd_reaches(imsg.fd, pp[exp[i]][0],
+		    words[exp[i]]))
+			good = 0;
+		imsg_free(&imsg);
+	}
+	check(good, "two fds: each fd-carrying message gets its own fd");
+	check(pipe_state(pa[0]) == PIPE_EOF && pipe_state(pb[0]) == PIPE_EOF &&
+	    pipe_state(pc[0]) == PIPE_EOF, "two fds: no copy left open");
+	close(pa[0]);
+	close(pb[0]);
+	close(pc[0]);
+
+	imsgbuf_clear(&a);
+	imsgbuf_clear(&b);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* A message whose fd was lost must not steal the next message's fd. */
+static void
+t_fdlost(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	struct rlimit	 rl, low;
+	unsigned char	 fa[IMSG_HEADER_SIZE + 100], fb[IMSG_HEADER_SIZE];
+	int		 sv[2], p[2], q[2], r, lowest, ok1, ok2;
+
+	mksockpair(sv);
+	mkpipe(p);
+	if (imsgbuf_init(&b, sv[1]) == -1)
+		exit(2);
+	imsgbuf_allow_fdpass(&b);
+
+	/* Hand-made: A has HASFD but no fd, split; B has its fd. */
+	raw_hdr(fa, 1, sizeof(fa), IMSGF_HASFD);
+	memset(fa + IMSG_HEADER_SIZE, 'a', 100);
+	raw_hdr(fb, 2, sizeof(fb), IMSGF_HASFD);
+	raw_send(sv[0], fa, 30, -1);
+	check(imsgbuf_read(&b) == 1 && imsg_get(&b, &imsg) == 0,
+	    "fd lost: first part of A read");
+	raw_send(sv[0], fa + 30, sizeof(fa) - 30, -1);
+	raw_send(sv[0], fb, sizeof(fb), p[1]);
+	close(p[1]);
+	r = getmsg(&b, &imsg);
+	check(r == 1 && imsg.hdr.type == 1 && imsg.fd == -1,
+	    "fd lost: A (HASFD, no fd sent) gets fd -1");
+	if (r == 1)
+		imsg_free(&imsg);
+	r = getmsg(&b, &imsg);
+	check(r == 1 && imsg.hdr.type == 2 &&
+	    fd_reaches(imsg.fd, p[0], "mine"), "fd lost: B gets its own fd");
+	if (r == 1)
+		imsg_free(&imsg);
+	close(p[0]);
+
+	/* The real thing: our fd table is full when the fd arrives. */
+	if (imsgbuf_init(&a, sv[0]) == -1)
+		exit(2);
+	mkpipe(p);
+	mkpipe(q);
+	if (imsg_compose(&a, 3, 0, 0, p[1], "A", 1) == -1 ||
+	    imsgbuf_flush(&a) == -1)
+		exit(2);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 ||
+	    (lowest = dup(STDERR_FILENO)) == -1)
+		exit(2);
+	close(lowest);
+	low = rl;
+	low.rlim_cur = lowest;
+	if (setrlimit(RLIMIT_NOFILE, &low) == -1)
+		exit(2);
+	r = imsgbuf_read(&b);
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		exit(2);
+	check(r == 1, "fd table full: data still read");
+	if (imsg_compose(&a, 4, 0, 0, q[1], "B", 1) == -1 ||
+	    imsgbuf_flush(&a) == -1)
+		exit(2);
+	r = getmsg(&b, &imsg);
+	ok1 = r == 1 && imsg.hdr.type == 3 && imsg.fd == -1 &&
+	    (imsg.hdr.flags & IMSGF_HASFD);
+	if (r == 1)
+		imsg_free(&imsg);
+	r = getmsg(&b, &imsg);
+	ok2 = r == 1 && imsg.hdr.type == 4 && fd_reaches(imsg.fd, q[0], "q");
+	if (r == 1)
+		imsg_free(&imsg);
+	check(ok1, "fd table full: message delivered with fd -1");
+	check(ok2, "fd table full: next message gets its own fd");
+	check(pipe_state(p[0]) == PIPE_EOF && pipe_state(q[0]) == PIPE_EOF,
+	    "fd table full: no fd leaked");
+	close(p[0]);
+	close(q[0]);
+
+	imsgbuf_clear(&a);
+	imsgbuf_clear(&b);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* A hostile peer puts several fds into one cmsg: keep the first. */
+static void
+t_extrafds(void)
+{
+	struct imsgbuf	 b;
+	struct imsg	 imsg;
+	unsigned char	 h[IMSG_HEADER_SIZE];
+	int		 sv[2], p[3][2], w[3], i, n, r;
+
+	for (n = 2; n <= 3; n++) {
+		mksockpair(sv);
+		if (imsgbuf_init(&b, sv[1]) == -1)
+			exit(2);
+		imsgbuf_allow_fdpass(&b);
+		for (i = 0; i < n; i++) {
+			mkpipe(p[i]);
+			w[i] = p[i][1];
+		}
+		raw_hdr(h, 1, sizeof(h), IMSGF_HASFD);
+		raw_sendfds(sv[0], h, sizeof(h), w, n);
+		for (i = 0; i < n; i++)
+			close(p[i][1]);
+		r = getmsg(&b, &imsg);
+		check(r == 1 && b.nrfds == 0 &&
+		    fd_reaches(imsg.fd, p[0][0], "first"),
+		    "%d fds in one cmsg: the message gets the first", n);
+		if (r == 1)
+			imsg_free(&imsg);
+		r = 1;
+		for (i = 0; i < n; i++) {
+			if (pipe_state(p[i][0]) != PIPE_EOF)
+				r = 0;
+			close(p[i][0]);
+		}
+		check(r, "%d fds in one cmsg: the extras are closed", n);
+		imsgbuf_clear(&b);
+		close(sv[0]);
+		close(sv[1]);
+	}
+}
+
+static void
+t_nofdpass(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	int		 sv[2], p[2], r;
+
+	mksockpair(sv);
+	mkpipe(p);
+	if (imsgbuf_init(&a, sv[0]) == -1 || imsgbuf_init(&b, sv[1]) == -1)
+		exit(2);
+	if (imsg_compose(&a, 1, 0, 0, p[1], "x", 1) == -1 ||
+	    imsgbuf_flush(&a) == -1)
+		exit(2);
+	r = getmsg(&b, &imsg);
+	check(r == 1 && (imsg.hdr.flags & IMSGF_HASFD) && imsg.fd == -1 &&
+	    b.nrfds == 0, "no fdpass: message delivered with fd -1");
+	if (r == 1)
+		imsg_free(&imsg);
+	check(pipe_state(p[0]) == PIPE_EOF, "no fdpass: received fd closed");
+	close(p[0]);
+
+	imsgbuf_clear(&a);
+	imsgbuf_clear(&b);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void
+t_badframes(void)
+{
+	struct imsgbuf	 b;
+	struct imsg	 imsg;
+	unsigned char	 h[IMSG_HEADER_SIZE];
+	struct {
+		uint32_t	 len;
+		uint32_t	 flags;
+		const char	*what;
+	} bad[] = {
+		{ IMSG_MAXSIZE_DEFAULT + 1, 0, "len > maxsize" },
+		{ UINT32_MAX, 0, "len 0xffffffff" },
+		{ IMSG_HEADER_SIZE - 1, 0, "len < header (truncated)" },
+		{ 0, 0, "len 0" },
+		{ IMSG_HEADER_SIZE, 0x2, "unknown flag bit" },
+		{ IMSG_HEADER_SIZE, 0x80000000, "flag bit 31" },
+	};
+	size_t		 i;
+	int		 sv[2], r1, e1, r2, e2;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		mksockpair(sv);
+		if (imsgbuf_init(&b, sv[1]) == -1)
+			exit(2);
+		raw_hdr(h, 1, bad[i].len, bad[i].flags);
+		raw_send(sv[0], h, sizeof(h), -1);
+		if (imsgbuf_read(&b) != 1)
+			exit(2);
+		errno = 0;
+		r1 = imsg_get(&b, &imsg);
+		e1 = errno;
+		errno = 0;
+		r2 = imsg_get(&b, &imsg);
+		e2 = errno;
+		check(r1 == -1 && e1 == EBADMSG && r2 == -1 && e2 == EBADMSG,
+		    "bad frame (%s): EBADMSG, and it stays so", bad[i].what);
+		imsgbuf_clear(&b);
+		close(sv[0]);
+		close(sv[1]);
+	}
+}
+
+static void
+t_compose_limits(void)
+{
+	struct imsgbuf	 a;
+	char		*big;
+	int		 sv[2];
+
+	mksockpair(sv);
+	if (imsgbuf_init(&a, sv[0]) == -1)
+		exit(2);
+	if ((big = calloc(1, IMSG_MAXSIZE_LIMIT)) == NULL)
+		exit(2);
+	errno = 0;
+	check(imsg_compose(&a, 1, 0, 0, -1, big,
+	    IMSG_MAXSIZE_DEFAULT - IMSG_HEADER_SIZE + 1) == -1 &&
+	    errno == EMSGSIZE && imsgbuf_queuelen(&a) == 0,
+	    "compose one byte over maxsize: EMSGSIZE, nothing queued");
+	errno = 0;
+	check(imsg_compose(&a, 1, 0, 0, -1, big, SIZE_MAX) == -1 &&
+	    errno == EMSGSIZE, "compose SIZE_MAX: EMSGSIZE");
+	check(imsg_compose(&a, 1, 0, 0, -1, big,
+	    IMSG_MAXSIZE_DEFAULT - IMSG_HEADER_SIZE) == 0,
+	    "compose exactly maxsize: ok");
+	check(imsgbuf_set_maxsize(&a, IMSG_MAXSIZE_LIMIT) == 0 &&
+	    imsg_compose(&a, 1, 0, 0, -1, big,
+	    IMSG_MAXSIZE_LIMIT - IMSG_HEADER_SIZE) == 0,
+	    "compose at IMSG_MAXSIZE_LIMIT after set_maxsize: ok");
+	errno = 0;
+	check(imsg_compose(&a, 1, 0, 0, -1, NULL, 1) == -1 && errno == EINVAL,
+	    "compose NULL data with a length: EINVAL");
+	free(big);
+	imsgbuf_clear(&a);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void
+t_get_data(void)
+{
+	struct imsg	 imsg;
+	uint64_t	 v = 0x0102030405060708ULL, w = 0;
+	uint32_t	 small;
+	char		 large[16];
+
+	memset(&imsg, 0, sizeof(imsg));
+	imsg.fd = -1;
+	imsg.data = &v;
+	imsg.datalen = sizeof(v);
+	errno = 0;
+	check(imsg_get_data(&imsg, &small, sizeof(small)) == -1 &&
+	    errno == EBADMSG, "get_data too small: EBADMSG");
+	errno = 0;
+	check(imsg_get_data(&imsg, large, sizeof(large)) == -1 &&
+	    errno == EBADMSG, "get_data too large: EBADMSG");
+	errno = 0;
+	check(imsg_get_data(&imsg, NULL, 0) == -1 && errno == EBADMSG,
+	    "get_data 0 on a non-empty payload: EBADMSG");
+	check(imsg_get_data(&imsg, &w, sizeof(w)) == 0 && w == v,
+	    "get_data exact size: copied");
+	imsg.data = NULL;
+	imsg.datalen = 0;
+	check(imsg_get_data(&imsg, NULL, 0) == 0,
+	    "get_data 0 on an empty payload: ok");
+	errno = 0;
+	check(imsg_get_data(&imsg, &w, sizeof(w)) == -1 && errno == EBADMSG,
+	    "get_data on an empty payload with a size: EBADMSG");
+	check(imsg_get_fd(&imsg) == -1, "get_fd without fd: -1");
+}
+
+static void
+t_eof(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	int		 sv[2], r1, r2;
+
+	mksockpair(sv);
+	if (imsgbuf_init(&a, sv[0]) == -1 || imsgbuf_init(&b, sv[1]) == -1)
+		exit(2);
+	if (imsg_compose(&a, 1, 0, 0, -1, "1", 1) == -1 ||
+	    imsg_compose(&a, 2, 0, 0, -1, "2", 1) == -1 ||
+	    imsgbuf_flush(&a) == -1)
+		exit(2);
+	imsgbuf_clear(&a);
+	close(sv[0]);
+	r1 = getmsg(&b, &imsg);
+	if (r1 == 1)
+		imsg_free(&imsg);
+	r2 = getmsg(&b, &imsg);
+	if (r2 == 1)
+		imsg_free(&imsg);
+	check(r1 == 1 && r2 == 1, "eof: queued messages still delivered");
+	check(imsgbuf_read(&b) == 0, "eof: then imsgbuf_read returns 0");
+
+	/* EOF in the middle of a frame. */
+	imsgbuf_clear(&b);
+	close(sv[1]);
+	mksockpair(sv);
+	if (imsgbuf_init(&b, sv[1]) == -1)
+		exit(2);
+	raw_send(sv[0], "\x01\x00\x00", 3, -1);
+	close(sv[0]);
+	check(getmsg(&b, &imsg) == 0 && b.rlen == 3,
+	    "eof: half a header, no message, EOF reported");
+
+	errno = 0;
+	check(imsgbuf_write(&b) == 0, "write with an empty queue: 0");
+	if (imsg_compose(&b, 1, 0, 0, -1, NULL, 0) == -1)
+		exit(2);
+	errno = 0;
+	check(imsgbuf_write(&b) == -1 && errno == EPIPE,
+	    "write to a closed peer: -1 EPIPE, no SIGPIPE");
+	imsgbuf_clear(&b);
+	close(sv[1]);
+}
+
+static void
+t_clear(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	unsigned char	 h[IMSG_HEADER_SIZE];
+	int		 sv[2], p[2], q[2], r;
+
+	mksockpair(sv);
+	mkpipe(p);
+	mkpipe(q);
+	if (imsgbuf_init(&a, sv[0]) == -1 || imsgbuf_init(&b, sv[1]) == -1)
+		exit(2);
+	imsgbuf_allow_fdpass(&b);
+
+	if (imsg_compose(&a, 1, 0, 0, p[1], NULL, 0) == -1)
+		exit(2);
+	imsgbuf_clear(&a);
+	check(pipe_state(p[0]) == PIPE_EOF && a.wqlen == 0 && a.rbuf == NULL,
+	    "clear: queued fd closed, buffer freed");
+
+	raw_hdr(h, 1, sizeof(h), IMSGF_HASFD);
+	raw_send(sv[0], h, 1, q[1]);
+	close(q[1]);
+	check(imsgbuf_read(&b) == 1 && b.nrfds == 1, "clear: fd received");
+	imsgbuf_clear(&b);
+	check(pipe_state(q[0]) == PIPE_EOF && b.nrfds == 0,
+	    "clear: received, unclaimed fd closed");
+	errno = 0;
+	check(imsgbuf_read(&b) == -1 && errno == EBADF &&
+	    imsg_get(&b, &imsg) == 0, "clear: a cleared buffer reads nothing");
+	close(p[0]);
+	close(q[0]);
+	close(sv[0]);
+	close(sv[1]);
+
+	/* imsg_free closes an fd nobody took. */
+	mksockpair(sv);
+	mkpipe(p);
+	if (imsgbuf_init(&a, sv[0]) == -1 || imsgbuf_init(&b, sv[1]) == -1)
+		exit(2);
+	imsgbuf_allow_fdpass(&b);
+	if (imsg_compose(&a, 1, 0, 0, p[1], NULL, 0) == -1 ||
+	    imsgbuf_flush(&a) == -1)
+		exit(2);
+	r = getmsg(&b, &imsg);
+	check(r == 1 && imsg.fd != -1 && pipe_state(p[0]) == PIPE_OPEN,
+	    "imsg_free: received fd held by the message");
+	if (r == 1)
+		imsg_free(&imsg);
+	check(pipe_state(p[0]) == PIPE_EOF && imsg.fd == -1 &&
+	    imsg.data == NULL, "imsg_free: unclaimed fd closed");
+	close(p[0]);
+	imsgbuf_clear(&a);
+	imsgbuf_clear(&b);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* A large fd-carrying message goes out in pieces; the fd only once. */
+static void
+t_partial_write(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	unsigned char	*big;
+	size_t		 len = 700 * 1024, i, total;
+	int		 sv[2], p[2], q[2], sz = 65536, n = 0, r, good = 1;
+	int		 partial = 0, spins = 0;
+
+	mksockpair(sv);
+	mkpipe(p);
+	mkpipe(q);
+	if (setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz)) == -1)
+		exit(2);
+	if (imsgbuf_init(&a, sv[0]) == -1 || imsgbuf_init(&b, sv[1]) == -1 ||
+	    imsgbuf_set_maxsize(&a, IMSG_MAXSIZE_LIMIT) == -1 ||
+	    imsgbuf_set_maxsize(&b, IMSG_MAXSIZE_LIMIT) == -1)
+		exit(2);
+	imsgbuf_allow_fdpass(&b);
+	if ((big = malloc(len)) == NULL)
+		exit(2);
+	for (i = 0; i < len; i++)
+		big[i] = (unsigned char)(i * 7);
+	if (imsg_compose(&a, 1, 0, 0, p[1], big, len) == -1 ||
+	    imsg_compose(&a, 2, 0, 0, q[1], big, 1000) == -1)
+		exit(2);
+	total = a.wqbytes;
+	check(imsgbuf_write(&a) == 0 && a.wqbytes > 0 && a.wqbytes < total,
+	    "partial write: first write leaves part of the queue");
+	partial = a.wqlen == 2;
+	check(partial, "partial write: big message partially sent");
+
+	while (n < 2 && spins++ < 100000) {
+		if (imsgbuf_write(&a) == -1)
+			break;
+		if ((r = imsgbuf_read(&b)) == 0 || (r == -1 && errno != EAGAIN))
+			break;
+		while ((r = imsg_get(&b, &imsg)) == 1) {
+			if (n == 0 && (imsg.hdr.type != 1 ||
+			    imsg.datalen != len ||
+			    memcmp(imsg.data, big, len) != 0 ||
+			    !fd_reaches(imsg.fd, p[0], "big")))
+				good = 0;
+			if (n == 1 && (imsg.hdr.type != 2 ||
+			    imsg.datalen != 1000 ||
+			    !fd_reaches(imsg.fd, q[0], "small")))
+				good = 0;
+			n++;
+			imsg_free(&imsg);
+		}
+		if (r == -1)
+			break;
+	}
+	check(n == 2 && good, "partial write: payload intact, each fd once, "
+	    "in place");
+	check(pipe_state(p[0]) == PIPE_EOF && pipe_state(q[0]) == PIPE_EOF,
+	    "partial write: no fd copy left");
+	free(big);
+	close(p[0]);
+	close(q[0]);
+	imsgbuf_clear(&a);
+	imsgbuf_clear(&b);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * libevent glue.
+ */
+
+struct peer {
+	struct imsgev	 iev;
+	const char	*name;
+	int		 nmsgs;		/* dispatched */
+	int		 nbulk;		/* type 1 messages seen */
+	int		 nclosed;	/* closed() calls */
+	char		 reason[64];
+	uint32_t	 reject;	/* dispatch returns -1 on this type */
+	uint32_t	 selfclose;	/* dispatch closes on this type */
+	int		 echo;		/* send every message back */
+	int		 expect;	/* messages expected (echo side) */
+	int		 bad;		/* out of order or corrupt */
+	int		 fdok;
+	int		 pipe_rd;
+	int		 heap;		/* closed() frees the peer */
+	int		*closedflag;	/* set by closed() on a heap peer */
+};
+
+static struct event	 guard;
+static int		 guard_fired;
+static int		 pending_closes;
+
+static void
+guard_cb(int fd, short ev, void *arg)
+{
+	guard_fired = 1;
+	event_loopexit(NULL);
+}
+
+static void
+run_loop(int closes)
+{
+	struct timeval	 tv = { 10, 0 };
+
+	pending_closes = closes;
+	guard_fired = 0;
+	evtimer_set(&guard, guard_cb, NULL);
+	evtimer_add(&guard, &tv);
+	event_dispatch();
+	evtimer_del(&guard);
+}
+
+static void
+one_closed(void)
+{
+	if (--pending_closes <= 0)
+		event_loopexit(NULL);
+}
+
+static int
+peer_dispatch(struct imsgev *iev, struct imsg *imsg)
+{
+	struct peer	*p = iev->data;
+	unsigned char	 buf[1000];
+	int		 i, fd;
+
+	p->nmsgs++;
+	if (imsg->hdr.type == p->reject)
+		return (-1);
+	if (imsg->hdr.type == p->selfclose) {
+		imsgev_close(iev);
+		one_closed();
+		return (0);
+	}
+	if (imsg->hdr.type == 1) {
+		/* numbered bulk message */
+		if (imsg->hdr.peerid != (uint32_t)p->nbulk++ ||
+		    imsg_get_data(imsg, buf, sizeof(buf)) == -1)
+			p->bad++;
+		else
+			for (i = 0; i < (int)sizeof(buf); i++)
+				if (buf[i] != (unsigned char)(imsg->hdr.peerid +
+				    i))
+					p->bad++;
+		if (p->echo && imsgev_compose(iev, 1, imsg->hdr.peerid, 0,
+		    -1, imsg->data, imsg->datalen) == -1)
+			p->bad++;
+	}
+	if (imsg->hdr.type == 2) {
+		fd = imsg_get_fd(imsg);
+		if (fd != -1 && write(fd, "ev", 2) == 2)
+			p->fdok = 1;
+		if (fd != -1)
+			close(fd);
+		if (p->echo && imsgev_compose(iev, 3, 0, 0, -1, NULL,
+		    0) == -1)
+			p->bad++;
+	}
+	if (p->expect > 0 && p->nmsgs == p->expect) {
+		/* the sender has all its echoes: it hangs up */
+		imsgev_close(iev);
+		one_closed();
+	}
+	return (0);
+}
+
+static void
+peer_closed(struct imsgev *iev, const char *reason)
+{
+	struct peer	*p = iev->data;
+
+	if (p->heap) {
+		*p->closedflag = strcmp(reason, "closed") == 0 ? 1 : 2;
+		free(p);
+		one_closed();
+		return;
+	}
+	p->nclosed++;
+	strlcpy(p->reason, reason, sizeof(p->reason));
+	one_closed();
+}
+
+static void
+peer_init(struct peer *p, int fd, const char *name)
+{
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	p->pipe_rd = -1;
+	if (imsgev_init(&p->iev, fd, p, peer_dispatch, peer_closed) == -1) {
+		perror("imsgev_init");
+		exit(2);
+	}
+}
+
+static void
+t_imsgev_bulk(void)
+{
+	struct peer	 a, b;
+	unsigned char	 buf[1000];
+	int		 sv[2], pp[2], i, j, n = 300;
+	char		 c[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		exit(2);
+	mkpipe(pp);
+	peer_init(&a, sv[0], "a");
+	peer_init(&b, sv[1], "b");
+	check((fcntl(sv[0], F_GETFL) & O_NONBLOCK) && a.iev.active &&
+	    a.iev.events == EV_READ && a.iev.ibuf.allow_fdpass == 0,
+	    "imsgev_init: non-blocking, active, EV_READ, no fd passing");
+	imsgbuf_allow_fdpass(&b.iev.ibuf);
+	b.echo = 1;
+	a.expect = n + 1;	/* n bulk echoes + the fd message echo */
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < (int)sizeof(buf); j++)
+			buf[j] = (unsigned char)(i + j);
+		if (i == 100 && imsgev_compose(&a.iev, 2, 0, 0, pp[1],
+		    NULL, 0) == -1)
+			exit(2);
+		if (imsgev_compose(&a.iev, 1, i, 0, -1, buf,
+		    sizeof(buf)) == -1)
+			exit(2);
+	}
+	check(a.iev.events == (EV_READ | EV_WRITE),
+	    "imsgev_compose arms EV_WRITE");
+	run_loop(2);	/* a closes itself, then b sees EOF */
+	check(!guard_fired, "imsgev bulk: loop finished in time");
+	check(b.nmsgs == n + 1 && b.bad == 0,
+	    "imsgev bulk: %d messages delivered intact, in order", n + 1);
+	check(a.nmsgs == n + 1 && a.bad == 0,
+	    "imsgev bulk: %d echoes composed from dispatch came back", n + 1);
+	check(b.fdok && read(pp[0], c, 2) == 2 && pipe_state(pp[0]) ==
+	    PIPE_EOF, "imsgev bulk: fd passed through the glue");
+	check(a.nclosed == 0 && !a.iev.active,
+	    "imsgev: close from own dispatch, no closed() call");
+	check(b.nclosed == 1 && strcmp(b.reason, "closed") == 0 &&
+	    !b.iev.active, "imsgev: peer EOF calls closed(\"closed\")");
+	errno = 0;
+	check(imsgev_compose(&b.iev, 1, 0, 0, -1, NULL, 0) == -1 &&
+	    errno == EPIPE, "imsgev_compose after close: EPIPE");
+	close(pp[0]);
+}
+
+static void
+t_imsgev_reject(void)
+{
+	struct peer	*a, b;
+	int		 sv[2], aclosed = 0;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		exit(2);
+	if ((a = malloc(sizeof(*a))) == NULL)
+		exit(2);
+	peer_init(a, sv[0], "a");
+	a->heap = 1;
+	a->closedflag = &aclosed;
+	peer_init(&b, sv[1], "b");
+	b.reject = 666;
+	/* 666 comes in the same read as its neighbours */
+	if (imsgev_compose(&a->iev, 5, 0, 0, -1, NULL, 0) == -1 ||
+	    imsgev_compose(&a->iev, 666, 0, 0, -1, NULL, 0) == -1 ||
+	    imsgev_compose(&a->iev, 7, 0, 0, -1, NULL, 0) == -1 ||
+	    imsgbuf_flush(&a->iev.ibuf) == -1)
+		exit(2);
+	run_loop(2);
+	check(!guard_fired, "imsgev reject: loop finished in time");
+	check(b.nmsgs == 2, "imsgev reject: nothing dispatched after -1");
+	check(b.nclosed == 1 && strcmp(b.reason, "bad message") == 0 &&
+	    !b.iev.active, "imsgev reject: closed(\"bad message\")");
+	check(aclosed == 1, "imsgev reject: other side sees EOF, closed() "
+	    "frees it");
+}
+
+static void
+t_imsgev_selfclose(void)
+{
+	struct peer	 a, b;
+	int		 sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		exit(2);
+	peer_init(&a, sv[0], "a");
+	peer_init(&b, sv[1], "b");
+	b.selfclose = 6;
+	if (imsgev_compose(&a.iev, 5, 0, 0, -1, NULL, 0) == -1 ||
+	    imsgev_compose(&a.iev, 6, 0, 0, -1, NULL, 0) == -1 ||
+	    imsgev_compose(&a.iev, 7, 0, 0, -1, NULL, 0) == -1 ||
+	    imsgbuf_flush(&a.iev.ibuf) == -1)
+		exit(2);
+	run_loop(2);
+	check(!guard_fired, "imsgev selfclose: loop finished in time");
+	check(b.nmsgs == 2 && b.nclosed == 0 && !b.iev.active,
+	    "imsgev selfclose: dispatching stops, closed() not called");
+	check(a.nclosed == 1 && strcmp(a.reason, "closed") == 0,
+	    "imsgev selfclose: other side sees EOF");
+}
+
+static void
+t_imsgev_framing(void)
+{
+	struct peer	 b;
+	unsigned char	 h[IMSG_HEADER_SIZE];
+	int		 sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		exit(2);
+	peer_init(&b, sv[1], "b");
+	raw_hdr(h, 1, 3, 0);
+	raw_send(sv[0], h, sizeof(h), -1);
+	run_loop(1);
+	check(!guard_fired && b.nmsgs == 0 && b.nclosed == 1 &&
+	    strcmp(b.reason, "bad message framing") == 0,
+	    "imsgev framing: closed(\"bad message framing\")");
+	close(sv[0]);
+}
+
+int
+main(void)
+{
+	event_init();
+
+	t_roundtrip();
+	t_partial();
+	t_coalesced();
+	t_buffull();
+	t_fdpass();
+	t_twofds();
+	t_fdlost();
+	t_extrafds();
+	t_nofdpass();
+	t_badframes();
+	t_compose_limits();
+	t_get_data();
+	t_eof();
+	t_clear();
+	t_partial_write();
+	t_imsgev_bulk();
+	t_imsgev_reject();
+	t_imsgev_selfclose();
+	t_imsgev_framing();
+
+	if (nfail)
+		printf("%d check(s) failed\n", nfail);
+	return (nfail ? 1 : 0);
+}
