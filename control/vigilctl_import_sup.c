@@ -138,10 +138,11 @@ unsupported(struct sup *sup, struct imp_node *m, struct ini_sec *sec,
 			if (strcmp(kv->key, reasons[i].key) == 0)
 				r = reasons[i].why;
 		v = oneline(kv->val);
-		if (r != NULL)
-			imp_note(m, "unsupported: %s = %s (%s)", kv->key, v, r);
-		else
-			imp_note(m, "unsupported: %s = %s", kv->key, v);
+		imp_note(m, "unsupported: %s%s%s%s = %s%s%s%s",
+		    m == sup->notes ? "[" : "", m == sup->notes ? sec->name : "",
+		    m == sup->notes ? "] " : "", kv->key, v,
+		    r != NULL ? " (" : "", r != NULL ? r : "",
+		    r != NULL ? ")" : "");
 		free(v);
 	}
 }
@@ -934,8 +935,6 @@ imp_supervisord(struct imp_ctx *ctx)
 				break;
 		if (kv == NULL)
 			continue;
-		imp_note(sup.notes, "[%s] (%s:%zu):", s->name,
-		    s->file->path, s->line);
 		unsupported(&sup, sup.notes, s, NULL);
 	}
 	if (nprog == 0 && rv == 0) {

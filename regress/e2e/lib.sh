@@ -104,7 +104,13 @@ write_conf() {
 # until its three helpers are up.
 start_vigild() {
 	local conf=$1; shift
-	as_user "$VIGILD" -d -f "$conf" -p "$T/vigild.pid" "$@" \
+	local pre=()
+	if [ -n "$E2E_USER" ]; then
+		# setpriv and env exec: $! is vigild itself.
+		pre=(setpriv --reuid="$E2E_USER" --regid="$(id -g "$E2E_USER")"
+		    --clear-groups env HOME="$T" XDG_RUNTIME_DIR="$T")
+	fi
+	"${pre[@]}" "$VIGILD" -d -f "$conf" -p "$T/vigild.pid" "$@" \
 	    >>"$VIGILD_LOG" 2>&1 &
 	VIGILD_PID=$!
 	if ! wait_until 10 helpers_up; then
