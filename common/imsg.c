@@ -196,7 +196,7 @@ imsgbuf_read(struct imsgbuf *ibuf)
 	}
 	imsgbuf_compact(ibuf);
 	if (ibuf->rlen == 2 * ibuf->maxsize)
-		return (1);	/* a complete frame or a framing error waits */
+		return (1);	/* full: a whole frame or a bad header waits */
 
 	memset(&msg, 0, sizeof(msg));
 	memset(&cmsgbuf, 0, sizeof(cmsgbuf));

@@ -303,6 +303,8 @@ parent_proc_send(enum vigil_proc id, uint32_t type, uint32_t peerid, int fd,
 	}
 	if (imsgev_compose(&h->iev, type, peerid, 0, fd, data, len) == -1) {
 		log_warn("%s: compose to %s", __func__, proc_name(id));
+		if (fd != -1)
+			close(fd);
 		parent_proc_kill(h);
 		return (-1);
 	}

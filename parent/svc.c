@@ -73,6 +73,7 @@ static void	svc_kick(void);
 static void	svc_kick_cb(int, short, void *);
 static void	svc_shutdown_step(void);
 static void	svc_kill_tree(struct svc *, int);
+static uint64_t	svc_backoff_delay(struct svc *);
 
 const char *
 svc_state_name(enum svc_state st)
@@ -350,8 +351,11 @@ svc_do_spawn(struct svc *s)
 			svc_set_state(s, SVC_FATAL, "%s", err);
 			return;
 		}
+		s->backoff_ms = svc_backoff_delay(s);
 		svc_set_state(s, SVC_BACKOFF, "%s", err);
-		svc_timer_set(s, TIMER_BACKOFF, sc->backoff.initial_ms);
+		log_info("%s: retry %u of %u in %llu ms", s->id, s->retries,
+		    sc->start_retries, (unsigned long long)s->backoff_ms);
+		svc_timer_set(s, TIMER_BACKOFF, s->backoff_ms);
 		return;
 	}
 	s->ever_started = 1;
@@ -439,11 +443,14 @@ svc_restart_allowed(struct svc *s)
 }
 
 static void
-svc_describe_exit(int status, char *buf, size_t len)
+svc_describe_exit(const struct svc_conf *sc, int status, char *buf,
+    size_t len)
 {
 	const char	*name;
 
-	if (WIFEXITED(status))
+	if (WIFEXITED(status) && svc_exit_expected(sc, WEXITSTATUS(status)))
+		snprintf(buf, len, "Exited with code %d", WEXITSTATUS(status));
+	else if (WIFEXITED(status))
 		snprintf(buf, len, "Bad exit code %d", WEXITSTATUS(status));
 	else if (WIFSIGNALED(status)) {
 		name = config_signame(WTERMSIG(status));
@@ -501,7 +508,7 @@ svc_reaped(pid_t pid, int status)
 		log_warnx("%s: spawn error: %s: %s", s->id, cmd,
 		    strerror(spawn_errno));
 	} else
-		svc_describe_exit(status, why, sizeof(why));
+		svc_describe_exit(sc, status, why, sizeof(why));
 
 	if (s->state == SVC_STOPPING) {
 		svc_set_state(s, SVC_STOPPED, NULL);
@@ -531,6 +538,8 @@ svc_reaped(pid_t pid, int status)
 		}
 		s->backoff_ms = svc_backoff_delay(s);
 		svc_set_state(s, SVC_BACKOFF, "%s", why);
+		log_info("%s: retry %u of %u in %llu ms", s->id, s->retries,
+		    sc->start_retries, (unsigned long long)s->backoff_ms);
 		svc_timer_set(s, TIMER_BACKOFF, s->backoff_ms);
 		return (1);
 	}
@@ -541,11 +550,7 @@ svc_reaped(pid_t pid, int status)
 	if (!s->want_up || sc->restart == RESTART_NEVER ||
 	    (sc->restart == RESTART_ON_FAILURE && expected)) {
 		s->want_up = 0;
-		if (expected)
-			svc_set_state(s, SVC_EXITED, "Exited with code %d",
-			    WEXITSTATUS(status));
-		else
-			svc_set_state(s, SVC_EXITED, "%s", why);
+		svc_set_state(s, SVC_EXITED, "%s", why);
 		return (1);
 	}
 	if (!svc_restart_allowed(s)) {

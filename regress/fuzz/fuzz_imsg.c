@@ -52,7 +52,7 @@ static const size_t	 fuzz_maxsizes[4] = {
 };
 
 struct fuzz_ctx {
-	struct imsgbuf	 rd;		/* reads what the peer wrote */
+	struct imsgbuf	 rd;		/* reads the peer's bytes */
 	struct imsgbuf	 ew;		/* echo writer */
 	struct imsgbuf	 er;		/* echo reader */
 	int		 dead;		/* protocol error seen */

@@ -223,7 +223,8 @@ t_roundtrip(void)
 {
 	struct imsgbuf		 a, b;
 	struct imsg		 imsg;
-	struct msg_hello	 hello = { VIGIL_IMSG_VERSION, PROC_LOGGER }, h2;
+	struct msg_hello	 hello = { VIGIL_IMSG_VERSION, PROC_LOGGER };
+	struct msg_hello	 h2;
 	char			 s[6];
 	int			 sv[2], r;
 
@@ -965,7 +966,7 @@ struct peer {
 	int		 fdok;
 	int		 pipe_rd;
 	int		 heap;		/* closed() frees the peer */
-	int		*closedflag;	/* set by closed() on a heap peer */
+	int		*closedflag;	/* set by a heap peer's closed() */
 };
 
 static struct event	 guard;
