@@ -171,6 +171,10 @@ main(int argc, char *argv[])
 	conf_errors_init(&errs);
 	flags = penv->is_root ? CONFIG_CHECK_OWNER : 0;
 	penv->conf = config_load(penv->conf_path, flags, &errs);
+	if (penv->conf != NULL && parent_conf_check(penv->conf, &errs) == -1) {
+		config_free(penv->conf);
+		penv->conf = NULL;
+	}
 	if (penv->conf == NULL) {
 		conf_errors_print(&errs, stderr);
 		conf_errors_free(&errs);

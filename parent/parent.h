@@ -51,6 +51,9 @@ struct parent_env {
 
 extern struct parent_env	*penv;
 
+/* parent/parent_conf.c */
+int	parent_conf_check(struct vigil_conf *, struct conf_errors *);
+
 /* parent/parent.c */
 void	parent_shutdown_done(void);
 void	parent_sd_notify(const char *);

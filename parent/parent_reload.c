@@ -126,7 +126,12 @@ parent_reload(enum reload_mode mode, const char *only,
 	if (rep == NULL)
 		conf_errors_init(&errs);
 	flags = penv->is_root ? CONFIG_CHECK_OWNER : 0;
-	if ((nconf = config_load(penv->conf_path, flags, ep)) == NULL) {
+	nconf = config_load(penv->conf_path, flags, ep);
+	if (nconf != NULL && parent_conf_check(nconf, ep) == -1) {
+		config_free(nconf);
+		nconf = NULL;
+	}
+	if (nconf == NULL) {
 		size_t	 i;
 
 		for (i = 0; i < ep->nerrs; i++)

@@ -122,6 +122,8 @@ struct svc_group {
 	struct svc_confref	*ref;
 	int			 removed;	/* gone from the file: stopping,
 						   then forgotten */
+	int			*listen_fds;	/* `listen:` sockets, shared */
+	size_t			 nlisten_fds;
 	struct svc		**inst;
 	unsigned int		 ninst;
 };
@@ -171,6 +173,11 @@ void		 svc_timer_setup(struct svc *);
 /* parent/svc_spawn.c: fork and exec one instance */
 int		 svc_spawn(struct svc *, char *, size_t);
 void		 svc_spawn_close_pipes(struct svc *);
+
+/* parent/svc_listen.c */
+int		 svc_listen_open(struct svc_group *, char *, size_t);
+void		 svc_listen_close(struct svc_group *);
+int		 svc_port_pick(struct svc *, char *, size_t);
 
 /* parent/svc_cgroup_linux.c */
 int		 svc_cgroup_init(void);		/* 1 if usable */

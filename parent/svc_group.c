@@ -145,6 +145,7 @@ svc_forget(struct svc *s)
 	svc_free(s);
 	if (g->ninst == 0 && g->removed) {
 		TAILQ_REMOVE(&svc_groups, g, entry);
+		svc_listen_close(g);
 		svc_confref_release(g->ref);
 		free(g->inst);
 		free(g);
@@ -165,6 +166,7 @@ svc_group_remove(struct svc_group *g)
 	g->removed = 1;
 	if (n == 0) {
 		TAILQ_REMOVE(&svc_groups, g, entry);
+		svc_listen_close(g);
 		svc_confref_release(g->ref);
 		free(g->inst);
 		free(g);
@@ -237,6 +239,7 @@ svc_free_all(void)
 		svc_free(s);
 	while ((g = TAILQ_FIRST(&svc_groups)) != NULL) {
 		TAILQ_REMOVE(&svc_groups, g, entry);
+		svc_listen_close(g);
 		svc_confref_release(g->ref);
 		free(g->inst);
 		free(g);

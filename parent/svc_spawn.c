@@ -293,6 +293,25 @@ svc_child_setrlimit(int res, const struct conf_rlimit *cl)
 	(void)setrlimit(res, &rl);
 }
 
+/* Write our pid in decimal into buf (async-signal-safe). */
+static void
+svc_child_pid(char *buf, size_t len)
+{
+	char		 tmp[16];
+	size_t		 n = 0, i;
+	unsigned long	 pid = (unsigned long)getpid();
+
+	do {
+		tmp[n++] = '0' + pid % 10;
+		pid /= 10;
+	} while (pid > 0 && n < sizeof(tmp));
+	if (n >= len)
+		return;
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+}
+
 static __dead void
 svc_child_fail(int errfd, int eno)
 {
@@ -343,11 +362,16 @@ svc_spawn(struct svc *s, char *err, size_t errlen)
 	struct svc_envbuf	 eb;
 	struct stat		 sb;
 	char			**argv = NULL, *dir = NULL, xerr[128];
-	int			 ep[2], outw, errw, devnull, i;
+	int			 ep[2], outw, errw, devnull, i, nlisten, errfd;
+	char			*listen_pid = NULL;
 	pid_t			 pid;
 	sigset_t		 mask;
 
 	svc_spawn_rlimits();
+	if (svc_port_pick(s, err, errlen) == -1 ||
+	    svc_listen_open(s->grp, err, errlen) == -1)
+		return (-1);
+	nlisten = (int)s->grp->nlisten_fds;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.name = sc->name;
 	ctx.instance = s->instance;
@@ -360,6 +384,17 @@ svc_spawn(struct svc *s, char *err, size_t errlen)
 	if (svc_build_env(s, &ctx, &eb, err, errlen) == -1) {
 		argv_free(argv);
 		return (-1);
+	}
+	if (nlisten > 0) {
+		char	 nbuf[16];
+
+		snprintf(nbuf, sizeof(nbuf), "%d", nlisten);
+		env_set(&eb, "LISTEN_FDS", nbuf);
+		/* Filled in by the child, which knows its pid. */
+		env_set(&eb, "LISTEN_PID", "XXXXXXXXXXX");
+		for (i = 0; eb.v[i] != NULL; i++)
+			if (strncmp(eb.v[i], "LISTEN_PID=", 11) == 0)
+				listen_pid = eb.v[i] + 11;
 	}
 	if (sc->directory != NULL) {
 		if ((dir = config_expand(sc->directory, &ctx, xerr,
@@ -461,17 +496,31 @@ svc_spawn(struct svc *s, char *err, size_t errlen)
 			svc_child_fail(ep[1], errno);
 	}
 
-	/* The exec error pipe on fd 3, nothing else beyond stdio. */
-	if (ep[1] != 3) {
-		if (dup2(ep[1], 3) == -1)
-			_exit(127);
-		ep[1] = 3;
+	/*
+	 * fds 3.. are the `listen:` sockets, then the exec error pipe
+	 * (close-on-exec), and nothing else.  Move everything out of the
+	 * way first so no dup2 clobbers a source.
+	 */
+	errfd = 3 + nlisten;
+	if ((ep[1] = fcntl(ep[1], F_DUPFD_CLOEXEC, errfd + 1 + nlisten)) ==
+	    -1)
+		_exit(127);
+	for (i = 0; i < nlisten; i++) {
+		int	 hi = fcntl(s->grp->listen_fds[i], F_DUPFD,
+		    errfd + 2 + nlisten + i);
+
+		if (hi == -1 || dup2(hi, 3 + i) == -1)
+			svc_child_fail(ep[1], errno);
 	}
-	(void)fcntl(3, F_SETFD, FD_CLOEXEC);
-	closefrom(4);
+	if (dup2(ep[1], errfd) == -1)
+		_exit(127);
+	(void)fcntl(errfd, F_SETFD, FD_CLOEXEC);
+	closefrom(errfd + 1);
+	if (listen_pid != NULL)
+		svc_child_pid(listen_pid, 11);
 
 	svc_child_exec(argv, eb.v);
-	svc_child_fail(3, errno);
+	svc_child_fail(errfd, errno);
 
  fail:
 	argv_free(argv);
