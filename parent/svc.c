@@ -40,6 +40,7 @@
 
 #include <event.h>
 
+#include "backoff.h"
 #include "log.h"
 #include "parent.h"
 #include "svc.h"
@@ -397,27 +398,8 @@ svc_set_health(struct svc *s, enum svc_health h, const char *why)
 static uint64_t
 svc_backoff_delay(struct svc *s)
 {
-	const struct conf_backoff	*b = &s->grp->conf->backoff;
-	double				 d;
-	unsigned int			 i, j;
-	int64_t				 ms, span;
-
-	d = (double)b->initial_ms;
-	for (i = 1; i < s->retries && d < (double)b->max_ms; i++)
-		d *= b->factor;
-	if (d > (double)b->max_ms)
-		d = (double)b->max_ms;
-	ms = (int64_t)d;
-	if (b->jitter > 0 && ms > 0) {
-		span = ms * (int64_t)b->jitter / 100;
-		if (span > 0) {
-			j = arc4random_uniform((uint32_t)(2 * span + 1));
-			ms += (int64_t)j - span;
-		}
-	}
-	if (ms < 0)
-		ms = 0;
-	return ((uint64_t)ms);
+	return (backoff_delay(&s->grp->conf->backoff, s->retries,
+	    arc4random()));
 }
 
 /* restart_limit: 1 if one more restart now stays within the limit. */
