@@ -142,11 +142,10 @@ wait_log() {
 	wait_until "$1" grep -qE "$2" "$VIGILD_LOG"
 }
 
-# The main pid of a service instance, from the log line "NAME: spawned pid N"
-# is not available without -v; use the process list instead: the newest
-# process whose command line matches REGEX.
+# The newest child of our vigild whose command line matches REGEX (a
+# service's main process; vigild is also the subreaper of what they fork).
 svc_pid() {
-	pgrep -n -f "$1"
+	pgrep -n -P "$VIGILD_PID" -f "$1"
 }
 
 ctl() {
