@@ -43,6 +43,12 @@ UNIT_SRCS	 = $(sort $(wildcard regress/unit/test_*.c))
 TOOL_SRCS	 = $(sort $(wildcard regress/tools/*.c))
 FUZZ_SRCS	 = $(sort $(wildcard regress/fuzz/fuzz_*.c))
 
+ifeq ($(V),1)
+Q	 =
+else
+Q	 = @
+endif
+
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 COMMON_OBJS	 = $(call obj,$(COMMON_SRCS))
@@ -59,28 +65,33 @@ all: $(BUILD)/vigild $(BUILD)/vigilctl
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/libcommon.a: $(COMMON_OBJS)
 	@mkdir -p $(dir $@)
-	rm -f $@
-	ar rcs $@ $^
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/vigild: $(VIGILD_OBJS) $(BUILD)/libcommon.a
-	$(CC) $(LDFLAGS) -o $@ $(VIGILD_OBJS) $(BUILD)/libcommon.a $(PKG_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(VIGILD_OBJS) $(BUILD)/libcommon.a $(PKG_LIBS)
 
 $(BUILD)/vigilctl: $(VIGILCTL_OBJS) $(BUILD)/libcommon.a
-	$(CC) $(LDFLAGS) -o $@ $(VIGILCTL_OBJS) $(BUILD)/libcommon.a \
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(VIGILCTL_OBJS) $(BUILD)/libcommon.a \
 	    $(PKG_LIBS)
 
 $(BUILD)/regress/%: regress/unit/%.c $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< \
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(BUILD)/libcommon.a $(PKG_LIBS)
 
 $(BUILD)/regress/%: regress/tools/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(PKG_LIBS)
+	@echo "  TOOL    $@"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(PKG_LIBS)
 
 unit: $(UNIT_BINS)
 tools: $(TOOL_BINS)
@@ -91,7 +102,8 @@ FUZZ_CFLAGS = -g -O1 -std=c11 -D_GNU_SOURCE -DLIBBSD_OPENBSD_VIS \
 	      -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
 $(BUILD)/fuzz/%: regress/fuzz/%.c $(COMMON_SRCS) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(COMMON_SRCS) $(PKG_LIBS)
+	@echo "  FUZZ    $@"
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(COMMON_SRCS) $(PKG_LIBS)
 
 fuzz: $(FUZZ_BINS)
 
