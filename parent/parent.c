@@ -56,8 +56,11 @@ static struct pidfh		*parent_pidfh;
 static struct event		 ev_sigterm, ev_sigint, ev_sighup, ev_sigusr1,
 				 ev_sigchld;
 
+static int			 parent_ready_sent;
+
 static __dead void	usage(void);
 static void		parent_sig(int, short, void *);
+static void		parent_startup_listener(struct svc *, enum svc_state);
 static void		parent_reap(void);
 static int		parent_mkdir(const char *, mode_t, uid_t, gid_t);
 static void		parent_prepare_dirs(void);
@@ -253,7 +256,9 @@ main(int argc, char *argv[])
 	parent_proc_start_all();
 	log_info("started, pid %d, %zu services, configuration %s",
 	    (int)getpid(), penv->conf->nservices, penv->conf_path);
+	svc_add_listener(parent_startup_listener);
 	svc_start_all();
+	parent_startup_listener(NULL, SVC_STOPPED);
 
 	event_dispatch();
 
@@ -264,6 +269,17 @@ main(int argc, char *argv[])
 	svc_confref_release(penv->confref);
 	log_info("exiting");
 	return (0);
+}
+
+/* READY=1 for systemd once start-up has settled (see svc_all_settled). */
+static void
+parent_startup_listener(struct svc *s, enum svc_state old)
+{
+	if (parent_ready_sent || svc_stopping_all() || !svc_all_settled())
+		return;
+	parent_ready_sent = 1;
+	log_info("all autostart services started");
+	parent_sd_notify("READY=1");
 }
 
 /* Every service is down after a SIGTERM: end the loop. */

@@ -737,6 +737,56 @@ svc_shutdown(void)
 	svc_kick();
 }
 
+/*
+ * Start-up is over: every autostart instance has been started and is
+ * RUNNING, or has given up (FATAL, EXITED), or waits for a dependency that
+ * gave up.  systemd's READY=1 is sent then.
+ */
+static int
+svc_dep_failed(struct svc *s)
+{
+	struct svc_conf		*sc = s->grp->conf;
+	struct svc_group	*dg;
+	size_t			 i;
+	unsigned int		 j;
+
+	for (i = 0; i < sc->ndepends_on; i++) {
+		if ((dg = svc_group_find(sc->depends_on[i])) == NULL)
+			continue;
+		for (j = 0; j < dg->ninst; j++)
+			if (dg->inst[j]->state == SVC_FATAL ||
+			    dg->inst[j]->state == SVC_EXITED ||
+			    (dg->inst[j]->state == SVC_STOPPED &&
+			    !dg->inst[j]->want_up) ||
+			    svc_dep_failed(dg->inst[j]))
+				return (1);
+	}
+	return (0);
+}
+
+int
+svc_all_settled(void)
+{
+	struct svc	*s;
+
+	TAILQ_FOREACH(s, &svc_all, entry) {
+		if (!s->grp->conf->autostart)
+			continue;
+		switch (s->state) {
+		case SVC_STARTING:
+		case SVC_BACKOFF:
+			return (0);
+		case SVC_STOPPED:
+			if (s->want_up && !svc_dep_failed(s))
+				return (0);
+			break;
+		default:
+			break;
+		}
+	}
+	return (1);
+}
+
 int
 svc_stopping_all(void)
 {

@@ -145,6 +145,7 @@ int		 svc_signal(struct svc *, int);
 int		 svc_reaped(pid_t, int);	/* 1: it was a service */
 void		 svc_shutdown(void);		/* stop all, then exit */
 int		 svc_stopping_all(void);
+int		 svc_all_settled(void);
 struct svc	*svc_find(const char *id);
 struct svc_group *svc_group_find(const char *name);
 const char	*svc_state_name(enum svc_state);
