@@ -31,6 +31,20 @@
  * directory, health and ready targets are stored as written and expanded
  * per instance at spawn time with config_expand().  The loader only checks
  * that every ${VAR} used names something that will be defined.
+ *
+ * `defaults:` holds any service key and is applied to every service before
+ * the service's own keys: a scalar or list key of the service replaces the
+ * default, a mapping (backoff, health, limits, log, restart_limit,
+ * environment) merges with it key by key.
+ *
+ * Paths in include, env_file and http.token_file are relative to the
+ * directory of the file that names them.  When the main file is given as a
+ * bare name ("vigild.conf") they stay relative to the current directory,
+ * so error messages show them as typed; a daemon that chdirs before a
+ * reload should pass an absolute path (realpath(3)) to config_load().
+ *
+ * Errors are sorted by file (in the order read) and position.  Run with
+ * CONFIG_CHECK_OWNER, a refused file is not read at all.
  */
 
 #ifndef VIGIL_CONFIG_H
@@ -165,7 +179,7 @@ struct conf_rlimit {
 
 struct conf_limits {
 	uint64_t		 memory;	/* bytes; 0 = none */
-	unsigned int		 cpu;		/* percent, 1..100*ncpu; 0 = none */
+	unsigned int		 cpu;		/* %, 1..100*ncpu; 0: none */
 	struct conf_rlimit	 nofile;
 	struct conf_rlimit	 nproc;
 	struct conf_rlimit	 core;		/* bytes */
@@ -183,7 +197,7 @@ enum conf_log_dest {
 struct conf_log {
 	enum conf_log_dest	 out;		/* default file */
 	enum conf_log_dest	 err;		/* default merge */
-	uint64_t		 max_size;	/* default 10M; 0 = no rotation */
+	uint64_t		 max_size;	/* 10M; 0: no rotation */
 	unsigned int		 keep;		/* default 5 */
 	int			 timestamps;	/* default 0 */
 };
@@ -192,12 +206,12 @@ struct conf_backoff {
 	uint64_t		 initial_ms;	/* default 1s */
 	uint64_t		 max_ms;	/* default 60s */
 	double			 factor;	/* default 2, >= 1 */
-	unsigned int		 jitter;	/* percent, default 10, 0..100 */
+	unsigned int		 jitter;	/* %, default 10, 0..100 */
 };
 
 struct conf_restart_limit {
 	unsigned int		 count;		/* 0 = disabled (default) */
-	uint64_t		 window_ms;
+	uint64_t		 window_ms;	/* default 60s if count set */
 };
 
 struct svc_conf {
@@ -209,9 +223,10 @@ struct svc_conf {
 	 * command: argv as split (string: like a shell, without running
 	 * one; list: as given).  command_str is the string as written, or
 	 * for a list its elements joined by spaces (for display).
-	 * shell: run `/bin/sh -c command_str` (command must be a string).
-	 * Expansion applies to each argv element after splitting (so a
-	 * value is never re-split), or to command_str when shell is set.
+	 * shell: command must be a string and argv is
+	 * { "/bin/sh", "-c", command_str }.  The spawner expands each argv
+	 * element with config_expand() (after splitting, so a value is never
+	 * re-split) and execs the result.
 	 */
 	char			*command_str;
 	char			**argv;		/* NULL-terminated */
@@ -231,8 +246,9 @@ struct svc_conf {
 	gid_t			 gid;		/* (gid_t)-1 if neither set */
 	int			 use_initgroups;
 
-	char			*directory;	/* NULL: the spawner's choice
-						   (vigild's cwd, "/") */
+	char			*directory;	/* absolute (or starting with
+						   ${...}); NULL: the spawner's
+						   choice */
 	int			 directory_expand; /* contains ${...}: check
 						      after expansion */
 	mode_t			 umask;		/* default 022 */
@@ -244,7 +260,9 @@ struct svc_conf {
 	 */
 	struct conf_env		*env;
 	size_t			 nenv;
-	char			*env_file;	/* as written, or NULL */
+	char			*env_file;	/* path (see above) or NULL;
+						   read at load unless
+						   CONFIG_NO_RESOLVE */
 	int			 inherit_environment; /* default 0 */
 
 	int			 autostart;	/* default 1 */
@@ -258,8 +276,8 @@ struct svc_conf {
 	size_t			 ndepends_on;
 
 	enum conf_restart	 restart;	/* default on-failure */
-	uint32_t		 exit_codes[8];	/* bitmap of 0..255; default {0};
-						   use svc_exit_expected() */
+	uint32_t		 exit_codes[8];	/* bitmap of 0..255, default
+						   {0}: svc_exit_expected() */
 	uint64_t		 start_seconds_ms; /* default 1s */
 	unsigned int		 start_retries;	/* default 3 */
 	struct conf_backoff	 backoff;
@@ -286,14 +304,15 @@ struct vigil_conf {
 
 	char			*user;		/* helpers' user; default
 						   config_default_user() */
-	char			*socket_path;	/* default config_default_socket() */
+	char			*socket_path;	/* config_default_*() */
 	mode_t			 socket_mode;	/* default 0660 (root),
 						   0600 (ordinary user) */
 	char			*socket_group;	/* NULL: owner's group */
-	gid_t			 socket_gid;	/* (gid_t)-1 if none/unresolved */
-	char			*log_dir;	/* default config_default_log_dir() */
-	char			*state_dir;	/* default config_default_state_dir() */
-	char			*include;	/* the glob as written, or NULL */
+	gid_t			 socket_gid;	/* (gid_t)-1: none/unresolved */
+	char			*log_dir;	/* config_default_*() */
+	char			*state_dir;	/* config_default_*() */
+	char			*include;	/* glob(s) as written (a list
+						   joined by spaces) or NULL */
 
 	int			 http_enabled;	/* `http:` present */
 	char			*http_listen;	/* HOST:PORT as written */

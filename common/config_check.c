@@ -194,8 +194,9 @@ split_command(struct cfg *ctx, struct svc_parse *sp)
 	size_t		  argc;
 
 	if (svc->command_str == NULL) {
-		cfg_errp(ctx, &sp->p_name, "service \"%s\" has no command",
-		    svc->name);
+		if (sp->p_command.file == NULL)	/* else already reported */
+			cfg_errp(ctx, &sp->p_name, "service \"%s\" has no "
+			    "command", svc->name);
 		return;
 	}
 	if (svc->shell) {
@@ -290,7 +291,7 @@ svc_finish(struct cfg *ctx, struct svc_parse *sp)
 		    "of service \"%s\" must not be 0", svc->name);
 
 	/* ${...} */
-	if (svc->shell)
+	if (svc->shell && svc->command_str != NULL)
 		cfg_check_vars(ctx, sp, svc->command_str, &sp->p_command,
 		    "command");
 	else

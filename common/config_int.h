@@ -52,7 +52,7 @@ struct svc_parse {
 	struct lpos		 p_backoff;
 	struct lpos		 p_restart_limit;
 	struct lpos		*env_pos;	/* parallel to svc->env */
-	struct lpos		*dep_pos;	/* parallel to svc->depends_on */
+	struct lpos		*dep_pos;	/* parallel to depends_on */
 	uid_t			 user_uid;	/* resolved user: */
 	gid_t			 user_gid;	/* and its primary group */
 	gid_t			 group_gid;	/* resolved group: */
@@ -77,9 +77,9 @@ struct cfg {
 	int			 flags;
 	int			 quiet;		/* re-applying defaults */
 	yaml_document_t		*doc;		/* current document */
-	const char		*file;		/* current file, from the pool */
-	const char		*dir;		/* its directory, from the pool */
-	char			**pool;		/* strings alive during the load */
+	const char		*file;		/* current file (pool) */
+	const char		*dir;		/* its directory (pool) */
+	char			**pool;		/* strings kept for the load */
 	size_t			 npool;
 	struct svc_parse	**sp;		/* one per service, in order */
 	size_t			 nsp;

@@ -260,8 +260,10 @@ k_health(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 		    key, where);
 		return;
 	}
+	/* In defaults, health may only tune interval and the like. */
 	sp->p_health = cfg_pos(ctx, v);
-	sp->health_seen = 1;
+	if (!ctx->quiet)
+		sp->health_seen = 1;
 	apply_map(ctx, sp, v, health_keys, nitems(health_keys), key, where);
 }
 

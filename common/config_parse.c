@@ -96,6 +96,9 @@ config_parse_duration(const char *s, uint64_t *ms, const char **errstr)
 		} else if (*p == '\0') {
 			*errstr = "a unit is missing (ms, s, m, h or d)";
 			return -1;
+		} else if (*p == '.' || *p == ',') {
+			*errstr = "use a whole number (1500ms, not 1.5s)";
+			return -1;
 		} else {
 			*errstr = "unknown unit (use ms, s, m, h or d)";
 			return -1;
@@ -140,6 +143,10 @@ config_parse_size(const char *s, uint64_t *bytes, const char **errstr)
 		return -1;
 	}
 	p = s + n;
+	if (*p == '.' || *p == ',') {
+		*errstr = "use a whole number (1536M, not 1.5G)";
+		return -1;
+	}
 	switch (toupper((unsigned char)*p)) {
 	case '\0':
 		break;

@@ -130,6 +130,7 @@ k_command(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 	char		**argv;
 	size_t		  argc;
 
+	sp->p_command = cfg_pos(ctx, v);
 	if (v->type == YAML_SEQUENCE_NODE) {
 		if (strlist(ctx, v, key, where, &argv, &argc) == -1)
 			return;
@@ -338,8 +339,8 @@ k_environment(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 		val = yaml_document_get_node(ctx->doc, pair->value);
 		name = cfg_scalar(k);
 		if (!conf_valid_envname(name, strlen(name))) {
-			cfg_err(ctx, k, "bad environment variable name \"%s\"%s",
-			    name, where);
+			cfg_err(ctx, k, "bad environment variable name "
+			    "\"%s\"%s", name, where);
 			continue;
 		}
 		if ((s = cfg_scalar(val)) == NULL) {

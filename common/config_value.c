@@ -420,13 +420,17 @@ cfg_hostport(const char *s, char **host, char **port)
 	return 0;
 }
 
-/* A path relative to dir, unless absolute; malloc'd. */
+/*
+ * A path relative to dir (the directory of the file that names it),
+ * unless absolute; malloc'd.  A file given as a bare name keeps its
+ * includes relative to the current directory, as written.
+ */
 char *
 cfg_path(struct cfg *ctx, const char *path, const char *dir)
 {
 	char	*s;
 
-	if (*path == '/' || dir == NULL) {
+	if (*path == '/' || dir == NULL || strcmp(dir, ".") == 0) {
 		if ((s = strdup(path)) == NULL)
 			fatal("%s", __func__);
 	} else if (asprintf(&s, "%s/%s", dir, path) == -1)

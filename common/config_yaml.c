@@ -48,13 +48,10 @@ static const char *
 dir_of(struct cfg *ctx, const char *path)
 {
 	const char	*slash;
-	char		*d, cwd[PATH_MAX];
+	char		*d;
 
-	if ((slash = strrchr(path, '/')) == NULL) {
-		if (getcwd(cwd, sizeof(cwd)) == NULL)
-			return cfg_intern(ctx, ".");
-		return cfg_intern(ctx, cwd);
-	}
+	if ((slash = strrchr(path, '/')) == NULL)
+		return cfg_intern(ctx, ".");
 	if (slash == path)
 		return cfg_intern(ctx, "/");
 	if ((d = strndup(path, slash - path)) == NULL)
@@ -161,10 +158,16 @@ parse_yaml(struct cfg *ctx, const void *buf, size_t len, yaml_document_t *doc)
 			p.file = ctx->file;
 			p.line = parser.problem_mark.line + 1;
 			p.col = parser.problem_mark.column + 1;
-			cfg_errp(ctx, &p, "YAML: %s%s%s",
-			    parser.problem ? parser.problem : "syntax error",
-			    parser.context ? " " : "",
-			    parser.context ? parser.context : "");
+			if (parser.context != NULL)
+				cfg_errp(ctx, &p, "YAML: %s (%s started at "
+				    "line %zu, column %zu)", parser.problem ?
+				    parser.problem : "syntax error",
+				    parser.context,
+				    parser.context_mark.line + 1,
+				    parser.context_mark.column + 1);
+			else
+				cfg_errp(ctx, &p, "YAML: %s", parser.problem ?
+				    parser.problem : "syntax error");
 		}
 		yaml_parser_delete(&parser);
 		return -1;
@@ -524,6 +527,13 @@ read_include(struct cfg *ctx, const char *path)
 	ctx->dir = odir;
 }
 
+/* A missing directory is no match; anything else is an error. */
+static int
+glob_err(const char *path, int e)
+{
+	return e != ENOENT && e != ENOTDIR;
+}
+
 static void
 do_include(struct cfg *ctx, yaml_node_t *v)
 {
@@ -534,14 +544,15 @@ do_include(struct cfg *ctx, yaml_node_t *v)
 
 	pat = cfg_path(ctx, cfg_scalar(v), ctx->dir);
 	memset(&g, 0, sizeof(g));
-	r = glob(pat, GLOB_ERR, NULL, &g);
+	r = glob(pat, 0, glob_err, &g);
 	if (r == GLOB_NOMATCH) {
 		if (strpbrk(pat, "*?[") == NULL)
 			cfg_err(ctx, v, "include \"%s\": %s", pat,
 			    strerror(ENOENT));
 	} else if (r != 0)
 		cfg_err(ctx, v, "include \"%s\": %s", pat,
-		    r == GLOB_NOSPACE ? "out of memory" : "read error");
+		    r == GLOB_NOSPACE ? "out of memory" :
+		    "cannot read a directory");
 	else {
 		for (i = 0; i < g.gl_pathc; i++)
 			read_include(ctx, g.gl_pathv[i]);
@@ -555,7 +566,8 @@ load_root(struct cfg *ctx, yaml_node_t *root)
 {
 	struct vigil_conf	*conf = ctx->conf;
 	yaml_node_pair_t	*pair;
-	yaml_node_t		*k, *v, *services = NULL, *inc[CONFIG_INCLUDE_MAX];
+	yaml_node_t		*k, *v, *services = NULL;
+	yaml_node_t		*inc[CONFIG_INCLUDE_MAX];
 	const char		*key;
 	size_t			 ninc = 0, i;
 

@@ -171,6 +171,16 @@ main(int argc, char *argv[])
 	if (penv->pidfile == NULL)
 		penv->pidfile = xstrdup(config_default_pidfile());
 
+	/*
+	 * The daemon moves to "/" and reloads read the file again: keep its
+	 * absolute path.  -n shows names as they were typed.
+	 */
+	if (!noaction) {
+		char	 abs[PATH_MAX];
+
+		if (realpath(penv->conf_path, abs) != NULL)
+			penv->conf_path = xstrdup(abs);
+	}
 	conf_errors_init(&errs);
 	flags = penv->is_root ? CONFIG_CHECK_OWNER : 0;
 	penv->conf = config_load(penv->conf_path, flags, &errs);

@@ -217,7 +217,7 @@ main(void)
 	dur_bad("10 s", "unknown unit (use ms, s, m, h or d)");
 	dur_bad("-1s", "negative");
 	dur_bad("s", "expected a number followed by ms, s, m, h or d");
-	dur_bad("1.5s", "unknown unit (use ms, s, m, h or d)");
+	dur_bad("1.5s", "use a whole number (1500ms, not 1.5s)");
 	dur_bad("10s5", "a unit is missing (ms, s, m, h or d)");
 	dur_bad("366d", "too large (at most 365d)");
 	dur_bad("99999999999999999999999", "too large (at most 365d)");
@@ -238,7 +238,7 @@ main(void)
 	size_bad("", "empty value");
 	size_bad("12Q", "unknown unit (use K, M, G or T)");
 	size_bad("12 M", "unknown unit (use K, M, G or T)");
-	size_bad("1.5G", "unknown unit (use K, M, G or T)");
+	size_bad("1.5G", "use a whole number (1536M, not 1.5G)");
 	size_bad("M", "expected a number optionally followed by K, M, G or T");
 	size_bad("-5", "negative");
 	size_bad("16777216T", "too large");
