@@ -127,19 +127,19 @@ bench: deps
 	$(MAKE) all tools
 	./regress/bench/run.sh $(BENCHFLAGS)
 
+# etc/install.sh: programs, man pages, vigild.conf.sample, init files,
+# /var/empty, the log and state directories and the _vigil user (the user
+# is skipped with a message under DESTDIR).  uninstall never removes the
+# configuration, the logs or the user.
+INSTALL_ENV = PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) SBINDIR=$(SBINDIR) \
+	      BINDIR=$(BINDIR) MANDIR=$(MANDIR) SYSCONFDIR=$(SYSCONFDIR) \
+	      BUILD=$(BUILD)
+
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
-	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
-	install -m 0755 $(BUILD)/vigild $(DESTDIR)$(SBINDIR)/vigild
-	install -m 0755 $(BUILD)/vigilctl $(DESTDIR)$(BINDIR)/vigilctl
-	install -m 0644 man/vigild.8 man/vigilctl.8 $(DESTDIR)$(MANDIR)/man8/
-	install -m 0644 man/vigild.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL_ENV) sh etc/install.sh
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/vigild $(DESTDIR)$(BINDIR)/vigilctl \
-	    $(DESTDIR)$(MANDIR)/man8/vigild.8 \
-	    $(DESTDIR)$(MANDIR)/man8/vigilctl.8 \
-	    $(DESTDIR)$(MANDIR)/man5/vigild.conf.5
+	$(INSTALL_ENV) sh etc/uninstall.sh
 
 clean:
 	rm -rf build

@@ -57,7 +57,11 @@ struct imp_ctx {
 	struct imp_node		*services;	/* root "services" */
 };
 
-/* vigilctl_import.c: the tree, emitted as YAML in insertion order. */
+/* vigilctl_import_out.c: the tree, printed as YAML in insertion order. */
+struct imp_node	*imp_root(void);
+void		 imp_free(struct imp_node *);
+void		 imp_print(FILE *, struct imp_node *);
+int		 imp_exists(struct imp_node *, const char *);
 struct imp_node	*imp_map(struct imp_node *, const char *);
 void		 imp_str(struct imp_node *, const char *, const char *);
 void		 imp_raw(struct imp_node *, const char *, const char *, ...)
@@ -66,11 +70,12 @@ struct imp_node	*imp_list(struct imp_node *, const char *);
 void		 imp_item(struct imp_node *, const char *, int);
 void		 imp_note(struct imp_node *, const char *, ...)
 		    __attribute__((__format__ (printf, 2, 3)));
-int		 imp_has(struct imp_node *, const char *);
 const char	*imp_get(struct imp_node *, const char *);
 void		 imp_del(struct imp_node *, const char *);
 size_t		 imp_count(struct imp_node *);
+const char	*imp_name(struct imp_node *);
 
+/* vigilctl_import.c: helpers. */
 void		 imp_err(struct imp_ctx *, const char *, size_t, size_t,
 		    const char *, ...)
 		    __attribute__((__format__ (printf, 5, 6)));
@@ -85,8 +90,9 @@ char		*imp_printf(const char *, ...)
 		    __attribute__((__format__ (printf, 1, 2)));
 char		*imp_dirname(const char *);
 char		*imp_abspath(const char *);
+char		*imp_join(const char *, const char *);
 
-/* vigilctl_import_ini.c: supervisord .conf/.ini */
+/* vigilctl_import_sup.c: supervisord .conf/.ini */
 int		 imp_supervisord(struct imp_ctx *);
 
 /* vigilctl_import_pm2.c: PM2 ecosystem JSON/YAML */

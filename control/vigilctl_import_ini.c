@@ -480,8 +480,9 @@ ini_expand(struct ini *ini, const struct ini_kv *kv,
 }
 
 /*
- * An expanded value for a field vigild expands itself: literal `$` are
- * escaped as `$$` and deferred references become ${NAME}.
+ * An expanded value for a field vigild expands itself: a literal `$` that
+ * vigild would read as the start of `${` or `$$` is doubled, and deferred
+ * references become ${NAME}.
  */
 char *
 ini_vigil(const char *s)
@@ -493,7 +494,8 @@ ini_vigil(const char *s)
 	for (p = d; *s != '\0'; s++) {
 		if (*s == '$') {
 			*p++ = '$';
-			*p++ = '$';
+			if (s[1] == '{' || s[1] == '$' || s[1] == '\001')
+				*p++ = '$';
 		} else if (*s == '\001') {
 			*p++ = '$';
 			*p++ = '{';

@@ -46,26 +46,7 @@
 #include "compat.h"
 #include "config.h"
 #include "vigilctl_import.h"
-
-#define PM2_KILL_TIMEOUT_MS	1600
-#define PM2_MAX_RESTARTS	16
-#define PM2_EXP_BACKOFF_MAX_MS	15000
-
-struct pm2 {
-	struct imp_ctx		*ctx;
-	yaml_document_t		 doc;
-	const char		*file;
-	char			*dir;		/* the file's, absolute */
-};
-
-/* One app mapping and which of its keys the mapping used. */
-struct app {
-	struct pm2		*p;
-	yaml_node_t		*node;
-	int			*used;
-	size_t			 npairs;
-	struct imp_node		*svc;
-};
+#include "vigilctl_import_pm2.h"
 
 static const struct {
 	const char	*ext;
@@ -120,22 +101,6 @@ static const struct {
 	{ "deploy", "vigil does not deploy" },
 };
 
-static const char	*scalar(const yaml_node_t *);
-static size_t		 line_of(const yaml_node_t *);
-static size_t		 col_of(const yaml_node_t *);
-static char		*flow(struct pm2 *, yaml_node_t *, int);
-static yaml_node_t	*app_get(struct app *, const char *);
-static yaml_node_t	*app_get2(struct app *, const char *const *);
-static const char	*app_str(struct app *, const char *const *,
-			    const char *, yaml_node_t **);
-static int		 app_bool(struct app *, yaml_node_t *, const char *,
-			    int *);
-static int		 app_ms(struct app *, yaml_node_t *, const char *,
-			    uint64_t *, int);
-static int		 app_words(struct app *, yaml_node_t *, const char *,
-			    struct imp_node *);
-static void		 app_env(struct app *, yaml_node_t *, const char *,
-			    struct imp_node *);
 static char		*find_path(const char *);
 static int		 is_binary(const char *);
 static int		 app_command(struct app *, const char *, const char *,
@@ -143,302 +108,6 @@ static int		 app_command(struct app *, const char *, const char *,
 static void		 app_log(struct app *);
 static void		 app_restart(struct app *);
 static int		 pm2_app(struct pm2 *, yaml_node_t *, size_t);
-static void		 fix_surrogates(char *);
-
-static const char *
-scalar(const yaml_node_t *n)
-{
-	if (n == NULL || n->type != YAML_SCALAR_NODE)
-		return NULL;
-	return (const char *)n->data.scalar.value;
-}
-
-static int
-is_null(const yaml_node_t *n)
-{
-	const char	*s;
-
-	if ((s = scalar(n)) == NULL)
-		return 0;
-	return n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-	    (*s == '\0' || strcmp(s, "null") == 0 || strcmp(s, "~") == 0);
-}
-
-static size_t
-line_of(const yaml_node_t *n)
-{
-	return n->start_mark.line + 1;
-}
-
-static size_t
-col_of(const yaml_node_t *n)
-{
-	return n->start_mark.column + 1;
-}
-
-/* A node as one line of JSON-like text, for a comment. */
-static char *
-flow(struct pm2 *p, yaml_node_t *n, int depth)
-{
-	yaml_node_item_t	*it;
-	yaml_node_pair_t	*pr;
-	char			*s, *a, *b, *t;
-
-	if (n == NULL)
-		return imp_strdup("");
-	if (depth > 8)
-		return imp_strdup("...");
-	switch (n->type) {
-	case YAML_SCALAR_NODE:
-		s = imp_strdup((const char *)n->data.scalar.value);
-		for (t = s; *t != '\0'; t++)
-			if (*t == '\n' || *t == '\r')
-				*t = ' ';
-		if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
-			t = imp_printf("\"%s\"", s);
-			free(s);
-			s = t;
-		}
-		return s;
-	case YAML_SEQUENCE_NODE:
-		s = imp_strdup("[");
-		for (it = n->data.sequence.items.start;
-		    it < n->data.sequence.items.top; it++) {
-			a = flow(p, yaml_document_get_node(&p->doc, *it),
-			    depth + 1);
-			t = imp_printf("%s%s%s", s, it ==
-			    n->data.sequence.items.start ? "" : ", ", a);
-			free(a);
-			free(s);
-			s = t;
-		}
-		t = imp_printf("%s]", s);
-		free(s);
-		return t;
-	case YAML_MAPPING_NODE:
-		s = imp_strdup("{");
-		for (pr = n->data.mapping.pairs.start;
-		    pr < n->data.mapping.pairs.top; pr++) {
-			a = flow(p, yaml_document_get_node(&p->doc, pr->key),
-			    depth + 1);
-			b = flow(p, yaml_document_get_node(&p->doc,
-			    pr->value), depth + 1);
-			t = imp_printf("%s%s%s: %s", s, pr ==
-			    n->data.mapping.pairs.start ? "" : ", ", a, b);
-			free(a);
-			free(b);
-			free(s);
-			s = t;
-		}
-		t = imp_printf("%s}", s);
-		free(s);
-		return t;
-	default:
-		return imp_strdup("");
-	}
-}
-
-/* The value of key in the app (the last one, as JSON wants), or NULL. */
-static yaml_node_t *
-app_get(struct app *a, const char *key)
-{
-	yaml_node_pair_t	*pr;
-	yaml_node_t		*v = NULL;
-	const char		*k;
-	size_t			 i;
-
-	for (i = 0; i < a->npairs; i++) {
-		pr = a->node->data.mapping.pairs.start + i;
-		k = scalar(yaml_document_get_node(&a->p->doc, pr->key));
-		if (k != NULL && strcmp(k, key) == 0) {
-			a->used[i] = 1;
-			v = yaml_document_get_node(&a->p->doc, pr->value);
-		}
-	}
-	return v;
-}
-
-/* The first of several names (PM2's aliases) that is set. */
-static yaml_node_t *
-app_get2(struct app *a, const char *const *keys)
-{
-	yaml_node_t	*v, *found = NULL;
-
-	for (; *keys != NULL; keys++)
-		if ((v = app_get(a, *keys)) != NULL && found == NULL)
-			found = v;
-	return found;
-}
-
-/* A string option; non-scalars are errors. */
-static const char *
-app_str(struct app *a, const char *const *keys, const char *what,
-    yaml_node_t **np)
-{
-	yaml_node_t	*n;
-
-	*np = n = app_get2(a, keys);
-	if (n == NULL || is_null(n))
-		return NULL;
-	if (scalar(n) == NULL) {
-		imp_err(a->p->ctx, a->p->file, line_of(n), col_of(n),
-		    "%s: expected a string", what);
-		return NULL;
-	}
-	return scalar(n);
-}
-
-static int
-app_bool(struct app *a, yaml_node_t *n, const char *what, int *b)
-{
-	const char	*s = scalar(n);
-
-	if (s != NULL && (strcmp(s, "true") == 0 || strcmp(s, "True") == 0 ||
-	    strcmp(s, "yes") == 0)) {
-		*b = 1;
-		return 0;
-	}
-	if (s != NULL && (strcmp(s, "false") == 0 ||
-	    strcmp(s, "False") == 0 || strcmp(s, "no") == 0)) {
-		*b = 0;
-		return 0;
-	}
-	imp_err(a->p->ctx, a->p->file, line_of(n), col_of(n),
-	    "%s: expected true or false", what);
-	return -1;
-}
-
-/*
- * A PM2 time: a number of milliseconds, or with units (h, m, s) when
- * units is set (min_uptime).
- */
-static int
-app_ms(struct app *a, yaml_node_t *n, const char *what, uint64_t *ms,
-    int units)
-{
-	const char	*s = scalar(n), *e;
-	char		 buf[32];
-	size_t		 d;
-	long long	 v;
-	uint64_t	 mult = 1;
-
-	if (s == NULL || (d = strspn(s, "0123456789")) == 0 ||
-	    d >= sizeof(buf))
-		goto bad;
-	if (s[d] != '\0') {
-		if (!units || s[d + 1] != '\0')
-			goto bad;
-		if (s[d] == 'h')
-			mult = 3600000;
-		else if (s[d] == 'm')
-			mult = 60000;
-		else if (s[d] == 's')
-			mult = 1000;
-		else
-			goto bad;
-	}
-	memcpy(buf, s, d);
-	buf[d] = '\0';
-	v = strtonum(buf, 0, 100LL * 365 * 24 * 3600 * 1000, &e);
-	if (e != NULL)
-		goto bad;
-	*ms = (uint64_t)v * mult;
-	return 0;
- bad:
-	imp_err(a->p->ctx, a->p->file, line_of(n), col_of(n),
-	    "%s: expected a number of milliseconds%s", what,
-	    units ? " (or with h, m or s)" : "");
-	return -1;
-}
-
-/* args, interpreter_args: a list, or a string split like a shell. */
-static int
-app_words(struct app *a, yaml_node_t *n, const char *what,
-    struct imp_node *list)
-{
-	yaml_node_item_t	*it;
-	yaml_node_t		*e;
-	const char		*err;
-	char			**argv, *d;
-	size_t			 argc, i;
-
-	if (n == NULL || is_null(n))
-		return 0;
-	if (n->type == YAML_SEQUENCE_NODE) {
-		for (it = n->data.sequence.items.start;
-		    it < n->data.sequence.items.top; it++) {
-			e = yaml_document_get_node(&a->p->doc, *it);
-			if (scalar(e) == NULL) {
-				imp_err(a->p->ctx, a->p->file, line_of(e),
-				    col_of(e), "%s: expected strings", what);
-				return -1;
-			}
-			d = imp_dollar(scalar(e));
-			imp_item(list, d, 0);
-			free(d);
-		}
-		return 0;
-	}
-	if (scalar(n) == NULL) {
-		imp_err(a->p->ctx, a->p->file, line_of(n), col_of(n),
-		    "%s: expected a string or a list", what);
-		return -1;
-	}
-	if (config_split_command(scalar(n), &argv, &argc, &err) == -1) {
-		imp_err(a->p->ctx, a->p->file, line_of(n), col_of(n),
-		    "%s: %s", what, err);
-		return -1;
-	}
-	for (i = 0; i < argc; i++) {
-		d = imp_dollar(argv[i]);
-		imp_item(list, d, 0);
-		free(d);
-	}
-	config_free_argv(argv);
-	return 0;
-}
-
-/* The variables of an env mapping, over what env already holds. */
-static void
-app_env(struct app *a, yaml_node_t *n, const char *what,
-    struct imp_node *env)
-{
-	yaml_node_pair_t	*pr;
-	yaml_node_t		*k, *v;
-	char			*d, *f;
-
-	if (n == NULL || is_null(n))
-		return;
-	if (n->type != YAML_MAPPING_NODE) {
-		f = flow(a->p, n, 0);
-		imp_note(a->svc, "unsupported: %s = %s (not a mapping)",
-		    what, f);
-		free(f);
-		return;
-	}
-	for (pr = n->data.mapping.pairs.start;
-	    pr < n->data.mapping.pairs.top; pr++) {
-		k = yaml_document_get_node(&a->p->doc, pr->key);
-		v = yaml_document_get_node(&a->p->doc, pr->value);
-		if (scalar(k) == NULL || scalar(v) == NULL || is_null(v) ||
-		    isdigit((unsigned char)scalar(k)[0]) ||
-		    strspn(scalar(k), "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "abcdefghijklmnopqrstuvwxyz0123456789_") !=
-		    strlen(scalar(k)) || *scalar(k) == '\0') {
-			f = flow(a->p, v, 0);
-			d = flow(a->p, k, 0);
-			imp_note(a->svc, "unsupported: %s: %s = %s (vigil "
-			    "takes a variable name and a string)", what, d,
-			    f);
-			free(d);
-			free(f);
-			continue;
-		}
-		d = imp_dollar(scalar(v));
-		imp_str(env, scalar(k), d);
-		free(d);
-	}
-}
 
 /* name looked up in PATH, as PM2 does for a script it cannot find. */
 static char *
@@ -504,15 +173,12 @@ app_command(struct app *a, const char *script, const char *dir,
 	struct imp_node	*cmd;
 	yaml_node_t	*n;
 	const char	*interp, *ext, *base;
-	char		*path, *found = NULL, *d;
+	char		*path, *found = NULL, *d = NULL;
 	size_t		 i;
 	int		 exists;
 
 	interp = app_str(a, k_interp, "interpreter", &n);
-	if (script[0] == '/')
-		path = imp_strdup(script);
-	else
-		path = imp_printf("%s/%s", dir, script);
+	path = imp_join(dir, script);
 	exists = access(path, F_OK) == 0;
 	if (!exists && strchr(script, '/') == NULL &&
 	    (found = find_path(script)) != NULL) {
@@ -536,6 +202,8 @@ app_command(struct app *a, const char *script, const char *dir,
 		    "it when there is no python");
 		interp = "python3";
 	}
+	free(d);
+	d = NULL;
 	if (interp == NULL) {
 		if (found != NULL ? is_binary(found) :
 		    (exists ? is_binary(path) : 1))
@@ -558,7 +226,9 @@ app_command(struct app *a, const char *script, const char *dir,
 		if (strstr(interp, "python") != NULL)
 			imp_str(env, "PYTHONUNBUFFERED", "1");
 	} else
-		(void)app_get2(a, k_iargs);
+		if ((n = app_get2(a, k_iargs)) != NULL && !pm2_is_null(n))
+			imp_note(a->svc, "note: interpreter_args ignored: "
+			    "there is no interpreter (as in PM2)");
 	d = imp_dollar(path);
 	imp_item(cmd, d, 0);
 	free(d);
@@ -598,17 +268,18 @@ app_log(struct app *a)
 		imp_raw(log, "stdout", "none");
 	else if (out != NULL)
 		imp_note(a->svc, "note: out_file = %s: vigil writes stdout to "
-		    "its own file in log_dir (`vigilctl tail NAME`)", out);
+		    "its own file in log_dir (`vigilctl tail %s`)", out,
+		    imp_name(a->svc));
 	if (errf != NULL && strcmp(errf, "/dev/null") == 0)
 		imp_raw(log, "stderr", "none");
 	else if (errf != NULL && out != NULL && strcmp(errf, out) == 0)
 		imp_raw(log, "stderr", "merge");
 	else if (errf != NULL)
 		imp_note(a->svc, "note: error_file = %s: vigil writes stderr "
-		    "to its own file in log_dir (`vigilctl tail NAME "
-		    "stderr`)", errf);
+		    "to its own file in log_dir (`vigilctl tail %s "
+		    "stderr`)", errf, imp_name(a->svc));
 	if ((lf = app_str(a, k_log, "log_file", &n)) == NULL && n != NULL &&
-	    scalar(n) != NULL && app_bool(a, n, "log_file", &b) == 0 && b)
+	    pm2_scalar(n) != NULL && app_bool(a, n, "log_file", &b) == 0 && b)
 		lf = "true";
 	if (lf != NULL && strcmp(lf, "false") != 0)
 		imp_note(a->svc, "unsupported: log_file = %s (vigil keeps "
@@ -648,7 +319,7 @@ app_restart(struct app *a)
 		restart = b;
 		imp_raw(a->svc, "restart", "%s", b ? "always" : "never");
 	}
-	if ((n = app_get2(a, k_stopcodes)) != NULL && !is_null(n)) {
+	if ((n = app_get2(a, k_stopcodes)) != NULL && !pm2_is_null(n)) {
 		if (restart)
 			imp_raw(a->svc, "restart", "on-failure");
 		l = imp_list(a->svc, "exit_codes");
@@ -656,41 +327,41 @@ app_restart(struct app *a)
 			for (it = n->data.sequence.items.start;
 			    it < n->data.sequence.items.top; it++) {
 				e = yaml_document_get_node(&a->p->doc, *it);
-				v = scalar(e) == NULL ? -1 :
-				    strtonum(scalar(e), 0, 255, &err);
-				if (scalar(e) == NULL || err != NULL) {
+				v = pm2_scalar(e) == NULL ? -1 :
+				    strtonum(pm2_scalar(e), 0, 255, &err);
+				if (pm2_scalar(e) == NULL || err != NULL) {
 					imp_err(a->p->ctx, a->p->file,
-					    line_of(e), col_of(e),
+					    pm2_line(e), pm2_col(e),
 					    "stop_exit_codes: expected exit "
 					    "codes (0..255)");
 					break;
 				}
-				imp_raw(l, NULL, "%lld", v);
+				imp_item(l, pm2_scalar(e), 1);
 			}
-		} else if (scalar(n) != NULL &&
-		    (v = strtonum(scalar(n), 0, 255, &err), err == NULL))
-			imp_item(l, scalar(n), 1);
+		} else if (pm2_scalar(n) != NULL &&
+		    (v = strtonum(pm2_scalar(n), 0, 255, &err), err == NULL))
+			imp_item(l, pm2_scalar(n), 1);
 		else
-			imp_err(a->p->ctx, a->p->file, line_of(n), col_of(n),
+			imp_err(a->p->ctx, a->p->file, pm2_line(n), pm2_col(n),
 			    "stop_exit_codes: expected exit codes (0..255)");
 	}
-	if ((n = app_get(a, "max_restarts")) != NULL && !is_null(n)) {
-		v = scalar(n) == NULL ? -1 :
-		    strtonum(scalar(n), 0, INT_MAX, &err);
+	if ((n = app_get(a, "max_restarts")) != NULL && !pm2_is_null(n)) {
+		v = pm2_scalar(n) == NULL ? -1 :
+		    strtonum(pm2_scalar(n), 0, INT_MAX, &err);
 		if (v < 0 || err != NULL)
-			imp_err(a->p->ctx, a->p->file, line_of(n), col_of(n),
+			imp_err(a->p->ctx, a->p->file, pm2_line(n), pm2_col(n),
 			    "max_restarts: expected a number");
 		else
 			imp_raw(a->svc, "start_retries", "%lld", v);
 	}
-	if ((n = app_get(a, "min_uptime")) != NULL && !is_null(n) &&
+	if ((n = app_get(a, "min_uptime")) != NULL && !pm2_is_null(n) &&
 	    app_ms(a, n, "min_uptime", &ms, 1) == 0)
 		imp_raw(a->svc, "start_seconds", "%s", imp_dur(ms));
-	if ((n = app_get(a, "restart_delay")) != NULL && !is_null(n) &&
+	if ((n = app_get(a, "restart_delay")) != NULL && !pm2_is_null(n) &&
 	    app_ms(a, n, "restart_delay", &delay, 0) == 0)
 		have_delay = 1;
 	if ((n = app_get(a, "exp_backoff_restart_delay")) != NULL &&
-	    !is_null(n) && app_ms(a, n, "exp_backoff_restart_delay", &exp,
+	    !pm2_is_null(n) && app_ms(a, n, "exp_backoff_restart_delay", &exp,
 	    0) == 0 && exp > 0)
 		have_exp = 1;
 	if (have_exp) {
@@ -710,4 +381,340 @@ app_restart(struct app *a)
 		imp_raw(bo, "factor", "1");
 		imp_raw(bo, "jitter", "0%%");
 	}
+}
+
+/* One app -> one service. */
+static int
+pm2_app(struct pm2 *p, yaml_node_t *node, size_t idx)
+{
+	static const char *const k_script[] = { "script", "exec", NULL };
+	static const char *const k_name[] = { "name", NULL };
+	static const char *const k_cwd[] = { "cwd", NULL };
+	static const char *const k_user[] = { "uid", "user", NULL };
+	static const char *const k_group[] = { "gid", NULL };
+	static const char *const k_mode[] = { "exec_mode", NULL };
+	static const char *const k_ivar[] = { "instance_var", NULL };
+	static const char *const k_incvar[] = { "increment_var", NULL };
+	static const char *const k_sig[] = { "kill_signal", NULL };
+	struct imp_ctx	*ctx = p->ctx;
+	struct app	 a;
+	struct imp_node	*env, *lim;
+	yaml_node_pair_t *pr;
+	yaml_node_t	*n, *k;
+	const char	*script, *name, *s, *mode, *ivar, *e, *base;
+	char		*dir, *d, *nm, *envkey, *f;
+	uint64_t	 ms, bytes;
+	long long	 inst = 1, v;
+	size_t		 i, j;
+	int		 nerr = ctx->nerr, cluster = 0, b, sig, append;
+
+	if (node->type != YAML_MAPPING_NODE) {
+		imp_err(ctx, p->file, pm2_line(node), pm2_col(node),
+		    "apps[%zu]: expected a mapping", idx);
+		return -1;
+	}
+	memset(&a, 0, sizeof(a));
+	a.p = p;
+	a.node = node;
+	a.npairs = node->data.mapping.pairs.top -
+	    node->data.mapping.pairs.start;
+	if ((a.used = calloc(a.npairs + 1, sizeof(*a.used))) == NULL)
+		err(1, NULL);
+
+	if ((script = app_str(&a, k_script, "script", &n)) == NULL) {
+		if (n == NULL)
+			imp_err(ctx, p->file, pm2_line(node), pm2_col(node),
+			    "apps[%zu] has no script", idx);
+		free(a.used);
+		return -1;
+	}
+	if ((name = app_str(&a, k_name, "name", &n)) != NULL)
+		nm = imp_strdup(name);
+	else {
+		base = strrchr(script, '/') != NULL ?
+		    strrchr(script, '/') + 1 : script;
+		nm = imp_strdup(base);
+		if (strrchr(nm, '.') != NULL && strrchr(nm, '.') != nm)
+			*strrchr(nm, '.') = '\0';
+	}
+	append = 0;
+	if ((n = app_get(&a, "append_env_to_name")) != NULL &&
+	    app_bool(&a, n, "append_env_to_name", &b) == 0 && b) {
+		append = 1;
+		if (ctx->envname != NULL) {
+			d = imp_printf("%s-%s", nm, ctx->envname);
+			free(nm);
+			nm = d;
+		}
+	}
+	a.svc = imp_service(ctx, nm, p->file, pm2_line(node));
+	free(nm);
+	if (append && ctx->envname == NULL)
+		imp_note(a.svc, "note: append_env_to_name = true: the name "
+		    "changes with --env only");
+
+	/* cwd: relative to the ecosystem file, which is also the default. */
+	if ((s = app_str(&a, k_cwd, "cwd", &n)) != NULL)
+		dir = imp_join(p->dir, s);
+	else {
+		dir = imp_strdup(p->dir);
+		imp_note(a.svc, "note: no cwd: PM2 uses the directory pm2 "
+		    "is started in; this is the ecosystem file's");
+	}
+
+	/* The order the keys are printed in. */
+	(void)imp_list(a.svc, "command");
+	imp_str(a.svc, "user", NULL);
+	imp_str(a.svc, "group", NULL);
+	imp_str(a.svc, "directory", NULL);
+	env = imp_map(a.svc, "environment");
+	if (app_command(&a, script, dir, env) == -1)
+		goto done;
+	if ((s = app_str(&a, k_user, "uid", &n)) != NULL)
+		imp_str(a.svc, "user", s);
+	if ((s = app_str(&a, k_group, "gid", &n)) != NULL)
+		imp_str(a.svc, "group", s);
+	d = imp_dollar(dir);
+	imp_str(a.svc, "directory", d);
+	free(d);
+
+	/* environment: env, then env_NAME over it; PM2's own variables. */
+	app_env(&a, app_get(&a, "env"), "env", env);
+	if (ctx->envname != NULL) {
+		envkey = imp_printf("env_%s", ctx->envname);
+		if ((n = app_get(&a, envkey)) != NULL)
+			app_env(&a, n, envkey, env);
+		else
+			imp_note(a.svc, "note: no %s: only env applies",
+			    envkey);
+		free(envkey);
+	}
+	for (i = 0; i < a.npairs; i++) {
+		pr = node->data.mapping.pairs.start + i;
+		k = yaml_document_get_node(&p->doc, pr->key);
+		if (a.used[i] || pm2_scalar(k) == NULL ||
+		    strncmp(pm2_scalar(k), "env_", 4) != 0)
+			continue;
+		a.used[i] = 1;
+		imp_note(a.svc, "note: %s not used (`vigilctl import --env "
+		    "%s`)", pm2_scalar(k), pm2_scalar(k) + 4);
+	}
+	if ((n = app_get(&a, "port")) != NULL && pm2_scalar(n) != NULL &&
+	    !pm2_is_null(n))
+		imp_str(env, "PORT", pm2_scalar(n));
+
+	if ((n = app_get(&a, "autostart")) != NULL &&
+	    app_bool(&a, n, "autostart", &b) == 0)
+		imp_raw(a.svc, "autostart", "%s", b ? "true" : "false");
+
+	/* instances: a number, 0 or "max" (every CPU), -1 (all but one). */
+	mode = app_str(&a, k_mode, "exec_mode", &n);
+	if (mode != NULL && strncmp(mode, "cluster", 7) == 0)
+		cluster = 1;
+	if ((n = app_get(&a, "instances")) != NULL && !pm2_is_null(n)) {
+		s = pm2_scalar(n);
+		if (s != NULL && strcmp(s, "max") == 0)
+			v = 0;
+		else if (s == NULL || (v = strtonum(s, -1000,
+		    CONF_INSTANCES_MAX, &e), e != NULL)) {
+			imp_err(ctx, p->file, pm2_line(n), pm2_col(n),
+			    "instances: expected a number or \"max\"");
+			v = 1;
+		}
+		inst = v;
+		if (v <= 0) {
+			inst = imp_ncpu() + v;
+			if (inst < 1)
+				inst = 1;
+			imp_note(a.svc, "note: instances = %s: %lld, the "
+			    "number of CPUs here%s", s, inst, v < 0 ?
+			    " less one" : "");
+		}
+		if (inst > 1)
+			imp_raw(a.svc, "instances", "%lld", inst);
+	}
+	if (cluster)
+		imp_note(a.svc, "note: exec_mode = cluster: vigil starts "
+		    "separate processes (fork mode); to share a port they "
+		    "need SO_REUSEPORT or a socket passed with listen:");
+	ivar = app_str(&a, k_ivar, "instance_var", &n);
+	if (inst > 1 || cluster || ivar != NULL)
+		imp_str(env, ivar != NULL ? ivar : "NODE_APP_INSTANCE",
+		    "${INSTANCE}");
+	if ((s = app_str(&a, k_incvar, "increment_var", &n)) != NULL) {
+		base = imp_get(env, s);
+		if (base != NULL && (v = strtonum(base, 1, 65535, &e),
+		    e == NULL) && v + inst - 1 <= 65535) {
+			if (inst > 1)
+				imp_raw(a.svc, "port", "%lld-%lld", v,
+				    v + inst - 1);
+			else
+				imp_raw(a.svc, "port", "%lld", v);
+			imp_str(env, s, "${PORT}");
+		} else
+			imp_note(a.svc, "unsupported: increment_var = %s "
+			    "(vigil counts ports only: set %s to a port "
+			    "number in env)", s, s);
+	}
+
+	app_restart(&a);
+	if ((s = app_str(&a, k_sig, "kill_signal", &n)) != NULL) {
+		if (config_parse_signal(s, &sig, &e) == -1 ||
+		    config_signame(sig) == NULL)
+			imp_err(ctx, p->file, pm2_line(n), pm2_col(n),
+			    "kill_signal: unknown signal \"%s\"", s);
+		else
+			imp_raw(a.svc, "stop_signal", "%s",
+			    config_signame(sig));
+	}
+	if ((n = app_get(&a, "kill_timeout")) != NULL && !pm2_is_null(n) &&
+	    app_ms(&a, n, "kill_timeout", &ms, 0) == 0)
+		imp_raw(a.svc, "stop_timeout", "%s", imp_dur(ms));
+	if ((n = app_get(&a, "max_memory_restart")) != NULL &&
+	    !pm2_is_null(n)) {
+		s = pm2_scalar(n);
+		if (s == NULL || config_parse_size(s, &bytes, &e) == -1 ||
+		    bytes == 0)
+			imp_err(ctx, p->file, pm2_line(n), pm2_col(n),
+			    "max_memory_restart: expected a size such as "
+			    "300M");
+		else {
+			lim = imp_map(a.svc, "limits");
+			imp_raw(lim, "memory", "%s", imp_size(bytes));
+		}
+	}
+	app_log(&a);
+	if (imp_count(env) == 0)
+		imp_del(a.svc, "environment");
+
+	/* Everything else, as comments. */
+	for (i = 0; i < a.npairs; i++) {
+		if (a.used[i])
+			continue;
+		pr = node->data.mapping.pairs.start + i;
+		k = yaml_document_get_node(&p->doc, pr->key);
+		d = pm2_scalar(k) != NULL ? imp_strdup(pm2_scalar(k)) : pm2_flow(p, k, 0);
+		f = pm2_flow(p, yaml_document_get_node(&p->doc, pr->value), 0);
+		e = NULL;
+		for (j = 0; pm2_scalar(k) != NULL && j < nitems(reasons); j++)
+			if (strcmp(pm2_scalar(k), reasons[j].key) == 0)
+				e = reasons[j].why;
+		imp_note(a.svc, "unsupported: %s = %s%s%s%s", d, f,
+		    e != NULL ? " (" : "", e != NULL ? e : "",
+		    e != NULL ? ")" : "");
+		free(d);
+		free(f);
+	}
+ done:
+	free(dir);
+	free(a.used);
+	return ctx->nerr > nerr ? -1 : 0;
+}
+
+int
+imp_pm2(struct imp_ctx *ctx)
+{
+	struct pm2		 p;
+	yaml_node_t		*root, *apps = NULL, *n, *k;
+	yaml_node_pair_t	*pr;
+	struct imp_node		*notes;
+	yaml_node_item_t	*it;
+	char			*d, *f;
+	const char		*why;
+	size_t			 napps = 0;
+	int			 rv = -1, loaded = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.ctx = ctx;
+	if (pm2_load(&p) == -1)
+		goto out;
+	loaded = 1;
+
+	if ((root = yaml_document_get_root_node(&p.doc)) == NULL) {
+		imp_err(ctx, ctx->path, 0, 0, "empty file");
+		goto out;
+	}
+
+	/* The top level, in the order it is printed. */
+	ctx->defaults = imp_map(ctx->root, "defaults");
+	notes = imp_map(ctx->root, "notes");
+	ctx->services = imp_map(ctx->root, "services");
+	imp_note(ctx->defaults, "PM2's behaviour, where vigil's defaults "
+	    "differ: apps inherit PM2's environment,\nare restarted "
+	    "whatever their exit status, after max_restarts (16) exits\n"
+	    "within min_uptime (1s) they are errored, they are stopped "
+	    "with SIGINT and\nkilled 1.6s later, stderr has its own file.  "
+	    "PM2 restarts a crashed app at\nonce unless restart_delay is "
+	    "set; vigil waits (backoff: 1s, doubling up to 60s).");
+	imp_raw(ctx->defaults, "inherit_environment", "true");
+	imp_raw(ctx->defaults, "restart", "always");
+	imp_raw(ctx->defaults, "start_retries", "%d", PM2_MAX_RESTARTS);
+	imp_raw(ctx->defaults, "stop_signal", "INT");
+	imp_raw(ctx->defaults, "stop_timeout", "%s",
+	    imp_dur(PM2_KILL_TIMEOUT_MS));
+	imp_raw(imp_map(ctx->defaults, "log"), "stderr", "file");
+
+	if (root->type == YAML_SEQUENCE_NODE)
+		apps = root;
+	else if (root->type == YAML_MAPPING_NODE) {
+		for (pr = root->data.mapping.pairs.start;
+		    pr < root->data.mapping.pairs.top; pr++) {
+			k = yaml_document_get_node(&p.doc, pr->key);
+			n = yaml_document_get_node(&p.doc, pr->value);
+			if (pm2_scalar(k) != NULL && strcmp(pm2_scalar(k), "apps") == 0)
+				apps = n;
+			else if (pm2_scalar(k) != NULL &&
+			    strcmp(pm2_scalar(k), "script") == 0)
+				apps = root;
+		}
+		if (apps != root)
+			for (pr = root->data.mapping.pairs.start;
+			    pr < root->data.mapping.pairs.top; pr++) {
+				k = yaml_document_get_node(&p.doc, pr->key);
+				n = yaml_document_get_node(&p.doc, pr->value);
+				if (n == apps)
+					continue;
+				d = pm2_scalar(k) != NULL ?
+				    imp_strdup(pm2_scalar(k)) : pm2_flow(&p, k, 0);
+				f = pm2_flow(&p, n, 0);
+				why = pm2_scalar(k) != NULL &&
+				    strcmp(pm2_scalar(k), "deploy") == 0 ?
+				    " (vigil does not deploy)" : "";
+				imp_note(notes, "unsupported: %s = %s%s", d,
+				    f, why);
+				free(d);
+				free(f);
+			}
+	}
+	if (apps == NULL) {
+		imp_err(ctx, ctx->path, pm2_line(root), pm2_col(root),
+		    "expected a PM2 ecosystem: { \"apps\": [ ... ] } or a "
+		    "list of apps");
+		goto out;
+	}
+	if (apps->type == YAML_MAPPING_NODE) {
+		rv = pm2_app(&p, apps, 0);
+		napps = 1;
+	} else if (apps->type == YAML_SEQUENCE_NODE) {
+		rv = 0;
+		for (it = apps->data.sequence.items.start;
+		    it < apps->data.sequence.items.top; it++, napps++)
+			if (pm2_app(&p, yaml_document_get_node(&p.doc, *it),
+			    napps) == -1)
+				rv = -1;
+	} else {
+		imp_err(ctx, ctx->path, pm2_line(apps), pm2_col(apps),
+		    "apps: expected a list of apps");
+		goto out;
+	}
+	if (rv == 0 && napps == 0) {
+		imp_err(ctx, ctx->path, pm2_line(apps), pm2_col(apps),
+		    "no apps");
+		rv = -1;
+	}
+ out:
+	if (loaded)
+		yaml_document_delete(&p.doc);
+	free(p.dir);
+	return rv;
 }
