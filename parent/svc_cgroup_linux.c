@@ -16,7 +16,7 @@
 
 /*
  * cgroup v2 on Linux: each instance gets its own group under
- * <cgroup2 mount>/vigil/<vigild pid>/, so its whole tree is known (even a
+ * <cgroup2 mount>/<vigild's own group>/vigil/<vigild pid>/, so its whole tree is known (even a
  * double-forked daemon) and killed at once with cgroup.kill.  Used only
  * where the hierarchy is mounted and writable (root, or a delegated
  * subtree); elsewhere the process group is all there is.
@@ -118,15 +118,44 @@ cg_sweep(const char *top)
 	closedir(d);
 }
 
+/* Our own cgroup v2 path ("0::/path" in /proc/self/cgroup). */
+static int
+cg_self(char *buf, size_t len)
+{
+	FILE	*fp;
+	char	 line[PATH_MAX + 8];
+	int	 found = 0;
+
+	if ((fp = fopen("/proc/self/cgroup", "re")) == NULL)
+		return (-1);
+	while (!found && fgets(line, sizeof(line), fp) != NULL) {
+		if (strncmp(line, "0::", 3) != 0)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		/* "/" is the root: nothing to add to the mount point. */
+		if (strlcpy(buf, strcmp(line + 3, "/") == 0 ? "" : line + 3,
+		    len) < len)
+			found = 1;
+	}
+	fclose(fp);
+	return (found ? 0 : -1);
+}
+
+/*
+ * Services go under vigild's own group (so that a systemd unit with
+ * Delegate=yes holds them), in vigil/<pid>/<instance>.
+ */
 int
 svc_cgroup_init(void)
 {
-	char	 mnt[PATH_MAX], top[PATH_MAX];
+	char	 mnt[PATH_MAX], self[PATH_MAX], top[PATH_MAX];
 
 	cg_base[0] = '\0';
-	if (cg_find_mount(mnt, sizeof(mnt)) == -1)
+	if (cg_find_mount(mnt, sizeof(mnt)) == -1 ||
+	    cg_self(self, sizeof(self)) == -1)
 		return (0);
-	if (snprintf(top, sizeof(top), "%s/vigil", mnt) >= (int)sizeof(top))
+	if (snprintf(top, sizeof(top), "%s%s/vigil", mnt, self) >=
+	    (int)sizeof(top))
 		return (0);
 	if (mkdir(top, 0755) == -1 && errno != EEXIST) {
 		log_debug("cgroup %s: %s; using process groups", top,
