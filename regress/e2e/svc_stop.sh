@@ -24,9 +24,11 @@ services:
     start_seconds: 0
 EOF2
 start_vigild "$T/vigild.conf"
-for n in 1003 1004 1005 1006 1007; do
+for n in 1004 1005 1006 1007; do
 	wait_until 10 svc_pid "^/bin/sleep $n" || fail "sleep $n did not start"
 done
+# The grandchild is not vigild's child: its parent is sleep 1004.
+wait_until 10 pgrep -f "^/bin/sleep 1003" || fail "sleep 1003 did not start"
 
 # depends_on: app starts only once db is RUNNING.
 db_up=$(grep -n "db: STARTING -> RUNNING" "$VIGILD_LOG" | cut -d: -f1)
@@ -34,7 +36,7 @@ app_start=$(grep -n "app: STOPPED -> STARTING" "$VIGILD_LOG" | cut -d: -f1)
 [ -n "$db_up" ] && [ -n "$app_start" ] && [ "$app_start" -gt "$db_up" ] ||
     fail "app started before db was RUNNING"
 
-grandchild=$(svc_pid "^/bin/sleep 1003")
+grandchild=$(pgrep -n -f "^/bin/sleep 1003")
 # The grandchild left the service's session...
 [ "$(ps -o sid= -p "$grandchild" | tr -d ' ')" != \
     "$(ps -o sid= -p "$(svc_pid '^/bin/sleep 1004')" | tr -d ' ')" ] ||
