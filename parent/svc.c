@@ -75,6 +75,7 @@ static void	svc_kick_cb(int, short, void *);
 static void	svc_shutdown_step(void);
 static void	svc_kill_tree(struct svc *, int);
 static uint64_t	svc_backoff_delay(struct svc *);
+static int	svc_restart_allowed(struct svc *);
 
 const char *
 svc_state_name(enum svc_state st)
@@ -492,6 +493,14 @@ svc_reaped(pid_t pid, int status)
 	} else
 		svc_describe_exit(sc, status, why, sizeof(why));
 
+	if (s->state == SVC_STOPPING && s->give_up) {
+		char	 reason[SVC_REASONMAX];
+
+		s->give_up = 0;
+		strlcpy(reason, s->reason, sizeof(reason));
+		svc_set_state(s, SVC_FATAL, "%s", reason);
+		return (1);
+	}
 	if (s->state == SVC_STOPPING) {
 		svc_set_state(s, SVC_STOPPED, NULL);
 		if (s->forget_after_stop) {
@@ -711,6 +720,18 @@ svc_unhealthy_restart(struct svc *s, const char *why)
 {
 	if (s->state != SVC_RUNNING && s->state != SVC_STARTING)
 		return;
+	if (!svc_restart_allowed(s)) {
+		struct svc_conf	*sc = s->grp->conf;
+
+		log_warnx("%s: %s; restart limit reached, stopping it", s->id,
+		    why);
+		(void)svc_stop(s);
+		snprintf(s->reason, sizeof(s->reason), "%s; restart limit "
+		    "reached (%u in %llus)", why, sc->restart_limit.count,
+		    (unsigned long long)(sc->restart_limit.window_ms / 1000));
+		s->give_up = 1;
+		return;
+	}
 	log_warnx("%s: restarting: %s", s->id, why);
 	s->restarts++;
 	(void)svc_restart(s);

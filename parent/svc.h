@@ -90,6 +90,7 @@ struct svc {
 	unsigned int		 nhistory;	/* total exits seen */
 	int			 restart_after_stop;	/* user restart */
 	int			 forget_after_stop;	/* removed by reload */
+	int			 give_up;	/* stopping to become FATAL */
 
 	int			 out_rfd;	/* read end of stdout pipe */
 	int			 out_wfd;	/* its write end, kept */
