@@ -14,23 +14,123 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
-/* vigild: control -- the helper process. */
+/*
+ * vigild: control -- the unprivileged, chrooted process that serves the
+ * control socket.  The parent creates and binds the socket as root and
+ * passes the listening descriptor over (again to every new control, so
+ * connections made while control was being respawned wait in the
+ * backlog).  Control accepts clients, learns who they are from the
+ * kernel (uid, gid, pid), checks every message they send
+ * (common/ctl_proto.c), forwards requests to the parent with those
+ * credentials and routes the parent's answers back by peer id.  It
+ * decides nothing: the parent authorizes, acts and logs.
+ *
+ * A client that breaks the protocol, or lets more than
+ * CTL_CLIENT_QUEUEMAX bytes of answers pile up unread, is closed; no
+ * client can block another or the parent.
+ */
 
 #include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/tree.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event.h>
 
+#include "control.h"
+#include "ctl_proto.h"
 #include "log.h"
 #include "msg.h"
+#include "msg_ctl.h"
 #include "proc.h"
+
+#define CONTROL_ACCEPT_PAUSE_SEC	1
+#define CONTROL_ACCEPT_BURST		32
+
+struct ctl_conn {
+	RB_ENTRY(ctl_conn)	 entry;
+	uint32_t		 peerid;
+	struct imsgev		 iev;
+	struct ctl_cstate	 cs;
+	uid_t			 uid;
+	gid_t			 gid;
+	pid_t			 pid;		/* -1: unknown */
+	const char		*why;		/* reason for closing */
+};
+RB_HEAD(ctl_conns, ctl_conn);
+
+static int	control_conn_cmp(struct ctl_conn *, struct ctl_conn *);
+RB_GENERATE_STATIC(ctl_conns, ctl_conn, entry, control_conn_cmp);
+
+static struct ctl_conns	 control_conns = RB_INITIALIZER(&control_conns);
+static unsigned int	 control_nconns;
+static uint32_t		 control_next_peerid = 1;
+static int		 control_listen_fd = -1;
+static struct event	 control_ev_accept;
+static struct event	 control_ev_pause;
+static int		 control_accept_on;
+static int		 control_accept_paused;
+static size_t		 control_queuemax = CTL_CLIENT_QUEUEMAX;
+
+static int	control_dispatch_parent(struct imsgev *, struct imsg *);
+static void	control_listen(int);
+static void	control_accept(int, short, void *);
+static void	control_accept_pause(void);
+static void	control_accept_resume(int, short, void *);
+static void	control_conn_new(int);
+static void	control_conn_free(struct ctl_conn *);
+static int	control_client_dispatch(struct imsgev *, struct imsg *);
+static void	control_client_closed(struct imsgev *, const char *);
+static void	control_forward(struct imsg *);
+
+static int
+control_conn_cmp(struct ctl_conn *a, struct ctl_conn *b)
+{
+	if (a->peerid < b->peerid)
+		return (-1);
+	return (a->peerid > b->peerid);
+}
+
+static struct ctl_conn *
+control_conn_find(uint32_t peerid)
+{
+	struct ctl_conn	 key;
+
+	key.peerid = peerid;
+	return (RB_FIND(ctl_conns, &control_conns, &key));
+}
+
+void
+control_main(const struct proc_opts *opts)
+{
+	const char	*hooks, *q, *errstr;
+	long long	 n;
+
+	/* Test hook: a small bound, so that a test can reach it. */
+	hooks = getenv("VIGIL_TEST_HOOKS");
+	q = getenv("VIGIL_TEST_CTL_QUEUEMAX");
+	if (hooks != NULL && strcmp(hooks, "1") == 0 && q != NULL) {
+		n = strtonum(q, CTL_MSGMAX, CTL_CLIENT_QUEUEMAX, &errstr);
+		if (errstr == NULL)
+			control_queuemax = (size_t)n;
+	}
+	proc_child_init(opts);
+	privdrop(opts->user, opts->root);
+	event_init();
+	evtimer_set(&control_ev_pause, control_accept_resume, NULL);
+	(void)proc_child_channel(control_dispatch_parent, NULL);
+	event_dispatch();
+	exit(0);
+}
 
 static int
 control_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
-	int	 v;
+	int	 v, fd;
 
 	switch (imsg->hdr.type) {
 	case IMSG_VERBOSE:
@@ -38,20 +138,275 @@ control_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			return (-1);
 		log_setverbose(v);
 		return (0);
+	case IMSG_CTL_SOCKET:
+		if (imsg->datalen != 0)
+			return (-1);
+		if ((fd = imsg_get_fd(imsg)) == -1) {
+			log_warnx("the parent's control socket did not arrive");
+			return (0);
+		}
+		control_listen(fd);
+		return (0);
 	default:
+		if (imsg->hdr.type >= IMSG_CTL_END &&
+		    imsg->hdr.type <= IMSG_CTL_ANSWER_LAST) {
+			control_forward(imsg);
+			return (0);
+		}
 		log_warnx("unexpected message type %u from parent",
 		    imsg->hdr.type);
 		return (-1);
 	}
 }
 
-void
-control_main(const struct proc_opts *opts)
+static void
+control_listen(int fd)
 {
-	proc_child_init(opts);
-	privdrop(opts->user, opts->root);
-	event_init();
-	(void)proc_child_channel(control_dispatch_parent, NULL);
-	event_dispatch();
-	exit(0);
+	if (control_listen_fd != -1) {
+		if (control_accept_on)
+			event_del(&control_ev_accept);
+		close(control_listen_fd);
+	}
+	control_listen_fd = fd;
+	event_set(&control_ev_accept, fd, EV_READ | EV_PERSIST,
+	    control_accept, NULL);
+	if (event_add(&control_ev_accept, NULL) == -1)
+		fatalx("%s: event_add", __func__);
+	control_accept_on = 1;
+	log_debug("listening on the control socket");
+}
+
+static void
+control_accept(int lfd, short event, void *arg)
+{
+	int	 fd, i;
+
+	for (i = 0; i < CONTROL_ACCEPT_BURST; i++) {
+		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM) {
+				log_warn("accept");
+				control_accept_pause();
+			} else if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR && errno != ECONNABORTED)
+				log_warn("accept");
+			return;
+		}
+		control_conn_new(fd);
+	}
+}
+
+/* Out of descriptors: stop accepting for a while (clients wait). */
+static void
+control_accept_pause(void)
+{
+	struct timeval	 tv = { CONTROL_ACCEPT_PAUSE_SEC, 0 };
+
+	if (control_accept_paused)
+		return;
+	if (control_accept_on) {
+		event_del(&control_ev_accept);
+		control_accept_on = 0;
+	}
+	control_accept_paused = 1;
+	evtimer_add(&control_ev_pause, &tv);
+}
+
+static void
+control_accept_resume(int fd, short event, void *arg)
+{
+	if (!control_accept_paused)
+		return;
+	control_accept_paused = 0;
+	evtimer_del(&control_ev_pause);
+	if (control_listen_fd == -1 || control_accept_on)
+		return;
+	if (event_add(&control_ev_accept, NULL) == -1)
+		fatalx("%s: event_add", __func__);
+	control_accept_on = 1;
+}
+
+static unsigned int
+control_conns_of(uid_t uid)
+{
+	struct ctl_conn	*c;
+	unsigned int	 n = 0;
+
+	RB_FOREACH(c, ctl_conns, &control_conns)
+		if (c->uid == uid)
+			n++;
+	return (n);
+}
+
+static void
+control_conn_new(int fd)
+{
+	struct ctl_conn	*c;
+	uid_t		 uid;
+	gid_t		 gid;
+	pid_t		 pid;
+
+	if (getpeereid(fd, &uid, &gid) == -1) {
+		log_warn("getpeereid");
+		close(fd);
+		return;
+	}
+	if (control_peer_pid(fd, &pid) == -1)
+		pid = -1;
+	if (control_nconns >= CTL_MAXCLIENTS) {
+		log_warnx("client uid %u pid %d refused: too many clients "
+		    "(%u)", (unsigned int)uid, (int)pid, control_nconns);
+		close(fd);
+		return;
+	}
+	if (uid != 0 && control_conns_of(uid) >= CTL_MAXCLIENTS_USER) {
+		log_warnx("client uid %u pid %d refused: uid %u has %d "
+		    "connections already", (unsigned int)uid, (int)pid,
+		    (unsigned int)uid, CTL_MAXCLIENTS_USER);
+		close(fd);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		log_warn("%s", __func__);
+		close(fd);
+		return;
+	}
+	c->uid = uid;
+	c->gid = gid;
+	c->pid = pid;
+	/* Peer ids are never 0 (the parent's own messages) nor reused. */
+	do {
+		c->peerid = control_next_peerid++;
+	} while (c->peerid == 0 || control_conn_find(c->peerid) != NULL);
+	if (imsgev_init(&c->iev, fd, c, control_client_dispatch,
+	    control_client_closed) == -1) {
+		log_warn("client uid %u pid %d", (unsigned int)uid, (int)pid);
+		close(fd);
+		free(c);
+		return;
+	}
+	if (imsgbuf_set_maxsize(&c->iev.ibuf, CTL_MSGMAX) == -1)
+		fatal("%s: imsgbuf_set_maxsize", __func__);
+	RB_INSERT(ctl_conns, &control_conns, c);
+	control_nconns++;
+	log_debug("client uid %u pid %d connected, peer %u",
+	    (unsigned int)uid, (int)pid, c->peerid);
+}
+
+/*
+ * Forget a client whose channel is already closed, and tell the parent
+ * if it still holds something for it.
+ */
+static void
+control_conn_free(struct ctl_conn *c)
+{
+	if (c->cs.busy || c->cs.ntargets > 0)
+		(void)proc_child_compose(IMSG_CTL_CLOSE, c->peerid, -1,
+		    NULL, 0);
+	RB_REMOVE(ctl_conns, &control_conns, c);
+	control_nconns--;
+	free(c);
+	if (control_accept_paused)
+		control_accept_resume(-1, 0, NULL);
+}
+
+static void
+control_client_closed(struct imsgev *iev, const char *reason)
+{
+	struct ctl_conn	*c = iev->data;
+
+	if (c->why != NULL)
+		log_warnx("client uid %u pid %d: %s; closed",
+		    (unsigned int)c->uid, (int)c->pid, c->why);
+	else if (strcmp(reason, "closed") == 0 ||
+	    strcmp(reason, strerror(EPIPE)) == 0 ||
+	    strcmp(reason, strerror(ECONNRESET)) == 0)
+		log_debug("client uid %u pid %d: gone (%s)",
+		    (unsigned int)c->uid, (int)c->pid, reason);
+	else
+		log_warnx("client uid %u pid %d: %s; closed",
+		    (unsigned int)c->uid, (int)c->pid, reason);
+	control_conn_free(c);
+}
+
+static int
+control_client_dispatch(struct imsgev *iev, struct imsg *imsg)
+{
+	struct ctl_conn		*c = iev->data;
+	struct ctl_hello	 hello;
+	union ctl_cmsg		 m;
+	const char		*why;
+	int			 type;
+
+	if ((type = ctl_client_decode(&c->cs, imsg, &m, &why)) == -1) {
+		c->why = why;
+		return (-1);
+	}
+	switch (type) {
+	case IMSG_CTL_HELLO:
+		memset(&hello, 0, sizeof(hello));
+		hello.version = CTL_PROTO_VERSION;
+		strlcpy(hello.vigil_version, VIGIL_VERSION,
+		    sizeof(hello.vigil_version));
+		if (imsgev_compose(iev, IMSG_CTL_HELLO, 0, 0, -1, &hello,
+		    sizeof(hello)) == -1) {
+			c->why = "cannot answer";
+			return (-1);
+		}
+		if (m.hello.version != CTL_PROTO_VERSION) {
+			/* Tell it who we are, then hang up. */
+			(void)imsgbuf_write(&iev->ibuf);
+			c->why = "vigilctl and vigild versions differ";
+			log_warnx("client uid %u pid %d speaks protocol %u "
+			    "(vigilctl %s), we speak %u", (unsigned int)c->uid,
+			    (int)c->pid, m.hello.version,
+			    m.hello.vigil_version, CTL_PROTO_VERSION);
+			return (-1);
+		}
+		return (0);
+	case IMSG_CTL_TARGET:
+		if (proc_child_compose(IMSG_CTL_TARGET, c->peerid, -1,
+		    &m.target, sizeof(m.target)) == -1)
+			fatal("%s: to parent", __func__);
+		return (0);
+	case IMSG_CTL_REQUEST:
+		m.req.uid = c->uid;
+		m.req.gid = c->gid;
+		m.req.pid = c->pid;
+		if (proc_child_compose(IMSG_CTL_REQUEST, c->peerid, -1,
+		    &m.req, sizeof(m.req)) == -1)
+			fatal("%s: to parent", __func__);
+		return (0);
+	}
+	c->why = "unexpected message";
+	return (-1);
+}
+
+/* An answer from the parent: on to its client, if still there. */
+static void
+control_forward(struct imsg *imsg)
+{
+	struct ctl_conn	*c;
+
+	if ((c = control_conn_find(imsg->hdr.peerid)) == NULL)
+		return;		/* gone meanwhile */
+	if (imsg->hdr.type == IMSG_CTL_END)
+		c->cs.busy = 0;
+	if (imsgev_compose(&c->iev, imsg->hdr.type, 0, 0, -1, imsg->data,
+	    imsg->datalen) == -1) {
+		log_warn("client uid %u pid %d: answer type %u dropped, "
+		    "closing", (unsigned int)c->uid, (int)c->pid,
+		    imsg->hdr.type);
+		imsgev_close(&c->iev);
+		control_conn_free(c);
+		return;
+	}
+	if (c->iev.ibuf.wqbytes > control_queuemax) {
+		log_warnx("client uid %u pid %d does not read its answers "
+		    "(%zu bytes waiting); dropped", (unsigned int)c->uid,
+		    (int)c->pid, c->iev.ibuf.wqbytes);
+		imsgev_close(&c->iev);
+		control_conn_free(c);
+	}
 }

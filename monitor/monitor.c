@@ -14,29 +14,197 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
-/* vigild: monitor -- the helper process. */
+/*
+ * vigild: monitor -- the helper process.  Opens /proc (and the cgroup
+ * hierarchy) while still root, drops to the helpers' user in an empty
+ * chroot, and then only talks to the parent: it learns which service
+ * processes to watch and reports what it sees.
+ */
 
 #include <sys/types.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event.h>
 
 #include "log.h"
+#include "monitor.h"
 #include "msg.h"
 #include "proc.h"
+
+struct mon_svc_list	 mon_svcs = TAILQ_HEAD_INITIALIZER(mon_svcs);
+
+uint64_t
+mon_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+void
+mon_timer_add(struct event *ev, uint64_t ms)
+{
+	struct timeval	 tv;
+
+	tv.tv_sec = (time_t)(ms / 1000);
+	tv.tv_usec = (suseconds_t)((ms % 1000) * 1000);
+	evtimer_add(ev, &tv);
+}
+
+/* dst = "a: b", cut to fit; a may be dst. */
+void
+mon_join(char *dst, size_t len, const char *a, const char *b)
+{
+	char	 tmp[MON_TEXTMAX * 2];
+
+	strlcpy(tmp, a, sizeof(tmp));
+	strlcat(tmp, ": ", sizeof(tmp));
+	strlcat(tmp, b, sizeof(tmp));
+	strlcpy(dst, tmp, len);
+}
+
+int
+mon_send(uint32_t type, const void *data, size_t len)
+{
+	if (proc_child_compose(type, 0, -1, data, len) == -1) {
+		log_warn("send to parent");
+		return (-1);
+	}
+	return (0);
+}
+
+struct mon_svc *
+mon_svc_find(uint32_t key)
+{
+	struct mon_svc	*ms;
+
+	TAILQ_FOREACH(ms, &mon_svcs, entry)
+		if (ms->def.key == key)
+			return (ms);
+	return (NULL);
+}
+
+/* The parent is trusted, but a bad definition is still refused. */
+static int
+mon_svc_valid(const struct msg_mon_svc *d)
+{
+	if (d->key == 0 || d->pid <= 0 || !MSG_STR_OK(d->id) ||
+	    !MSG_STR_OK(d->cgroup) || !MSG_STR_OK(d->host) ||
+	    !MSG_STR_OK(d->uri) || !MSG_STR_OK(d->target) ||
+	    !MSG_STR_OK(d->error) || !MSG_STR_OK(d->ready_target) ||
+	    !MSG_STR_OK(d->ready_error))
+		return (0);
+	if (d->check > MON_CHECK_EXEC || d->ready > MON_READY_TCP ||
+	    d->naddrs > MON_ADDRMAX || d->nready_addrs > MON_ADDRMAX)
+		return (0);
+	if (d->check != MON_CHECK_NONE && (d->interval_ms == 0 ||
+	    d->timeout_ms == 0))
+		return (0);
+	return (1);
+}
+
+static void
+mon_svc_define(const struct msg_mon_svc *d)
+{
+	struct mon_svc	*ms;
+
+	if ((ms = mon_svc_find(d->key)) != NULL) {
+		/* Same process, new state (STARTING -> RUNNING). */
+		ms->def.flags = d->flags;
+		mon_check_update(ms);
+		mon_sample_update();
+		return;
+	}
+	if ((ms = calloc(1, sizeof(*ms))) == NULL)
+		fatal(NULL);
+	ms->def = *d;
+	ms->start_ms = mon_now_ms() - d->age_ms;
+	evtimer_set(&ms->check_ev, NULL, NULL);
+	evtimer_set(&ms->ready_ev, NULL, NULL);
+	evtimer_set(&ms->wd_ev, NULL, NULL);
+	TAILQ_INSERT_TAIL(&mon_svcs, ms, entry);
+	log_debug("watching %s, pid %d", d->id, (int)d->pid);
+	mon_check_start(ms);
+	mon_notify_start(ms);
+	mon_sample_update();
+}
+
+static void
+mon_svc_delete(uint32_t key)
+{
+	struct mon_svc	*ms;
+
+	if ((ms = mon_svc_find(key)) == NULL)
+		return;
+	log_debug("no longer watching %s, pid %d", ms->def.id,
+	    (int)ms->def.pid);
+	mon_check_stop(ms);
+	mon_notify_stop(ms);
+	mon_sample_forget(ms);
+	TAILQ_REMOVE(&mon_svcs, ms, entry);
+	free(ms);
+	mon_sample_update();
+}
 
 static int
 monitor_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
-	int	 v;
+	struct msg_mon_svc		*def;
+	struct msg_mon_key		 k;
+	struct msg_mon_watch		 w;
+	struct msg_mon_exec_result	 er;
+	struct mon_svc			*ms;
+	int				 v, fd;
 
 	switch (imsg->hdr.type) {
 	case IMSG_VERBOSE:
 		if (imsg_get_data(imsg, &v, sizeof(v)) == -1)
 			return (-1);
 		log_setverbose(v);
+		return (0);
+	case IMSG_MON_NOTIFY_FD:
+		if (imsg_get_data(imsg, NULL, 0) == -1)
+			return (-1);
+		if ((fd = imsg_get_fd(imsg)) == -1) {
+			log_warnx("notify socket: no descriptor received");
+			return (0);
+		}
+		mon_notify_setfd(fd);
+		return (0);
+	case IMSG_MON_SVC:
+		/* ~6 KiB: on the heap, not on the stack. */
+		if ((def = malloc(sizeof(*def))) == NULL)
+			fatal(NULL);
+		if (imsg_get_data(imsg, def, sizeof(*def)) == -1 ||
+		    !mon_svc_valid(def)) {
+			free(def);
+			return (-1);
+		}
+		mon_svc_define(def);
+		free(def);
+		return (0);
+	case IMSG_MON_SVC_DEL:
+		if (imsg_get_data(imsg, &k, sizeof(k)) == -1)
+			return (-1);
+		mon_svc_delete(k.key);
+		return (0);
+	case IMSG_MON_WATCH:
+		if (imsg_get_data(imsg, &w, sizeof(w)) == -1 ||
+		    w.seconds == 0 || w.seconds > 3600)
+			return (-1);
+		mon_sample_watch(w.seconds);
+		return (0);
+	case IMSG_MON_EXEC_RESULT:
+		if (imsg_get_data(imsg, &er, sizeof(er)) == -1 ||
+		    !MSG_STR_OK(er.reason))
+			return (-1);
+		if ((ms = mon_svc_find(er.key)) != NULL)
+			mon_check_exec_result(ms, &er);
 		return (0);
 	default:
 		log_warnx("unexpected message type %u from parent",
@@ -49,6 +217,8 @@ void
 monitor_main(const struct proc_opts *opts)
 {
 	proc_child_init(opts);
+	/* Before the chroot: /proc and the cgroup tree, as directory fds. */
+	mon_proc_preinit();
 	privdrop(opts->user, opts->root);
 	event_init();
 	(void)proc_child_channel(monitor_dispatch_parent, NULL);

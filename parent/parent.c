@@ -274,6 +274,7 @@ main(int argc, char *argv[])
 
 	penv->shutting_down = 1;
 	parent_proc_stop_all();
+	parent_control_shutdown();
 	svc_free_all();
 	pidfile_remove(parent_pidfh);
 	svc_confref_release(penv->confref);
@@ -339,6 +340,8 @@ parent_reap(void)
 		if (pid <= 0)
 			break;
 		if (parent_proc_reaped(pid, status))
+			continue;
+		if (parent_exec_check_reaped(pid, status))
 			continue;
 		if (svc_reaped(pid, status))
 			continue;

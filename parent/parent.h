@@ -81,10 +81,28 @@ void	parent_monitor_init(void);
 const char *parent_monitor_notify_path(void);
 int	parent_control_dispatch(struct imsgev *, struct imsg *);
 void	parent_control_ready(void);
+void	parent_control_shutdown(void);	/* at exit: remove the socket */
 int	parent_logger_dispatch(struct imsgev *, struct imsg *);
 void	parent_logger_ready(void);
 void	parent_logger_reopen(void);
 int	parent_monitor_dispatch(struct imsgev *, struct imsg *);
 void	parent_monitor_ready(void);
+/* Resource figures wanted: sample every service for that long. */
+int	parent_monitor_watch(unsigned int seconds);
+/* Called after every sampling pass of the monitor. */
+void	parent_monitor_add_sample_listener(void (*)(void));
+/* Host-dependent checks at load and reload (limits.cpu); -1: errors. */
+int	parent_monitor_check_conf(struct vigil_conf *, struct conf_errors *);
+void	parent_monitor_exec_done(uint32_t, int, const char *);
+/* parent/parent_monitor_linux.c */
+int	parent_monitor_notify_socket(const char *);
+const char *parent_monitor_cpu_unavailable(void);
+void	parent_monitor_cpu_apply(const char *, unsigned int, const char *);
+
+/* parent/parent_exec_check.c: health exec checks, as the service's user */
+struct svc;
+int	parent_exec_check_start(struct svc *, uint32_t, char *, size_t);
+int	parent_exec_check_reaped(pid_t, int);	/* 1: it was one */
+void	parent_exec_check_cancel(uint32_t);
 
 #endif /* VIGIL_PARENT_H */

@@ -14,18 +14,360 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
-/* The parent's side of the control process: requests from vigilctl. */
+/*
+ * The parent's side of the control process: the control socket (made
+ * here, as root, before any helper runs), and every vigilctl request.
+ *
+ * Control forwards each client's TARGETs and REQUEST with the client's
+ * peer id and kernel-given credentials.  Here a request is authorized
+ * (SPEC section 6: root, our own uid and members of socket.group may do
+ * everything, anyone else only the read-only commands), carried out on
+ * the services, logged with who asked ("vigilctl stop web by uid 1000
+ * pid 4242: ok") and answered: any number of messages, then one END.
+ * --wait and --rolling keep the peer until its services reach the
+ * wanted state, fail, or time out (parent_control_cmd.c); a client that
+ * goes away is forgotten (IMSG_CTL_CLOSE).
+ *
+ * Anything malformed from control makes the dispatch return -1: control
+ * is then killed and respawned.
+ */
 
 #include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/tree.h>
+#include <sys/un.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <event.h>
+
+#include "ctl_proto.h"
 #include "log.h"
+#include "msg_ctl.h"
 #include "parent.h"
+#include "parent_control.h"
 #include "svc.h"
+
+#define PCTL_BACKLOG		128
+#define PCTL_MAXPEERS		(4 * CTL_MAXCLIENTS)
+
+struct pctl_cmd {
+	uint32_t	 cmd;
+	int		 readonly;	/* any user who can connect */
+	void		(*run)(struct pctl_peer *);
+};
+
+static void	pctl_cmd_status(struct pctl_peer *);
+static void	pctl_cmd_pid(struct pctl_peer *);
+static void	pctl_cmd_info(struct pctl_peer *);
+static void	pctl_cmd_version(struct pctl_peer *);
+
+/*
+ * The commands served here.  Others (tail, logs, clear, reopen) are
+ * registered by their subsystems: parent_control_register().
+ */
+static const struct pctl_cmd pctl_cmds[] = {
+	{ CTL_CMD_STATUS,	1, pctl_cmd_status },
+	{ CTL_CMD_PID,		1, pctl_cmd_pid },
+	{ CTL_CMD_INFO,		1, pctl_cmd_info },
+	{ CTL_CMD_VERSION,	1, pctl_cmd_version },
+	{ CTL_CMD_START,	0, pctl_cmd_action },
+	{ CTL_CMD_STOP,		0, pctl_cmd_action },
+	{ CTL_CMD_RESTART,	0, pctl_cmd_action },
+	{ CTL_CMD_SIGNAL,	0, pctl_cmd_action },
+	{ CTL_CMD_RELOAD,	0, pctl_cmd_reload },
+	{ CTL_CMD_REREAD,	0, pctl_cmd_reload },
+	{ CTL_CMD_ADD,		0, pctl_cmd_addremove },
+	{ CTL_CMD_REMOVE,	0, pctl_cmd_addremove },
+	{ CTL_CMD_SHUTDOWN,	0, pctl_cmd_shutdown },
+};
+
+/* Commands other parts of the parent serve (parent_control_register). */
+struct pctl_ext {
+	uint32_t		 cmd;
+	int			 readonly;
+	parent_control_cmd_cb	 run;
+};
+#define PCTL_MAXEXT		8
+#define PCTL_MAXGONE		8
+
+static struct pctl_ext	 pctl_ext[PCTL_MAXEXT];
+static unsigned int	 pctl_next;
+static void		(*pctl_gone[PCTL_MAXGONE])(uint32_t);
+static unsigned int	 pctl_ngone;
+
+static int	pctl_peer_cmp(struct pctl_peer *, struct pctl_peer *);
+RB_HEAD(pctl_peers, pctl_peer);
+RB_GENERATE_STATIC(pctl_peers, pctl_peer, entry, pctl_peer_cmp);
+
+static struct pctl_peers pctl_peers = RB_INITIALIZER(&pctl_peers);
+static unsigned int	 pctl_npeers;
+static int		 pctl_listen_fd = -1;
+static char		 pctl_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static dev_t		 pctl_dev;
+static ino_t		 pctl_ino;
+static gid_t		 pctl_gid = (gid_t)-1;	/* socket.group */
+
+static void	pctl_run(struct pctl_peer *, const struct ctl_request *);
+
+static int
+pctl_peer_cmp(struct pctl_peer *a, struct pctl_peer *b)
+{
+	if (a->peerid < b->peerid)
+		return (-1);
+	return (a->peerid > b->peerid);
+}
+
+static struct pctl_peer *
+pctl_peer_find(uint32_t peerid)
+{
+	struct pctl_peer	 key;
+
+	key.peerid = peerid;
+	return (RB_FIND(pctl_peers, &pctl_peers, &key));
+}
+
+/* NULL when there are too many: control misbehaves. */
+static struct pctl_peer *
+pctl_peer_get(uint32_t peerid)
+{
+	struct pctl_peer	*p;
+
+	if ((p = pctl_peer_find(peerid)) != NULL)
+		return (p);
+	if (pctl_npeers >= PCTL_MAXPEERS)
+		return (NULL);
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		fatal(NULL);
+	p->peerid = peerid;
+	evtimer_set(&p->timer, pctl_wait_timeout, p);
+	RB_INSERT(pctl_peers, &pctl_peers, p);
+	pctl_npeers++;
+	return (p);
+}
+
+void
+parent_control_register(uint32_t cmd, int readonly, parent_control_cmd_cb run)
+{
+	if (pctl_next >= PCTL_MAXEXT || cmd == CTL_CMD_NONE ||
+	    cmd >= CTL_CMD_MAX)
+		fatalx("%s: cannot register command %u", __func__, cmd);
+	pctl_ext[pctl_next].cmd = cmd;
+	pctl_ext[pctl_next].readonly = readonly;
+	pctl_ext[pctl_next].run = run;
+	pctl_next++;
+}
+
+void
+parent_control_add_gone_hook(void (*gone)(uint32_t))
+{
+	if (pctl_ngone >= PCTL_MAXGONE)
+		fatalx("%s: too many hooks", __func__);
+	pctl_gone[pctl_ngone++] = gone;
+}
+
+/* The client is gone or done: forget everything kept for it. */
+void
+pctl_peer_free(struct pctl_peer *p)
+{
+	size_t		 i;
+	unsigned int	 k;
+
+	/* A client of a registered command: its owner forgets it too. */
+	if (p->ext && p->busy) {
+		if (!p->readonly)
+			log_info("vigilctl %s by uid %u pid %d: ended by the "
+			    "client", p->what, p->req.uid, p->req.pid);
+		for (k = 0; k < pctl_ngone; k++)
+			pctl_gone[k](p->peerid);
+	}
+	pctl_wait_forget(p);
+	evtimer_del(&p->timer);
+	for (i = 0; i < p->ntargets; i++)
+		free(p->targets[i]);
+	free(p->targets);
+	free(p->w);
+	RB_REMOVE(pctl_peers, &pctl_peers, p);
+	pctl_npeers--;
+	free(p);
+}
+
+int
+parent_control_send(uint32_t peerid, uint32_t type, const void *data,
+    size_t len)
+{
+	return (parent_proc_send(PROC_CONTROL, type, peerid, -1, data, len));
+}
+
+/*
+ * The last word of an answer: END, the log line of an action, and the
+ * peer is forgotten.
+ */
+void
+pctl_finish(struct pctl_peer *p, int result, const char *fmt, ...)
+{
+	struct ctl_end	 end;
+	va_list		 ap;
+
+	memset(&end, 0, sizeof(end));
+	end.result = result;
+	end.daemon_pid = getpid();
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(end.msg, sizeof(end.msg), fmt, ap);
+		va_end(ap);
+	}
+	(void)parent_control_send(p->peerid, IMSG_CTL_END, &end, sizeof(end));
+	if (!p->readonly || result == CTL_RES_DENIED)
+		logit(result == CTL_RES_OK ? LOG_INFO : LOG_WARNING,
+		    "vigilctl %s by uid %u pid %d: %s%s%s", p->what,
+		    p->req.uid, p->req.pid, result == CTL_RES_OK ? "ok" :
+		    result == CTL_RES_DENIED ? "permission denied" : "failed",
+		    end.msg[0] != '\0' && result != CTL_RES_DENIED ? ": " : "",
+		    result != CTL_RES_DENIED ? end.msg : "");
+	else
+		log_debug("vigilctl %s by uid %u pid %d: %s", p->what,
+		    p->req.uid, p->req.pid, result == CTL_RES_OK ? "ok" :
+		    end.msg);
+	p->busy = 0;		/* answered: nothing for the gone hooks */
+	pctl_peer_free(p);
+}
+
+void
+parent_control_end(uint32_t peerid, int result, const char *msg)
+{
+	struct pctl_peer	*p;
+
+	if ((p = pctl_peer_find(peerid)) == NULL)
+		return;
+	pctl_finish(p, result, msg != NULL ? "%s" : NULL, msg);
+}
+
+/* One line per target of an action: "web: started", "x: ERROR (...)". */
+void
+pctl_result(struct pctl_peer *p, const char *name, int result,
+    const char *fmt, ...)
+{
+	struct ctl_result	 r;
+	va_list			 ap;
+
+	memset(&r, 0, sizeof(r));
+	strlcpy(r.name, name, sizeof(r.name));
+	r.result = result;
+	va_start(ap, fmt);
+	vsnprintf(r.text, sizeof(r.text), fmt, ap);
+	va_end(ap);
+	(void)parent_control_send(p->peerid, IMSG_CTL_RESULT, &r, sizeof(r));
+	if (result == CTL_RES_NOOP)
+		return;
+	if (result != CTL_RES_OK && p->nfailed++ == 0) {
+		strlcpy(p->failmsg, name, sizeof(p->failmsg));
+		strlcat(p->failmsg, ": ", sizeof(p->failmsg));
+		strlcat(p->failmsg, r.text, sizeof(p->failmsg));
+	}
+	if (result > p->result)
+		p->result = result;
+}
+
+/* Root, our own user and members of socket.group may do everything. */
+static int
+pctl_allowed(uid_t uid, gid_t gid)
+{
+	struct passwd	*pw;
+	gid_t		*groups = NULL, *ng;
+	int		 ngroups = 32, i, ok = 0;
+
+	if (uid == 0 || uid == geteuid())
+		return (1);
+	if (pctl_gid == (gid_t)-1)
+		return (0);
+	if (gid == pctl_gid)
+		return (1);
+	if ((pw = getpwuid(uid)) == NULL)
+		return (0);
+	for (;;) {
+		if ((ng = reallocarray(groups, ngroups, sizeof(*groups))) ==
+		    NULL) {
+			free(groups);
+			return (0);
+		}
+		groups = ng;
+		if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &ngroups) !=
+		    -1)
+			break;
+		if (ngroups > 65536) {
+			free(groups);
+			return (0);
+		}
+	}
+	for (i = 0; i < ngroups && !ok; i++)
+		ok = groups[i] == pctl_gid;
+	free(groups);
+	return (ok);
+}
 
 int
 parent_control_dispatch(struct imsgev *iev, struct imsg *imsg)
 {
+	struct pctl_peer	*p;
+	struct ctl_target	 t;
+	struct ctl_request	 req;
+	const char		*why;
+	char			**v;
+
 	switch (imsg->hdr.type) {
+	case IMSG_CTL_TARGET:
+		if (imsg_get_data(imsg, &t, sizeof(t)) == -1 ||
+		    !ctl_target_ok(&t)) {
+			log_warnx("control: bad TARGET");
+			return (-1);
+		}
+		if ((p = pctl_peer_get(imsg->hdr.peerid)) == NULL ||
+		    p->busy || p->ntargets >= CTL_MAXTARGETS) {
+			log_warnx("control: TARGET out of turn");
+			return (-1);
+		}
+		if ((v = reallocarray(p->targets, p->ntargets + 1,
+		    sizeof(*v))) == NULL)
+			fatal(NULL);
+		p->targets = v;
+		if ((p->targets[p->ntargets] = strdup(t.name)) == NULL)
+			fatal(NULL);
+		p->ntargets++;
+		return (0);
+	case IMSG_CTL_REQUEST:
+		if (imsg_get_data(imsg, &req, sizeof(req)) == -1 ||
+		    !ctl_request_ok(&req, &why)) {
+			log_warnx("control: bad REQUEST");
+			return (-1);
+		}
+		if ((p = pctl_peer_get(imsg->hdr.peerid)) == NULL ||
+		    p->busy || req.ntargets != p->ntargets) {
+			log_warnx("control: REQUEST out of turn");
+			return (-1);
+		}
+		pctl_run(p, &req);
+		return (0);
+	case IMSG_CTL_CLOSE:
+		if (imsg->datalen != 0) {
+			log_warnx("control: bad CLOSE");
+			return (-1);
+		}
+		if ((p = pctl_peer_find(imsg->hdr.peerid)) != NULL)
+			pctl_peer_free(p);
+		return (0);
 	default:
 		log_warnx("control: unexpected message type %u",
 		    imsg->hdr.type);
@@ -33,12 +375,345 @@ parent_control_dispatch(struct imsgev *iev, struct imsg *imsg)
 	}
 }
 
-void
-parent_control_init(void)
+/* "stop --wait web db" for the log, bounded. */
+static void
+pctl_describe(struct pctl_peer *p)
 {
+	char	 buf[64];
+	size_t	 i;
+
+	strlcpy(p->what, ctl_cmd_name(p->req.cmd), sizeof(p->what));
+	if (p->req.cmd == CTL_CMD_SIGNAL && p->req.signo != 0) {
+		snprintf(buf, sizeof(buf), " %s",
+		    config_signame(p->req.signo) != NULL ?
+		    config_signame(p->req.signo) : "?");
+		strlcat(p->what, buf, sizeof(p->what));
+	}
+	if (p->req.flags & CTL_F_ROLLING)
+		strlcat(p->what, " --rolling", sizeof(p->what));
+	else if (p->req.flags & CTL_F_WAIT)
+		strlcat(p->what, " --wait", sizeof(p->what));
+	if (p->req.arg[0] != '\0') {
+		strlcat(p->what, " ", sizeof(p->what));
+		strlcat(p->what, p->req.arg, sizeof(p->what));
+	}
+	for (i = 0; i < p->ntargets; i++) {
+		if (strlen(p->what) + strlen(p->targets[i]) + 2 >=
+		    sizeof(p->what) - 4) {
+			strlcat(p->what, " ...", sizeof(p->what));
+			break;
+		}
+		strlcat(p->what, " ", sizeof(p->what));
+		strlcat(p->what, p->targets[i], sizeof(p->what));
+	}
+}
+
+static void
+pctl_run(struct pctl_peer *p, const struct ctl_request *req)
+{
+	const struct pctl_cmd	*c = NULL;
+	size_t			 i;
+
+	const struct pctl_ext	*e = NULL;
+	int			 readonly;
+
+	p->req = *req;
+	p->busy = 1;
+	pctl_describe(p);
+	for (i = 0; i < nitems(pctl_cmds); i++)
+		if (pctl_cmds[i].cmd == req->cmd)
+			c = &pctl_cmds[i];
+	for (i = 0; c == NULL && i < pctl_next; i++)
+		if (pctl_ext[i].cmd == req->cmd)
+			e = &pctl_ext[i];
+	if (c == NULL && e == NULL) {
+		p->readonly = 1;
+		pctl_finish(p, CTL_RES_USAGE, "this vigild does not serve "
+		    "`%s`", ctl_cmd_name(req->cmd));
+		return;
+	}
+	readonly = c != NULL ? c->readonly : e->readonly;
+	p->readonly = readonly;
+	if (!readonly && !pctl_allowed(req->uid, req->gid)) {
+		pctl_finish(p, CTL_RES_DENIED, "permission denied: only root "
+		    "and members of the control socket's group may `%s`",
+		    ctl_cmd_name(req->cmd));
+		return;
+	}
+	if (c != NULL) {
+		c->run(p);
+		return;
+	}
+	/* Answered with parent_control_send/_end, now or later. */
+	p->ext = 1;
+	e->run(p->peerid, &p->req, p->targets, p->ntargets);
+}
+
+/* Does target t name instance s? */
+static int
+pctl_match(const char *t, struct svc *s)
+{
+	const char	*group = s->grp->conf->name;
+	size_t		 len;
+
+	if (strcmp(t, "all") == 0 || strcmp(t, s->id) == 0 ||
+	    strcmp(t, group) == 0)
+		return (1);
+	len = strlen(t);
+	if (len > 2 && strcmp(t + len - 2, ":*") == 0 &&
+	    strncmp(t, group, len - 2) == 0 && group[len - 2] == '\0')
+		return (1);
+	if (strpbrk(t, "*?[") != NULL)
+		return (fnmatch(t, s->id, 0) == 0 ||
+		    fnmatch(t, group, 0) == 0);
+	return (0);
+}
+
+/*
+ * 1 if a target names this very instance (not only through all, a glob
+ * or its group): "already started" and the like are then worth saying.
+ */
+int
+pctl_explicit(struct pctl_peer *p, struct svc *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->ntargets; i++)
+		if (strcmp(p->targets[i], s->id) == 0)
+			return (1);
+	return (0);
+}
+
+/*
+ * The instances the peer's targets name, in the order of svc_all (by
+ * id), each once; no targets means all of them when all_if_none.  A
+ * target that names nothing gets its "no such process" result.
+ */
+struct svc **
+pctl_resolve(struct pctl_peer *p, int all_if_none, size_t *np)
+{
+	struct svc	**v, *s;
+	char		 *hit;
+	size_t		  n = 0, i, cap = 0;
+	int		  any;
+
+	TAILQ_FOREACH(s, &svc_all, entry)
+		cap++;
+	if ((v = reallocarray(NULL, cap + 1, sizeof(*v))) == NULL ||
+	    (hit = calloc(p->ntargets + 1, 1)) == NULL)
+		fatal(NULL);
+	TAILQ_FOREACH(s, &svc_all, entry) {
+		any = p->ntargets == 0 && all_if_none;
+		for (i = 0; i < p->ntargets; i++) {
+			if (pctl_match(p->targets[i], s)) {
+				hit[i] = 1;
+				any = 1;
+			}
+		}
+		if (any)
+			v[n++] = s;
+	}
+	for (i = 0; i < p->ntargets; i++)
+		if (!hit[i])
+			pctl_result(p, p->targets[i], CTL_RES_NOSUCH,
+			    "no such process");
+	free(hit);
+	*np = n;
+	return (v);
+}
+
+static void
+pctl_cmd_status(struct pctl_peer *p)
+{
+	struct ctl_status	 st;
+	struct svc		**v;
+	size_t			 n, i;
+
+	/* status -l shows CPU and memory: keep them sampled a while. */
+	if (p->req.flags & CTL_F_LONG)
+		(void)parent_monitor_watch(10);
+	v = pctl_resolve(p, 1, &n);
+	for (i = 0; i < n; i++) {
+		parent_control_status(v[i], &st);
+		(void)parent_control_send(p->peerid, IMSG_CTL_STATUS, &st,
+		    sizeof(st));
+	}
+	free(v);
+	pctl_finish(p, p->result, p->result ? "%s" : NULL, p->failmsg);
+}
+
+/* No target: END carries the daemon's pid; else the status records. */
+static void
+pctl_cmd_pid(struct pctl_peer *p)
+{
+	if (p->ntargets == 0)
+		pctl_finish(p, CTL_RES_OK, NULL);
+	else
+		pctl_cmd_status(p);
+}
+
+static void
+pctl_cmd_info(struct pctl_peer *p)
+{
+	struct svc	**v;
+	size_t		  n, i;
+
+	v = pctl_resolve(p, 0, &n);
+	if (p->ntargets == 0) {
+		free(v);
+		pctl_finish(p, CTL_RES_USAGE, "info needs a target");
+		return;
+	}
+	if (n > CTL_INFO_MAX) {
+		free(v);
+		pctl_finish(p, CTL_RES_USAGE, "%zu processes match; info "
+		    "describes at most %d at once", n, CTL_INFO_MAX);
+		return;
+	}
+	(void)parent_monitor_watch(10);
+	for (i = 0; i < n; i++)
+		parent_control_info(p->peerid, v[i]);
+	free(v);
+	pctl_finish(p, p->result, p->result ? "%s" : NULL, p->failmsg);
+}
+
+static void
+pctl_cmd_version(struct pctl_peer *p)
+{
+	pctl_finish(p, CTL_RES_OK, "%s", VIGIL_VERSION);
+}
+
+/* mkdir -p of the socket's directory, 0755. */
+static void
+pctl_mkdirs(const char *path)
+{
+	char	 buf[PATH_MAX], *p;
+
+	if (strlcpy(buf, path, sizeof(buf)) >= sizeof(buf))
+		fatalx("control socket %s: path too long", path);
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
+			fatal("control socket: mkdir %s", buf);
+		*p = '/';
+	}
+}
+
+/* 1 if something answers on the socket (another vigild). */
+static int
+pctl_sock_alive(const struct sockaddr_un *sun)
+{
+	int	 fd, alive;
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		fatal("%s: socket", __func__);
+	alive = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0 ||
+	    errno == EAGAIN || errno == EINPROGRESS;
+	close(fd);
+	return (alive);
 }
 
 void
+parent_control_init(void)
+{
+	struct vigil_conf	*conf = penv->conf;
+	struct sockaddr_un	 sun;
+	struct stat		 sb;
+	const char		*path = penv->socket_path;
+	mode_t			 old;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path))
+		fatalx("control socket %s: path too long (at most %zu bytes)",
+		    path, sizeof(sun.sun_path) - 1);
+	pctl_mkdirs(path);
+	if (lstat(path, &sb) == 0) {
+		if (!S_ISSOCK(sb.st_mode))
+			fatalx("control socket %s: exists and is not a socket",
+			    path);
+		if (pctl_sock_alive(&sun))
+			fatalx("control socket %s is in use by another vigild",
+			    path);
+		if (unlink(path) == -1)
+			fatal("control socket %s: unlink", path);
+	} else if (errno != ENOENT)
+		fatal("control socket %s", path);
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		fatal("control socket: socket");
+	old = umask(0177);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		umask(old);
+		fatal("control socket %s: bind", path);
+	}
+	umask(old);
+	pctl_gid = conf->socket_gid;
+	if (penv->is_root) {
+		if (chown(path, 0, pctl_gid != (gid_t)-1 ? pctl_gid : 0) == -1)
+			fatal("control socket %s: chown", path);
+	} else if (pctl_gid != (gid_t)-1 && chown(path, (uid_t)-1,
+	    pctl_gid) == -1)
+		log_warn("control socket %s: chgrp %s", path,
+		    conf->socket_group);
+	if (chmod(path, conf->socket_mode) == -1)
+		fatal("control socket %s: chmod", path);
+	if (listen(fd, PCTL_BACKLOG) == -1)
+		fatal("control socket %s: listen", path);
+	if (stat(path, &sb) == -1)
+		fatal("control socket %s", path);
+	pctl_dev = sb.st_dev;
+	pctl_ino = sb.st_ino;
+	strlcpy(pctl_path, path, sizeof(pctl_path));
+	pctl_listen_fd = fd;
+	pctl_wait_init();
+	log_debug("control socket %s, mode %04o", path,
+	    (unsigned int)conf->socket_mode);
+}
+
+/* A new control process said hello: give it the socket. */
+void
 parent_control_ready(void)
 {
+	struct pctl_peer	*p, *np;
+	int			 fd;
+
+	/* Whatever an earlier control process asked for is void. */
+	RB_FOREACH_SAFE(p, pctl_peers, &pctl_peers, np)
+		pctl_peer_free(p);
+	if (pctl_listen_fd == -1)
+		return;
+	if ((fd = fcntl(pctl_listen_fd, F_DUPFD_CLOEXEC, 0)) == -1) {
+		log_warn("control socket: dup");
+		return;
+	}
+	if (parent_proc_send(PROC_CONTROL, IMSG_CTL_SOCKET, 0, fd, NULL, 0) ==
+	    -1)
+		log_warnx("control socket: cannot pass it to control");
+}
+
+/* At exit: remove the socket, if it is still ours. */
+void
+parent_control_shutdown(void)
+{
+	struct pctl_peer	*p, *np;
+	struct stat		 sb;
+
+	RB_FOREACH_SAFE(p, pctl_peers, &pctl_peers, np) {
+		p->ext = 0;	/* the other subsystems are gone already */
+		pctl_peer_free(p);
+	}
+	if (pctl_listen_fd == -1)
+		return;
+	if (lstat(pctl_path, &sb) == 0 && sb.st_dev == pctl_dev &&
+	    sb.st_ino == pctl_ino && unlink(pctl_path) == -1)
+		log_warn("control socket %s: unlink", pctl_path);
+	close(pctl_listen_fd);
+	pctl_listen_fd = -1;
 }

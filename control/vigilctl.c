@@ -1,0 +1,598 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * vigilctl -- control vigild: the command line, where the socket is, and
+ * the table of commands.  Invoked as "supervisorctl" it also takes
+ * supervisorctl's options, so that tools written for supervisord work.
+ */
+
+#include <sys/types.h>
+
+#include <err.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "vigilctl.h"
+
+struct vctl_cmddef {
+	const char	*name;
+	const char	*alias_of;	/* an alias: the command it runs */
+	int		(*run)(struct vctl *, int, char **);
+	const char	*args;		/* usage after the name */
+	const char	*help;
+};
+
+static int	run_status(struct vctl *, int, char **);
+static int	run_action(struct vctl *, int, char **);
+static int	run_signal(struct vctl *, int, char **);
+static int	run_pid(struct vctl *, int, char **);
+static int	run_reload(struct vctl *, int, char **);
+static int	run_addremove(struct vctl *, int, char **);
+static int	run_info(struct vctl *, int, char **);
+static int	run_shutdown(struct vctl *, int, char **);
+static int	run_version(struct vctl *, int, char **);
+static int	run_help(struct vctl *, int, char **);
+static int	run_import(struct vctl *, int, char **);
+static int	run_export(struct vctl *, int, char **);
+
+/*
+ * Every command.  run == NULL: reserved for a command another part of
+ * vigil serves (tail, logs, clear, reopen: the logger; monit: the
+ * monitor) -- put its function here when it exists.
+ */
+static const struct vctl_cmddef vctl_cmds[] = {
+	{ "status", NULL, run_status, "[-l] [target ...]",
+	    "one line per process (supervisorctl's format); -l: a table" },
+	{ "list", "status", run_status, NULL, NULL },
+	{ "ls", "status", run_status, NULL, NULL },
+	{ "start", NULL, run_action, "[--wait] [--timeout sec] target ...",
+	    "start processes" },
+	{ "stop", NULL, run_action, "[--wait] [--timeout sec] target ...",
+	    "stop processes" },
+	{ "restart", NULL, run_action,
+	    "[--wait | --rolling] [--timeout sec] target ...",
+	    "stop, then start processes; --rolling: one at a time" },
+	{ "signal", NULL, run_signal, "[sig] target ...",
+	    "send a signal (default: each service's reload_signal)" },
+	{ "pid", NULL, run_pid, "[target ...]",
+	    "the pid of vigild, or of processes" },
+	{ "reload", NULL, run_reload, "",
+	    "re-read the configuration and apply the difference" },
+	{ "update", "reload", run_reload, NULL, NULL },
+	{ "reread", NULL, run_reload, "",
+	    "show what reload would change, change nothing" },
+	{ "add", NULL, run_addremove, "name",
+	    "start a service that is new in the configuration" },
+	{ "remove", NULL, run_addremove, "name",
+	    "stop and forget a service gone from the configuration" },
+	{ "info", NULL, run_info, "target ...",
+	    "configuration, state, history, limits and logs of processes" },
+	{ "tail", NULL, NULL, "[-f] [-n lines] target [stdout | stderr]",
+	    "the last lines of a process's log" },
+	{ "logs", NULL, NULL, "[-f] [target ...]",
+	    "the logs of all (or some) processes, interleaved" },
+	{ "monit", NULL, vctl_run_monit, "[-d interval] [-n count]",
+	    "a live table of every process, like top" },
+	{ "reopen", NULL, NULL, "", "reopen every log file" },
+	{ "clear", NULL, NULL, "target ...", "empty the log files" },
+	{ "shutdown", NULL, run_shutdown, "[--timeout sec]",
+	    "stop every service, then vigild" },
+	{ "import", NULL, run_import, "file",
+	    "print a vigild.conf made from a supervisord or PM2 file" },
+	{ "export", NULL, run_export, "systemd target",
+	    "print systemd units for services" },
+	{ "version", NULL, run_version, "",
+	    "the versions of vigilctl and vigild" },
+	{ "help", NULL, run_help, "[command]", "this help" },
+};
+
+static const struct vctl_cmddef *
+vctl_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(vctl_cmds); i++)
+		if (strcmp(vctl_cmds[i].name, name) == 0)
+			return (&vctl_cmds[i]);
+	return (NULL);
+}
+
+static const struct vctl_cmddef *
+vctl_real(const struct vctl_cmddef *c)
+{
+	return (c->alias_of != NULL ? vctl_find(c->alias_of) : c);
+}
+
+static void
+vctl_usage_line(FILE *fp, struct vctl *v)
+{
+	fprintf(fp, "usage: %s [-j] [-c config] [-s socket] command "
+	    "[argument ...]\n", v->progname);
+}
+
+static void
+vctl_cmd_usage(FILE *fp, struct vctl *v, const struct vctl_cmddef *c)
+{
+	c = vctl_real(c);
+	fprintf(fp, "usage: %s %s%s%s\n", v->progname, c->name,
+	    c->args[0] != '\0' ? " " : "", c->args);
+}
+
+static int
+vctl_usage_error(struct vctl *v, const struct vctl_cmddef *c,
+    const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", v->progname);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	if (c != NULL)
+		vctl_cmd_usage(stderr, v, c);
+	else
+		vctl_usage_line(stderr, v);
+	return (VCTL_EXIT_USAGE);
+}
+
+static int
+run_help(struct vctl *v, int argc, char **argv)
+{
+	const struct vctl_cmddef	*c;
+	char				 buf[128];
+	size_t				 i;
+
+	if (argc > 1) {
+		if ((c = vctl_find(argv[1])) == NULL)
+			return (vctl_usage_error(v, NULL,
+			    "no such command: %s", argv[1]));
+		vctl_cmd_usage(stdout, v, c);
+		printf("  %s\n", vctl_real(c)->help);
+		return (VCTL_EXIT_OK);
+	}
+	vctl_usage_line(stdout, v);
+	printf("\ncommands (target: name, name:N, name:*, a glob, or all):"
+	    "\n");
+	for (i = 0; i < nitems(vctl_cmds); i++) {
+		c = &vctl_cmds[i];
+		if (c->alias_of != NULL)
+			continue;
+		snprintf(buf, sizeof(buf), "%s %s", c->name, c->args);
+		printf("  %-52s %s%s\n", buf, c->help,
+		    c->run == NULL ? " (not in this vigilctl yet)" : "");
+	}
+	printf("\naliases: list, ls = status; update = reload\n"
+	    "options: -j  JSON output; -c FILE  take the socket from this "
+	    "configuration;\n         -s PATH  the control socket (also "
+	    "unix:///PATH, or $VIGIL_SOCKET)\n"
+	    "exit codes: 0 ok, 1 failed, 2 usage, 3 (status) not all "
+	    "RUNNING,\n            4 permission denied (status: unknown name "
+	    "or no vigild),\n            5 no such process, 7 vigild not "
+	    "running\n");
+	return (VCTL_EXIT_OK);
+}
+
+/* Command options anywhere among the arguments; the rest are targets. */
+static int
+vctl_parse_error(struct vctl *v, const struct vctl_cmddef *c,
+    struct vctl_args *a, const char *fmt, const char *arg)
+{
+	free(a->targets);
+	a->targets = NULL;
+	return (vctl_usage_error(v, c, fmt, arg));
+}
+
+static int
+vctl_parse(struct vctl *v, const struct vctl_cmddef *c, int argc,
+    char **argv, const char *allowed, struct vctl_args *a)
+{
+	const char	*opt, *val, *errstr;
+	uint64_t	 ms;
+	int		 i, dashdash = 0;
+
+	memset(a, 0, sizeof(*a));
+	if ((a->targets = reallocarray(NULL, argc + 1,
+	    sizeof(*a->targets))) == NULL)
+		err(1, NULL);
+	for (i = 1; i < argc; i++) {
+		opt = argv[i];
+		if (dashdash || opt[0] != '-' || opt[1] == '\0') {
+			a->targets[a->ntargets++] = argv[i];
+			continue;
+		}
+		if (strcmp(opt, "--") == 0) {
+			dashdash = 1;
+		} else if (strcmp(opt, "-j") == 0 ||
+		    strcmp(opt, "--json") == 0) {
+			v->json = 1;
+		} else if (strchr(allowed, 'l') != NULL &&
+		    (strcmp(opt, "-l") == 0 || strcmp(opt, "--long") == 0)) {
+			a->longfmt = 1;
+		} else if (strchr(allowed, 'w') != NULL &&
+		    (strcmp(opt, "-w") == 0 || strcmp(opt, "--wait") == 0)) {
+			a->wait = 1;
+		} else if (strchr(allowed, 'r') != NULL &&
+		    strcmp(opt, "--rolling") == 0) {
+			a->rolling = 1;
+		} else if (strchr(allowed, 't') != NULL &&
+		    (strcmp(opt, "-t") == 0 || strcmp(opt, "--timeout") == 0 ||
+		    strncmp(opt, "--timeout=", 10) == 0)) {
+			if (strncmp(opt, "--timeout=", 10) == 0)
+				val = opt + 10;
+			else if (i + 1 < argc)
+				val = argv[++i];
+			else
+				return (vctl_parse_error(v, c, a,
+				    "%s needs a number of seconds", opt));
+			if (config_parse_duration(val, &ms, &errstr) == -1 ||
+			    ms == 0 || ms > CTL_TIMEOUT_MAX_MS)
+				return (vctl_parse_error(v, c, a,
+				    "bad timeout \"%s\" (seconds, or 500ms, "
+				    "5m)", val));
+			a->timeout_ms = (uint32_t)ms;
+		} else
+			return (vctl_parse_error(v, c, a, "unknown option %s",
+			    opt));
+	}
+	return (VCTL_EXIT_OK);
+}
+
+static int
+run_status(struct vctl *v, int argc, char **argv)
+{
+	struct vctl_args	 a;
+	int			 rc;
+
+	if ((rc = vctl_parse(v, vctl_find(argv[0]), argc, argv, "l",
+	    &a)) != VCTL_EXIT_OK)
+		return (rc);
+	rc = vctl_cmd_status(v, &a);
+	free(a.targets);
+	return (rc);
+}
+
+static int
+run_action(struct vctl *v, int argc, char **argv)
+{
+	const struct vctl_cmddef	*c = vctl_find(argv[0]);
+	struct vctl_args		 a;
+	uint32_t			 cmd;
+	int				 rc;
+
+	if (strcmp(c->name, "start") == 0)
+		cmd = CTL_CMD_START;
+	else if (strcmp(c->name, "stop") == 0)
+		cmd = CTL_CMD_STOP;
+	else
+		cmd = CTL_CMD_RESTART;
+	if ((rc = vctl_parse(v, c, argc, argv, cmd == CTL_CMD_RESTART ?
+	    "wrt" : "wt", &a)) != VCTL_EXIT_OK)
+		return (rc);
+	if (a.ntargets == 0)
+		rc = vctl_usage_error(v, c, "%s needs a target (a name, or "
+		    "all)", c->name);
+	else if (a.wait && a.rolling)
+		rc = vctl_usage_error(v, c, "%s", "--rolling waits already; "
+		    "give --wait or --rolling");
+	else
+		rc = vctl_cmd_action(v, cmd, 0, &a);
+	free(a.targets);
+	return (rc);
+}
+
+static int
+run_signal(struct vctl *v, int argc, char **argv)
+{
+	const struct vctl_cmddef	*c = vctl_find(argv[0]);
+	struct vctl_args		 a;
+	const char			*errstr;
+	int				 rc, sig = 0;
+
+	if ((rc = vctl_parse(v, c, argc, argv, "", &a)) != VCTL_EXIT_OK)
+		return (rc);
+	/* "signal HUP web" or, with each service's reload_signal, "signal web" */
+	if (a.ntargets >= 2 &&
+	    config_parse_signal(a.targets[0], &sig, &errstr) == 0) {
+		a.targets++;
+		a.ntargets--;
+		rc = vctl_cmd_action(v, CTL_CMD_SIGNAL, sig, &a);
+		a.targets--;
+	} else if (a.ntargets == 0 || (a.ntargets == 1 &&
+	    config_parse_signal(a.targets[0], &sig, &errstr) == 0))
+		rc = vctl_usage_error(v, c, "%s", "signal needs a target");
+	else
+		rc = vctl_cmd_action(v, CTL_CMD_SIGNAL, 0, &a);
+	free(a.targets);
+	return (rc);
+}
+
+static int
+run_pid(struct vctl *v, int argc, char **argv)
+{
+	struct vctl_args	 a;
+	int			 rc;
+
+	if ((rc = vctl_parse(v, vctl_find(argv[0]), argc, argv, "",
+	    &a)) != VCTL_EXIT_OK)
+		return (rc);
+	rc = vctl_cmd_pid(v, &a);
+	free(a.targets);
+	return (rc);
+}
+
+static int
+run_reload(struct vctl *v, int argc, char **argv)
+{
+	const struct vctl_cmddef	*c = vctl_real(vctl_find(argv[0]));
+	struct vctl_args		 a;
+	int				 rc;
+
+	if ((rc = vctl_parse(v, c, argc, argv, "", &a)) != VCTL_EXIT_OK)
+		return (rc);
+	if (a.ntargets > 0)
+		rc = vctl_usage_error(v, c, "%s takes no argument (add and "
+		    "remove act on one service)", c->name);
+	else
+		rc = vctl_cmd_reload(v, strcmp(c->name, "reload") == 0 ?
+		    CTL_CMD_RELOAD : CTL_CMD_REREAD, NULL);
+	free(a.targets);
+	return (rc);
+}
+
+static int
+run_addremove(struct vctl *v, int argc, char **argv)
+{
+	const struct vctl_cmddef	*c = vctl_find(argv[0]);
+	struct vctl_args		 a;
+	size_t				 i;
+	int				 rc, r;
+
+	if ((rc = vctl_parse(v, c, argc, argv, "", &a)) != VCTL_EXIT_OK)
+		return (rc);
+	if (a.ntargets == 0)
+		rc = vctl_usage_error(v, c, "%s needs a service name",
+		    c->name);
+	/* supervisorctl takes several names: one request each. */
+	for (i = 0; i < a.ntargets; i++) {
+		r = vctl_cmd_reload(v, strcmp(c->name, "add") == 0 ?
+		    CTL_CMD_ADD : CTL_CMD_REMOVE, a.targets[i]);
+		vctl_close(v);
+		if (r > rc)
+			rc = r;
+	}
+	free(a.targets);
+	return (rc);
+}
+
+static int
+run_info(struct vctl *v, int argc, char **argv)
+{
+	const struct vctl_cmddef	*c = vctl_find(argv[0]);
+	struct vctl_args		 a;
+	int				 rc;
+
+	if ((rc = vctl_parse(v, c, argc, argv, "", &a)) != VCTL_EXIT_OK)
+		return (rc);
+	if (a.ntargets == 0)
+		rc = vctl_usage_error(v, c, "%s needs a target", c->name);
+	else
+		rc = vctl_cmd_info(v, &a);
+	free(a.targets);
+	return (rc);
+}
+
+static int
+run_shutdown(struct vctl *v, int argc, char **argv)
+{
+	const struct vctl_cmddef	*c = vctl_find(argv[0]);
+	struct vctl_args		 a;
+	int				 rc;
+
+	if ((rc = vctl_parse(v, c, argc, argv, "t", &a)) != VCTL_EXIT_OK)
+		return (rc);
+	if (a.ntargets > 0)
+		rc = vctl_usage_error(v, c, "%s takes no argument", c->name);
+	else
+		rc = vctl_cmd_shutdown(v, &a);
+	free(a.targets);
+	return (rc);
+}
+
+static int
+run_version(struct vctl *v, int argc, char **argv)
+{
+	struct vctl_args	 a;
+	int			 rc;
+
+	if ((rc = vctl_parse(v, vctl_find(argv[0]), argc, argv, "",
+	    &a)) != VCTL_EXIT_OK)
+		return (rc);
+	free(a.targets);
+	return (vctl_cmd_version(v));
+}
+
+static int
+run_import(struct vctl *v, int argc, char **argv)
+{
+	return (vigilctl_import(argc, argv));
+}
+
+static int
+run_export(struct vctl *v, int argc, char **argv)
+{
+	return (vigilctl_export(argc, argv, v->config));
+}
+
+/* "unix:///run/x.sock" -> "/run/x.sock"; other URLs are refused. */
+static const char *
+vctl_sock_url(struct vctl *v, const char *s)
+{
+	if (strncmp(s, "unix://", 7) == 0)
+		return (s + 7);
+	if (strstr(s, "://") != NULL)
+		errx(VCTL_EXIT_USAGE, "%s: vigild is reached through its unix "
+		    "socket, not %s (use -s /path or unix:///path)",
+		    v->progname, s);
+	return (s);
+}
+
+/* The socket path from a configuration file, or NULL. */
+static const char *
+vctl_conf_socket(const char *path, int quiet)
+{
+	static char		 sock[PATH_MAX];
+	struct conf_errors	 errs;
+	struct vigil_conf	*conf;
+
+	conf_errors_init(&errs);
+	conf = config_load(path, CONFIG_NO_RESOLVE, &errs);
+	if (conf == NULL) {
+		/* An unreadable include must not hide the socket. */
+		conf_errors_free(&errs);
+		conf_errors_init(&errs);
+		conf = config_load(path, CONFIG_NO_RESOLVE |
+		    CONFIG_NO_INCLUDE, &errs);
+	}
+	if (conf == NULL) {
+		if (!quiet)
+			conf_errors_print(&errs, stderr);
+		conf_errors_free(&errs);
+		return (NULL);
+	}
+	conf_errors_free(&errs);
+	if (strlcpy(sock, conf->socket_path, sizeof(sock)) >= sizeof(sock)) {
+		config_free(conf);
+		return (NULL);
+	}
+	config_free(conf);
+	return (sock);
+}
+
+/*
+ * SPEC section 1: -s, then -c, then $VIGIL_SOCKET, then the socket of
+ * the default configuration file if there is one, then the default.
+ */
+static void
+vctl_find_socket(struct vctl *v, const char *sopt, int supervisorctl)
+{
+	const char	*env, *def;
+
+	if (sopt != NULL) {
+		v->sock = vctl_sock_url(v, sopt);
+		return;
+	}
+	if (v->config != NULL) {
+		if ((v->sock = vctl_conf_socket(v->config, supervisorctl)) !=
+		    NULL)
+			return;
+		if (!supervisorctl)
+			errx(VCTL_EXIT_USAGE, "%s: cannot read the socket path "
+			    "from %s", v->progname, v->config);
+		fprintf(stderr, "%s: note: %s is not a vigild.conf, ignoring "
+		    "-c\n", v->progname, v->config);
+	}
+	if ((env = getenv("VIGIL_SOCKET")) != NULL && *env != '\0') {
+		v->sock = vctl_sock_url(v, env);
+		return;
+	}
+	def = config_default_path();
+	if (access(def, R_OK) == 0 &&
+	    (v->sock = vctl_conf_socket(def, 1)) != NULL)
+		return;
+	v->sock = config_default_socket();
+}
+
+int
+main(int argc, char *argv[])
+{
+	const struct vctl_cmddef	*c;
+	struct vctl			 v;
+	const char			*sopt = NULL, *opts, *base;
+	int				 ch, supervisorctl, rc;
+
+	memset(&v, 0, sizeof(v));
+	base = strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 :
+	    argv[0];
+	supervisorctl = strcmp(base, "supervisorctl") == 0;
+	v.progname = supervisorctl ? "supervisorctl" : "vigilctl";
+	log_init(1, LOG_USER);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (argc > 1 && strcmp(argv[1], "--help") == 0)
+		return (run_help(&v, 1, argv));
+	/* "+": stop at the command, its options are its own. */
+	opts = supervisorctl ? "+c:hijp:r:s:u:" : "+c:hjs:";
+	while ((ch = getopt(argc, argv, opts)) != -1) {
+		switch (ch) {
+		case 'c':
+			v.config = optarg;
+			break;
+		case 'h':
+			return (run_help(&v, 1, argv));
+		case 'i':
+			errx(VCTL_EXIT_USAGE, "-i: the interactive shell is "
+			    "not supported; run one command at a time");
+		case 'j':
+			v.json = 1;
+			break;
+		case 'p':
+		case 'u':
+			fprintf(stderr, "%s: note: ignoring -%c: vigild knows "
+			    "callers by their uid, no password is needed\n",
+			    v.progname, ch);
+			break;
+		case 'r':
+			break;
+		case 's':
+			sopt = optarg;
+			break;
+		default:
+			vctl_usage_line(stderr, &v);
+			return (VCTL_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		if (supervisorctl)
+			fprintf(stderr, "%s: the interactive shell is not "
+			    "supported; give a command\n", v.progname);
+		vctl_usage_line(stderr, &v);
+		fprintf(stderr, "run \"%s help\" for the commands\n",
+		    v.progname);
+		return (VCTL_EXIT_USAGE);
+	}
+	if ((c = vctl_find(argv[0])) == NULL)
+		return (vctl_usage_error(&v, NULL, "unknown command \"%s\" "
+		    "(see help)", argv[0]));
+	if (c->run == NULL) {
+		fprintf(stderr, "%s: %s is not available in this vigilctl "
+		    "yet\n", v.progname, c->name);
+		return (VCTL_EXIT_USAGE);
+	}
+	if (c->run != run_help && c->run != run_import && c->run != run_export)
+		vctl_find_socket(&v, sopt, supervisorctl);
+	rc = c->run(&v, argc, argv);
+	vctl_close(&v);
+	fflush(stdout);
+	return (rc);
+}

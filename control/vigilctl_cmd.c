@@ -1,0 +1,516 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The vigilctl commands that talk to vigild: each builds one request,
+ * handles the answer messages as they stream in, and turns END into the
+ * exit code of SPEC section 5.
+ */
+
+#include <sys/types.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl_format.h"
+#include "log.h"
+#include "vigilctl.h"
+
+struct vctl_ctx {
+	struct vctl_statuses	 sts;
+	int			 nosuch;
+	int			 nresults;
+	int			 json_open;
+	int			 info_section;	/* 0 status, 1 config, 2 exits */
+	int			 ninfo;
+	char			**out;		/* reload: lines, for JSON */
+	size_t			 nout;
+	char			**err;
+	size_t			 nerr;
+};
+
+static void
+vctl_ctx_free(struct vctl_ctx *c)
+{
+	size_t	 i;
+
+	free(c->sts.v);
+	for (i = 0; i < c->nout; i++)
+		free(c->out[i]);
+	for (i = 0; i < c->nerr; i++)
+		free(c->err[i]);
+	free(c->out);
+	free(c->err);
+}
+
+static void
+vctl_push(char ***v, size_t *n, const char *s)
+{
+	if ((*v = reallocarray(*v, *n + 1, sizeof(**v))) == NULL ||
+	    ((*v)[*n] = strdup(s)) == NULL)
+		fatal(NULL);
+	(*n)++;
+}
+
+static void
+vctl_req_init(struct ctl_request *req, uint32_t cmd,
+    const struct vctl_args *a)
+{
+	memset(req, 0, sizeof(*req));
+	req->cmd = cmd;
+	if (a == NULL)
+		return;
+	if (a->longfmt)
+		req->flags |= CTL_F_LONG;
+	if (a->wait)
+		req->flags |= CTL_F_WAIT;
+	if (a->rolling)
+		req->flags |= CTL_F_ROLLING;
+	req->timeout_ms = a->timeout_ms;
+}
+
+/* END to an exit code; prints its message for refusals. */
+int
+vctl_end_exit(struct vctl *v, const struct ctl_end *end)
+{
+	switch (end->result) {
+	case CTL_RES_OK:
+		return (VCTL_EXIT_OK);
+	case CTL_RES_DENIED:
+		fprintf(stderr, "%s: %s\n", v->progname, end->msg);
+		return (VCTL_EXIT_DENIED);
+	case CTL_RES_USAGE:
+		fprintf(stderr, "%s: %s\n", v->progname, end->msg);
+		return (VCTL_EXIT_USAGE);
+	case CTL_RES_NOSUCH:
+		return (VCTL_EXIT_NOSUCH);
+	default:
+		return (VCTL_EXIT_FAIL);
+	}
+}
+
+/* A RESULT: "NAME: text" on stdout, or "NAME: ERROR (text)" on stderr. */
+static int
+vctl_on_result(struct vctl *v, struct imsg *imsg, struct vctl_ctx *c)
+{
+	struct ctl_result	 r;
+
+	if (vctl_get_result(imsg, &r) == -1)
+		return (-1);
+	c->nresults++;
+	if (r.result == CTL_RES_NOSUCH)
+		c->nosuch = 1;
+	if (v->json && c->json_open) {
+		json_open(NULL, '{');
+		json_str("name", r.name);
+		json_bool("ok", r.result == CTL_RES_OK ||
+		    r.result == CTL_RES_NOOP);
+		json_str(r.result == CTL_RES_OK ? "result" : "error", r.text);
+		json_close();
+		fflush(stdout);
+	}
+	if (r.result == CTL_RES_OK) {
+		if (!v->json) {
+			printf("%s: %s\n", r.name, r.text);
+			fflush(stdout);
+		}
+	} else
+		vctl_err(r.name, r.text);
+	return (0);
+}
+
+static void
+vctl_statuses_add(struct vctl_statuses *sts, const struct ctl_status *st)
+{
+	size_t	 ncap;
+
+	if (sts->n == sts->cap) {
+		ncap = sts->cap == 0 ? 64 : sts->cap * 2;
+		if ((sts->v = reallocarray(sts->v, ncap, sizeof(*sts->v))) ==
+		    NULL)
+			fatal(NULL);
+		sts->cap = ncap;
+	}
+	sts->v[sts->n++] = *st;
+}
+
+static int
+vctl_status_cb(struct vctl *v, struct imsg *imsg, void *arg)
+{
+	struct vctl_ctx		*c = arg;
+	struct ctl_status	 st;
+
+	switch (imsg->hdr.type) {
+	case IMSG_CTL_STATUS:
+		if (vctl_get_status(imsg, &st) == -1)
+			return (-1);
+		vctl_statuses_add(&c->sts, &st);
+		return (0);
+	case IMSG_CTL_RESULT:
+		return (vctl_on_result(v, imsg, c));
+	default:
+		return (-1);
+	}
+}
+
+/* status: 0 all RUNNING, 3 one is not, 4 unknown name or no daemon. */
+int
+vctl_cmd_status(struct vctl *v, const struct vctl_args *a)
+{
+	struct ctl_request	 req;
+	struct ctl_end		 end;
+	struct vctl_ctx		 c;
+	size_t			 i;
+	int			 r, rc = VCTL_EXIT_OK;
+
+	if (vctl_connect(v, 0) != VCTL_EXIT_OK)
+		return (VCTL_EXIT_DENIED);
+	memset(&c, 0, sizeof(c));
+	vctl_req_init(&req, CTL_CMD_STATUS, a);
+	if ((r = vctl_request(v, &req, a, vctl_status_cb, &c, &end, 0)) < 0) {
+		vctl_ctx_free(&c);
+		return (r == -2 ? VCTL_EXIT_USAGE : VCTL_EXIT_DENIED);
+	}
+	if (end.result == CTL_RES_USAGE || end.result == CTL_RES_DENIED) {
+		vctl_ctx_free(&c);
+		(void)vctl_end_exit(v, &end);
+		return (end.result == CTL_RES_USAGE ? VCTL_EXIT_USAGE :
+		    VCTL_EXIT_DENIED);
+	}
+	vctl_print_status(v, &c.sts, a->longfmt);
+	for (i = 0; i < c.sts.n; i++)
+		if (strcmp(c.sts.v[i].state, "RUNNING") != 0)
+			rc = VCTL_EXIT_NOTRUNNING;
+	if (c.nosuch)
+		rc = VCTL_EXIT_DENIED;
+	vctl_ctx_free(&c);
+	return (rc);
+}
+
+static int
+vctl_action_cb(struct vctl *v, struct imsg *imsg, void *arg)
+{
+	struct vctl_ctx	*c = arg;
+
+	if (imsg->hdr.type != IMSG_CTL_RESULT)
+		return (-1);
+	if (v->json && !c->json_open) {
+		json_open(NULL, '[');
+		c->json_open = 1;
+	}
+	return (vctl_on_result(v, imsg, c));
+}
+
+/* start, stop, restart, signal. */
+int
+vctl_cmd_action(struct vctl *v, uint32_t cmd, int signo,
+    const struct vctl_args *a)
+{
+	struct ctl_request	 req;
+	struct ctl_end		 end;
+	struct vctl_ctx		 c;
+	uint32_t		 wait_ms = 0;
+	int			 r, rc;
+
+	if ((rc = vctl_connect(v, 0)) != VCTL_EXIT_OK)
+		return (rc);
+	memset(&c, 0, sizeof(c));
+	vctl_req_init(&req, cmd, a);
+	req.signo = signo;
+	if (a->wait || a->rolling) {
+		if (req.timeout_ms == 0)
+			req.timeout_ms = VCTL_WAIT_DEFAULT_SEC * 1000;
+		wait_ms = req.timeout_ms;
+	}
+	if ((r = vctl_request(v, &req, a, vctl_action_cb, &c, &end,
+	    wait_ms)) < 0) {
+		if (c.json_open)
+			json_finish();
+		return (r == -2 ? VCTL_EXIT_USAGE : VCTL_EXIT_UNREACHABLE);
+	}
+	if (v->json && (c.json_open || end.result == CTL_RES_OK)) {
+		if (!c.json_open)
+			json_open(NULL, '[');
+		json_finish();
+	}
+	return (vctl_end_exit(v, &end));
+}
+
+/* pid: the daemon's, or each named process's (0 when not running). */
+int
+vctl_cmd_pid(struct vctl *v, const struct vctl_args *a)
+{
+	struct ctl_request	 req;
+	struct ctl_end		 end;
+	struct vctl_ctx		 c;
+	size_t			 i;
+	int			 r, rc;
+
+	if ((rc = vctl_connect(v, 0)) != VCTL_EXIT_OK)
+		return (rc);
+	memset(&c, 0, sizeof(c));
+	vctl_req_init(&req, CTL_CMD_PID, a);
+	if ((r = vctl_request(v, &req, a, vctl_status_cb, &c, &end, 0)) < 0) {
+		vctl_ctx_free(&c);
+		return (r == -2 ? VCTL_EXIT_USAGE : VCTL_EXIT_UNREACHABLE);
+	}
+	if ((rc = vctl_end_exit(v, &end)) == VCTL_EXIT_DENIED ||
+	    rc == VCTL_EXIT_USAGE) {
+		vctl_ctx_free(&c);
+		return (rc);
+	}
+	if (a->ntargets == 0) {
+		if (v->json) {
+			json_open(NULL, '{');
+			json_int("pid", end.daemon_pid);
+			json_finish();
+		} else
+			printf("%d\n", (int)end.daemon_pid);
+		vctl_ctx_free(&c);
+		return (VCTL_EXIT_OK);
+	}
+	if (v->json)
+		json_open(NULL, '[');
+	for (i = 0; i < c.sts.n; i++) {
+		if (c.sts.v[i].pid == 0 && rc == VCTL_EXIT_OK)
+			rc = VCTL_EXIT_FAIL;
+		if (v->json) {
+			json_open(NULL, '{');
+			json_str("name", c.sts.v[i].id);
+			json_int("pid", c.sts.v[i].pid);
+			json_close();
+		} else
+			printf("%d\n", (int)c.sts.v[i].pid);
+	}
+	if (v->json)
+		json_finish();
+	vctl_ctx_free(&c);
+	return (c.nosuch ? VCTL_EXIT_NOSUCH : rc);
+}
+
+static int
+vctl_reload_cb(struct vctl *v, struct imsg *imsg, void *arg)
+{
+	struct vctl_ctx	*c = arg;
+	struct ctl_line	 l;
+
+	if (imsg->hdr.type == IMSG_CTL_RESULT)
+		return (vctl_on_result(v, imsg, c));
+	if (vctl_get_line(imsg, &l) == -1)
+		return (-1);
+	if (l.stream == CTL_LINE_ERR) {
+		if (v->json)
+			vctl_push(&c->err, &c->nerr, l.text);
+		fprintf(stderr, "%s\n", l.text);
+	} else if (v->json)
+		vctl_push(&c->out, &c->nout, l.text);
+	else {
+		printf("%s\n", l.text);
+		fflush(stdout);
+	}
+	return (0);
+}
+
+/* reload, reread, add NAME, remove NAME. */
+int
+vctl_cmd_reload(struct vctl *v, uint32_t cmd, const char *name)
+{
+	struct ctl_request	 req;
+	struct ctl_end		 end;
+	struct vctl_ctx		 c;
+	size_t			 i;
+	int			 rc;
+
+	if ((rc = vctl_connect(v, 0)) != VCTL_EXIT_OK)
+		return (rc);
+	memset(&c, 0, sizeof(c));
+	vctl_req_init(&req, cmd, NULL);
+	if (name != NULL && strlcpy(req.arg, name, sizeof(req.arg)) >=
+	    sizeof(req.arg)) {
+		fprintf(stderr, "%s: %s: name too long\n", v->progname, name);
+		return (VCTL_EXIT_USAGE);
+	}
+	if (vctl_request(v, &req, NULL, vctl_reload_cb, &c, &end, 0) == -1) {
+		vctl_ctx_free(&c);
+		return (VCTL_EXIT_UNREACHABLE);
+	}
+	if (end.result == CTL_RES_FAIL && c.nresults == 0 &&
+	    end.msg[0] != '\0')
+		fprintf(stderr, "%s: %s\n", v->progname, end.msg);
+	rc = vctl_end_exit(v, &end);
+	if (v->json) {
+		json_open(NULL, '{');
+		json_bool("ok", end.result == CTL_RES_OK);
+		json_open("changes", '[');
+		for (i = 0; i < c.nout; i++)
+			json_str(NULL, c.out[i]);
+		json_close();
+		json_open("errors", '[');
+		for (i = 0; i < c.nerr; i++)
+			json_str(NULL, c.err[i]);
+		if (end.result != CTL_RES_OK && end.msg[0] != '\0')
+			json_str(NULL, end.msg);
+		json_close();
+		json_finish();
+	}
+	vctl_ctx_free(&c);
+	return (rc);
+}
+
+static int
+vctl_info_cb(struct vctl *v, struct imsg *imsg, void *arg)
+{
+	struct vctl_ctx		*c = arg;
+	struct ctl_status	 st;
+	struct ctl_kv		 kv;
+	struct ctl_exit		 ex;
+
+	switch (imsg->hdr.type) {
+	case IMSG_CTL_RESULT:
+		return (vctl_on_result(v, imsg, c));
+	case IMSG_CTL_STATUS:
+		if (vctl_get_status(imsg, &st) == -1)
+			return (-1);
+		if (v->json) {
+			if (c->info_section > 0)
+				json_close();	/* config or exits */
+			if (c->ninfo > 0)
+				json_close();	/* the previous service */
+			/* The status fields, then config and exits. */
+			json_open(NULL, '{');
+			json_str("name", st.id);
+			vctl_json_status("status", &st);
+		} else {
+			if (c->ninfo > 0)
+				printf("\n");
+			vctl_print_info_status(&st);
+		}
+		c->info_section = 0;
+		c->ninfo++;
+		return (0);
+	case IMSG_CTL_KV:
+		if (c->ninfo == 0 || vctl_get_kv(imsg, &kv) == -1)
+			return (-1);
+		if (v->json && c->info_section == 0)
+			json_open("config", '{');
+		c->info_section = 1;
+		vctl_print_kv(v, &kv);
+		return (0);
+	case IMSG_CTL_EXIT:
+		if (c->ninfo == 0 || imsg_get_data(imsg, &ex, sizeof(ex)) == -1)
+			return (-1);
+		if (v->json && c->info_section != 2) {
+			if (c->info_section == 1)
+				json_close();
+			json_open("exits", '[');
+		}
+		vctl_print_exit(v, &ex, c->info_section != 2);
+		c->info_section = 2;
+		return (0);
+	default:
+		return (-1);
+	}
+}
+
+int
+vctl_cmd_info(struct vctl *v, const struct vctl_args *a)
+{
+	struct ctl_request	 req;
+	struct ctl_end		 end;
+	struct vctl_ctx		 c;
+	int			 r, rc;
+
+	if ((rc = vctl_connect(v, 0)) != VCTL_EXIT_OK)
+		return (rc);
+	memset(&c, 0, sizeof(c));
+	vctl_req_init(&req, CTL_CMD_INFO, a);
+	if (v->json)
+		json_open(NULL, '[');
+	if ((r = vctl_request(v, &req, a, vctl_info_cb, &c, &end, 0)) < 0) {
+		if (v->json)
+			json_finish();
+		return (r == -2 ? VCTL_EXIT_USAGE : VCTL_EXIT_UNREACHABLE);
+	}
+	if (v->json)
+		json_finish();
+	return (vctl_end_exit(v, &end));
+}
+
+/* shutdown: returns when vigild is gone, or says it is on its way. */
+int
+vctl_cmd_shutdown(struct vctl *v, const struct vctl_args *a)
+{
+	struct ctl_request	 req;
+	struct ctl_end		 end;
+	uint32_t		 ms;
+	int			 rc, gone;
+
+	if ((rc = vctl_connect(v, 0)) != VCTL_EXIT_OK)
+		return (rc);
+	vctl_req_init(&req, CTL_CMD_SHUTDOWN, NULL);
+	if (vctl_request(v, &req, NULL, NULL, NULL, &end, 0) == -1)
+		return (VCTL_EXIT_UNREACHABLE);
+	if ((rc = vctl_end_exit(v, &end)) != VCTL_EXIT_OK)
+		return (rc);
+	ms = a->timeout_ms != 0 ? a->timeout_ms :
+	    VCTL_WAIT_DEFAULT_SEC * 1000;
+	gone = vctl_wait_eof(v, ms) == 0;
+	if (v->json) {
+		json_open(NULL, '{');
+		json_bool("ok", 1);
+		json_bool("stopped", gone);
+		json_finish();
+	} else if (gone)
+		printf("Shut down\n");
+	else
+		printf("Shutting down: vigild is still stopping services\n");
+	return (VCTL_EXIT_OK);
+}
+
+int
+vctl_cmd_version(struct vctl *v)
+{
+	struct ctl_request	 req;
+	struct ctl_end		 end;
+	int			 rc;
+
+	if ((rc = vctl_connect(v, 0)) != VCTL_EXIT_OK) {
+		if (v->json) {
+			json_open(NULL, '{');
+			json_str("vigilctl", VIGIL_VERSION);
+			json_null("vigild");
+			json_finish();
+		} else
+			printf("vigilctl %s\n", VIGIL_VERSION);
+		return (rc);
+	}
+	vctl_req_init(&req, CTL_CMD_VERSION, NULL);
+	if (vctl_request(v, &req, NULL, NULL, NULL, &end, 0) == -1) {
+		printf("vigilctl %s\n", VIGIL_VERSION);
+		return (VCTL_EXIT_UNREACHABLE);
+	}
+	if (v->json) {
+		json_open(NULL, '{');
+		json_str("vigilctl", VIGIL_VERSION);
+		json_str("vigild", v->daemon_version);
+		json_finish();
+	} else {
+		printf("vigilctl %s\n", VIGIL_VERSION);
+		printf("vigild %s\n", v->daemon_version);
+	}
+	return (vctl_end_exit(v, &end));
+}

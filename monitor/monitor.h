@@ -1,0 +1,171 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * vigild: monitor -- what its files share.
+ *
+ * The monitor runs unprivileged and chrooted to an empty directory.  It
+ * keeps one struct mon_svc per live service process the parent told it
+ * about, runs that process's health check and readiness probe, watches
+ * its sd_notify messages and samples its resources.  It only reports:
+ * the parent decides.
+ */
+
+#ifndef VIGIL_MONITOR_H
+#define VIGIL_MONITOR_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+
+#include <stdint.h>
+
+#include <event.h>
+
+#include "msg_mon.h"
+
+#define MON_SAMPLE_MS		2000	/* resource sampling interval */
+#define MON_SAMPLE_FIRST_MS	250	/* second sample after a start */
+#define MON_READY_RETRY_MS	200	/* ready: tcp:// connect retries */
+#define MON_FIRST_CHECK_MS	1000	/* cap on the delay of a first check */
+
+struct mon_probe;
+struct mon_cpu_hist;
+
+struct mon_svc {
+	TAILQ_ENTRY(mon_svc)	 entry;
+	struct msg_mon_svc	 def;
+	uint64_t		 start_ms;	/* monotonic, of the process */
+
+	/* health */
+	struct event		 check_ev;
+	struct mon_probe	*probe;		/* check in flight */
+	int			 exec_wait;	/* exec check asked of parent */
+	int			 health;	/* 0 or enum mon_health */
+	int			 passed;	/* passed at least once */
+	unsigned int		 failures;	/* consecutive */
+
+	/* ready: tcp:// */
+	struct event		 ready_ev;
+	struct mon_probe	*rprobe;
+	int			 ready_done;
+
+	/* sd_notify watchdog */
+	struct event		 wd_ev;
+	uint64_t		 wd_usec;
+
+	/* sampling */
+	uint64_t		 cpu_last;	/* usec of CPU, last sample */
+	uint64_t		 cpu_last_ms;	/* when */
+	int			 cpu_valid;	/* cpu_last is a baseline */
+	int			 cpu_cgroup;	/* it came from cpu.stat */
+	struct mon_cpu_hist	*hist;		/* per-process ticks (no
+						   cgroup) */
+	size_t			 nhist;
+};
+TAILQ_HEAD(mon_svc_list, mon_svc);
+
+extern struct mon_svc_list	mon_svcs;
+
+/* monitor/monitor.c */
+uint64_t	 mon_now_ms(void);
+int		 mon_send(uint32_t, const void *, size_t);
+struct mon_svc	*mon_svc_find(uint32_t);
+void		 mon_timer_add(struct event *, uint64_t);
+void		 mon_join(char *, size_t, const char *, const char *);
+
+/* monitor/monitor_check.c: health checks and ready: tcp:// */
+void		 mon_check_start(struct mon_svc *);
+void		 mon_check_update(struct mon_svc *);
+void		 mon_check_stop(struct mon_svc *);
+void		 mon_check_exec_result(struct mon_svc *,
+		    const struct msg_mon_exec_result *);
+
+/* monitor/monitor_probe.c: non-blocking connect, HTTP/1.0 GET */
+typedef void	(*mon_probe_cb)(struct mon_svc *, int ok, const char *why);
+struct mon_probe *mon_probe_start(struct mon_svc *, const struct mon_addr *,
+		    unsigned int, const char *host, const char *uri,
+		    uint64_t timeout_ms, mon_probe_cb);
+void		 mon_probe_cancel(struct mon_probe *);
+
+/* monitor/monitor_http.c: the HTTP response head parser (fuzzed) */
+#define HTTP_RESP_MAX		8192	/* status line and headers */
+#define HTTP_PARSE_ERROR	-1
+#define HTTP_PARSE_MORE		0
+#define HTTP_PARSE_DONE		1
+int		 http_parse_response(const char *, size_t, int *,
+		    const char **);
+
+/* monitor/monitor_notify.c: sd_notify datagrams */
+void		 mon_notify_setfd(int);
+void		 mon_notify_stop(struct mon_svc *);
+void		 mon_notify_start(struct mon_svc *);
+/* Parse one datagram; the fields set are returned in *flags. */
+int		 mon_notify_parse(const char *, size_t, struct msg_mon_notify *,
+		    int *trigger);
+
+/* monitor/monitor_sample.c: resources */
+void		 mon_sample_watch(uint32_t);
+void		 mon_sample_update(void);
+void		 mon_sample_forget(struct mon_svc *);
+
+/* monitor/monitor_proc_linux.c: /proc and cgroup, opened before chroot */
+struct mon_proc {
+	pid_t		 pid;
+	pid_t		 ppid;
+	pid_t		 session;
+	uint64_t	 ticks;		/* utime + stime */
+	uint64_t	 start;		/* starttime, ticks since boot */
+	uint64_t	 rss;		/* bytes */
+	int		 member;	/* scratch */
+};
+
+struct mon_snap {
+	struct mon_proc	*v;		/* sorted by pid */
+	size_t		 n;
+};
+
+void		 mon_proc_preinit(void);
+long		 mon_proc_hz(void);
+int		 mon_proc_snapshot(struct mon_snap *);
+void		 mon_proc_snap_free(struct mon_snap *);
+struct mon_proc	*mon_proc_find(struct mon_snap *, pid_t);
+/* Members of a cgroup: pids into *pids (malloc'd); -1 if unreadable. */
+int		 mon_proc_cgroup_pids(const char *, pid_t **, size_t *);
+/* usage_usec of a cgroup's cpu.stat; -1 if unreadable. */
+int		 mon_proc_cgroup_cpu(const char *, uint64_t *);
+uint32_t	 mon_proc_nfds(pid_t);
+/*
+ * Who sent an sd_notify message: its ancestors, session and cgroup,
+ * read once (-1: the process is gone); then, is it a process of the
+ * service whose main process is main (and cgroup, "" if none)?
+ */
+#define MON_ANCESTORS	32
+struct mon_sender {
+	pid_t		 anc[MON_ANCESTORS];	/* pid, parent, ... */
+	unsigned int	 nanc;
+	pid_t		 session;
+	pid_t		 pgrp;
+	char		 cgroup[MON_CGROUPMAX];	/* relative, or "" */
+};
+int		 mon_proc_sender(pid_t, struct mon_sender *);
+int		 mon_proc_sender_match(const struct mon_sender *, pid_t,
+		    const char *);
+
+/* monitor/monitor_notify_linux.c: recvmsg with the sender's pid */
+ssize_t		 mon_notify_recv(int, char *, size_t, pid_t *);
+int		 mon_notify_prepare(int);
+
+#endif /* VIGIL_MONITOR_H */

@@ -1,0 +1,317 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * sd_notify(3): one datagram socket for every service, made by the
+ * parent.  A datagram speaks for the service its sender belongs to, and
+ * only for that one: the kernel's credentials give the sender's pid, and
+ * the pid must be the service's main process, in its process tree, in
+ * its session, or in its cgroup.  Anything else (another user's process,
+ * a process that has already exited) is ignored and logged, with a
+ * bound on the log lines.
+ *
+ *	READY=1			ready: notify -> RUNNING
+ *	STATUS=text		shown by `vigilctl info'
+ *	WATCHDOG_USEC=N		arm (0: disarm) a watchdog of N microseconds
+ *	WATCHDOG=1		a ping; none for WATCHDOG_USEC: restart
+ *	WATCHDOG=trigger	restart now
+ *	STOPPING=1, RELOADING=1	passed on
+ *	BARRIER=1 (with an fd)	the fd is closed once the datagrams before
+ *				it are handled (systemd-notify waits for it)
+ */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event.h>
+
+#include "log.h"
+#include "monitor.h"
+
+#define NOTIFY_DGRAM_MAX	4096
+#define NOTIFY_BURST		64	/* datagrams per wake-up */
+#define NOTIFY_LOG_WINDOW_MS	10000
+#define NOTIFY_LOG_MAX		10	/* warnings per window */
+#define NOTIFY_WD_MAX_USEC	(86400ULL * 1000000)
+
+static int		 notify_fd = -1;
+static struct event	 notify_ev;
+static uint64_t		 notify_log_start;
+static unsigned int	 notify_log_count;
+
+static void	notify_read(int, short, void *);
+
+/* A warning about a stray datagram, at most NOTIFY_LOG_MAX per window. */
+static void
+notify_warn(const char *fmt, ...)
+    __attribute__((__format__ (printf, 1, 2)));
+
+static void
+notify_warn(const char *fmt, ...)
+{
+	va_list		 ap;
+	char		 buf[256];
+	uint64_t	 now = mon_now_ms();
+
+	if (now - notify_log_start >= NOTIFY_LOG_WINDOW_MS) {
+		if (notify_log_count > NOTIFY_LOG_MAX)
+			log_warnx("sd_notify: %u more ignored messages",
+			    notify_log_count - NOTIFY_LOG_MAX);
+		notify_log_start = now;
+		notify_log_count = 0;
+	}
+	if (notify_log_count++ >= NOTIFY_LOG_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	log_warnx("sd_notify: %s", buf);
+}
+
+void
+mon_notify_setfd(int fd)
+{
+	if (notify_fd != -1) {
+		event_del(&notify_ev);
+		close(notify_fd);
+	}
+	notify_fd = fd;
+	if (mon_notify_prepare(fd) == -1) {
+		log_warn("notify socket");
+		close(fd);
+		notify_fd = -1;
+		return;
+	}
+	event_set(&notify_ev, fd, EV_READ | EV_PERSIST, notify_read, NULL);
+	event_add(&notify_ev, NULL);
+}
+
+/* 1 if the line is KEY=VALUE for this KEY; *val points at VALUE. */
+static int
+notify_key(const char *line, size_t len, const char *key, const char **val,
+    size_t *vlen)
+{
+	size_t	 klen = strlen(key);
+
+	if (len <= klen || memcmp(line, key, klen) != 0 || line[klen] != '=')
+		return (0);
+	*val = line + klen + 1;
+	*vlen = len - klen - 1;
+	return (1);
+}
+
+static int
+notify_is(const char *v, size_t vlen, const char *want)
+{
+	return (vlen == strlen(want) && memcmp(v, want, vlen) == 0);
+}
+
+/*
+ * Parse one datagram into m (flags MON_NOTIFY_*, returned) and *wd:
+ * 0 nothing, 1 WATCHDOG=1, 2 WATCHDOG=trigger.  A datagram with a NUL
+ * byte is ignored as a whole, as systemd does.
+ */
+int
+mon_notify_parse(const char *buf, size_t len, struct msg_mon_notify *m,
+    int *wd)
+{
+	const char	*line, *end, *v, *errstr;
+	size_t		 llen, vlen, i;
+	char		 num[32];
+	long long	 usec;
+	int		 flags = 0;
+
+	*wd = 0;
+	memset(m, 0, sizeof(*m));
+	if (len > NOTIFY_DGRAM_MAX || memchr(buf, '\0', len) != NULL)
+		return (0);
+	for (line = buf; line < buf + len; line = end + 1) {
+		if ((end = memchr(line, '\n', buf + len - line)) == NULL)
+			end = buf + len;
+		llen = end - line;
+		if (notify_key(line, llen, "READY", &v, &vlen)) {
+			if (notify_is(v, vlen, "1"))
+				flags |= MON_NOTIFY_READY;
+		} else if (notify_key(line, llen, "STATUS", &v, &vlen)) {
+			if (vlen >= sizeof(m->status))
+				vlen = sizeof(m->status) - 1;
+			for (i = 0; i < vlen; i++)
+				m->status[i] = (v[i] >= 0x20 && v[i] != 0x7f) ?
+				    v[i] : '?';
+			m->status[vlen] = '\0';
+			flags |= MON_NOTIFY_STATUS;
+		} else if (notify_key(line, llen, "WATCHDOG", &v, &vlen)) {
+			if (notify_is(v, vlen, "1"))
+				*wd = *wd ? *wd : 1;
+			else if (notify_is(v, vlen, "trigger"))
+				*wd = 2;
+		} else if (notify_key(line, llen, "WATCHDOG_USEC", &v, &vlen)) {
+			if (vlen == 0 || vlen >= sizeof(num))
+				continue;
+			memcpy(num, v, vlen);
+			num[vlen] = '\0';
+			usec = strtonum(num, 0, NOTIFY_WD_MAX_USEC, &errstr);
+			if (errstr != NULL)
+				continue;
+			m->watchdog_usec = (uint64_t)usec;
+			flags |= MON_NOTIFY_WATCHDOG;
+		} else if (notify_key(line, llen, "STOPPING", &v, &vlen)) {
+			if (notify_is(v, vlen, "1"))
+				flags |= MON_NOTIFY_STOPPING;
+		} else if (notify_key(line, llen, "RELOADING", &v, &vlen)) {
+			if (notify_is(v, vlen, "1"))
+				flags |= MON_NOTIFY_RELOADING;
+		}
+	}
+	m->flags = (uint32_t)flags;
+	return (flags);
+}
+
+static void
+notify_wd_expired(int fd, short ev, void *arg)
+{
+	struct mon_svc		*ms = arg;
+	struct msg_mon_watchdog	 w;
+
+	log_warnx("%s: no WATCHDOG=1 from pid %d in %llu ms", ms->def.id,
+	    (int)ms->def.pid, (unsigned long long)(ms->wd_usec / 1000));
+	memset(&w, 0, sizeof(w));
+	w.key = ms->def.key;
+	w.usec = ms->wd_usec;
+	(void)mon_send(IMSG_MON_WATCHDOG, &w, sizeof(w));
+}
+
+static void
+notify_wd_arm(struct mon_svc *ms)
+{
+	evtimer_del(&ms->wd_ev);
+	if (ms->wd_usec == 0)
+		return;
+	/* Round up: a ping exactly on time is on time. */
+	mon_timer_add(&ms->wd_ev, (ms->wd_usec + 999) / 1000);
+}
+
+/* Whose is pid?  NULL (and a logged reason) when no service's. */
+static struct mon_svc *
+notify_owner(pid_t pid)
+{
+	struct mon_sender	 snd;
+	struct mon_svc		*ms;
+
+	if (pid <= 0) {
+		notify_warn("a message without credentials: ignored");
+		return (NULL);
+	}
+	TAILQ_FOREACH(ms, &mon_svcs, entry)
+		if (ms->def.pid == pid)
+			return (ms);
+	if (mon_proc_sender(pid, &snd) == -1) {
+		notify_warn("a message from pid %d, which exited before it "
+		    "could be checked: ignored", (int)pid);
+		return (NULL);
+	}
+	TAILQ_FOREACH(ms, &mon_svcs, entry)
+		if (mon_proc_sender_match(&snd, ms->def.pid, ms->def.cgroup))
+			return (ms);
+	notify_warn("a message from pid %d, which is not a process of any "
+	    "service: ignored", (int)pid);
+	return (NULL);
+}
+
+static void
+notify_handle(const char *buf, size_t len, pid_t pid)
+{
+	struct msg_mon_notify	 m;
+	struct mon_svc		*ms;
+	int			 flags, wd;
+
+	flags = mon_notify_parse(buf, len, &m, &wd);
+	if (flags == 0 && wd == 0)
+		return;		/* BARRIER=1, MAINPID=, or nothing */
+	if ((ms = notify_owner(pid)) == NULL)
+		return;
+	if ((flags & MON_NOTIFY_READY) && ms->def.ready != MON_READY_NOTIFY) {
+		notify_warn("READY=1 from pid %d, a process of %s, which is "
+		    "not `ready: notify': ignored", (int)pid, ms->def.id);
+		flags &= ~MON_NOTIFY_READY;
+	}
+	if (flags & MON_NOTIFY_READY)
+		log_debug("%s: READY=1 from pid %d", ms->def.id, (int)pid);
+	if (flags & MON_NOTIFY_WATCHDOG) {
+		ms->wd_usec = m.watchdog_usec;
+		log_debug("%s: watchdog %llu ms", ms->def.id,
+		    (unsigned long long)(ms->wd_usec / 1000));
+		notify_wd_arm(ms);
+	}
+	if (wd == 1 && !(flags & MON_NOTIFY_WATCHDOG))
+		notify_wd_arm(ms);
+	if (flags != 0) {
+		m.key = ms->def.key;
+		m.flags = (uint32_t)flags;
+		(void)mon_send(IMSG_MON_NOTIFY, &m, sizeof(m));
+	}
+	if (wd == 2) {
+		evtimer_del(&ms->wd_ev);
+		log_warnx("%s: WATCHDOG=trigger from pid %d", ms->def.id,
+		    (int)pid);
+		notify_wd_expired(-1, 0, ms);
+	}
+}
+
+static void
+notify_read(int fd, short ev, void *arg)
+{
+	char		 buf[NOTIFY_DGRAM_MAX + 1];
+	pid_t		 pid;
+	ssize_t		 n;
+	unsigned int	 i;
+
+	for (i = 0; i < NOTIFY_BURST; i++) {
+		n = mon_notify_recv(fd, buf, sizeof(buf), &pid);
+		if (n == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("notify socket");
+			return;
+		}
+		if ((size_t)n > NOTIFY_DGRAM_MAX) {
+			notify_warn("a message longer than %d bytes from pid "
+			    "%d: ignored", NOTIFY_DGRAM_MAX, (int)pid);
+			continue;
+		}
+		notify_handle(buf, (size_t)n, pid);
+	}
+}
+
+void
+mon_notify_start(struct mon_svc *ms)
+{
+	evtimer_set(&ms->wd_ev, notify_wd_expired, ms);
+	/* Known from before a respawn of this monitor. */
+	ms->wd_usec = ms->def.watchdog_usec;
+	notify_wd_arm(ms);
+}
+
+void
+mon_notify_stop(struct mon_svc *ms)
+{
+	evtimer_del(&ms->wd_ev);
+}

@@ -1,0 +1,314 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Resource sampling: CPU, RSS, processes and open files of each
+ * service's whole process tree, every MON_SAMPLE_MS.
+ *
+ * Nothing runs unless someone needs it: the timer is armed only while a
+ * service with limits.memory is alive, or while a client is watching
+ * (IMSG_MON_WATCH, "sample everything for the next N seconds").  When
+ * sampling starts, a second pass follows after MON_SAMPLE_FIRST_MS, so
+ * that a CPU figure (a difference between two passes) is there quickly.
+ *
+ * The tree is the service's cgroup where it has one (cgroup.procs),
+ * else the processes descending from the main one plus those of its
+ * session.  CPU comes from the cgroup's cpu.stat (which also counts
+ * processes that have exited meanwhile) or else from the utime+stime
+ * of each process in /proc; RSS is the sum of the processes' resident
+ * sets (as PM2 and ps count it), not memory.current, which includes
+ * the page cache.
+ */
+
+#include <sys/types.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <event.h>
+
+#include "log.h"
+#include "monitor.h"
+
+struct mon_cpu_hist {
+	pid_t		 pid;
+	uint64_t	 start;
+	uint64_t	 ticks;
+};
+
+static struct event	 sample_ev;
+static int		 sample_armed;
+static int		 sample_init;
+static uint64_t		 watch_until;
+
+static void	sample_run(int, short, void *);
+
+static int
+sample_watching(void)
+{
+	return (watch_until != 0 && mon_now_ms() < watch_until);
+}
+
+static int
+sample_wanted(struct mon_svc *ms)
+{
+	return ((ms->def.flags & MON_SVC_SAMPLE) || sample_watching());
+}
+
+static int
+sample_needed(void)
+{
+	struct mon_svc	*ms;
+
+	TAILQ_FOREACH(ms, &mon_svcs, entry)
+		if (sample_wanted(ms))
+			return (1);
+	return (0);
+}
+
+static void
+sample_arm(uint64_t ms)
+{
+	if (!sample_init) {
+		evtimer_set(&sample_ev, sample_run, NULL);
+		sample_init = 1;
+	}
+	evtimer_del(&sample_ev);
+	mon_timer_add(&sample_ev, ms);
+	sample_armed = 1;
+}
+
+void
+mon_sample_forget(struct mon_svc *ms)
+{
+	free(ms->hist);
+	ms->hist = NULL;
+	ms->nhist = 0;
+	ms->cpu_valid = 0;
+}
+
+void
+mon_sample_update(void)
+{
+	struct mon_svc	*ms;
+
+	if (sample_needed()) {
+		if (!sample_armed)
+			sample_arm(0);
+		return;
+	}
+	if (sample_armed) {
+		evtimer_del(&sample_ev);
+		sample_armed = 0;
+	}
+	/* A later start begins afresh, not with an average over the gap. */
+	TAILQ_FOREACH(ms, &mon_svcs, entry)
+		mon_sample_forget(ms);
+}
+
+void
+mon_sample_watch(uint32_t seconds)
+{
+	uint64_t	 until = mon_now_ms() + (uint64_t)seconds * 1000;
+	int		 was = sample_needed();
+
+	if (until > watch_until)
+		watch_until = until;
+	if (!was)
+		sample_arm(0);
+	else
+		mon_sample_update();
+}
+
+/* Mark the members of the tree of ms in snap. */
+static void
+sample_members(struct mon_svc *ms, struct mon_snap *snap)
+{
+	struct mon_proc	*p;
+	pid_t		*pids, *queue;
+	size_t		 i, n, qh = 0, qt = 0;
+
+	for (i = 0; i < snap->n; i++)
+		snap->v[i].member = 0;
+	if (ms->def.cgroup[0] != '\0' &&
+	    mon_proc_cgroup_pids(ms->def.cgroup, &pids, &n) == 0) {
+		for (i = 0; i < n; i++)
+			if ((p = mon_proc_find(snap, pids[i])) != NULL)
+				p->member = 1;
+		free(pids);
+		/* An empty group (cgroup.procs raced): fall back. */
+		if (n > 0)
+			return;
+	}
+	/*
+	 * No cgroup: the descendants of the main process, and what is
+	 * still in its session (a double fork without setsid).
+	 */
+	if ((queue = reallocarray(NULL, snap->n + 1, sizeof(*queue))) == NULL)
+		fatal(NULL);
+	if ((p = mon_proc_find(snap, ms->def.pid)) != NULL) {
+		p->member = 1;
+		queue[qt++] = p->pid;
+	}
+	for (i = 0; i < snap->n; i++) {
+		if (snap->v[i].session == ms->def.pid && !snap->v[i].member) {
+			snap->v[i].member = 1;
+			queue[qt++] = snap->v[i].pid;
+		}
+	}
+	while (qh < qt) {
+		pid_t	 parent = queue[qh++];
+
+		for (i = 0; i < snap->n; i++) {
+			if (snap->v[i].ppid == parent && !snap->v[i].member &&
+			    qt < snap->n) {
+				snap->v[i].member = 1;
+				queue[qt++] = snap->v[i].pid;
+			}
+		}
+	}
+	free(queue);
+}
+
+/* CPU from per-process ticks: what each member used since last time. */
+static uint64_t
+sample_cpu_ticks(struct mon_svc *ms, struct mon_snap *snap)
+{
+	struct mon_cpu_hist	*h = NULL;
+	uint64_t		 delta = 0;
+	size_t			 i, j, n = 0;
+	long			 hz = mon_proc_hz();
+
+	for (i = 0; i < snap->n; i++)
+		if (snap->v[i].member)
+			n++;
+	if (n > 0 && (h = reallocarray(NULL, n, sizeof(*h))) == NULL)
+		fatal(NULL);
+	n = 0;
+	for (i = 0; i < snap->n; i++) {
+		struct mon_proc	*p = &snap->v[i];
+
+		if (!p->member)
+			continue;
+		h[n].pid = p->pid;
+		h[n].start = p->start;
+		h[n].ticks = p->ticks;
+		n++;
+		for (j = 0; j < ms->nhist; j++)
+			if (ms->hist[j].pid == p->pid &&
+			    ms->hist[j].start == p->start)
+				break;
+		if (j < ms->nhist) {
+			if (p->ticks > ms->hist[j].ticks)
+				delta += p->ticks - ms->hist[j].ticks;
+		} else if (ms->cpu_valid)
+			delta += p->ticks;	/* new since last time */
+	}
+	free(ms->hist);
+	ms->hist = h;
+	ms->nhist = n;
+	return (delta * 1000000 / (uint64_t)hz);
+}
+
+static void
+sample_one(struct mon_svc *ms, struct mon_snap *snap, uint64_t now)
+{
+	struct msg_mon_sample	 m;
+	uint64_t		 usec, cpu, elapsed;
+	uint32_t		 nfds;
+	size_t			 i;
+	int			 from_cgroup;
+
+	sample_members(ms, snap);
+	memset(&m, 0, sizeof(m));
+	m.key = ms->def.key;
+	for (i = 0; i < snap->n; i++) {
+		if (!snap->v[i].member)
+			continue;
+		m.nprocs++;
+		m.rss += snap->v[i].rss;
+		nfds = mon_proc_nfds(snap->v[i].pid);
+		if (nfds == MON_UNKNOWN || m.nfds == MON_UNKNOWN)
+			m.nfds = MON_UNKNOWN;
+		else
+			m.nfds += nfds;
+	}
+
+	from_cgroup = ms->def.cgroup[0] != '\0' &&
+	    mon_proc_cgroup_cpu(ms->def.cgroup, &usec) == 0;
+	if (from_cgroup != ms->cpu_cgroup) {
+		/* Two different counters: start again. */
+		ms->cpu_cgroup = from_cgroup;
+		ms->cpu_valid = 0;
+	}
+	if (!from_cgroup) {
+		/* Cumulative: what the members used, summed over time. */
+		usec = sample_cpu_ticks(ms, snap);
+		usec += ms->cpu_valid ? ms->cpu_last : 0;
+	}
+	if (!ms->cpu_valid || now <= ms->cpu_last_ms) {
+		ms->cpu_valid = 1;
+		ms->cpu_last = usec;
+		ms->cpu_last_ms = now;
+		return;		/* a baseline only: nothing to report */
+	}
+	elapsed = now - ms->cpu_last_ms;
+	cpu = usec > ms->cpu_last ? usec - ms->cpu_last : 0;
+	/* usec per ms of wall time is permille of one core. */
+	m.cpu_permille = (uint32_t)(cpu / elapsed);
+	ms->cpu_last = usec;
+	ms->cpu_last_ms = now;
+
+	if (log_getverbose() > 1)
+		log_debug("sample %s: cpu %u.%u%% rss %llu procs %u fds %d",
+		    ms->def.id, m.cpu_permille / 10, m.cpu_permille % 10,
+		    (unsigned long long)m.rss, m.nprocs,
+		    m.nfds == MON_UNKNOWN ? -1 : (int)m.nfds);
+	(void)mon_send(IMSG_MON_SAMPLE, &m, sizeof(m));
+}
+
+static void
+sample_run(int fd, short ev, void *arg)
+{
+	struct mon_snap	 snap;
+	struct mon_svc	*ms;
+	uint64_t	 now = mon_now_ms();
+	int		 fresh = 0, any = 0;
+
+	sample_armed = 0;
+	if (!sample_needed()) {
+		mon_sample_update();
+		return;
+	}
+	if (mon_proc_snapshot(&snap) == -1) {
+		log_debug("cannot read /proc: no samples");
+		return;
+	}
+	TAILQ_FOREACH(ms, &mon_svcs, entry) {
+		if (!sample_wanted(ms)) {
+			mon_sample_forget(ms);
+			continue;
+		}
+		if (!ms->cpu_valid)
+			fresh = 1;
+		sample_one(ms, &snap, now);
+		any = 1;
+	}
+	mon_proc_snap_free(&snap);
+	if (any)
+		(void)mon_send(IMSG_MON_SAMPLE_END, NULL, 0);
+	sample_arm(fresh ? MON_SAMPLE_FIRST_MS : MON_SAMPLE_MS);
+}

@@ -1,0 +1,498 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The commands that change things: reload, reread, add, remove and
+ * shutdown; start, stop, restart and signal, and what --wait and
+ * --rolling make of them.  A waiting request keeps one entry per instance; a listener on
+ * the state machine (svc_add_listener) settles an entry when its
+ * instance reaches the wanted state (RUNNING with a new process, or
+ * down) or gives up (FATAL, or down and no longer wanted), and a timer
+ * settles what is left when --timeout passes.  Reporting, the next step
+ * of a rolling restart and the final END run from a deferred event, never
+ * from inside a state transition.
+ */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event.h>
+
+#include "ctl_format.h"
+#include "ctl_proto.h"
+#include "log.h"
+#include "msg_ctl.h"
+#include "parent.h"
+#include "parent_control.h"
+#include "svc.h"
+
+static TAILQ_HEAD(, pctl_peer)	 pctl_waiting =
+    TAILQ_HEAD_INITIALIZER(pctl_waiting);
+static struct event		 pctl_kick_ev;
+static int			 pctl_kick_pending;
+
+static void	pctl_svc_changed(struct svc *, enum svc_state);
+static void	pctl_kick(void);
+static void	pctl_kick_cb(int, short, void *);
+static void	pctl_step(struct pctl_peer *);
+
+void
+pctl_wait_init(void)
+{
+	evtimer_set(&pctl_kick_ev, pctl_kick_cb, NULL);
+	svc_add_listener(pctl_svc_changed);
+}
+
+void
+pctl_wait_forget(struct pctl_peer *p)
+{
+	if (!p->waiting)
+		return;
+	TAILQ_REMOVE(&pctl_waiting, p, wentry);
+	p->waiting = 0;
+}
+
+static void
+pctl_kick(void)
+{
+	struct timeval	 tv = { 0, 0 };
+
+	if (pctl_kick_pending)
+		return;
+	pctl_kick_pending = 1;
+	evtimer_add(&pctl_kick_ev, &tv);
+}
+
+static void
+pctl_done(struct pctl_wait *w, int result, const char *fmt, ...)
+	__attribute__((__format__ (printf, 3, 4)));
+
+static void
+pctl_done(struct pctl_wait *w, int result, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	w->state = PCTL_W_DONE;
+	w->result = result;
+	va_start(ap, fmt);
+	vsnprintf(w->text, sizeof(w->text), fmt, ap);
+	va_end(ap);
+	pctl_kick();
+}
+
+/* Why an instance that was to come up did not. */
+static void
+pctl_why_not_up(struct svc *s, char *buf, size_t len)
+{
+	const struct svc_exit	*e;
+
+	e = s->nhistory > 0 ? &s->history[(s->nhistory - 1) % SVC_HISTORY] :
+	    NULL;
+	if (e != NULL && (e->status == -1 || e->spawn_errno != 0))
+		snprintf(buf, len, "spawn error: %s", s->reason);
+	else if (s->state == SVC_FATAL)
+		snprintf(buf, len, "abnormal termination: %s", s->reason);
+	else
+		snprintf(buf, len, "%s%s%s", svc_state_name(s->state),
+		    s->reason[0] != '\0' ? ": " : "", s->reason);
+}
+
+/* Settle the entry if its instance is where it was to go, or never will. */
+static void
+pctl_eval(struct pctl_wait *w, struct svc *s)
+{
+	char	 why[CTL_RESULTMAX];
+
+	if (w->state != PCTL_W_WAITING)
+		return;
+	if (s == NULL) {
+		pctl_done(w, CTL_RES_FAIL, "removed while waiting");
+		return;
+	}
+	if (!w->up) {
+		if (s->pid == 0 && (s->state == SVC_STOPPED ||
+		    s->state == SVC_EXITED || s->state == SVC_FATAL))
+			pctl_done(w, CTL_RES_OK, "stopped");
+		return;
+	}
+	if (s->state == SVC_RUNNING && s->pid != w->oldpid) {
+		pctl_done(w, CTL_RES_OK, "started");
+		return;
+	}
+	if (s->state == SVC_FATAL || ((s->state == SVC_STOPPED ||
+	    s->state == SVC_EXITED) && !s->want_up &&
+	    !s->restart_after_stop)) {
+		pctl_why_not_up(s, why, sizeof(why));
+		pctl_done(w, CTL_RES_FAIL, "%s", why);
+	}
+}
+
+static void
+pctl_svc_changed(struct svc *s, enum svc_state old)
+{
+	struct pctl_peer	*p;
+	size_t			 i;
+
+	TAILQ_FOREACH(p, &pctl_waiting, wentry)
+		for (i = 0; i < p->nw; i++)
+			if (p->w[i].state == PCTL_W_WAITING &&
+			    strcmp(p->w[i].id, s->id) == 0)
+				pctl_eval(&p->w[i], s);
+}
+
+static int
+pctl_is_up(const struct svc *s)
+{
+	return (s->state == SVC_STARTING || s->state == SVC_RUNNING ||
+	    s->state == SVC_STOPPING);
+}
+
+static const char *
+pctl_errstr(int e)
+{
+	switch (e) {
+	case EALREADY:
+		return ("already started");
+	case ESRCH:
+		return ("not running");
+	case ESHUTDOWN:
+		return ("shutting down");
+	default:
+		return (strerror(e));
+	}
+}
+
+/*
+ * Act on one instance.  With w, the entry is set up to wait (or settled
+ * at once on an error); without, the result is reported now.
+ */
+static void
+pctl_act(struct pctl_peer *p, struct svc *s, struct pctl_wait *w)
+{
+	int	 sig, was_up, r = 0, e, res, quiet;
+	pid_t	 oldpid = s->pid;
+
+	was_up = pctl_is_up(s);
+	switch (p->req.cmd) {
+	case CTL_CMD_START:
+		r = svc_start(s);
+		break;
+	case CTL_CMD_STOP:
+		r = svc_stop(s);
+		break;
+	case CTL_CMD_RESTART:
+		r = svc_restart(s);
+		break;
+	case CTL_CMD_SIGNAL:
+		sig = p->req.signo != 0 ? p->req.signo :
+		    s->grp->conf->reload_signal;
+		if (svc_signal(s, sig) == -1) {
+			if (errno != ESRCH || pctl_explicit(p, s))
+				pctl_result(p, s->id, CTL_RES_FAIL, "%s",
+				    pctl_errstr(errno));
+		} else
+			pctl_result(p, s->id, CTL_RES_OK, "signalled");
+		return;
+	}
+	if (r == -1) {
+		/*
+		 * Nothing to do is not a failure (supervisorctl's exit
+		 * status), and not worth a word for all, a glob or a group.
+		 */
+		e = errno;
+		res = e == EALREADY || e == ESRCH ? CTL_RES_NOOP :
+		    CTL_RES_FAIL;
+		quiet = res == CTL_RES_NOOP && !pctl_explicit(p, s);
+		if (w != NULL) {
+			pctl_done(w, res, "%s", pctl_errstr(e));
+			w->was_up = 0;
+			w->reported = quiet;
+		} else if (!quiet)
+			pctl_result(p, s->id, res, "%s", pctl_errstr(e));
+		return;
+	}
+	if (w != NULL) {
+		strlcpy(w->id, s->id, sizeof(w->id));
+		w->up = p->req.cmd != CTL_CMD_STOP;
+		w->oldpid = p->req.cmd == CTL_CMD_RESTART ? oldpid : 0;
+		w->was_up = p->req.cmd == CTL_CMD_RESTART && was_up;
+		w->state = PCTL_W_WAITING;
+		pctl_eval(w, s);
+		return;
+	}
+	if (p->req.cmd == CTL_CMD_STOP) {
+		pctl_result(p, s->id, CTL_RES_OK, "stopped");
+		return;
+	}
+	if (p->req.cmd == CTL_CMD_RESTART && was_up)
+		pctl_result(p, s->id, CTL_RES_OK, "stopped");
+	if (s->state == SVC_BACKOFF || s->state == SVC_FATAL)
+		pctl_result(p, s->id, CTL_RES_FAIL, "spawn error: %s",
+		    s->reason);
+	else
+		pctl_result(p, s->id, CTL_RES_OK, "started");
+}
+
+void
+pctl_cmd_action(struct pctl_peer *p)
+{
+	struct svc	**v;
+	struct timeval	  tv;
+	size_t		  n, i;
+	uint32_t	  ms;
+	int		  wait, rolling;
+
+	rolling = (p->req.flags & CTL_F_ROLLING) != 0;
+	wait = rolling || ((p->req.flags & CTL_F_WAIT) != 0 &&
+	    p->req.cmd != CTL_CMD_SIGNAL);
+	if (rolling && p->req.cmd != CTL_CMD_RESTART) {
+		pctl_finish(p, CTL_RES_USAGE, "--rolling is for restart");
+		return;
+	}
+	if (p->ntargets == 0) {
+		pctl_finish(p, CTL_RES_USAGE, "%s needs a target",
+		    ctl_cmd_name(p->req.cmd));
+		return;
+	}
+	v = pctl_resolve(p, 0, &n);
+	if (!wait || n == 0) {
+		for (i = 0; i < n; i++)
+			pctl_act(p, v[i], NULL);
+		free(v);
+		pctl_finish(p, p->result, p->result ? "%s" : NULL,
+		    p->failmsg);
+		return;
+	}
+
+	if ((p->w = calloc(n, sizeof(*p->w))) == NULL)
+		fatal(NULL);
+	p->nw = n;
+	TAILQ_INSERT_TAIL(&pctl_waiting, p, wentry);
+	p->waiting = 1;
+	for (i = 0; i < n; i++) {
+		strlcpy(p->w[i].id, v[i]->id, sizeof(p->w[i].id));
+		if (!rolling)
+			pctl_act(p, v[i], &p->w[i]);
+	}
+	free(v);
+	ms = p->req.timeout_ms != 0 ? p->req.timeout_ms :
+	    PCTL_WAIT_DEFAULT_MS;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(&p->timer, &tv);
+	pctl_kick();
+}
+
+static void
+pctl_report(struct pctl_peer *p, struct pctl_wait *w)
+{
+	w->reported = 1;
+	if (w->result == CTL_RES_OK && w->was_up)
+		pctl_result(p, w->id, CTL_RES_OK, "stopped");
+	pctl_result(p, w->id, w->result, "%s", w->text);
+}
+
+/*
+ * Report what was settled, take the next step of a rolling restart, and
+ * end the request when every entry is settled.
+ */
+static void
+pctl_step(struct pctl_peer *p)
+{
+	struct pctl_wait	*w;
+	struct svc		*s;
+	size_t			 i;
+	int			 all;
+
+	for (;;) {
+		all = 1;
+		w = NULL;
+		for (i = 0; i < p->nw; i++) {
+			if (p->w[i].state == PCTL_W_DONE) {
+				if (!p->w[i].reported)
+					pctl_report(p, &p->w[i]);
+				continue;
+			}
+			all = 0;
+			if (w == NULL)
+				w = &p->w[i];
+		}
+		if (all) {
+			pctl_finish(p, p->result, p->result ? "%s" : NULL,
+			    p->failmsg);
+			return;
+		}
+		if (!(p->req.flags & CTL_F_ROLLING) ||
+		    w->state != PCTL_W_PENDING)
+			return;
+		/* Rolling: the next instance, unless one failed. */
+		if (p->nfailed > 0) {
+			for (i = 0; i < p->nw; i++)
+				if (p->w[i].state == PCTL_W_PENDING)
+					pctl_done(&p->w[i], CTL_RES_FAIL,
+					    "not restarted: the rolling "
+					    "restart stopped at a failure");
+			continue;
+		}
+		if ((s = svc_find(w->id)) == NULL) {
+			pctl_done(w, CTL_RES_FAIL, "removed while waiting");
+			continue;
+		}
+		log_info("rolling restart: %s", s->id);
+		pctl_act(p, s, w);
+	}
+}
+
+static void
+pctl_kick_cb(int fd, short ev, void *arg)
+{
+	struct pctl_peer	*p, *np;
+
+	pctl_kick_pending = 0;
+	TAILQ_FOREACH_SAFE(p, &pctl_waiting, wentry, np)
+		pctl_step(p);
+}
+
+void
+pctl_wait_timeout(int fd, short ev, void *arg)
+{
+	struct pctl_peer	*p = arg;
+	struct svc		*s;
+	size_t			 i;
+	uint32_t		 ms;
+	char			 d[32];
+
+	ms = p->req.timeout_ms != 0 ? p->req.timeout_ms :
+	    PCTL_WAIT_DEFAULT_MS;
+	for (i = 0; i < p->nw; i++) {
+		if (p->w[i].state == PCTL_W_DONE)
+			continue;
+		if (p->w[i].state == PCTL_W_PENDING) {
+			pctl_done(&p->w[i], CTL_RES_FAIL, "not restarted: "
+			    "timed out");
+			continue;
+		}
+		s = svc_find(p->w[i].id);
+		pctl_done(&p->w[i], CTL_RES_FAIL, "timed out after %s, "
+		    "still %s", ctl_fmt_duration(ms, d, sizeof(d)),
+		    s != NULL ? svc_state_name(s->state) : "gone");
+	}
+	pctl_step(p);
+}
+
+static void
+pctl_line(struct pctl_peer *p, uint32_t stream, const char *text)
+{
+	struct ctl_line	 l;
+
+	memset(&l, 0, sizeof(l));
+	l.stream = stream;
+	strlcpy(l.text, text, sizeof(l.text));
+	(void)parent_control_send(p->peerid, IMSG_CTL_LINE, &l, sizeof(l));
+}
+
+static void
+pctl_reload_report(struct pctl_peer *p, struct reload_report *rep)
+{
+	size_t	 i;
+
+	for (i = 0; i < rep->errs.nerrs; i++)
+		pctl_line(p, CTL_LINE_ERR, rep->errs.errs[i]);
+	for (i = 0; i < rep->nlines; i++)
+		pctl_line(p, CTL_LINE_OUT, rep->lines[i]);
+}
+
+void
+pctl_cmd_reload(struct pctl_peer *p)
+{
+	struct reload_report	 rep;
+	int			 r;
+
+	reload_report_init(&rep);
+	r = parent_reload(p->req.cmd == CTL_CMD_RELOAD ? RELOAD_APPLY :
+	    RELOAD_DRYRUN, NULL, &rep);
+	pctl_reload_report(p, &rep);
+	if (r == -1)
+		pctl_finish(p, CTL_RES_FAIL, "%s: configuration refused, "
+		    "nothing changed (%zu error%s)", penv->conf_path,
+		    rep.errs.nerrs, rep.errs.nerrs == 1 ? "" : "s");
+	else
+		pctl_finish(p, CTL_RES_OK, "%zu change%s", rep.nlines,
+		    rep.nlines == 1 ? "" : "s");
+	reload_report_free(&rep);
+}
+
+void
+pctl_cmd_addremove(struct pctl_peer *p)
+{
+	struct reload_report	 rep;
+	const char		*name = p->req.arg;
+	int			 add = p->req.cmd == CTL_CMD_ADD, r;
+
+	if (name[0] == '\0' || p->ntargets != 0) {
+		pctl_finish(p, CTL_RES_USAGE, "%s needs one service name",
+		    add ? "add" : "remove");
+		return;
+	}
+	if (add && svc_group_find(name) != NULL) {
+		pctl_result(p, name, CTL_RES_FAIL, "already active");
+		pctl_finish(p, CTL_RES_FAIL, "%s", p->failmsg);
+		return;
+	}
+	if (!add && svc_group_find(name) == NULL) {
+		pctl_result(p, name, CTL_RES_NOSUCH, "no such process group");
+		pctl_finish(p, CTL_RES_NOSUCH, "%s", p->failmsg);
+		return;
+	}
+	reload_report_init(&rep);
+	r = parent_reload(add ? RELOAD_ADD : RELOAD_REMOVE, name, &rep);
+	pctl_reload_report(p, &rep);
+	if (r == -1)
+		pctl_finish(p, CTL_RES_FAIL, "%s: configuration refused, "
+		    "nothing changed (%zu error%s)", penv->conf_path,
+		    rep.errs.nerrs, rep.errs.nerrs == 1 ? "" : "s");
+	else if (!rep.found && add) {
+		pctl_result(p, name, CTL_RES_NOSUCH, "no such process group "
+		    "in %s", penv->conf_path);
+		pctl_finish(p, CTL_RES_NOSUCH, "%s", p->failmsg);
+	} else if (!rep.found) {
+		pctl_result(p, name, CTL_RES_FAIL, "still in %s: remove it "
+		    "from the file first", penv->conf_path);
+		pctl_finish(p, CTL_RES_FAIL, "%s", p->failmsg);
+	} else
+		pctl_finish(p, CTL_RES_OK, NULL);
+	reload_report_free(&rep);
+}
+
+void
+pctl_cmd_shutdown(struct pctl_peer *p)
+{
+	if (svc_stopping_all()) {
+		pctl_finish(p, CTL_RES_OK, "already shutting down");
+		return;
+	}
+	log_info("shutdown requested by uid %u pid %d, stopping every "
+	    "service", p->req.uid, p->req.pid);
+	parent_sd_notify("STOPPING=1");
+	svc_shutdown();
+	pctl_finish(p, CTL_RES_OK, "shutting down");
+}

@@ -1,0 +1,338 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * A service as control clients see it: the status record (status, pid,
+ * the HTTP API later) and everything `info` shows -- the resolved
+ * configuration, history and log paths.  The values of `environment`
+ * and `env_file` never leave the parent: only their names do.
+ */
+
+#include <sys/types.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ctl_format.h"
+#include "log.h"
+#include "msg_ctl.h"
+#include "parent.h"
+#include "parent_control.h"
+#include "svc.h"
+
+static void	pctl_kv(uint32_t, const char *, const char *, ...)
+		    __attribute__((__format__ (printf, 3, 4)));
+
+void
+parent_control_status(struct svc *s, struct ctl_status *st)
+{
+	struct svc_conf	*sc = s->grp->conf;
+	char		 buf[16];
+	size_t		 i;
+
+	memset(st, 0, sizeof(*st));
+	strlcpy(st->id, s->id, sizeof(st->id));
+	strlcpy(st->group, sc->name, sizeof(st->group));
+	strlcpy(st->state, svc_state_name(s->state), sizeof(st->state));
+	strlcpy(st->health, svc_health_name(s->health), sizeof(st->health));
+	if (s->port > 0)
+		snprintf(st->ports, sizeof(st->ports), "%d", s->port);
+	for (i = 0; i < sc->nlisten; i++) {
+		if (sc->listen[i].type == LISTEN_TCP)
+			snprintf(buf, sizeof(buf), "%u", sc->listen[i].port);
+		else
+			strlcpy(buf, "unix", sizeof(buf));
+		if (st->ports[0] != '\0')
+			strlcat(st->ports, ",", sizeof(st->ports));
+		strlcat(st->ports, buf, sizeof(st->ports));
+	}
+	strlcpy(st->reason, s->reason, sizeof(st->reason));
+	strlcpy(st->status_text, s->status_text, sizeof(st->status_text));
+	st->instance = s->instance;
+	st->ninstances = s->grp->ninst;
+	st->pid = s->pid;
+	st->restarts = s->restarts;
+	st->uptime_ms = s->pid != 0 ? svc_uptime_ms(s) : 0;
+	st->start_wall = s->pid != 0 ? (int64_t)s->start_wall : 0;
+	st->stop_wall = (int64_t)s->stop_wall;
+	st->ever_started = s->ever_started;
+	st->want_up = s->want_up;
+	st->cpu_permille = s->cpu_permille;
+	st->nprocs = s->nprocs;
+	st->rss = s->rss;
+	st->nfds = s->nfds;
+	st->sampled_ok = s->sampled != 0 && s->pid != 0;
+	st->sampled = (int64_t)s->sampled;
+}
+
+static void
+pctl_kv(uint32_t peerid, const char *key, const char *fmt, ...)
+{
+	struct ctl_kv	 kv;
+	va_list		 ap;
+	int		 n;
+
+	memset(&kv, 0, sizeof(kv));
+	strlcpy(kv.key, key, sizeof(kv.key));
+	va_start(ap, fmt);
+	n = vsnprintf(kv.value, sizeof(kv.value), fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(kv.value))
+		memcpy(kv.value + sizeof(kv.value) - 4, "...", 4);
+	(void)parent_control_send(peerid, IMSG_CTL_KV, &kv, sizeof(kv));
+}
+
+static const char *
+pctl_logdest(enum conf_log_dest d)
+{
+	switch (d) {
+	case LOGDEST_FILE:
+		return ("file");
+	case LOGDEST_SYSLOG:
+		return ("syslog");
+	case LOGDEST_NONE:
+		return ("none");
+	case LOGDEST_MERGE:
+		return ("merge");
+	}
+	return ("?");
+}
+
+static const char *
+pctl_rlimit(const struct conf_rlimit *rl, int bytes, char *buf, size_t len)
+{
+	if (!rl->set)
+		return ("(inherited)");
+	if (rl->value == CONF_UNLIMITED)
+		return ("unlimited");
+	if (bytes)
+		return (ctl_fmt_bytes(rl->value, buf, len));
+	snprintf(buf, len, "%llu", (unsigned long long)rl->value);
+	return (buf);
+}
+
+/* A list of strings joined by spaces, bounded. */
+static void
+pctl_join(char *buf, size_t len, char **v, size_t n)
+{
+	size_t	 i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strlcat(buf, " ", len);
+		strlcat(buf, v[i], len);
+	}
+}
+
+static void
+pctl_info_health(uint32_t peerid, const struct conf_health *h)
+{
+	char	 a[32], b[32], c[32], what[CTL_TEXTMAX];
+
+	switch (h->type) {
+	case HEALTH_NONE:
+		pctl_kv(peerid, "health_check", "none");
+		return;
+	case HEALTH_HTTP:
+		snprintf(what, sizeof(what), "http %s", h->target);
+		break;
+	case HEALTH_TCP:
+		snprintf(what, sizeof(what), "tcp %s", h->target);
+		break;
+	case HEALTH_EXEC:
+		strlcpy(what, "exec ", sizeof(what));
+		pctl_join(what + 5, sizeof(what) - 5, h->exec_argv,
+		    h->exec_argc);
+		break;
+	}
+	pctl_kv(peerid, "health_check", "%s, every %s, timeout %s, retries %u, "
+	    "start_period %s, on_unhealthy %s", what,
+	    ctl_fmt_duration(h->interval_ms, a, sizeof(a)),
+	    ctl_fmt_duration(h->timeout_ms, b, sizeof(b)), h->retries,
+	    ctl_fmt_duration(h->start_period_ms, c, sizeof(c)),
+	    h->on_unhealthy == UNHEALTHY_RESTART ? "restart" : "none");
+}
+
+static void
+pctl_info_conf(uint32_t peerid, struct svc *s)
+{
+	struct svc_conf	*sc = s->grp->conf;
+	char		 buf[CTL_TEXTMAX], a[32], b[32];
+	size_t		 i;
+	int		 c, first;
+	static const char *restarts[] = { "on-failure", "always", "never" };
+	static const char *readies[] = { "started", "notify", "healthy",
+	    "tcp" };
+
+	pctl_kv(peerid, "command", "%s", sc->command_str);
+	pctl_kv(peerid, "shell", "%s", sc->shell ? "true" : "false");
+	pctl_kv(peerid, "user", "%s", sc->user != NULL ? sc->user :
+	    "(vigild's own)");
+	pctl_kv(peerid, "group", "%s", sc->group != NULL ? sc->group :
+	    "(the user's)");
+	pctl_kv(peerid, "directory", "%s", sc->directory != NULL ?
+	    sc->directory : "/");
+	pctl_kv(peerid, "umask", "%03o", (unsigned int)sc->umask);
+	buf[0] = '\0';
+	for (i = 0; i < sc->nenv; i++) {
+		if (i > 0)
+			strlcat(buf, " ", sizeof(buf));
+		strlcat(buf, sc->env[i].name, sizeof(buf));
+	}
+	pctl_kv(peerid, "environment", "%s", buf);
+	pctl_kv(peerid, "env_file", "%s", sc->env_file != NULL ?
+	    sc->env_file : "");
+	pctl_kv(peerid, "inherit_environment", "%s",
+	    sc->inherit_environment ? "true" : "false");
+	pctl_kv(peerid, "autostart", "%s", sc->autostart ? "true" : "false");
+	pctl_kv(peerid, "instances", "%u", sc->instances);
+	if (sc->port.type == PORT_NONE)
+		pctl_kv(peerid, "port", "none");
+	else
+		pctl_kv(peerid, "port", "%s%u-%u (this one %d)",
+		    sc->port.type == PORT_AUTO ? "auto:" : "",
+		    sc->port.lo, sc->port.hi, s->port);
+	buf[0] = '\0';
+	for (i = 0; i < sc->nlisten; i++) {
+		if (i > 0)
+			strlcat(buf, " ", sizeof(buf));
+		strlcat(buf, sc->listen[i].url, sizeof(buf));
+	}
+	pctl_kv(peerid, "listen", "%s", buf);
+	pctl_kv(peerid, "priority", "%d", sc->priority);
+	pctl_join(buf, sizeof(buf), sc->depends_on, sc->ndepends_on);
+	pctl_kv(peerid, "depends_on", "%s", buf);
+	pctl_kv(peerid, "restart", "%s", (unsigned int)sc->restart <
+	    nitems(restarts) ? restarts[sc->restart] : "?");
+	buf[0] = '\0';
+	for (c = 0, first = 1; c < 256; c++) {
+		if (!svc_exit_expected(sc, c))
+			continue;
+		snprintf(a, sizeof(a), "%s%d", first ? "" : " ", c);
+		strlcat(buf, a, sizeof(buf));
+		first = 0;
+	}
+	pctl_kv(peerid, "exit_codes", "%s", buf);
+	pctl_kv(peerid, "start_seconds", "%s",
+	    ctl_fmt_duration(sc->start_seconds_ms, a, sizeof(a)));
+	pctl_kv(peerid, "start_retries", "%u", sc->start_retries);
+	pctl_kv(peerid, "backoff", "initial %s, max %s, factor %g, jitter %u%%",
+	    ctl_fmt_duration(sc->backoff.initial_ms, a, sizeof(a)),
+	    ctl_fmt_duration(sc->backoff.max_ms, b, sizeof(b)),
+	    sc->backoff.factor, sc->backoff.jitter);
+	if (sc->restart_limit.count == 0)
+		pctl_kv(peerid, "restart_limit", "none");
+	else
+		pctl_kv(peerid, "restart_limit", "%u in %s",
+		    sc->restart_limit.count, ctl_fmt_duration(
+		    sc->restart_limit.window_ms, a, sizeof(a)));
+	pctl_kv(peerid, "stop_signal", "%s",
+	    config_signame(sc->stop_signal) != NULL ?
+	    config_signame(sc->stop_signal) : "?");
+	pctl_kv(peerid, "stop_timeout", "%s",
+	    ctl_fmt_duration(sc->stop_timeout_ms, a, sizeof(a)));
+	pctl_kv(peerid, "reload_signal", "%s",
+	    config_signame(sc->reload_signal) != NULL ?
+	    config_signame(sc->reload_signal) : "?");
+	pctl_kv(peerid, "ready", "%s%s%s", (unsigned int)sc->ready <
+	    nitems(readies) ? readies[sc->ready] : "?",
+	    sc->ready_target != NULL ? " " : "",
+	    sc->ready_target != NULL ? sc->ready_target : "");
+	pctl_info_health(peerid, &sc->health);
+	pctl_kv(peerid, "limits.memory", "%s", sc->limits.memory == 0 ?
+	    "none" : ctl_fmt_bytes(sc->limits.memory, a, sizeof(a)));
+	if (sc->limits.cpu == 0)
+		pctl_kv(peerid, "limits.cpu", "none");
+	else
+		pctl_kv(peerid, "limits.cpu", "%u%%", sc->limits.cpu);
+	pctl_kv(peerid, "limits.nofile", "%s",
+	    pctl_rlimit(&sc->limits.nofile, 0, a, sizeof(a)));
+	pctl_kv(peerid, "limits.nproc", "%s",
+	    pctl_rlimit(&sc->limits.nproc, 0, a, sizeof(a)));
+	pctl_kv(peerid, "limits.core", "%s",
+	    pctl_rlimit(&sc->limits.core, 1, a, sizeof(a)));
+	pctl_kv(peerid, "limits.stack", "%s",
+	    pctl_rlimit(&sc->limits.stack, 1, a, sizeof(a)));
+	pctl_kv(peerid, "limits.as", "%s",
+	    pctl_rlimit(&sc->limits.as, 1, a, sizeof(a)));
+	pctl_kv(peerid, "cgroup", "%s", s->cgroup != NULL ? s->cgroup :
+	    sc->cgroup ? "(none available)" : "false");
+}
+
+/* log_dir/NAME.log, NAME-N.log for instances; NAME.err.log for stderr. */
+static void
+pctl_info_logs(uint32_t peerid, struct svc *s)
+{
+	struct svc_conf	*sc = s->grp->conf;
+	char		 base[VIGIL_IDNAMEMAX + 16], a[32];
+
+	if (sc->instances > 1)
+		snprintf(base, sizeof(base), "%s-%u", sc->name, s->instance);
+	else
+		strlcpy(base, sc->name, sizeof(base));
+	if (sc->log.out == LOGDEST_FILE)
+		pctl_kv(peerid, "log.stdout", "%s/%s.log", penv->log_dir,
+		    base);
+	else
+		pctl_kv(peerid, "log.stdout", "%s", pctl_logdest(sc->log.out));
+	if (sc->log.err == LOGDEST_FILE)
+		pctl_kv(peerid, "log.stderr", "%s/%s.err.log", penv->log_dir,
+		    base);
+	else if (sc->log.err == LOGDEST_MERGE && sc->log.out == LOGDEST_FILE)
+		pctl_kv(peerid, "log.stderr", "%s/%s.log (merged)",
+		    penv->log_dir, base);
+	else
+		pctl_kv(peerid, "log.stderr", "%s", pctl_logdest(sc->log.err));
+	pctl_kv(peerid, "log.max_size", "%s", sc->log.max_size == 0 ?
+	    "none" : ctl_fmt_bytes(sc->log.max_size, a, sizeof(a)));
+	pctl_kv(peerid, "log.keep", "%u", sc->log.keep);
+	pctl_kv(peerid, "log.timestamps", "%s", sc->log.timestamps ?
+	    "true" : "false");
+}
+
+void
+parent_control_info(uint32_t peerid, struct svc *s)
+{
+	struct svc_conf		*sc = s->grp->conf;
+	struct ctl_status	 st;
+	struct ctl_exit		 ex;
+	const struct svc_exit	*e;
+	unsigned int		 n, k;
+
+	parent_control_status(s, &st);
+	(void)parent_control_send(peerid, IMSG_CTL_STATUS, &st, sizeof(st));
+	pctl_kv(peerid, "defined_at", "%s:%zu", sc->pos.file != NULL ?
+	    sc->pos.file : "?", sc->pos.line);
+	pctl_info_conf(peerid, s);
+	pctl_info_logs(peerid, s);
+
+	/* The exits remembered, oldest first. */
+	n = s->nhistory < SVC_HISTORY ? s->nhistory : SVC_HISTORY;
+	for (k = s->nhistory - n; k < s->nhistory; k++) {
+		e = &s->history[k % SVC_HISTORY];
+		memset(&ex, 0, sizeof(ex));
+		ex.when = (int64_t)e->when;
+		ex.pid = e->pid;
+		ex.status = e->status;
+		ex.spawn_errno = e->spawn_errno;
+		ex.uptime_ms = e->uptime_ms;
+		(void)parent_control_send(peerid, IMSG_CTL_EXIT, &ex,
+		    sizeof(ex));
+	}
+}

@@ -1,0 +1,87 @@
+#!/bin/bash
+# The monitor (issue 6): ready: notify.  A service is STARTING until it
+# sends READY=1 to $NOTIFY_SOCKET (from its main process, or from a child
+# such as systemd-notify, which waits on a BARRIER=1 that the monitor
+# answers); READY=1 from a process of another service does not make a
+# service RUNNING and is logged; STATUS= is kept; a service that stops
+# sending WATCHDOG=1 within its WATCHDOG_USEC is restarted; start --wait
+# returns once READY=1 has come.
+. "$(dirname "$0")/lib.sh"
+
+HTTPD=${HTTPD:-$(dirname "$VIGILD")/regress/vigil-httpd}
+[ -x "$HTTPD" ] || HTTPD=$ROOT/build/regress/vigil-httpd
+[ -x "$HTTPD" ] || skip "vigil-httpd is not built"
+SVCUSER=; [ -z "$E2E_USER" ] && SVCUSER="user: nobody"
+SDN=
+if command -v systemd-notify >/dev/null; then
+	SDN="  sdn:
+    command: /bin/sh -c 'sleep 0.3; systemd-notify --ready --status=\"up and running\"; exec sleep 3001'
+    $SVCUSER
+    ready: notify"
+fi
+
+write_conf "$T/vigild.conf" <<EOF2
+services:
+  slow:
+    command: [ $HTTPD, -r, "2000" ]
+    $SVCUSER
+    ready: notify
+  victim:
+    command: [ $TESTPROG, sleep ]
+    $SVCUSER
+    ready: notify
+  other:
+    command: [ $HTTPD, -R, -X, $T/state/notify.sock ]
+    $SVCUSER
+  wd:
+    command: [ $HTTPD, -r, "100", -w, "600000", -s, "1500" ]
+    $SVCUSER
+    ready: notify
+  manual:
+    command: [ $HTTPD, -r, "1500" ]
+    $SVCUSER
+    ready: notify
+    autostart: false
+$SDN
+EOF2
+start_vigild "$T/vigild.conf"
+t0=$(date +%s%N)
+[ -S "$T/state/notify.sock" ] || fail "no notify socket in state_dir"
+
+wait_log 5 "slow: STOPPED -> STARTING" || fail "slow did not start"
+sleep 1
+grep -q "slow: STARTING -> RUNNING" "$VIGILD_LOG" && fail "slow RUNNING before READY=1"
+wait_log 10 "slow: STARTING -> RUNNING" || fail "slow did not become RUNNING after READY=1"
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$ms" -ge 1500 ] || fail "slow was RUNNING after $ms ms, before its READY=1 at 2000 ms"
+note "slow: RUNNING ${ms} ms after start (READY=1 at 2000 ms)"
+
+wait_log 10 "READY=1 from pid [0-9]+, a process of other, which is not \`ready: notify': ignored" ||
+    fail "READY=1 from another service's process was not logged"
+sleep 1
+grep -q "victim: STARTING -> RUNNING" "$VIGILD_LOG" &&
+    fail "victim became RUNNING on another service's READY=1"
+
+if [ -n "$SDN" ]; then
+	wait_log 10 "sdn: STARTING -> RUNNING" ||
+	    fail "systemd-notify --ready from a child did not make sdn RUNNING"
+	ctl info sdn >"$T/info" 2>&1 || fail "info sdn failed: $(cat "$T/info")"
+	grep -q "up and running" "$T/info" || fail "info does not show STATUS=: $(cat "$T/info")"
+fi
+
+# start --wait returns once READY=1 has come.
+t0=$(date +%s%N)
+ctl start --wait manual >"$T/wait" 2>&1 || fail "start --wait manual: $(cat "$T/wait")"
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+grep -q "manual: STARTING -> RUNNING" "$VIGILD_LOG" ||
+    fail "start --wait returned before manual was RUNNING"
+[ "$ms" -ge 1400 ] || fail "start --wait returned after $ms ms, READY=1 comes at 1500"
+note "start --wait manual returned after $ms ms (READY=1 at 1500 ms)"
+
+wait_log 10 "wd: STARTING -> RUNNING" || fail "wd did not become RUNNING"
+wait_log 10 "wd: restarting: watchdog timeout \\(no WATCHDOG=1 in 600 ms\\)" ||
+    fail "wd was not restarted when its pings stopped"
+if grep -q "slow: restarting\|sdn: restarting" "$VIGILD_LOG"; then
+	fail "a service without a watchdog was restarted"
+fi
+exit 0

@@ -1,0 +1,67 @@
+#!/bin/bash
+# The monitor (issue 6): killed while checks run, it is respawned and
+# everything resumes -- health checks (a failure is still detected and
+# acted on), sd_notify (the socket is handed over again: a READY=1 sent
+# later still counts) and the watchdog (its interval is remembered by
+# the parent: a service that keeps pinging is not restarted).
+. "$(dirname "$0")/lib.sh"
+
+HTTPD=${HTTPD:-$(dirname "$VIGILD")/regress/vigil-httpd}
+[ -x "$HTTPD" ] || HTTPD=$ROOT/build/regress/vigil-httpd
+[ -x "$HTTPD" ] || skip "vigil-httpd is not built"
+SVCUSER=; [ -z "$E2E_USER" ] && SVCUSER="user: nobody"
+
+free_port() {
+	local p i
+	for i in $(seq 100); do
+		p=$(( 20000 + RANDOM % 40000 ))
+		ss -ltnH "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return 0; }
+	done
+	return 1
+}
+P1=$(free_port)
+
+write_conf "$T/vigild.conf" <<EOF2
+services:
+  web:
+    command: [ $HTTPD, -f, $T/fail ]
+    $SVCUSER
+    port: $P1
+    health:
+      http: http://127.0.0.1:\${PORT}/health
+      interval: 200ms
+      retries: 2
+  wdog:
+    command: [ $HTTPD, -r, "100", -w, "1000000" ]
+    $SVCUSER
+    ready: notify
+  late:
+    command: [ $HTTPD, -r, "3000" ]
+    $SVCUSER
+    ready: notify
+EOF2
+start_vigild "$T/vigild.conf"
+
+wait_log 10 "web: health healthy" || fail "web not healthy"
+wait_log 10 "wdog: STARTING -> RUNNING" || fail "wdog not RUNNING"
+old=$(helper_pid monitor) || fail "no monitor"
+kill -KILL "$old"
+wait_log 10 "lost child: monitor \\(pid $old\\)" || fail "the parent did not notice"
+new_monitor() {
+	local p
+	p=$(helper_pid monitor) && [ "$p" != "$old" ]
+}
+wait_until 10 new_monitor || fail "the monitor was not respawned"
+note "monitor $old killed, $(helper_pid monitor) took over"
+
+touch "$T/fail"
+wait_log 10 "web: restarting: unhealthy after 2 failed checks" ||
+    fail "health checks did not resume after the respawn"
+rm -f "$T/fail"
+wait_log 10 "late: STARTING -> RUNNING" ||
+    fail "READY=1 was not heard after the respawn"
+sleep 2
+grep -q "wdog: restarting" "$VIGILD_LOG" &&
+    fail "wdog was restarted although it kept pinging"
+helpers_up || fail "a helper is missing"
+exit 0
