@@ -178,8 +178,10 @@ main(int argc, char *argv[])
 	if (!noaction) {
 		char	 abs[PATH_MAX];
 
-		if (realpath(penv->conf_path, abs) != NULL)
+		if (realpath(penv->conf_path, abs) != NULL) {
+			free((char *)penv->conf_path);
 			penv->conf_path = xstrdup(abs);
+		}
 	}
 	conf_errors_init(&errs);
 	flags = penv->is_root ? CONFIG_CHECK_OWNER : 0;
