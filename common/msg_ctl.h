@@ -128,6 +128,13 @@ enum ctl_imsg_type {
 					   away; no data */
 	IMSG_CTL_SOCKET,		/* parent -> control: the listening
 					   socket as the fd; no data */
+	IMSG_CTL_HTTP,			/* parent -> control: the HTTP API's
+					   listening socket as the fd, struct
+					   ctl_http_setup */
+	IMSG_CTL_HTTPREQ,		/* control -> parent: a REQUEST from
+					   the HTTP API, struct ctl_httpreq */
+	IMSG_CTL_EVENT,			/* parent -> control: struct ctl_event,
+					   for the API's event stream */
 
 	/* answers: parent -> control -> client, routed by hdr.peerid */
 	IMSG_CTL_END = IMSG_CTL_BASE + 20,	/* struct ctl_end, last */
@@ -136,7 +143,8 @@ enum ctl_imsg_type {
 	IMSG_CTL_LINE,			/* struct ctl_line, a line of text */
 	IMSG_CTL_KV,			/* struct ctl_kv, info: key = value */
 	IMSG_CTL_EXIT,			/* struct ctl_exit, info: history */
-	/* next free answer type: IMSG_CTL_BASE + 26 (logger, monitor) */
+	IMSG_CTL_LOGDATA,		/* struct ctl_logdata: tail, logs */
+	/* next free answer type: IMSG_CTL_BASE + 27 (monitor) */
 	IMSG_CTL_ANSWER_LAST = IMSG_CTL_BASE + 59
 	/* IMSG_CTL_BASE + 60 .. IMSG_CTL_LAST: free */
 };
@@ -271,6 +279,75 @@ struct ctl_exit {
 	int32_t		 spawn_errno;
 	uint32_t	 pad;
 	uint64_t	 uptime_ms;
+};
+
+/*
+ * Lines of a log file (tail, logs), as the logger wrote them: whole
+ * lines, each ending in a newline, except that a line longer than
+ * CTL_LOGDATAMAX comes in pieces (only the last ends in a newline), and
+ * the end of a file without -f may be a line without one.  Not
+ * NUL-terminated.  CTL_LOG_SKIPPED: no text; `skipped' lines were dropped
+ * because this client read too slowly (control skips rather than let a
+ * follower's answers pile up).
+ */
+#define CTL_LOGDATAMAX	3072
+#define CTL_LOG_ERR	0x01		/* from the stderr file */
+#define CTL_LOG_SKIPPED	0x02
+
+struct ctl_logdata {
+	char		 id[VIGIL_IDNAMEMAX];	/* "web", "web:2"; "" if SKIPPED */
+	uint32_t	 flags;			/* CTL_LOG_* */
+	uint32_t	 len;			/* bytes of text */
+	uint64_t	 skipped;		/* SKIPPED: lines */
+	char		 text[CTL_LOGDATAMAX];
+};
+
+/*
+ * The HTTP API (control/control_http.c, parent/parent_http.c).  Control
+ * gives each HTTP request a peer id with CTL_HTTP_PEERBIT set (never one
+ * of a socket client's), sends its TARGETs as usual, then an
+ * IMSG_CTL_HTTPREQ instead of a REQUEST; the answers come back like any
+ * other and are turned into HTTP there.  `authorized': control checked
+ * the bearer token (POST).  method and path are the canonical route
+ * ("POST", "/api/v1/services/web/stop"), peer the client's address: the
+ * parent logs them.
+ */
+#define CTL_HTTP_PEERBIT	0x80000000U
+#define CTL_HTTP_TOKENMAX	256	/* token bytes, NUL included */
+#define CTL_HTTP_METHODMAX	8
+#define CTL_HTTP_PATHMAX	160
+#define CTL_HTTP_PEERMAX	64
+
+struct ctl_http_setup {
+	uint32_t	 has_token;		/* token_file is set */
+	uint32_t	 pad;
+	char		 token[CTL_HTTP_TOKENMAX];	/* never logged */
+};
+
+struct ctl_httpreq {
+	struct ctl_request req;
+	uint32_t	 authorized;
+	uint32_t	 pad;
+	char		 method[CTL_HTTP_METHODMAX];
+	char		 path[CTL_HTTP_PATHMAX];
+	char		 peer[CTL_HTTP_PEERMAX];
+};
+
+/* One event for GET /api/v1/events: "state", "health" or "exit". */
+struct ctl_event {
+	char		 type[CTL_STATEMAX];
+	char		 id[VIGIL_IDNAMEMAX];	/* "web", "web:2" */
+	char		 group[VIGIL_NAMEMAX];
+	char		 from[CTL_STATEMAX];	/* state: the old state */
+	char		 to[CTL_STATEMAX];	/* the state now */
+	char		 health[CTL_STATEMAX];	/* "" if no check */
+	char		 reason[CTL_REASONMAX];
+	uint32_t	 instance;
+	int32_t		 pid;			/* exit: the process */
+	int32_t		 status;		/* exit: wait status; -1 spawn
+						   error */
+	uint32_t	 pad;
+	int64_t		 time;			/* time_t */
 };
 
 #endif /* VIGIL_MSG_CTL_H */

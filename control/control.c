@@ -60,6 +60,7 @@ struct ctl_conn {
 	gid_t			 gid;
 	pid_t			 pid;		/* -1: unknown */
 	const char		*why;		/* reason for closing */
+	uint64_t		 log_skipped;	/* control_logs.c */
 };
 RB_HEAD(ctl_conns, ctl_conn);
 
@@ -147,6 +148,10 @@ control_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		}
 		control_listen(fd);
 		return (0);
+	case IMSG_CTL_HTTP:
+		return (control_http_setup(imsg));
+	case IMSG_CTL_EVENT:
+		return (control_http_event(imsg));
 	default:
 		if (imsg->hdr.type >= IMSG_CTL_END &&
 		    imsg->hdr.type <= IMSG_CTL_ANSWER_LAST) {
@@ -389,10 +394,17 @@ control_forward(struct imsg *imsg)
 {
 	struct ctl_conn	*c;
 
+	if (imsg->hdr.peerid & CTL_HTTP_PEERBIT) {
+		control_http_answer(imsg);
+		return;
+	}
 	if ((c = control_conn_find(imsg->hdr.peerid)) == NULL)
 		return;		/* gone meanwhile */
 	if (imsg->hdr.type == IMSG_CTL_END)
 		c->cs.busy = 0;
+	if (imsg->hdr.type == IMSG_CTL_LOGDATA &&
+	    control_logs_skip(&c->iev, imsg, &c->log_skipped))
+		return;		/* a slow follower skips lines */
 	if (imsgev_compose(&c->iev, imsg->hdr.type, 0, 0, -1, imsg->data,
 	    imsg->datalen) == -1) {
 		log_warn("client uid %u pid %d: answer type %u dropped, "

@@ -21,7 +21,19 @@
 
 #include <sys/types.h>
 
+#include <stdint.h>
+
 /* control/control_linux.c: the pid of a unix socket's peer (SO_PEERCRED) */
 int	control_peer_pid(int, pid_t *);
+
+/* control/control_logs.c: skip log lines for a client too slow to read */
+struct imsg;
+struct imsgev;
+int	control_logs_skip(struct imsgev *, struct imsg *, uint64_t *);
+
+/* control/control_http.c: the HTTP API */
+int	control_http_setup(struct imsg *);	/* IMSG_CTL_HTTP */
+int	control_http_event(struct imsg *);	/* IMSG_CTL_EVENT */
+void	control_http_answer(struct imsg *);	/* peerid & CTL_HTTP_PEERBIT */
 
 #endif /* VIGIL_CONTROL_H */

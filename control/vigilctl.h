@@ -121,6 +121,12 @@ int	vctl_get_kv(struct imsg *, struct ctl_kv *);
 /* control/vigilctl_monit.c: monit, a live table */
 int	vctl_run_monit(struct vctl *, int, char **);
 
+/* control/vigilctl_logs.c: tail, logs, clear, reopen */
+int	vctl_run_tail(struct vctl *, int, char **);
+int	vctl_run_logs(struct vctl *, int, char **);
+int	vctl_run_clear(struct vctl *, int, char **);
+int	vctl_run_reopen(struct vctl *, int, char **);
+
 /* The commands served elsewhere (control/vigilctl_import*.c). */
 int	vigilctl_import(int, char *[]);
 int	vigilctl_export(int, char *[], const char *);

@@ -45,51 +45,6 @@ vctl_err(const char *name, const char *reason)
 	fprintf(stderr, "%s: ERROR (%s)\n", name, reason);
 }
 
-void
-vctl_json_status(const char *key, const struct ctl_status *st)
-{
-	char	 desc[256];
-
-	ctl_fmt_description(st, desc, sizeof(desc));
-	json_open(key, '{');
-	json_str("name", st->id);
-	json_str("group", st->group);
-	json_int("instance", st->instance);
-	json_str("state", st->state);
-	json_str("description", desc);
-	if (st->health[0] != '\0')
-		json_str("health", st->health);
-	else
-		json_null("health");
-	if (st->pid != 0) {
-		json_int("pid", st->pid);
-		json_int("uptime", (long long)(st->uptime_ms / 1000));
-		json_int("started_at", (long long)st->start_wall);
-	} else {
-		json_null("pid");
-		json_null("uptime");
-		json_null("started_at");
-	}
-	if (st->stop_wall != 0)
-		json_int("stopped_at", (long long)st->stop_wall);
-	else
-		json_null("stopped_at");
-	json_int("restarts", st->restarts);
-	if (st->sampled_ok) {
-		json_num("cpu_percent", st->cpu_permille / 10.0);
-		json_int("memory", (long long)st->rss);
-		json_int("processes", st->nprocs);
-	} else {
-		json_null("cpu_percent");
-		json_null("memory");
-		json_null("processes");
-	}
-	json_str("ports", st->ports);
-	json_str("reason", st->reason);
-	json_str("status_text", st->status_text);
-	json_close();
-}
-
 static void
 vctl_print_long(struct vctl_statuses *sts, size_t longest)
 {

@@ -214,7 +214,7 @@ main(int argc, char *argv[])
 		if (pw->pw_uid == 0)
 			errx(1, "user %s is root: the helpers must run "
 			    "unprivileged", penv->conf->user);
-		penv->helper_user = penv->conf->user;
+		penv->helper_user = xstrdup(penv->conf->user);
 	} else
 		log_warnx("running as uid %u, not root: the helpers are "
 		    "neither chrooted nor privilege separated",

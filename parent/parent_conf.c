@@ -31,9 +31,6 @@ parent_conf_check(struct vigil_conf *conf, struct conf_errors *errs)
 {
 	size_t	 before = errs->nerrs;
 
-	if (conf->http_enabled)
-		conf_errors_add(errs, "%s: http: the HTTP API is not "
-		    "supported yet; remove the http: section", conf->path);
 	(void)parent_monitor_check_conf(conf, errs);
 	return (errs->nerrs > before ? -1 : 0);
 }

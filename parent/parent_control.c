@@ -230,7 +230,15 @@ pctl_finish(struct pctl_peer *p, int result, const char *fmt, ...)
 		va_end(ap);
 	}
 	(void)parent_control_send(p->peerid, IMSG_CTL_END, &end, sizeof(end));
-	if (!p->readonly || result == CTL_RES_DENIED)
+	if (p->http && (!p->readonly || result == CTL_RES_DENIED))
+		logit(result == CTL_RES_OK ? LOG_INFO : LOG_WARNING,
+		    "http %s: %s%s%s", p->http_what, result == CTL_RES_OK ?
+		    "ok" : result == CTL_RES_DENIED ? "permission denied" :
+		    "failed", end.msg[0] != '\0' ? ": " : "", end.msg);
+	else if (p->http)
+		log_debug("http %s: %s", p->http_what, result == CTL_RES_OK ?
+		    "ok" : end.msg);
+	else if (!p->readonly || result == CTL_RES_DENIED)
 		logit(result == CTL_RES_OK ? LOG_INFO : LOG_WARNING,
 		    "vigilctl %s by uid %u pid %d: %s%s%s", p->what,
 		    p->req.uid, p->req.pid, result == CTL_RES_OK ? "ok" :
@@ -324,6 +332,7 @@ parent_control_dispatch(struct imsgev *iev, struct imsg *imsg)
 	struct pctl_peer	*p;
 	struct ctl_target	 t;
 	struct ctl_request	 req;
+	struct ctl_httpreq	 hreq;
 	const char		*why;
 	char			**v;
 
@@ -359,6 +368,26 @@ parent_control_dispatch(struct imsgev *iev, struct imsg *imsg)
 			return (-1);
 		}
 		pctl_run(p, &req);
+		return (0);
+	case IMSG_CTL_HTTPREQ:
+		if (imsg_get_data(imsg, &hreq, sizeof(hreq)) == -1 ||
+		    parent_http_request_ok(&hreq) == -1 ||
+		    !(imsg->hdr.peerid & CTL_HTTP_PEERBIT)) {
+			log_warnx("control: bad HTTPREQ");
+			return (-1);
+		}
+		if ((p = pctl_peer_get(imsg->hdr.peerid)) == NULL ||
+		    p->busy || hreq.req.ntargets != p->ntargets) {
+			log_warnx("control: HTTPREQ out of turn");
+			return (-1);
+		}
+		p->http = 1;
+		p->http_auth = hreq.authorized != 0;
+		snprintf(p->http_what, sizeof(p->http_what), "%s %s from %s",
+		    hreq.method, hreq.path, hreq.peer);
+		hreq.req.uid = hreq.req.gid = (uint32_t)-1;
+		hreq.req.pid = -1;
+		pctl_run(p, &hreq.req);
 		return (0);
 	case IMSG_CTL_CLOSE:
 		if (imsg->datalen != 0) {
@@ -434,7 +463,8 @@ pctl_run(struct pctl_peer *p, const struct ctl_request *req)
 	}
 	readonly = c != NULL ? c->readonly : e->readonly;
 	p->readonly = readonly;
-	if (!readonly && !pctl_allowed(req->uid, req->gid)) {
+	if (!readonly && !(p->http ? p->http_auth :
+	    pctl_allowed(req->uid, req->gid))) {
 		pctl_finish(p, CTL_RES_DENIED, "permission denied: only root "
 		    "and members of the control socket's group may `%s`",
 		    ctl_cmd_name(req->cmd));
@@ -673,6 +703,7 @@ parent_control_init(void)
 	strlcpy(pctl_path, path, sizeof(pctl_path));
 	pctl_listen_fd = fd;
 	pctl_wait_init();
+	parent_http_init();
 	log_debug("control socket %s, mode %04o", path,
 	    (unsigned int)conf->socket_mode);
 }
@@ -687,6 +718,7 @@ parent_control_ready(void)
 	/* Whatever an earlier control process asked for is void. */
 	RB_FOREACH_SAFE(p, pctl_peers, &pctl_peers, np)
 		pctl_peer_free(p);
+	parent_http_ready();
 	if (pctl_listen_fd == -1)
 		return;
 	if ((fd = fcntl(pctl_listen_fd, F_DUPFD_CLOEXEC, 0)) == -1) {
@@ -709,6 +741,7 @@ parent_control_shutdown(void)
 		p->ext = 0;	/* the other subsystems are gone already */
 		pctl_peer_free(p);
 	}
+	parent_http_shutdown();
 	if (pctl_listen_fd == -1)
 		return;
 	if (lstat(pctl_path, &sb) == 0 && sb.st_dev == pctl_dev &&

@@ -96,6 +96,9 @@ struct pctl_peer {
 	int			 busy;		/* REQUEST being served */
 	int			 ext;		/* by a registered command */
 	int			 readonly;	/* not logged as an action */
+	int			 http;		/* from the HTTP API */
+	int			 http_auth;	/* its bearer token checked */
+	char			 http_what[CTL_HTTP_PATHMAX + 96];
 	char			 what[256];	/* "stop --wait web" */
 	int			 result;	/* worst CTL_RES_* so far */
 	unsigned int		 nfailed;
@@ -115,6 +118,12 @@ void	pctl_result(struct pctl_peer *, const char *, int, const char *, ...)
 struct svc **pctl_resolve(struct pctl_peer *, int, size_t *);
 int	pctl_explicit(struct pctl_peer *, struct svc *);
 void	pctl_peer_free(struct pctl_peer *);
+
+/* parent_http.c: the HTTP API's socket, token and events */
+void	parent_http_init(void);
+void	parent_http_ready(void);
+void	parent_http_shutdown(void);
+int	parent_http_request_ok(const struct ctl_httpreq *);
 
 /* parent_control_cmd.c: the commands that change things, and --wait */
 void	pctl_wait_init(void);

@@ -37,13 +37,6 @@ golden() {
 $(cat "$T/diff")"
 	chmod 0644 "$out"
 	res=$("$VIGILD" -n -f "$out" 2>&1)
-	if [ "$res" != "configuration OK" ] &&
-	    grep -q "http: the HTTP API is not supported yet" <<<"$res"; then
-		note "this vigild has no HTTP API: $exp checked without http:"
-		sed '/^http:/,/^$/d' "$out" >"$out.nohttp"
-		chmod 0644 "$out.nohttp"
-		res=$("$VIGILD" -n -f "$out.nohttp" 2>&1)
-	fi
 	[ "$res" = "configuration OK" ] ||
 	    fail "vigild -n refused the import of $*: $res"
 }

@@ -123,11 +123,6 @@ sed -e '/^ *##\( \|$\)/d' -e 's/^\( *\)# /\1/' \
     >"$T/sample2.conf"
 chmod 0644 "$T/sample1.conf" "$T/sample2.conf" "$T/web.env" "$T/token"
 # What this vigild or this host cannot do is left out, with a note.
-if grep -q "http: the HTTP API is not supported yet" \
-    <<<"$(as_user "$VIGILD" -n -f "$T/sample2.conf" 2>&1)"; then
-	note "this vigild has no HTTP API: the sample is checked without http:"
-	sed -i '/^http:/,/^$/d' "$T/sample2.conf"
-fi
 if grep -q "cpu controller is not available" \
     <<<"$(as_user "$VIGILD" -n -f "$T/sample2.conf" 2>&1)"; then
 	note "no cgroup v2 cpu controller here: the sample is checked without limits.cpu"

@@ -1,0 +1,305 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Parsing for the HTTP API (ctl_http.h).  Everything here reads bytes a
+ * network peer chose: bounded, no allocation, fuzzed by
+ * regress/fuzz/fuzz_http_api.c.
+ */
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ctl_http.h"
+
+#define CTL_HTTP_PREFIX		"/api/v1/"
+
+static int
+ctl_http_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/* Percent-decode one path segment of len bytes; -1 if bad or too long. */
+static int
+ctl_http_decode(const char *s, size_t len, char *out, size_t outlen)
+{
+	size_t	 i, o = 0;
+	int	 h, l;
+
+	for (i = 0; i < len; i++) {
+		if (o + 1 >= outlen)
+			return (-1);
+		if (s[i] != '%') {
+			out[o++] = s[i];
+			continue;
+		}
+		if (i + 2 >= len)
+			return (-1);
+		if ((h = ctl_http_hexval((unsigned char)s[i + 1])) == -1 ||
+		    (l = ctl_http_hexval((unsigned char)s[i + 2])) == -1)
+			return (-1);
+		if ((h << 4 | l) == 0)
+			return (-1);
+		out[o++] = (char)(h << 4 | l);
+		i += 2;
+	}
+	out[o] = '\0';
+	return (0);
+}
+
+/*
+ * A service name (letters, digits, '.', '_', '-', not starting with '.'
+ * or '-', at most VIGIL_NAMEMAX-1, not "all"), maybe ":N".
+ */
+static int
+ctl_http_name_ok(const char *s)
+{
+	size_t	 n = 0, d = 0;
+
+	if (*s == '.' || *s == '-')
+		return (0);
+	for (; *s != '\0' && *s != ':'; s++, n++)
+		if (!isascii((unsigned char)*s) ||
+		    (!isalnum((unsigned char)*s) && *s != '.' && *s != '_' &&
+		    *s != '-'))
+			return (0);
+	if (n == 0 || n >= VIGIL_NAMEMAX)
+		return (0);
+	if (n == 3 && strncmp(s - 3, "all", 3) == 0)
+		return (0);
+	if (*s == '\0')
+		return (1);
+	for (s++; *s != '\0'; s++, d++)
+		if (!isdigit((unsigned char)*s))
+			return (0);
+	return (d >= 1 && d <= 4);
+}
+
+/* "wait=1" or "wait=true" among the query's parameters. */
+static int
+ctl_http_query_wait(const char *q)
+{
+	const char	*p = q, *e;
+	size_t		 len;
+
+	while (p != NULL && *p != '\0') {
+		e = strchr(p, '&');
+		len = e != NULL ? (size_t)(e - p) : strlen(p);
+		if ((len == 6 && strncmp(p, "wait=1", 6) == 0) ||
+		    (len == 9 && strncmp(p, "wait=true", 9) == 0))
+			return (1);
+		p = e != NULL ? e + 1 : NULL;
+	}
+	return (0);
+}
+
+static void
+ctl_http_method(struct ctl_http_route *r, const char *method, int post)
+{
+	int	 get = strcmp(method, "GET") == 0 ||
+		    strcmp(method, "HEAD") == 0;
+
+	r->post = post;
+	if (post ? strcmp(method, "POST") == 0 : get)
+		return;
+	r->status = 405;
+	r->allow = post ? "POST" : "GET, HEAD";
+}
+
+void
+ctl_http_route(const char *method, const char *uri, struct ctl_http_route *r)
+{
+	const char	*q, *rest, *slash;
+	char		 seg[CTL_TARGETMAX], act[16];
+	size_t		 plen;
+
+	memset(r, 0, sizeof(*r));
+	r->status = 404;
+	if (method == NULL || uri == NULL)
+		return;
+	if ((q = strchr(uri, '?')) != NULL)
+		plen = (size_t)(q - uri);
+	else
+		plen = strlen(uri);
+	if (plen == 0 || plen >= CTL_HTTP_URIMAX || uri[0] != '/')
+		return;
+	if (q != NULL)
+		r->wait = ctl_http_query_wait(q + 1);
+	r->status = 0;
+
+#define IS(s)	(plen == strlen(s) && strncmp(uri, (s), plen) == 0)
+	if (IS("/")) {
+		r->kind = CTL_HTTP_INDEX;
+		strlcpy(r->path, "/", sizeof(r->path));
+		ctl_http_method(r, method, 0);
+		return;
+	}
+	if (IS("/metrics")) {
+		r->kind = CTL_HTTP_METRICS;
+		strlcpy(r->path, "/metrics", sizeof(r->path));
+		ctl_http_method(r, method, 0);
+		return;
+	}
+	if (IS("/api/v1/services") || IS("/api/v1/services/")) {
+		r->kind = CTL_HTTP_SERVICES;
+		strlcpy(r->path, "/api/v1/services", sizeof(r->path));
+		ctl_http_method(r, method, 0);
+		return;
+	}
+	if (IS("/api/v1/events")) {
+		r->kind = CTL_HTTP_EVENTS;
+		strlcpy(r->path, "/api/v1/events", sizeof(r->path));
+		ctl_http_method(r, method, 0);
+		return;
+	}
+	if (IS("/api/v1/reload")) {
+		r->kind = CTL_HTTP_RELOAD;
+		r->cmd = CTL_CMD_RELOAD;
+		strlcpy(r->path, "/api/v1/reload", sizeof(r->path));
+		ctl_http_method(r, method, 1);
+		return;
+	}
+#undef IS
+	r->status = 404;
+	if (plen <= sizeof("/api/v1/services/") - 1 ||
+	    strncmp(uri, "/api/v1/services/", 17) != 0)
+		return;
+	rest = uri + 17;
+	plen -= 17;
+	slash = memchr(rest, '/', plen);
+	if (ctl_http_decode(rest, slash != NULL ? (size_t)(slash - rest) :
+	    plen, seg, sizeof(seg)) == -1 || !ctl_http_name_ok(seg))
+		return;
+	strlcpy(r->name, seg, sizeof(r->name));
+	if (slash == NULL) {
+		r->kind = CTL_HTTP_SERVICE;
+		r->status = 0;
+		if (snprintf(r->path, sizeof(r->path), "/api/v1/services/%s",
+		    r->name) >= (int)sizeof(r->path))
+			r->status = 404;
+		ctl_http_method(r, method, 0);
+		return;
+	}
+	plen -= (size_t)(slash - rest) + 1;
+	if (plen == 0 || plen >= sizeof(act)) {
+		r->name[0] = '\0';
+		return;
+	}
+	memcpy(act, slash + 1, plen);
+	act[plen] = '\0';
+	if (strcmp(act, "start") == 0)
+		r->cmd = CTL_CMD_START;
+	else if (strcmp(act, "stop") == 0)
+		r->cmd = CTL_CMD_STOP;
+	else if (strcmp(act, "restart") == 0)
+		r->cmd = CTL_CMD_RESTART;
+	else {
+		r->name[0] = '\0';
+		return;
+	}
+	r->kind = CTL_HTTP_ACTION;
+	r->status = 0;
+	if (snprintf(r->path, sizeof(r->path), "/api/v1/services/%s/%s",
+	    r->name, act) >= (int)sizeof(r->path)) {
+		r->kind = CTL_HTTP_NONE;
+		r->status = 404;
+		return;
+	}
+	ctl_http_method(r, method, 1);
+}
+
+/* Equal, in time that depends on neither content nor where they differ. */
+static int
+ctl_http_ct_equal(const char *a, size_t alen, const char *b, size_t blen)
+{
+	volatile unsigned char	 d;
+	size_t			 i;
+	unsigned char		 x, y;
+
+	d = alen != blen || alen >= CTL_HTTP_TOKENMAX ||
+	    blen >= CTL_HTTP_TOKENMAX;
+	for (i = 0; i < CTL_HTTP_TOKENMAX; i++) {
+		x = i < alen ? (unsigned char)a[i] : 0;
+		y = i < blen ? (unsigned char)b[i] : 0;
+		d |= x ^ y;
+	}
+	return (d == 0);
+}
+
+int
+ctl_http_bearer_ok(const char *hdr, const char *token)
+{
+	const char	*t;
+	size_t		 len;
+
+	if (hdr == NULL || token == NULL || token[0] == '\0')
+		return (0);
+	while (*hdr == ' ' || *hdr == '\t')
+		hdr++;
+	if (strncasecmp(hdr, "Bearer", 6) != 0 ||
+	    (hdr[6] != ' ' && hdr[6] != '\t'))
+		return (0);
+	t = hdr + 6;
+	while (*t == ' ' || *t == '\t')
+		t++;
+	len = strlen(t);
+	while (len > 0 && (t[len - 1] == ' ' || t[len - 1] == '\t'))
+		len--;
+	if (len == 0)
+		return (0);
+	return (ctl_http_ct_equal(t, len, token, strlen(token)));
+}
+
+int
+ctl_http_token_parse(const char *buf, size_t len, char *out, size_t outlen,
+    const char **why)
+{
+	size_t	 i;
+
+	while (len > 0 && isspace((unsigned char)*buf)) {
+		buf++;
+		len--;
+	}
+	while (len > 0 && isspace((unsigned char)buf[len - 1]))
+		len--;
+	if (len == 0) {
+		*why = "the token file is empty";
+		return (-1);
+	}
+	if (len >= outlen || len >= CTL_HTTP_TOKENMAX) {
+		*why = "the token is too long (at most 255 bytes)";
+		return (-1);
+	}
+	for (i = 0; i < len; i++) {
+		if (buf[i] < 0x21 || buf[i] > 0x7e) {
+			*why = "the token must be one word of visible ASCII "
+			    "characters";
+			return (-1);
+		}
+	}
+	memcpy(out, buf, len);
+	out[len] = '\0';
+	return (0);
+}

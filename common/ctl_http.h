@@ -1,0 +1,79 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * What the HTTP API makes of the network's bytes before anything else
+ * sees them: the route of a request line (method, URI) and the bearer
+ * token of an Authorization header; and the token file's contents.  No
+ * I/O here: control/control_http.c, parent/parent_http.c and the fuzzer
+ * (regress/fuzz/fuzz_http_api.c) share it.
+ */
+
+#ifndef VIGIL_CTL_HTTP_H
+#define VIGIL_CTL_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "msg_ctl.h"
+
+#define CTL_HTTP_URIMAX		1024	/* longer: 404 */
+
+enum ctl_http_kind {
+	CTL_HTTP_NONE = 0,		/* no such resource: 404 */
+	CTL_HTTP_INDEX,			/* GET / */
+	CTL_HTTP_SERVICES,		/* GET /api/v1/services */
+	CTL_HTTP_SERVICE,		/* GET /api/v1/services/NAME */
+	CTL_HTTP_ACTION,		/* POST /api/v1/services/NAME/ACTION */
+	CTL_HTTP_RELOAD,		/* POST /api/v1/reload */
+	CTL_HTTP_EVENTS,		/* GET /api/v1/events */
+	CTL_HTTP_METRICS		/* GET /metrics */
+};
+
+struct ctl_http_route {
+	enum ctl_http_kind	 kind;
+	int			 status;	/* 0: go on; else 404, 405 */
+	const char		*allow;		/* 405: the methods allowed */
+	uint32_t		 cmd;		/* ACTION: CTL_CMD_START... */
+	int			 post;		/* needs the token */
+	int			 wait;		/* ?wait=1 */
+	char			 name[CTL_TARGETMAX];	/* "web", "web:2" */
+	char			 path[CTL_HTTP_PATHMAX];	/* canonical */
+};
+
+/*
+ * Route a request: method "GET", "HEAD", "POST", ... and the URI as
+ * sent (path, maybe a query).  Always fills r; r->status tells whether
+ * to go on.  A NAME that is not a valid service or instance name is 404
+ * (globs and `all' are not accepted here).
+ */
+void	ctl_http_route(const char *, const char *, struct ctl_http_route *);
+
+/*
+ * 1 if the Authorization header value (NULL: none) is "Bearer TOKEN"
+ * with this token, in time independent of where they differ.
+ */
+int	ctl_http_bearer_ok(const char *, const char *);
+
+/*
+ * The token out of a token file's bytes: surrounding white space
+ * stripped; 1..CTL_HTTP_TOKENMAX-1 visible ASCII characters.  0, or -1
+ * with a static reason in *why.
+ */
+int	ctl_http_token_parse(const char *, size_t, char *, size_t,
+	    const char **);
+
+#endif /* VIGIL_CTL_HTTP_H */

@@ -1,0 +1,642 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * vigild: control -- the HTTP API (SPEC section 7), served with evhttp
+ * on the listening socket the parent bound (IMSG_CTL_HTTP: control is
+ * chrooted and cannot bind).  Control decides nothing here either: it
+ * routes each request (common/ctl_http.c), checks the bearer token of a
+ * POST, and asks the parent through the path vigilctl's requests take
+ * (TARGETs, then an IMSG_CTL_HTTPREQ with the route and the client's
+ * address for the parent's log) under a peer id with CTL_HTTP_PEERBIT;
+ * the answer (STATUS, RESULT, LINE ..., END) becomes the HTTP reply
+ * (control_http_out.c).  GET /api/v1/events streams the parent's
+ * IMSG_CTL_EVENTs as server-sent events to every subscriber; one that
+ * does not read is dropped when CHTTP_SSE_MAXBUF bytes wait for it.
+ *
+ * Bounds: header and body sizes, a timeout per connection, the number
+ * of requests waiting for the parent and of event subscribers.
+ */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "control.h"
+#include "control_http.h"
+#include "ctl_http.h"
+#include "log.h"
+#include "msg.h"
+#include "msg_ctl.h"
+#include "proc.h"
+
+#define CHTTP_MAXHEADERS	8192
+#define CHTTP_MAXBODY		4096
+#define CHTTP_TIMEOUT_SEC	60	/* idle connection, slow request */
+#define CHTTP_ANSWER_SEC	90	/* the parent's answer (--wait: 60) */
+#define CHTTP_MAXPENDING	256
+#define CHTTP_MAXSSE		64
+#define CHTTP_SSE_MAXBUF	(256 * 1024)
+#define CHTTP_SSE_TIMEOUT_SEC	3600
+#define CHTTP_KEEPALIVE_SEC	15
+
+struct chttp_pending {
+	TAILQ_ENTRY(chttp_pending)	 entry;
+	uint32_t			 peerid;
+	struct evhttp_request		*req;
+	struct event			 timer;
+	struct chttp_answer		 a;
+};
+
+struct chttp_sse {
+	TAILQ_ENTRY(chttp_sse)		 entry;
+	struct evhttp_request		*req;
+	struct evhttp_connection	*evcon;
+};
+
+static TAILQ_HEAD(, chttp_pending) chttp_pending =
+    TAILQ_HEAD_INITIALIZER(chttp_pending);
+static TAILQ_HEAD(, chttp_sse)	 chttp_sses = TAILQ_HEAD_INITIALIZER(chttp_sses);
+static unsigned int		 chttp_npending;
+static unsigned int		 chttp_nsse;
+static struct evhttp		*chttp_http;
+static struct ctl_http_setup	 chttp_setup;
+static uint32_t			 chttp_next_peerid;
+static struct event		 chttp_keepalive_ev;
+static int			 chttp_keepalive_on;
+
+static void	chttp_request(struct evhttp_request *, void *);
+static void	chttp_pending_free(struct chttp_pending *);
+static void	chttp_sse_drop(struct chttp_sse *);
+static void	chttp_sse_start(struct evhttp_request *);
+
+/* The event base control_main() made with event_init(). */
+static struct event_base *
+chttp_base(void)
+{
+	struct event	 ev;
+
+	event_set(&ev, -1, 0, NULL, NULL);
+	return (event_get_base(&ev));
+}
+
+int
+control_http_setup(struct imsg *imsg)
+{
+	struct ctl_http_setup	 s;
+	int			 fd;
+
+	if (imsg_get_data(imsg, &s, sizeof(s)) == -1 ||
+	    !MSG_STR_OK(s.token))
+		return (-1);
+	if ((fd = imsg_get_fd(imsg)) == -1) {
+		log_warnx("http: the parent's socket did not arrive");
+		explicit_bzero(&s, sizeof(s));
+		return (0);
+	}
+	chttp_setup = s;
+	explicit_bzero(&s, sizeof(s));
+	if (chttp_http != NULL)
+		evhttp_free(chttp_http);
+	if ((chttp_http = evhttp_new(chttp_base())) == NULL)
+		fatalx("%s: evhttp_new", __func__);
+	evhttp_set_max_headers_size(chttp_http, CHTTP_MAXHEADERS);
+	evhttp_set_max_body_size(chttp_http, CHTTP_MAXBODY);
+	evhttp_set_timeout(chttp_http, CHTTP_TIMEOUT_SEC);
+	/* Every method reaches chttp_request: a wrong one is 405 there. */
+	evhttp_set_allowed_methods(chttp_http, EVHTTP_REQ_GET |
+	    EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
+	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
+	    EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+	evhttp_set_gencb(chttp_http, chttp_request, NULL);
+	if (evhttp_accept_socket(chttp_http, fd) == -1) {
+		log_warnx("http: cannot serve the socket");
+		close(fd);
+		return (0);
+	}
+	log_debug("http: serving the API%s", chttp_setup.has_token ? "" :
+	    " (read-only)");
+	return (0);
+}
+
+static const char *
+chttp_method(enum evhttp_cmd_type t)
+{
+	switch (t) {
+	case EVHTTP_REQ_GET:
+		return ("GET");
+	case EVHTTP_REQ_POST:
+		return ("POST");
+	case EVHTTP_REQ_HEAD:
+		return ("HEAD");
+	case EVHTTP_REQ_PUT:
+		return ("PUT");
+	case EVHTTP_REQ_DELETE:
+		return ("DELETE");
+	case EVHTTP_REQ_OPTIONS:
+		return ("OPTIONS");
+	case EVHTTP_REQ_TRACE:
+		return ("TRACE");
+	case EVHTTP_REQ_CONNECT:
+		return ("CONNECT");
+	case EVHTTP_REQ_PATCH:
+		return ("PATCH");
+	}
+	return ("?");
+}
+
+static void
+chttp_headers(struct evhttp_request *req, const char *type)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+
+	evhttp_add_header(h, "Content-Type", type);
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+}
+
+static const char *
+chttp_reason(int code)
+{
+	switch (code) {
+	case 200:
+		return ("OK");
+	case 400:
+		return ("Bad Request");
+	case 401:
+		return ("Unauthorized");
+	case 403:
+		return ("Forbidden");
+	case 404:
+		return ("Not Found");
+	case 405:
+		return ("Method Not Allowed");
+	case 409:
+		return ("Conflict");
+	case 422:
+		return ("Unprocessable Entity");
+	case 503:
+		return ("Service Unavailable");
+	case 504:
+		return ("Gateway Timeout");
+	default:
+		return ("Internal Server Error");
+	}
+}
+
+/* Send what fp (an open_memstream of buf) holds, then close it. */
+static void
+chttp_send(struct evhttp_request *req, int code, const char *type, FILE *fp,
+    char **buf, size_t *len)
+{
+	struct evbuffer	*b;
+
+	if (fclose(fp) != 0 || *buf == NULL)
+		fatal("%s: memory stream", __func__);
+	if ((b = evbuffer_new()) == NULL)
+		fatal("%s: evbuffer_new", __func__);
+	if (evbuffer_add(b, *buf, *len) == -1)
+		fatal("%s: evbuffer_add", __func__);
+	free(*buf);
+	*buf = NULL;
+	chttp_headers(req, type);
+	evhttp_send_reply(req, code, chttp_reason(code), b);
+	evbuffer_free(b);
+}
+
+static FILE *
+chttp_open(char **buf, size_t *len)
+{
+	FILE	*fp;
+
+	*buf = NULL;
+	*len = 0;
+	if ((fp = open_memstream(buf, len)) == NULL)
+		fatal("%s: open_memstream", __func__);
+	return (fp);
+}
+
+static void
+chttp_error(struct evhttp_request *req, int code, const char *msg,
+    const char *name)
+{
+	FILE	*fp;
+	char	*buf;
+	size_t	 len;
+
+	fp = chttp_open(&buf, &len);
+	chttp_out_error(fp, msg, name);
+	chttp_send(req, code, "application/json", fp, &buf, &len);
+}
+
+/* The client's address, printable, for the parent's log. */
+static void
+chttp_peer(struct evhttp_request *req, char *buf, size_t len)
+{
+	struct evhttp_connection	*evcon;
+	char				*addr = NULL;
+	ev_uint16_t			 port = 0;
+	size_t				 i;
+
+	strlcpy(buf, "?", len);
+	if ((evcon = evhttp_request_get_connection(req)) == NULL)
+		return;
+	evhttp_connection_get_peer(evcon, &addr, &port);
+	if (addr == NULL)
+		return;
+	strlcpy(buf, addr, len);
+	for (i = 0; buf[i] != '\0'; i++)
+		if (buf[i] < 0x20 || buf[i] > 0x7e)
+			buf[i] = '?';
+}
+
+static void
+chttp_answer_timeout(int fd, short ev, void *arg)
+{
+	struct chttp_pending	*p = arg;
+
+	log_warnx("http: no answer from the parent for %s", p->a.route.path);
+	chttp_error(p->req, 504, "no answer from vigild", NULL);
+	p->req = NULL;
+	(void)proc_child_compose(IMSG_CTL_CLOSE, p->peerid, -1, NULL, 0);
+	chttp_pending_free(p);
+}
+
+static void
+chttp_pending_free(struct chttp_pending *p)
+{
+	evtimer_del(&p->timer);
+	TAILQ_REMOVE(&chttp_pending, p, entry);
+	chttp_npending--;
+	free(p->a.sts);
+	free(p->a.res);
+	free(p->a.lines);
+	free(p);
+}
+
+static struct chttp_pending *
+chttp_pending_find(uint32_t peerid)
+{
+	struct chttp_pending	*p;
+
+	TAILQ_FOREACH(p, &chttp_pending, entry)
+		if (p->peerid == peerid)
+			return (p);
+	return (NULL);
+}
+
+/* Ask the parent; the reply is sent when its END comes. */
+static void
+chttp_ask(struct evhttp_request *req, const struct ctl_http_route *r,
+    const char *method)
+{
+	struct chttp_pending	*p;
+	struct ctl_target	 t;
+	struct ctl_httpreq	 h;
+	struct timeval		 tv = { CHTTP_ANSWER_SEC, 0 };
+
+	if (chttp_npending >= CHTTP_MAXPENDING) {
+		chttp_error(req, 503, "too many requests waiting", NULL);
+		return;
+	}
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		chttp_error(req, 503, "out of memory", NULL);
+		return;
+	}
+	do {
+		p->peerid = CTL_HTTP_PEERBIT | (chttp_next_peerid++ &
+		    ~CTL_HTTP_PEERBIT);
+	} while (chttp_pending_find(p->peerid) != NULL);
+	p->req = req;
+	p->a.route = *r;
+	evtimer_set(&p->timer, chttp_answer_timeout, p);
+	evtimer_add(&p->timer, &tv);
+	TAILQ_INSERT_TAIL(&chttp_pending, p, entry);
+	chttp_npending++;
+
+	memset(&h, 0, sizeof(h));
+	h.req.cmd = r->kind == CTL_HTTP_ACTION || r->kind == CTL_HTTP_RELOAD ?
+	    r->cmd : CTL_CMD_STATUS;
+	if (h.req.cmd == CTL_CMD_STATUS)
+		h.req.flags = CTL_F_LONG;	/* CPU and memory sampled */
+	else if (r->wait && r->kind == CTL_HTTP_ACTION)
+		h.req.flags = CTL_F_WAIT;
+	if (r->name[0] != '\0') {
+		memset(&t, 0, sizeof(t));
+		strlcpy(t.name, r->name, sizeof(t.name));
+		if (proc_child_compose(IMSG_CTL_TARGET, p->peerid, -1, &t,
+		    sizeof(t)) == -1)
+			fatal("%s: to parent", __func__);
+		h.req.ntargets = 1;
+	}
+	h.req.pid = -1;
+	h.authorized = r->post;		/* the token was checked */
+	strlcpy(h.method, method, sizeof(h.method));
+	strlcpy(h.path, r->path, sizeof(h.path));
+	chttp_peer(req, h.peer, sizeof(h.peer));
+	if (proc_child_compose(IMSG_CTL_HTTPREQ, p->peerid, -1, &h,
+	    sizeof(h)) == -1)
+		fatal("%s: to parent", __func__);
+}
+
+static void
+chttp_request(struct evhttp_request *req, void *arg)
+{
+	struct ctl_http_route	 r;
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
+	const char		*method;
+
+	method = chttp_method(evhttp_request_get_command(req));
+	ctl_http_route(method, evhttp_request_get_uri(req), &r);
+	if (r.status == 404) {
+		chttp_error(req, 404, r.name[0] != '\0' ? "no such process" :
+		    "not found", r.name[0] != '\0' ? r.name : NULL);
+		return;
+	}
+	if (r.status == 405) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", r.allow);
+		chttp_error(req, 405, "method not allowed", NULL);
+		return;
+	}
+	if (r.post && !chttp_setup.has_token) {
+		chttp_error(req, 403, "this API is read-only: vigild has no "
+		    "http.token_file", NULL);
+		return;
+	}
+	if (r.post && !ctl_http_bearer_ok(evhttp_find_header(in,
+	    "Authorization"), chttp_setup.token)) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "WWW-Authenticate", "Bearer realm=\"vigild\"");
+		chttp_error(req, 401, "a valid bearer token is required",
+		    NULL);
+		return;
+	}
+	if (r.kind == CTL_HTTP_EVENTS) {
+		chttp_sse_start(req);
+		return;
+	}
+	chttp_ask(req, &r, method);
+}
+
+/* The parent's END: the reply. */
+static void
+chttp_reply(struct chttp_pending *p)
+{
+	FILE		*fp;
+	char		*buf;
+	size_t		 len;
+	int		 code = 500;
+	const char	*type = "application/json";
+
+	fp = chttp_open(&buf, &len);
+	switch (p->a.route.kind) {
+	case CTL_HTTP_SERVICES:
+		code = chttp_out_services(fp, &p->a);
+		break;
+	case CTL_HTTP_SERVICE:
+		code = chttp_out_service(fp, &p->a);
+		break;
+	case CTL_HTTP_ACTION:
+		code = chttp_out_action(fp, &p->a);
+		break;
+	case CTL_HTTP_RELOAD:
+		code = chttp_out_reload(fp, &p->a);
+		break;
+	case CTL_HTTP_METRICS:
+		code = chttp_out_metrics(fp, &p->a);
+		type = "text/plain; version=0.0.4; charset=utf-8";
+		break;
+	case CTL_HTTP_INDEX:
+		code = chttp_out_index(fp, &p->a);
+		type = "text/html; charset=utf-8";
+		break;
+	default:
+		chttp_out_error(fp, "internal error", NULL);
+		break;
+	}
+	chttp_send(p->req, code, type, fp, &buf, &len);
+	p->req = NULL;
+}
+
+static int
+chttp_status_ok(const struct ctl_status *st)
+{
+	return (MSG_STR_OK(st->id) && MSG_STR_OK(st->group) &&
+	    MSG_STR_OK(st->state) && MSG_STR_OK(st->health) &&
+	    MSG_STR_OK(st->ports) && MSG_STR_OK(st->reason) &&
+	    MSG_STR_OK(st->status_text));
+}
+
+static int
+chttp_grow(void **v, size_t n, size_t size, size_t max)
+{
+	void	*nv;
+
+	if (n >= max)
+		return (-1);
+	if ((n & (n - 1)) != 0 && n != 0)
+		return (0);
+	if ((nv = reallocarray(*v, n == 0 ? 1 : n * 2, size)) == NULL)
+		return (-1);
+	*v = nv;
+	return (0);
+}
+
+/* An answer for an HTTP request (hdr.peerid has CTL_HTTP_PEERBIT). */
+void
+control_http_answer(struct imsg *imsg)
+{
+	struct chttp_pending	*p;
+	struct chttp_answer	*a;
+
+	if ((p = chttp_pending_find(imsg->hdr.peerid)) == NULL)
+		return;		/* timed out meanwhile */
+	a = &p->a;
+	switch (imsg->hdr.type) {
+	case IMSG_CTL_STATUS:
+		if (chttp_grow((void **)&a->sts, a->nsts, sizeof(*a->sts),
+		    CHTTP_MAXSTATUS) == -1 || imsg_get_data(imsg,
+		    &a->sts[a->nsts], sizeof(*a->sts)) == -1 ||
+		    !chttp_status_ok(&a->sts[a->nsts]))
+			return;
+		a->nsts++;
+		return;
+	case IMSG_CTL_RESULT:
+		if (chttp_grow((void **)&a->res, a->nres, sizeof(*a->res),
+		    CHTTP_MAXRESULTS) == -1 || imsg_get_data(imsg,
+		    &a->res[a->nres], sizeof(*a->res)) == -1 ||
+		    !MSG_STR_OK(a->res[a->nres].name) ||
+		    !MSG_STR_OK(a->res[a->nres].text))
+			return;
+		a->nres++;
+		return;
+	case IMSG_CTL_LINE:
+		if (chttp_grow((void **)&a->lines, a->nlines,
+		    sizeof(*a->lines), CHTTP_MAXLINES) == -1 ||
+		    imsg_get_data(imsg, &a->lines[a->nlines],
+		    sizeof(*a->lines)) == -1 ||
+		    !MSG_STR_OK(a->lines[a->nlines].text))
+			return;
+		a->nlines++;
+		return;
+	case IMSG_CTL_END:
+		if (imsg_get_data(imsg, &a->end, sizeof(a->end)) == -1 ||
+		    !MSG_STR_OK(a->end.msg)) {
+			memset(&a->end, 0, sizeof(a->end));
+			a->end.result = CTL_RES_FAIL;
+			strlcpy(a->end.msg, "bad answer from vigild",
+			    sizeof(a->end.msg));
+		}
+		chttp_reply(p);
+		chttp_pending_free(p);
+		return;
+	default:
+		return;		/* info's KV, EXIT, ...: not asked for */
+	}
+}
+
+/* ---- GET /api/v1/events ---- */
+
+static void
+chttp_sse_closed(struct evhttp_connection *evcon, void *arg)
+{
+	struct chttp_sse	*s = arg;
+
+	TAILQ_REMOVE(&chttp_sses, s, entry);
+	chttp_nsse--;
+	/* Given up by evhttp (the client left): ours to free. */
+	if (evhttp_request_get_connection(s->req) == NULL)
+		evhttp_request_free(s->req);
+	free(s);
+	log_debug("http: event subscriber gone");
+}
+
+/* A subscriber that does not read: close its connection. */
+static void
+chttp_sse_drop(struct chttp_sse *s)
+{
+	struct evhttp_connection	*evcon = s->evcon;
+
+	TAILQ_REMOVE(&chttp_sses, s, entry);
+	chttp_nsse--;
+	free(s);
+	evhttp_connection_set_closecb(evcon, NULL, NULL);
+	evhttp_connection_free(evcon);	/* and its request */
+}
+
+static void
+chttp_sse_send(struct chttp_sse *s, const char *data, size_t len)
+{
+	struct bufferevent	*bev;
+	struct evbuffer		*b;
+
+	if ((b = evbuffer_new()) == NULL || evbuffer_add(b, data, len) == -1)
+		fatal("%s: evbuffer", __func__);
+	evhttp_send_reply_chunk(s->req, b);
+	evbuffer_free(b);
+	bev = evhttp_connection_get_bufferevent(s->evcon);
+	if (bev != NULL && evbuffer_get_length(bufferevent_get_output(bev)) >
+	    CHTTP_SSE_MAXBUF) {
+		log_warnx("http: an event subscriber does not read; dropped");
+		chttp_sse_drop(s);
+	}
+}
+
+static void
+chttp_keepalive(int fd, short ev, void *arg)
+{
+	struct chttp_sse	*s, *ns;
+	struct timeval		 tv = { CHTTP_KEEPALIVE_SEC, 0 };
+
+	TAILQ_FOREACH_SAFE(s, &chttp_sses, entry, ns)
+		chttp_sse_send(s, ": keepalive\n\n", 13);
+	evtimer_add(&chttp_keepalive_ev, &tv);
+}
+
+static void
+chttp_sse_start(struct evhttp_request *req)
+{
+	struct chttp_sse	*s;
+	struct timeval		 tv = { CHTTP_KEEPALIVE_SEC, 0 };
+
+	if (chttp_nsse >= CHTTP_MAXSSE) {
+		chttp_error(req, 503, "too many event subscribers", NULL);
+		return;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		chttp_error(req, 503, "out of memory", NULL);
+		return;
+	}
+	s->req = req;
+	s->evcon = evhttp_request_get_connection(req);
+	if (s->evcon == NULL) {
+		free(s);
+		evhttp_request_free(req);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&chttp_sses, s, entry);
+	chttp_nsse++;
+	evhttp_connection_set_timeout(s->evcon, CHTTP_SSE_TIMEOUT_SEC);
+	evhttp_connection_set_closecb(s->evcon, chttp_sse_closed, s);
+	chttp_headers(req, "text/event-stream");
+	evhttp_send_reply_start(req, 200, "OK");
+	chttp_sse_send(s, ": vigild events\n\n", 17);
+	if (!chttp_keepalive_on) {
+		evtimer_set(&chttp_keepalive_ev, chttp_keepalive, NULL);
+		evtimer_add(&chttp_keepalive_ev, &tv);
+		chttp_keepalive_on = 1;
+	}
+}
+
+int
+control_http_event(struct imsg *imsg)
+{
+	struct ctl_event	 ev;
+	struct chttp_sse	*s, *ns;
+	FILE			*fp;
+	char			*buf;
+	size_t			 len;
+
+	if (imsg_get_data(imsg, &ev, sizeof(ev)) == -1 ||
+	    !MSG_STR_OK(ev.type) || !MSG_STR_OK(ev.id) ||
+	    !MSG_STR_OK(ev.group) || !MSG_STR_OK(ev.from) ||
+	    !MSG_STR_OK(ev.to) || !MSG_STR_OK(ev.health) ||
+	    !MSG_STR_OK(ev.reason))
+		return (-1);
+	if (TAILQ_EMPTY(&chttp_sses))
+		return (0);
+	fp = chttp_open(&buf, &len);
+	chttp_out_event(fp, &ev);
+	if (fclose(fp) != 0 || buf == NULL)
+		fatal("%s: memory stream", __func__);
+	TAILQ_FOREACH_SAFE(s, &chttp_sses, entry, ns)
+		chttp_sse_send(s, buf, len);
+	free(buf);
+	return (0);
+}

@@ -1,0 +1,273 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The parent's side of the HTTP API (SPEC section 7).  At start, as
+ * root, it binds http.listen and reads http.token_file; every new
+ * control process gets the listening socket and the token
+ * (IMSG_CTL_HTTP), and serves the API with evhttp (control/control_http.c):
+ * control cannot bind in its chroot, and the parent never parses HTTP.
+ * Requests come back as IMSG_CTL_HTTPREQ and are served like vigilctl's
+ * (parent_control.c), logged as "http POST /api/v1/services/web/stop
+ * from 127.0.0.1: ok".  State and health changes and exits go to control
+ * as IMSG_CTL_EVENT for GET /api/v1/events.
+ *
+ * The http: section is read at start only: a reload does not move the
+ * server or change the token.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl_http.h"
+#include "ctl_proto.h"
+#include "log.h"
+#include "msg_ctl.h"
+#include "parent.h"
+#include "parent_control.h"
+#include "svc.h"
+
+#define PHTTP_BACKLOG		128
+#define PHTTP_TOKENFILE_MAX	4096
+
+static int			 phttp_fd = -1;
+static struct ctl_http_setup	 phttp_setup;
+
+static void	phttp_changed(struct svc *, enum svc_state);
+
+/* Bind HOST:PORT ("*", "" or "0.0.0.0": every IPv4 address). */
+static int
+phttp_bind(const char *host, uint16_t port)
+{
+	struct addrinfo	 hints, *res, *ai;
+	char		 serv[8];
+	int		 fd = -1, on = 1, e, saved = 0;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(serv, sizeof(serv), "%u", (unsigned int)port);
+	if (host != NULL && (host[0] == '\0' || strcmp(host, "*") == 0))
+		host = NULL;
+	if ((e = getaddrinfo(host, serv, &hints, &res)) != 0)
+		fatalx("http: listen %s: %s", penv->conf->http_listen,
+		    gai_strerror(e));
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd == -1) {
+			saved = errno;
+			continue;
+		}
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+		    sizeof(on));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+		    listen(fd, PHTTP_BACKLOG) == 0)
+			break;
+		saved = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd == -1) {
+		errno = saved;
+		fatal("http: cannot listen on %s", penv->conf->http_listen);
+	}
+	return (fd);
+}
+
+/*
+ * The token, read as root.  A token file others may write is refused
+ * (anyone could set the password); one others may read, warned about.
+ */
+static void
+phttp_token(const char *path)
+{
+	struct stat	 sb;
+	char		 buf[PHTTP_TOKENFILE_MAX];
+	const char	*why;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		fatal("http: cannot read token_file %s", path);
+	if (fstat(fd, &sb) == -1)
+		fatal("http: token_file %s", path);
+	if (!S_ISREG(sb.st_mode))
+		fatalx("http: token_file %s: not a regular file", path);
+	if (penv->is_root && (sb.st_mode & (S_IWGRP | S_IWOTH)))
+		fatalx("http: refusing token_file %s: mode %04o is writable "
+		    "by group or others", path,
+		    (unsigned int)(sb.st_mode & 07777));
+	if (penv->is_root && sb.st_uid != 0)
+		fatalx("http: refusing token_file %s: owned by uid %u, not "
+		    "by root", path, (unsigned int)sb.st_uid);
+	if (sb.st_mode & S_IROTH)
+		log_warnx("http: token_file %s is readable by others (mode "
+		    "%04o): anyone on this host may control the services",
+		    path, (unsigned int)(sb.st_mode & 07777));
+	if ((n = read(fd, buf, sizeof(buf))) == -1)
+		fatal("http: cannot read token_file %s", path);
+	close(fd);
+	if (n == (ssize_t)sizeof(buf))
+		fatalx("http: token_file %s: too long", path);
+	if (ctl_http_token_parse(buf, (size_t)n, phttp_setup.token,
+	    sizeof(phttp_setup.token), &why) == -1)
+		fatalx("http: token_file %s: %s", path, why);
+	explicit_bzero(buf, sizeof(buf));
+	phttp_setup.has_token = 1;
+}
+
+void
+parent_http_init(void)
+{
+	struct vigil_conf	*conf = penv->conf;
+
+	if (!conf->http_enabled)
+		return;
+	memset(&phttp_setup, 0, sizeof(phttp_setup));
+	if (conf->http_token_file != NULL)
+		phttp_token(conf->http_token_file);
+	phttp_fd = phttp_bind(conf->http_host, conf->http_port);
+	svc_add_listener(phttp_changed);
+	log_info("http: API on %s%s", conf->http_listen,
+	    phttp_setup.has_token ? "" : " (read-only: no token_file)");
+}
+
+/* A new control process: the socket and the token again. */
+void
+parent_http_ready(void)
+{
+	int	 fd;
+
+	if (phttp_fd == -1)
+		return;
+	if ((fd = fcntl(phttp_fd, F_DUPFD_CLOEXEC, 0)) == -1) {
+		log_warn("http: dup");
+		return;
+	}
+	if (parent_proc_send(PROC_CONTROL, IMSG_CTL_HTTP, 0, fd, &phttp_setup,
+	    sizeof(phttp_setup)) == -1)
+		log_warnx("http: cannot pass the socket to control");
+}
+
+void
+parent_http_shutdown(void)
+{
+	if (phttp_fd != -1)
+		close(phttp_fd);
+	phttp_fd = -1;
+	explicit_bzero(&phttp_setup, sizeof(phttp_setup));
+}
+
+static int
+phttp_printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s < 0x20 || *s > 0x7e)
+			return (0);
+	return (1);
+}
+
+/*
+ * A request control turned from HTTP: well formed, and only what the API
+ * offers (status, start, stop, restart, reload).  -1: control misbehaves.
+ */
+int
+parent_http_request_ok(const struct ctl_httpreq *h)
+{
+	const char	*why;
+
+	if (phttp_fd == -1 || !MSG_STR_OK(h->method) || !MSG_STR_OK(h->path) ||
+	    !MSG_STR_OK(h->peer) || !phttp_printable(h->method) ||
+	    !phttp_printable(h->path) || !phttp_printable(h->peer) ||
+	    !ctl_request_ok(&h->req, &why))
+		return (-1);
+	switch (h->req.cmd) {
+	case CTL_CMD_STATUS:
+		return (0);
+	case CTL_CMD_START:
+	case CTL_CMD_STOP:
+	case CTL_CMD_RESTART:
+	case CTL_CMD_RELOAD:
+		return (phttp_setup.has_token ? 0 : -1);
+	default:
+		return (-1);
+	}
+}
+
+static void
+phttp_event(struct svc *s, const char *type, enum svc_state from)
+{
+	struct ctl_event	 ev;
+	const struct svc_exit	*e;
+
+	memset(&ev, 0, sizeof(ev));
+	strlcpy(ev.type, type, sizeof(ev.type));
+	strlcpy(ev.id, s->id, sizeof(ev.id));
+	strlcpy(ev.group, s->grp->conf->name, sizeof(ev.group));
+	strlcpy(ev.from, svc_state_name(from), sizeof(ev.from));
+	strlcpy(ev.to, svc_state_name(s->state), sizeof(ev.to));
+	strlcpy(ev.health, svc_health_name(s->health), sizeof(ev.health));
+	strlcpy(ev.reason, s->reason, sizeof(ev.reason));
+	ev.instance = s->instance;
+	ev.pid = s->pid;
+	ev.status = 0;
+	ev.time = (int64_t)time(NULL);
+	if (strcmp(type, "exit") == 0 && s->nhistory > 0) {
+		e = &s->history[(s->nhistory - 1) % SVC_HISTORY];
+		ev.pid = e->pid;
+		ev.status = e->status;
+	}
+	(void)parent_proc_send(PROC_CONTROL, IMSG_CTL_EVENT, 0, -1, &ev,
+	    sizeof(ev));
+}
+
+static int
+phttp_has_process(enum svc_state st)
+{
+	return (st == SVC_STARTING || st == SVC_RUNNING ||
+	    st == SVC_STOPPING);
+}
+
+/* svc listener: every transition, and health changes (old == state). */
+static void
+phttp_changed(struct svc *s, enum svc_state old)
+{
+	if (s == NULL || penv->shutting_down)
+		return;
+	if (old == s->state) {
+		phttp_event(s, "health", old);
+		return;
+	}
+	phttp_event(s, "state", old);
+	if (phttp_has_process(old) && !phttp_has_process(s->state) &&
+	    s->pid == 0 && s->nhistory > 0)
+		phttp_event(s, "exit", old);
+}
