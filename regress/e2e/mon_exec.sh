@@ -56,7 +56,10 @@ wait_log 10 "hang: health unhealthy: exec check timed out after 700 ms" ||
 # Every check is killed at its timeout, with what it forked: never more
 # than one generation alive at a time.
 for i in $(seq 20); do
-	n=$(pgrep -c -f "sleep 471[12]")
+	# Ours only: vigild's descendants (it is the subreaper of orphans).
+	n=$(for p in $(descendants "$VIGILD_PID"); do
+		cat "/proc/$p/cmdline" 2>/dev/null | tr '\0' ' '; echo
+	done | grep -c "^sleep 471[12] ")
 	[ "$n" -le 2 ] || fail "$n check processes alive: the old ones were not killed"
 	sleep 0.1
 done
