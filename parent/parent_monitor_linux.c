@@ -87,31 +87,6 @@ parent_monitor_notify_socket(const char *path)
 	return (-1);
 }
 
-static int
-cg_find_mount(char *buf, size_t len)
-{
-	FILE	*fp;
-	char	 line[2048], *sep, *fields[8], *p, *save;
-	int	 n, found = 0;
-
-	if ((fp = fopen("/proc/self/mountinfo", "re")) == NULL)
-		return (-1);
-	while (!found && fgets(line, sizeof(line), fp) != NULL) {
-		if ((sep = strstr(line, " - ")) == NULL ||
-		    strncmp(sep + 3, "cgroup2 ", 8) != 0)
-			continue;
-		*sep = '\0';
-		n = 0;
-		for (p = strtok_r(line, " ", &save); p != NULL && n < 8;
-		    p = strtok_r(NULL, " ", &save))
-			fields[n++] = p;
-		if (n >= 5 && strlcpy(buf, fields[4], len) < len)
-			found = 1;
-	}
-	fclose(fp);
-	return (found ? 0 : -1);
-}
-
 /* 1 if the word is in the space-separated list in file dir/name. */
 static int
 cg_has_word(const char *dir, const char *name, const char *word)
@@ -137,27 +112,6 @@ cg_has_word(const char *dir, const char *name, const char *word)
 	return (0);
 }
 
-static int
-cg_write(const char *dir, const char *name, const char *val)
-{
-	char	 path[PATH_MAX];
-	ssize_t	 n;
-	int	 fd, saved;
-
-	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
-	    (int)sizeof(path)) {
-		errno = ENAMETOOLONG;
-		return (-1);
-	}
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
-		return (-1);
-	n = write(fd, val, strlen(val));
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return (n == (ssize_t)strlen(val) ? 0 : -1);
-}
-
 /*
  * Can limits.cpu be applied here?  NULL if so, else why not.  It needs
  * the cgroup v2 hierarchy, its cpu controller, and the right to
@@ -168,7 +122,7 @@ parent_monitor_cpu_unavailable(void)
 {
 	char	 mnt[PATH_MAX];
 
-	if (cg_find_mount(mnt, sizeof(mnt)) == -1)
+	if (svc_cgroup_mount(mnt, sizeof(mnt)) == -1)
 		return ("the cgroup v2 hierarchy is not mounted on this host");
 	if (!cg_has_word(mnt, "cgroup.controllers", "cpu"))
 		return ("the cgroup v2 cpu controller is not available on "
@@ -192,7 +146,7 @@ parent_monitor_cpu_apply(const char *cgroup, unsigned int percent,
 	char	 mnt[PATH_MAX], dir[PATH_MAX], val[64], *slash;
 	size_t	 mlen;
 
-	if (cg_find_mount(mnt, sizeof(mnt)) == -1)
+	if (svc_cgroup_mount(mnt, sizeof(mnt)) == -1)
 		return;
 	mlen = strlen(mnt);
 	if (strncmp(cgroup, mnt, mlen) != 0 || cgroup[mlen] != '/' ||
@@ -203,7 +157,8 @@ parent_monitor_cpu_apply(const char *cgroup, unsigned int percent,
 	    slash = strchr(slash + 1, '/')) {
 		*slash = '\0';
 		if (!cg_has_word(dir, "cgroup.subtree_control", "cpu") &&
-		    cg_write(dir, "cgroup.subtree_control", "+cpu") == -1)
+		    svc_cgroup_write(dir, "cgroup.subtree_control", "+cpu") ==
+		    -1)
 			log_warn("%s: limits.cpu: %s/cgroup.subtree_control",
 			    id, dir);
 		*slash = '/';
@@ -211,7 +166,7 @@ parent_monitor_cpu_apply(const char *cgroup, unsigned int percent,
 	snprintf(val, sizeof(val), "%llu %u",
 	    (unsigned long long)percent * CPU_PERIOD_USEC / 100,
 	    CPU_PERIOD_USEC);
-	if (cg_write(cgroup, "cpu.max", val) == -1)
+	if (svc_cgroup_write(cgroup, "cpu.max", val) == -1)
 		log_warn("%s: limits.cpu: %s/cpu.max", id, cgroup);
 	else
 		log_debug("%s: cpu.max %s", id, val);

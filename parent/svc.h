@@ -182,6 +182,8 @@ void		 svc_listen_close(struct svc_group *);
 int		 svc_port_pick(struct svc *, char *, size_t);
 
 /* parent/svc_cgroup_linux.c */
+int		 svc_cgroup_mount(char *, size_t);
+int		 svc_cgroup_write(const char *, const char *, const char *);
 int		 svc_cgroup_init(void);		/* 1 if usable */
 int		 svc_cgroup_available(void);
 char		*svc_cgroup_create(const char *id);

@@ -16,7 +16,8 @@
 
 /*
  * cgroup v2 on Linux: each instance gets its own group under
- * <cgroup2 mount>/<vigild's own group>/vigil/<vigild pid>/, so its whole tree is known (even a
+ * <cgroup2 mount>/<vigild's own group>/vigil/<vigild pid>/, so its whole
+ * tree is known (even a
  * double-forked daemon) and killed at once with cgroup.kill.  Used only
  * where the hierarchy is mounted and writable (root, or a delegated
  * subtree); elsewhere the process group is all there is.
@@ -42,8 +43,8 @@
 static char	 cg_base[PATH_MAX];	/* .../vigil/<pid>, "" if unusable */
 
 /* Find the cgroup2 mount in /proc/self/mountinfo. */
-static int
-cg_find_mount(char *buf, size_t len)
+int
+svc_cgroup_mount(char *buf, size_t len)
 {
 	FILE	*fp;
 	char	 line[2048], *sep, *fields[8], *p, *save;
@@ -71,8 +72,9 @@ cg_find_mount(char *buf, size_t len)
 	return (found ? 0 : -1);
 }
 
-static int
-cg_write(const char *dir, const char *file, const char *val)
+/* Write val into the control file dir/file. */
+int
+svc_cgroup_write(const char *dir, const char *file, const char *val)
 {
 	char	 path[PATH_MAX];
 	int	 fd, saved;
@@ -151,7 +153,7 @@ svc_cgroup_init(void)
 	char	 mnt[PATH_MAX], self[PATH_MAX], top[PATH_MAX];
 
 	cg_base[0] = '\0';
-	if (cg_find_mount(mnt, sizeof(mnt)) == -1 ||
+	if (svc_cgroup_mount(mnt, sizeof(mnt)) == -1 ||
 	    cg_self(self, sizeof(self)) == -1)
 		return (0);
 	if (snprintf(top, sizeof(top), "%s%s/vigil", mnt, self) >=
@@ -205,7 +207,7 @@ svc_cgroup_create(const char *id)
 int
 svc_cgroup_enter(const char *path)
 {
-	return (cg_write(path, "cgroup.procs", "0"));
+	return (svc_cgroup_write(path, "cgroup.procs", "0"));
 }
 
 int
@@ -215,7 +217,7 @@ svc_cgroup_kill(const char *path)
 	char	 file[PATH_MAX];
 	int	 pid;
 
-	if (cg_write(path, "cgroup.kill", "1") == 0)
+	if (svc_cgroup_write(path, "cgroup.kill", "1") == 0)
 		return (0);
 	/* Kernels before 5.14 have no cgroup.kill: signal each member. */
 	if (snprintf(file, sizeof(file), "%s/cgroup.procs", path) >=
