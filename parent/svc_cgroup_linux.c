@@ -17,10 +17,10 @@
 /*
  * cgroup v2 on Linux: each instance gets its own group under
  * <cgroup2 mount>/<vigild's own group>/vigil/<vigild pid>/, so its whole
- * tree is known (even a
- * double-forked daemon) and killed at once with cgroup.kill.  Used only
- * where the hierarchy is mounted and writable (root, or a delegated
- * subtree); elsewhere the process group is all there is.
+ * tree is known (even a double-forked daemon) and killed at once with
+ * cgroup.kill.  Used only where the hierarchy is mounted and writable
+ * (root, or a delegated subtree); elsewhere the process group is all
+ * there is.
  */
 
 #include <sys/types.h>
