@@ -613,8 +613,15 @@ svc_kill_tree(struct svc *s, int sig)
 {
 	pid_t	 pgid = s->pid;
 
-	if (sig == SIGKILL && s->cgroup != NULL)
+	/*
+	 * A group with nobody left in it needs no cgroup.kill, and is
+	 * spared one: see svc_cgroup_fork() for why that matters.
+	 */
+	if (sig == SIGKILL && s->cgroup != NULL && (s->pid != 0 ||
+	    svc_cgroup_populated(s->cgroup))) {
 		(void)svc_cgroup_kill(s->cgroup);
+		s->cgroup_killed = 1;
+	}
 	if (pgid == 0 && s->history[(s->nhistory + SVC_HISTORY - 1) %
 	    SVC_HISTORY].pid > 0)
 		pgid = s->history[(s->nhistory + SVC_HISTORY - 1) %

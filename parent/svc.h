@@ -100,6 +100,7 @@ struct svc {
 	struct event		 timer;		/* start_seconds, backoff, stop */
 	int			 timer_kind;
 	char			*cgroup;	/* path, or NULL */
+	int			 cgroup_killed;	/* cgroup.kill used on it */
 	char			 status_text[SVC_REASONMAX]; /* sd_notify STATUS= */
 
 	/* Resource samples of the whole tree, filled from the monitor. */
@@ -192,6 +193,9 @@ int		 svc_cgroup_kill(const char *path);
 int		 svc_cgroup_populated(const char *path);
 void		 svc_cgroup_remove(const char *path);
 void		 svc_cgroup_fini(void);
+
+/* parent/svc_fork_linux.c */
+pid_t		 svc_fork(const char *, int *, int (*)(void *), void *);
 
 /* parent/parent_reload.c */
 enum reload_mode {

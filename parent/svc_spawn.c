@@ -354,18 +354,156 @@ svc_child_exec(char **argv, char **envp)
 	errno = eno;
 }
 
+/*
+ * What the child needs, all prepared by the parent.  The child shares
+ * the parent's memory until it execs (see svc_fork_linux.c): it reads
+ * this and writes only into env (its own LISTEN_PID).
+ */
+struct svc_child {
+	const struct svc_conf	*sc;
+	const char		*cgroup;	/* to move into, or NULL */
+	int			 entered;	/* born in it already */
+	int			 set_ids;	/* root and user/group set */
+	gid_t			*groups;
+	int			 ngroups;
+	int			 devnull, outw, errw, ep;
+	const char		*dir;
+	const int		*listen_fds;
+	int			 nlisten;
+	char			*listen_pid;	/* in env, filled in here */
+	char			**argv;
+	char			**env;
+};
+
+/*
+ * The child.  Only async-signal-safe work: it runs with the parent's
+ * memory, on a stack of its own, while the parent waits.
+ */
+static int
+svc_child_main(void *arg)
+{
+	const struct svc_child	*c = arg;
+	const struct svc_conf	*sc = c->sc;
+	sigset_t		 mask;
+	int			 i, ep, errfd;
+
+	for (i = 1; i < NSIG; i++)
+		(void)signal(i, SIG_DFL);
+	sigemptyset(&mask);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	ep = c->ep;
+	if (setsid() == -1)
+		svc_child_fail(ep, errno);
+	if (c->cgroup != NULL && !c->entered)
+		(void)svc_cgroup_enter(c->cgroup);
+
+	if (svc_rlimits_saved)
+		(void)setrlimit(RLIMIT_NOFILE, &svc_orig_nofile);
+	svc_child_setrlimit(RLIMIT_NOFILE, &sc->limits.nofile);
+	svc_child_setrlimit(RLIMIT_NPROC, &sc->limits.nproc);
+	svc_child_setrlimit(RLIMIT_CORE, &sc->limits.core);
+	svc_child_setrlimit(RLIMIT_STACK, &sc->limits.stack);
+	svc_child_setrlimit(RLIMIT_AS, &sc->limits.as);
+	umask(sc->umask);
+
+	if (dup2(c->devnull, STDIN_FILENO) == -1 ||
+	    dup2(c->outw != -1 ? c->outw : c->devnull, STDOUT_FILENO) == -1 ||
+	    dup2(c->errw != -1 ? c->errw : c->devnull, STDERR_FILENO) == -1)
+		svc_child_fail(ep, errno);
+	if (chdir(c->dir != NULL ? c->dir : "/") == -1)
+		svc_child_fail(ep, errno);
+
+	if (c->set_ids) {
+		if (setgroups(c->ngroups, c->groups) == -1 ||
+		    setresgid(sc->gid, sc->gid, sc->gid) == -1)
+			svc_child_fail(ep, errno);
+		if (sc->user != NULL &&
+		    setresuid(sc->uid, sc->uid, sc->uid) == -1)
+			svc_child_fail(ep, errno);
+	}
+
+	/*
+	 * fds 3.. are the `listen:` sockets, then the exec error pipe
+	 * (close-on-exec), and nothing else.  Move everything out of the
+	 * way first so no dup2 clobbers a source.
+	 */
+	errfd = 3 + c->nlisten;
+	if ((ep = fcntl(ep, F_DUPFD_CLOEXEC, errfd + 1 + c->nlisten)) == -1)
+		_exit(127);
+	for (i = 0; i < c->nlisten; i++) {
+		int	 hi = fcntl(c->listen_fds[i], F_DUPFD,
+		    errfd + 2 + c->nlisten + i);
+
+		if (hi == -1 || dup2(hi, 3 + i) == -1)
+			svc_child_fail(ep, errno);
+	}
+	if (dup2(ep, errfd) == -1)
+		_exit(127);
+	(void)fcntl(errfd, F_SETFD, FD_CLOEXEC);
+	closefrom(errfd + 1);
+	if (c->listen_pid != NULL)
+		svc_child_pid(c->listen_pid, 11);
+
+	svc_child_exec(c->argv, c->env);
+	svc_child_fail(errfd, errno);
+}
+
+/*
+ * The supplementary groups of the service: the user's (use_initgroups)
+ * or its group alone.  Looked up here, as the child may not use NSS.
+ */
+static int
+svc_spawn_groups(const struct svc_conf *sc, gid_t **groups, int *ngroups)
+{
+	gid_t	*g = NULL, *ng;
+	int	 n = 32, want;
+
+	*groups = NULL;
+	*ngroups = 0;
+	if (!sc->use_initgroups || sc->user == NULL) {
+		if ((g = malloc(sizeof(*g))) == NULL)
+			return (-1);
+		g[0] = sc->gid;
+		*groups = g;
+		*ngroups = 1;
+		return (0);
+	}
+	for (;;) {
+		if ((ng = reallocarray(g, n, sizeof(*g))) == NULL) {
+			free(g);
+			return (-1);
+		}
+		g = ng;
+		want = n;
+		if (getgrouplist(sc->user, sc->gid, g, &want) != -1) {
+			*groups = g;
+			*ngroups = want;
+			return (0);
+		}
+		/* glibc says how many; the BSDs don't: double. */
+		if (n >= 65536) {
+			free(g);
+			errno = EINVAL;
+			return (-1);
+		}
+		n = want > n ? want : n * 2;
+	}
+}
+
 int
 svc_spawn(struct svc *s, char *err, size_t errlen)
 {
 	struct svc_conf		*sc = s->grp->conf;
 	struct config_expand_ctx ctx;
 	struct svc_envbuf	 eb;
+	struct svc_child	 c;
 	struct stat		 sb;
 	char			**argv = NULL, *dir = NULL, xerr[128];
-	int			 ep[2], outw, errw, devnull, i, nlisten, errfd;
+	int			 ep[2], outw, errw, devnull, i, nlisten;
 	char			*listen_pid = NULL;
+	gid_t			*groups = NULL;
+	int			 ngroups = 0;
 	pid_t			 pid;
-	sigset_t		 mask;
 
 	svc_spawn_rlimits();
 	if (svc_port_pick(s, err, errlen) == -1 ||
@@ -413,6 +551,12 @@ svc_spawn(struct svc *s, char *err, size_t errlen)
 		    "root", sc->user);
 		goto fail;
 	}
+	if (penv->is_root && (sc->user != NULL || sc->group != NULL) &&
+	    svc_spawn_groups(sc, &groups, &ngroups) == -1) {
+		snprintf(err, errlen, "groups of user %s: %s", sc->user,
+		    strerror(errno));
+		goto fail;
+	}
 	if (sc->cgroup && svc_cgroup_available() && s->cgroup == NULL)
 		s->cgroup = svc_cgroup_create(s->id);
 	if (svc_pipes(s, &outw, &errw) == -1) {
@@ -429,100 +573,52 @@ svc_spawn(struct svc *s, char *err, size_t errlen)
 		goto fail;
 	}
 
-	switch (pid = fork()) {
-	case -1:
+	memset(&c, 0, sizeof(c));
+	c.sc = sc;
+	c.cgroup = s->cgroup;
+	c.set_ids = penv->is_root && (sc->user != NULL || sc->group != NULL);
+	c.groups = groups;
+	c.ngroups = ngroups;
+	c.devnull = devnull;
+	c.outw = outw;
+	c.errw = errw;
+	c.ep = ep[1];
+	c.dir = dir;
+	c.listen_fds = s->grp->listen_fds;
+	c.nlisten = nlisten;
+	c.listen_pid = listen_pid;
+	c.argv = argv;
+	c.env = eb.v;
+	/*
+	 * Not born into a group that has been through cgroup.kill: kernels
+	 * with the fork/cgroup.kill race fix compare the group's kill count
+	 * with the one of the parent's group and kill every child born into
+	 * a group whose count differs.  Such an instance moves itself.
+	 */
+	pid = svc_fork(s->cgroup_killed ? NULL : s->cgroup, &c.entered,
+	    svc_child_main, &c);
+	close(ep[1]);
+	close(devnull);
+	free(groups);
+	if (pid == -1) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		close(ep[0]);
-		close(ep[1]);
-		close(devnull);
+		groups = NULL;
 		goto fail;
-	case 0:
-		break;
-	default:
-		close(ep[1]);
-		close(devnull);
-		s->exec_rfd = ep[0];
-		(void)fcntl(s->exec_rfd, F_SETFL, O_NONBLOCK);
-		s->pid = pid;
-		clock_gettime(CLOCK_MONOTONIC, &s->start_mono);
-		s->start_wall = time(NULL);
-		log_debug("%s: spawned pid %d", s->id, (int)pid);
-		argv_free(argv);
-		env_free(&eb);
-		free(dir);
-		return (0);
 	}
-
-	/* The child.  Only async-signal-safe work from here on. */
-	for (i = 1; i < NSIG; i++)
-		(void)signal(i, SIG_DFL);
-	sigemptyset(&mask);
-	sigprocmask(SIG_SETMASK, &mask, NULL);
-	if (setsid() == -1)
-		svc_child_fail(ep[1], errno);
-	if (s->cgroup != NULL)
-		(void)svc_cgroup_enter(s->cgroup);
-
-	if (svc_rlimits_saved)
-		(void)setrlimit(RLIMIT_NOFILE, &svc_orig_nofile);
-	svc_child_setrlimit(RLIMIT_NOFILE, &sc->limits.nofile);
-	svc_child_setrlimit(RLIMIT_NPROC, &sc->limits.nproc);
-	svc_child_setrlimit(RLIMIT_CORE, &sc->limits.core);
-	svc_child_setrlimit(RLIMIT_STACK, &sc->limits.stack);
-	svc_child_setrlimit(RLIMIT_AS, &sc->limits.as);
-	umask(sc->umask);
-
-	if (dup2(devnull, STDIN_FILENO) == -1 ||
-	    dup2(outw != -1 ? outw : devnull, STDOUT_FILENO) == -1 ||
-	    dup2(errw != -1 ? errw : devnull, STDERR_FILENO) == -1)
-		svc_child_fail(ep[1], errno);
-	if (dir != NULL && chdir(dir) == -1)
-		svc_child_fail(ep[1], errno);
-	else if (dir == NULL && chdir("/") == -1)
-		svc_child_fail(ep[1], errno);
-
-	if (penv->is_root && sc->user != NULL) {
-		if (sc->use_initgroups) {
-			if (initgroups(sc->user, sc->gid) == -1)
-				svc_child_fail(ep[1], errno);
-		} else if (setgroups(1, &sc->gid) == -1)
-			svc_child_fail(ep[1], errno);
-		if (setresgid(sc->gid, sc->gid, sc->gid) == -1 ||
-		    setresuid(sc->uid, sc->uid, sc->uid) == -1)
-			svc_child_fail(ep[1], errno);
-	} else if (penv->is_root && sc->group != NULL) {
-		if (setgroups(1, &sc->gid) == -1 ||
-		    setresgid(sc->gid, sc->gid, sc->gid) == -1)
-			svc_child_fail(ep[1], errno);
-	}
-
-	/*
-	 * fds 3.. are the `listen:` sockets, then the exec error pipe
-	 * (close-on-exec), and nothing else.  Move everything out of the
-	 * way first so no dup2 clobbers a source.
-	 */
-	errfd = 3 + nlisten;
-	if ((ep[1] = fcntl(ep[1], F_DUPFD_CLOEXEC, errfd + 1 + nlisten)) ==
-	    -1)
-		_exit(127);
-	for (i = 0; i < nlisten; i++) {
-		int	 hi = fcntl(s->grp->listen_fds[i], F_DUPFD,
-		    errfd + 2 + nlisten + i);
-
-		if (hi == -1 || dup2(hi, 3 + i) == -1)
-			svc_child_fail(ep[1], errno);
-	}
-	if (dup2(ep[1], errfd) == -1)
-		_exit(127);
-	(void)fcntl(errfd, F_SETFD, FD_CLOEXEC);
-	closefrom(errfd + 1);
-	if (listen_pid != NULL)
-		svc_child_pid(listen_pid, 11);
-
-	svc_child_exec(argv, eb.v);
-	svc_child_fail(errfd, errno);
+	s->exec_rfd = ep[0];
+	(void)fcntl(s->exec_rfd, F_SETFL, O_NONBLOCK);
+	s->pid = pid;
+	clock_gettime(CLOCK_MONOTONIC, &s->start_mono);
+	s->start_wall = time(NULL);
+	log_debug("%s: spawned pid %d", s->id, (int)pid);
+	argv_free(argv);
+	env_free(&eb);
+	free(dir);
+	return (0);
 
  fail:
+	free(groups);
 	argv_free(argv);
 	env_free(&eb);
 	free(dir);

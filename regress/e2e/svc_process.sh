@@ -39,6 +39,11 @@ for pid in $(pgrep -f '^/bin/sleep 1001'); do
 	[ "$uid" = "$(id -u nobody)" ] || fail "uid $uid, not nobody's"
 	gid=$(awk '/^Gid:/ { print $2 }' /proc/"$pid"/status)
 	[ "$gid" = "$(id -g nobody)" ] || fail "gid $gid, not nobody's"
+	# The supplementary groups are nobody's, not root's.
+	groups=$(awk '/^Groups:/ { $1 = ""; print }' /proc/"$pid"/status |
+	    tr ' ' '\n' | sed '/^$/d' | sort -n | tr '\n' ' ')
+	want=$(id -G nobody | tr ' ' '\n' | sort -n | tr '\n' ' ')
+	[ "$groups" = "$want" ] || fail "groups '$groups', not nobody's '$want'"
 	[ "$(readlink /proc/"$pid"/cwd)" = "$T/work" ] ||
 	    fail "cwd is $(readlink /proc/"$pid"/cwd)"
 	env=$(tr '\0' '\n' </proc/"$pid"/environ)
