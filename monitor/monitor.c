@@ -84,7 +84,7 @@ mon_svc_find(uint32_t key)
 	struct mon_svc	*ms;
 
 	TAILQ_FOREACH(ms, &mon_svcs, entry)
-		if (ms->def.key == key)
+		if (ms->key == key)
 			return (ms);
 	return (NULL);
 }
@@ -114,22 +114,33 @@ mon_svc_define(const struct msg_mon_svc *d)
 	struct mon_svc	*ms;
 
 	if ((ms = mon_svc_find(d->key)) != NULL) {
-		/* Same process, new state (STARTING -> RUNNING). */
-		ms->def.flags = d->flags;
-		mon_check_update(ms);
+		/*
+		 * Same process, new state (STARTING -> RUNNING); its check
+		 * and ready probe follow d if they changed.
+		 */
+		ms->flags = d->flags;
+		ms->ready = d->ready;
+		mon_check_update(ms, d);
 		mon_sample_update();
 		return;
 	}
 	if ((ms = calloc(1, sizeof(*ms))) == NULL)
 		fatal(NULL);
-	ms->def = *d;
+	ms->key = d->key;
+	ms->flags = d->flags;
+	strlcpy(ms->id, d->id, sizeof(ms->id));
+	ms->pid = d->pid;
+	ms->ready = d->ready;
 	ms->start_ms = mon_now_ms() - d->age_ms;
-	evtimer_set(&ms->check_ev, NULL, NULL);
-	evtimer_set(&ms->ready_ev, NULL, NULL);
+	if (d->cgroup[0] != '\0' &&
+	    (ms->cgroup = strndup(d->cgroup, sizeof(d->cgroup))) == NULL)
+		fatal(NULL);
+	/* Known from before a respawn of this monitor. */
+	ms->wd_usec = d->watchdog_usec;
 	evtimer_set(&ms->wd_ev, NULL, NULL);
 	TAILQ_INSERT_TAIL(&mon_svcs, ms, entry);
-	log_debug("watching %s, pid %d", d->id, (int)d->pid);
-	mon_check_start(ms);
+	log_debug("watching %s, pid %d", ms->id, (int)ms->pid);
+	mon_check_start(ms, d);
 	mon_notify_start(ms);
 	mon_sample_update();
 }
@@ -141,12 +152,12 @@ mon_svc_delete(uint32_t key)
 
 	if ((ms = mon_svc_find(key)) == NULL)
 		return;
-	log_debug("no longer watching %s, pid %d", ms->def.id,
-	    (int)ms->def.pid);
+	log_debug("no longer watching %s, pid %d", ms->id, (int)ms->pid);
 	mon_check_stop(ms);
 	mon_notify_stop(ms);
 	mon_sample_forget(ms);
 	TAILQ_REMOVE(&mon_svcs, ms, entry);
+	free(ms->cgroup);
 	free(ms);
 	mon_sample_update();
 }

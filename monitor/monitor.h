@@ -44,12 +44,33 @@
 struct mon_probe;
 struct mon_cpu_hist;
 
-struct mon_svc {
-	TAILQ_ENTRY(mon_svc)	 entry;
-	struct msg_mon_svc	 def;
-	uint64_t		 start_ms;	/* monotonic, of the process */
+/*
+ * The health check and the ready: tcp:// probe of one process, as
+ * defined and as running.  Most services have neither: this exists only
+ * for a process with a check or that probe (monitor_check.c).
+ */
+struct mon_check {
+	/* health, as defined */
+	uint32_t		 type;		/* enum mon_check_type */
+	uint32_t		 naddrs;	/* 0: see error */
+	struct mon_addr		 addrs[MON_ADDRMAX];
+	char			 host[MON_HOSTMAX];
+	char			 uri[MON_URIMAX];
+	char			 target[MON_TEXTMAX];
+	char			 error[MON_TEXTMAX];
+	uint64_t		 interval_ms;
+	uint64_t		 timeout_ms;
+	uint64_t		 start_period_ms;
+	uint32_t		 retries;
 
-	/* health */
+	/* ready: tcp://, as defined */
+	int			 ready_tcp;
+	uint32_t		 nready_addrs;
+	struct mon_addr		 ready_addrs[MON_ADDRMAX];
+	char			 ready_target[MON_TEXTMAX];
+	char			 ready_error[MON_TEXTMAX];
+
+	/* health, running */
 	struct event		 check_ev;
 	struct mon_probe	*probe;		/* check in flight */
 	int			 exec_wait;	/* exec check asked of parent */
@@ -57,10 +78,26 @@ struct mon_svc {
 	int			 passed;	/* passed at least once */
 	unsigned int		 failures;	/* consecutive */
 
-	/* ready: tcp:// */
+	/* ready: tcp://, running */
 	struct event		 ready_ev;
 	struct mon_probe	*rprobe;
 	int			 ready_done;
+};
+
+/*
+ * One service process.  Only what every process needs is kept here, not
+ * the ~4 KiB definition it came in (struct msg_mon_svc).
+ */
+struct mon_svc {
+	TAILQ_ENTRY(mon_svc)	 entry;
+	uint32_t		 key;
+	uint32_t		 flags;		/* MON_SVC_* */
+	char			 id[VIGIL_IDNAMEMAX];	/* for logs */
+	pid_t			 pid;		/* main process */
+	uint32_t		 ready;		/* enum mon_ready_type */
+	uint64_t		 start_ms;	/* monotonic, of the process */
+	char			*cgroup;	/* absolute path, or NULL */
+	struct mon_check	*chk;		/* NULL: no check, no probe */
 
 	/* sd_notify watchdog */
 	struct event		 wd_ev;
@@ -87,8 +124,9 @@ void		 mon_timer_add(struct event *, uint64_t);
 void		 mon_join(char *, size_t, const char *, const char *);
 
 /* monitor/monitor_check.c: health checks and ready: tcp:// */
-void		 mon_check_start(struct mon_svc *);
-void		 mon_check_update(struct mon_svc *);
+void		 mon_check_start(struct mon_svc *, const struct msg_mon_svc *);
+void		 mon_check_update(struct mon_svc *,
+		    const struct msg_mon_svc *);
 void		 mon_check_stop(struct mon_svc *);
 void		 mon_check_exec_result(struct mon_svc *,
 		    const struct msg_mon_exec_result *);

@@ -25,11 +25,17 @@
  * `retries' failures in a row the process is reported unhealthy (once),
  * after a pass healthy (once).  An exec check is run by the parent, as
  * the service's user: the monitor only asks and waits for the answer.
+ *
+ * A process with neither a check nor ready: tcp:// (most) has no struct
+ * mon_check at all.  The same process defined again with a different
+ * check or probe (or none) gets a fresh one: the old one is stopped and
+ * freed first, so that no probe is left pointing at its addresses.
  */
 
 #include <sys/types.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <event.h>
@@ -46,19 +52,20 @@ static void	ready_run(int, short, void *);
 static int
 check_in_start_period(struct mon_svc *ms)
 {
-	return (!ms->passed &&
-	    mon_now_ms() - ms->start_ms < ms->def.start_period_ms);
+	return (!ms->chk->passed &&
+	    mon_now_ms() - ms->start_ms < ms->chk->start_period_ms);
 }
 
 static void
 check_schedule(struct mon_svc *ms)
 {
-	uint64_t	 delay = ms->def.interval_ms;
+	struct mon_check	*c = ms->chk;
+	uint64_t		 delay = c->interval_ms;
 
 	if (check_in_start_period(ms) && delay > MON_FIRST_CHECK_MS)
 		delay = MON_FIRST_CHECK_MS;
-	evtimer_del(&ms->check_ev);
-	mon_timer_add(&ms->check_ev, delay);
+	evtimer_del(&c->check_ev);
+	mon_timer_add(&c->check_ev, delay);
 }
 
 static void
@@ -67,9 +74,9 @@ check_report(struct mon_svc *ms, int health, const char *why)
 	struct msg_mon_health	 h;
 
 	memset(&h, 0, sizeof(h));
-	h.key = ms->def.key;
+	h.key = ms->key;
 	h.health = health;
-	h.failures = ms->failures;
+	h.failures = ms->chk->failures;
 	strlcpy(h.reason, why, sizeof(h.reason));
 	(void)mon_send(IMSG_MON_HEALTH, &h, sizeof(h));
 }
@@ -77,30 +84,31 @@ check_report(struct mon_svc *ms, int health, const char *why)
 static void
 check_result(struct mon_svc *ms, int ok, const char *why)
 {
-	unsigned int	 retries = ms->def.retries ? ms->def.retries : 1;
+	struct mon_check	*c = ms->chk;
+	unsigned int		 retries = c->retries ? c->retries : 1;
 
 	if (ok) {
-		ms->failures = 0;
-		ms->passed = 1;
-		if (ms->health != MON_HEALTH_HEALTHY) {
-			ms->health = MON_HEALTH_HEALTHY;
+		c->failures = 0;
+		c->passed = 1;
+		if (c->health != MON_HEALTH_HEALTHY) {
+			c->health = MON_HEALTH_HEALTHY;
 			check_report(ms, MON_HEALTH_HEALTHY, why);
 		}
 	} else if (check_in_start_period(ms)) {
 		log_debug("%s: health check failed in start_period: %s",
-		    ms->def.id, why);
+		    ms->id, why);
 	} else {
-		ms->failures++;
+		c->failures++;
 		/* Log the way to unhealthy, not every failure after it. */
-		if (ms->failures <= retries)
+		if (c->failures <= retries)
 			log_info("%s: health check failed (%u of %u): %s",
-			    ms->def.id, ms->failures, retries, why);
+			    ms->id, c->failures, retries, why);
 		else
 			log_debug("%s: health check failed (%u): %s",
-			    ms->def.id, ms->failures, why);
-		if (ms->failures >= retries &&
-		    ms->health != MON_HEALTH_UNHEALTHY) {
-			ms->health = MON_HEALTH_UNHEALTHY;
+			    ms->id, c->failures, why);
+		if (c->failures >= retries &&
+		    c->health != MON_HEALTH_UNHEALTHY) {
+			c->health = MON_HEALTH_UNHEALTHY;
 			check_report(ms, MON_HEALTH_UNHEALTHY, why);
 		}
 	}
@@ -112,8 +120,8 @@ check_probe_cb(struct mon_svc *ms, int ok, const char *why)
 {
 	char	 msg[MON_TEXTMAX];
 
-	ms->probe = NULL;
-	mon_join(msg, sizeof(msg), ms->def.target, why);
+	ms->chk->probe = NULL;
+	mon_join(msg, sizeof(msg), ms->chk->target, why);
 	check_result(ms, ok, msg);
 }
 
@@ -121,40 +129,40 @@ static void
 check_run(int fd, short ev, void *arg)
 {
 	struct mon_svc		*ms = arg;
+	struct mon_check	*c = ms->chk;
 	struct msg_mon_key	 k;
 	char			 why[MON_TEXTMAX];
 
-	if (ms->exec_wait) {
+	if (c->exec_wait) {
 		/* The parent never answered: count it as a failure. */
-		ms->exec_wait = 0;
+		c->exec_wait = 0;
 		check_result(ms, 0, "exec check: no answer from the parent");
 		return;
 	}
-	if (ms->probe != NULL)
+	if (c->probe != NULL)
 		return;
-	switch (ms->def.check) {
+	switch (c->type) {
 	case MON_CHECK_HTTP:
 	case MON_CHECK_TCP:
-		if (ms->def.naddrs == 0) {
-			mon_join(why, sizeof(why), ms->def.target,
-			    ms->def.error[0] ? ms->def.error : "no address");
+		if (c->naddrs == 0) {
+			mon_join(why, sizeof(why), c->target,
+			    c->error[0] ? c->error : "no address");
 			check_result(ms, 0, why);
 			return;
 		}
-		ms->probe = mon_probe_start(ms, ms->def.addrs,
-		    ms->def.naddrs, ms->def.check == MON_CHECK_HTTP ?
-		    ms->def.host : NULL, ms->def.uri, ms->def.timeout_ms,
-		    check_probe_cb);
+		c->probe = mon_probe_start(ms, c->addrs, c->naddrs,
+		    c->type == MON_CHECK_HTTP ? c->host : NULL, c->uri,
+		    c->timeout_ms, check_probe_cb);
 		break;
 	case MON_CHECK_EXEC:
 		memset(&k, 0, sizeof(k));
-		k.key = ms->def.key;
+		k.key = ms->key;
 		if (mon_send(IMSG_MON_EXEC, &k, sizeof(k)) == -1) {
 			check_schedule(ms);
 			return;
 		}
-		ms->exec_wait = 1;
-		mon_timer_add(&ms->check_ev, ms->def.timeout_ms +
+		c->exec_wait = 1;
+		mon_timer_add(&c->check_ev, c->timeout_ms +
 		    CHECK_EXEC_GRACE_MS);
 		break;
 	default:
@@ -165,92 +173,188 @@ check_run(int fd, short ev, void *arg)
 void
 mon_check_exec_result(struct mon_svc *ms, const struct msg_mon_exec_result *r)
 {
-	if (!ms->exec_wait)
+	struct mon_check	*c = ms->chk;
+
+	if (c == NULL || !c->exec_wait)
 		return;
-	ms->exec_wait = 0;
-	evtimer_del(&ms->check_ev);
+	c->exec_wait = 0;
+	evtimer_del(&c->check_ev);
 	check_result(ms, r->ok != 0, r->reason);
 }
 
 static void
 ready_probe_cb(struct mon_svc *ms, int ok, const char *why)
 {
+	struct mon_check	*c = ms->chk;
 	struct msg_mon_key	 k;
 
-	ms->rprobe = NULL;
+	c->rprobe = NULL;
 	if (!ok) {
-		log_debug("%s: ready: tcp://%s: %s", ms->def.id,
-		    ms->def.ready_target, why);
-		mon_timer_add(&ms->ready_ev, MON_READY_RETRY_MS);
+		log_debug("%s: ready: tcp://%s: %s", ms->id,
+		    c->ready_target, why);
+		mon_timer_add(&c->ready_ev, MON_READY_RETRY_MS);
 		return;
 	}
-	ms->ready_done = 1;
-	log_debug("%s: ready: tcp://%s accepts connections", ms->def.id,
-	    ms->def.ready_target);
+	c->ready_done = 1;
+	log_debug("%s: ready: tcp://%s accepts connections", ms->id,
+	    c->ready_target);
 	memset(&k, 0, sizeof(k));
-	k.key = ms->def.key;
+	k.key = ms->key;
 	(void)mon_send(IMSG_MON_READY, &k, sizeof(k));
 }
 
 static void
 ready_run(int fd, short ev, void *arg)
 {
-	struct mon_svc	*ms = arg;
+	struct mon_svc		*ms = arg;
+	struct mon_check	*c = ms->chk;
 
-	if (ms->ready_done || ms->rprobe != NULL ||
-	    !(ms->def.flags & MON_SVC_STARTING))
+	if (c->ready_done || c->rprobe != NULL ||
+	    !(ms->flags & MON_SVC_STARTING))
 		return;
-	ms->rprobe = mon_probe_start(ms, ms->def.ready_addrs,
-	    ms->def.nready_addrs, NULL, NULL, READY_PROBE_TIMEOUT_MS,
-	    ready_probe_cb);
+	c->rprobe = mon_probe_start(ms, c->ready_addrs, c->nready_addrs,
+	    NULL, NULL, READY_PROBE_TIMEOUT_MS, ready_probe_cb);
 }
 
-void
-mon_check_start(struct mon_svc *ms)
+/*
+ * The check and ready probe that d defines, NULL if neither.  Only the
+ * parts in use are copied; the rest stays zero, so that two of them can
+ * be compared.
+ */
+static struct mon_check *
+check_new(struct mon_svc *ms, const struct msg_mon_svc *d)
 {
-	uint64_t	 first;
+	struct mon_check	*c;
 
-	evtimer_set(&ms->check_ev, check_run, ms);
-	evtimer_set(&ms->ready_ev, ready_run, ms);
-	if (ms->def.check != MON_CHECK_NONE) {
-		first = ms->def.interval_ms < MON_FIRST_CHECK_MS ?
-		    ms->def.interval_ms : MON_FIRST_CHECK_MS;
+	if (d->check == MON_CHECK_NONE && d->ready != MON_READY_TCP)
+		return (NULL);
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatal(NULL);
+	c->type = d->check;
+	if (d->check != MON_CHECK_NONE) {
+		c->naddrs = d->naddrs;
+		memcpy(c->addrs, d->addrs, d->naddrs * sizeof(c->addrs[0]));
+		if (d->check == MON_CHECK_HTTP) {
+			strlcpy(c->host, d->host, sizeof(c->host));
+			strlcpy(c->uri, d->uri, sizeof(c->uri));
+		}
+		strlcpy(c->target, d->target, sizeof(c->target));
+		strlcpy(c->error, d->error, sizeof(c->error));
+		c->interval_ms = d->interval_ms;
+		c->timeout_ms = d->timeout_ms;
+		c->start_period_ms = d->start_period_ms;
+		c->retries = d->retries;
+	}
+	if (d->ready == MON_READY_TCP) {
+		c->ready_tcp = 1;
+		c->nready_addrs = d->nready_addrs;
+		memcpy(c->ready_addrs, d->ready_addrs,
+		    d->nready_addrs * sizeof(c->ready_addrs[0]));
+		strlcpy(c->ready_target, d->ready_target,
+		    sizeof(c->ready_target));
+		strlcpy(c->ready_error, d->ready_error,
+		    sizeof(c->ready_error));
+	}
+	evtimer_set(&c->check_ev, check_run, ms);
+	evtimer_set(&c->ready_ev, ready_run, ms);
+	return (c);
+}
+
+/* Do a and b (from check_new, either may be NULL) define the same? */
+static int
+check_same(const struct mon_check *a, const struct mon_check *b)
+{
+	if (a == NULL || b == NULL)
+		return (a == b);
+	return (a->type == b->type && a->naddrs == b->naddrs &&
+	    memcmp(a->addrs, b->addrs, sizeof(a->addrs)) == 0 &&
+	    strcmp(a->host, b->host) == 0 && strcmp(a->uri, b->uri) == 0 &&
+	    strcmp(a->target, b->target) == 0 &&
+	    strcmp(a->error, b->error) == 0 &&
+	    a->interval_ms == b->interval_ms &&
+	    a->timeout_ms == b->timeout_ms &&
+	    a->start_period_ms == b->start_period_ms &&
+	    a->retries == b->retries &&
+	    a->ready_tcp == b->ready_tcp &&
+	    a->nready_addrs == b->nready_addrs &&
+	    memcmp(a->ready_addrs, b->ready_addrs,
+	    sizeof(a->ready_addrs)) == 0 &&
+	    strcmp(a->ready_target, b->ready_target) == 0 &&
+	    strcmp(a->ready_error, b->ready_error) == 0);
+}
+
+/* Arm what ms->chk defines: the first check, the ready probe. */
+static void
+check_arm(struct mon_svc *ms)
+{
+	struct mon_check	*c = ms->chk;
+	uint64_t		 first, age;
+
+	if (c == NULL)
+		return;
+	if (c->type != MON_CHECK_NONE) {
+		first = c->interval_ms < MON_FIRST_CHECK_MS ?
+		    c->interval_ms : MON_FIRST_CHECK_MS;
 		/* A respawned monitor: the process may be old already. */
-		if (mon_now_ms() - ms->start_ms >= first)
-			first = 0;
-		else
-			first -= mon_now_ms() - ms->start_ms;
-		mon_timer_add(&ms->check_ev, first);
+		age = mon_now_ms() - ms->start_ms;
+		first = age >= first ? 0 : first - age;
+		mon_timer_add(&c->check_ev, first);
 	}
-	if (ms->def.ready == MON_READY_TCP &&
-	    (ms->def.flags & MON_SVC_STARTING)) {
-		if (ms->def.nready_addrs == 0)
+	if (c->ready_tcp && (ms->flags & MON_SVC_STARTING)) {
+		if (c->nready_addrs == 0)
 			log_warnx("%s: ready: tcp://%s: %s; it stays STARTING",
-			    ms->def.id, ms->def.ready_target,
-			    ms->def.ready_error[0] ? ms->def.ready_error :
-			    "no address");
+			    ms->id, c->ready_target,
+			    c->ready_error[0] ? c->ready_error : "no address");
 		else
-			mon_timer_add(&ms->ready_ev, 0);
+			mon_timer_add(&c->ready_ev, 0);
 	}
 }
 
+/* A new process: its check and ready probe, if it has either. */
 void
-mon_check_update(struct mon_svc *ms)
+mon_check_start(struct mon_svc *ms, const struct msg_mon_svc *d)
 {
-	if (!(ms->def.flags & MON_SVC_STARTING)) {
-		evtimer_del(&ms->ready_ev);
-		mon_probe_cancel(ms->rprobe);
-		ms->rprobe = NULL;
+	ms->chk = check_new(ms, d);
+	check_arm(ms);
+}
+
+/*
+ * The same process defined again: a new state (no more ready probe once
+ * RUNNING), and the check and probe of d, if they are not those of ms.
+ */
+void
+mon_check_update(struct mon_svc *ms, const struct msg_mon_svc *d)
+{
+	struct mon_check	*c;
+
+	c = check_new(ms, d);
+	if (!check_same(ms->chk, c)) {
+		log_debug("%s: health check or ready probe redefined", ms->id);
+		mon_check_stop(ms);
+		ms->chk = c;
+		check_arm(ms);
+		return;
+	}
+	free(c);
+	if ((c = ms->chk) != NULL && !(ms->flags & MON_SVC_STARTING)) {
+		evtimer_del(&c->ready_ev);
+		mon_probe_cancel(c->rprobe);
+		c->rprobe = NULL;
 	}
 }
 
+/* No more checks or probes: free what ms->chk held. */
 void
 mon_check_stop(struct mon_svc *ms)
 {
-	evtimer_del(&ms->check_ev);
-	evtimer_del(&ms->ready_ev);
-	mon_probe_cancel(ms->probe);
-	mon_probe_cancel(ms->rprobe);
-	ms->probe = ms->rprobe = NULL;
-	ms->exec_wait = 0;
+	struct mon_check	*c = ms->chk;
+
+	if (c == NULL)
+		return;
+	evtimer_del(&c->check_ev);
+	evtimer_del(&c->ready_ev);
+	mon_probe_cancel(c->probe);
+	mon_probe_cancel(c->rprobe);
+	free(c);
+	ms->chk = NULL;
 }

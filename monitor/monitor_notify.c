@@ -192,10 +192,10 @@ notify_wd_expired(int fd, short ev, void *arg)
 	struct mon_svc		*ms = arg;
 	struct msg_mon_watchdog	 w;
 
-	log_warnx("%s: no WATCHDOG=1 from pid %d in %llu ms", ms->def.id,
-	    (int)ms->def.pid, (unsigned long long)(ms->wd_usec / 1000));
+	log_warnx("%s: no WATCHDOG=1 from pid %d in %llu ms", ms->id,
+	    (int)ms->pid, (unsigned long long)(ms->wd_usec / 1000));
 	memset(&w, 0, sizeof(w));
-	w.key = ms->def.key;
+	w.key = ms->key;
 	w.usec = ms->wd_usec;
 	(void)mon_send(IMSG_MON_WATCHDOG, &w, sizeof(w));
 }
@@ -222,7 +222,7 @@ notify_owner(pid_t pid)
 		return (NULL);
 	}
 	TAILQ_FOREACH(ms, &mon_svcs, entry)
-		if (ms->def.pid == pid)
+		if (ms->pid == pid)
 			return (ms);
 	if (mon_proc_sender(pid, &snd) == -1) {
 		notify_warn("a message from pid %d, which exited before it "
@@ -230,7 +230,8 @@ notify_owner(pid_t pid)
 		return (NULL);
 	}
 	TAILQ_FOREACH(ms, &mon_svcs, entry)
-		if (mon_proc_sender_match(&snd, ms->def.pid, ms->def.cgroup))
+		if (mon_proc_sender_match(&snd, ms->pid,
+		    ms->cgroup != NULL ? ms->cgroup : ""))
 			return (ms);
 	notify_warn("a message from pid %d, which is not a process of any "
 	    "service: ignored", (int)pid);
@@ -249,29 +250,29 @@ notify_handle(const char *buf, size_t len, pid_t pid)
 		return;		/* BARRIER=1, MAINPID=, or nothing */
 	if ((ms = notify_owner(pid)) == NULL)
 		return;
-	if ((flags & MON_NOTIFY_READY) && ms->def.ready != MON_READY_NOTIFY) {
+	if ((flags & MON_NOTIFY_READY) && ms->ready != MON_READY_NOTIFY) {
 		notify_warn("READY=1 from pid %d, a process of %s, which is "
-		    "not `ready: notify': ignored", (int)pid, ms->def.id);
+		    "not `ready: notify': ignored", (int)pid, ms->id);
 		flags &= ~MON_NOTIFY_READY;
 	}
 	if (flags & MON_NOTIFY_READY)
-		log_debug("%s: READY=1 from pid %d", ms->def.id, (int)pid);
+		log_debug("%s: READY=1 from pid %d", ms->id, (int)pid);
 	if (flags & MON_NOTIFY_WATCHDOG) {
 		ms->wd_usec = m.watchdog_usec;
-		log_debug("%s: watchdog %llu ms", ms->def.id,
+		log_debug("%s: watchdog %llu ms", ms->id,
 		    (unsigned long long)(ms->wd_usec / 1000));
 		notify_wd_arm(ms);
 	}
 	if (wd == 1 && !(flags & MON_NOTIFY_WATCHDOG))
 		notify_wd_arm(ms);
 	if (flags != 0) {
-		m.key = ms->def.key;
+		m.key = ms->key;
 		m.flags = (uint32_t)flags;
 		(void)mon_send(IMSG_MON_NOTIFY, &m, sizeof(m));
 	}
 	if (wd == 2) {
 		evtimer_del(&ms->wd_ev);
-		log_warnx("%s: WATCHDOG=trigger from pid %d", ms->def.id,
+		log_warnx("%s: WATCHDOG=trigger from pid %d", ms->id,
 		    (int)pid);
 		notify_wd_expired(-1, 0, ms);
 	}
@@ -305,8 +306,7 @@ void
 mon_notify_start(struct mon_svc *ms)
 {
 	evtimer_set(&ms->wd_ev, notify_wd_expired, ms);
-	/* Known from before a respawn of this monitor. */
-	ms->wd_usec = ms->def.watchdog_usec;
+	/* ms->wd_usec: known from before a respawn of this monitor. */
 	notify_wd_arm(ms);
 }
 

@@ -65,7 +65,7 @@ sample_watching(void)
 static int
 sample_wanted(struct mon_svc *ms)
 {
-	return ((ms->def.flags & MON_SVC_SAMPLE) || sample_watching());
+	return ((ms->flags & MON_SVC_SAMPLE) || sample_watching());
 }
 
 static int
@@ -143,8 +143,8 @@ sample_members(struct mon_svc *ms, struct mon_snap *snap)
 
 	for (i = 0; i < snap->n; i++)
 		snap->v[i].member = 0;
-	if (ms->def.cgroup[0] != '\0' &&
-	    mon_proc_cgroup_pids(ms->def.cgroup, &pids, &n) == 0) {
+	if (ms->cgroup != NULL &&
+	    mon_proc_cgroup_pids(ms->cgroup, &pids, &n) == 0) {
 		for (i = 0; i < n; i++)
 			if ((p = mon_proc_find(snap, pids[i])) != NULL)
 				p->member = 1;
@@ -159,12 +159,12 @@ sample_members(struct mon_svc *ms, struct mon_snap *snap)
 	 */
 	if ((queue = reallocarray(NULL, snap->n + 1, sizeof(*queue))) == NULL)
 		fatal(NULL);
-	if ((p = mon_proc_find(snap, ms->def.pid)) != NULL) {
+	if ((p = mon_proc_find(snap, ms->pid)) != NULL) {
 		p->member = 1;
 		queue[qt++] = p->pid;
 	}
 	for (i = 0; i < snap->n; i++) {
-		if (snap->v[i].session == ms->def.pid && !snap->v[i].member) {
+		if (snap->v[i].session == ms->pid && !snap->v[i].member) {
 			snap->v[i].member = 1;
 			queue[qt++] = snap->v[i].pid;
 		}
@@ -234,7 +234,7 @@ sample_one(struct mon_svc *ms, struct mon_snap *snap, uint64_t now)
 
 	sample_members(ms, snap);
 	memset(&m, 0, sizeof(m));
-	m.key = ms->def.key;
+	m.key = ms->key;
 	for (i = 0; i < snap->n; i++) {
 		if (!snap->v[i].member)
 			continue;
@@ -247,8 +247,8 @@ sample_one(struct mon_svc *ms, struct mon_snap *snap, uint64_t now)
 			m.nfds += nfds;
 	}
 
-	from_cgroup = ms->def.cgroup[0] != '\0' &&
-	    mon_proc_cgroup_cpu(ms->def.cgroup, &usec) == 0;
+	from_cgroup = ms->cgroup != NULL &&
+	    mon_proc_cgroup_cpu(ms->cgroup, &usec) == 0;
 	if (from_cgroup != ms->cpu_cgroup) {
 		/* Two different counters: start again. */
 		ms->cpu_cgroup = from_cgroup;
@@ -274,7 +274,7 @@ sample_one(struct mon_svc *ms, struct mon_snap *snap, uint64_t now)
 
 	if (log_getverbose() > 1)
 		log_debug("sample %s: cpu %u.%u%% rss %llu procs %u fds %d",
-		    ms->def.id, m.cpu_permille / 10, m.cpu_permille % 10,
+		    ms->id, m.cpu_permille / 10, m.cpu_permille % 10,
 		    (unsigned long long)m.rss, m.nprocs,
 		    m.nfds == MON_UNKNOWN ? -1 : (int)m.nfds);
 	(void)mon_send(IMSG_MON_SAMPLE, &m, sizeof(m));
