@@ -96,8 +96,8 @@ pmon_sweep(void)
 		if (p->key != 0 || svc_find(p->id) != NULL)
 			continue;
 		RB_REMOVE(pmon_ids, &pmon_ids, p);
-		pmon_target_clear(&p->health);
-		pmon_target_clear(&p->ready);
+		pmon_target_free(&p->health);
+		pmon_target_free(&p->ready);
 		free(p);
 		pmon_count--;
 	}

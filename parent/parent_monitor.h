@@ -47,12 +47,13 @@ struct pmon {
 	pid_t			 pid;
 	unsigned int		 mem_over;	/* samples above the limit */
 	uint64_t		 watchdog_usec;
-	struct pmon_target	 health;
-	struct pmon_target	 ready;
+	struct pmon_target	*health;	/* made when first needed */
+	struct pmon_target	*ready;
 };
 
 /* parent/parent_monitor_def.c: a process described for the monitor */
 void	pmon_build(struct svc *, struct pmon *, struct msg_mon_svc *);
 void	pmon_target_clear(struct pmon_target *);
+void	pmon_target_free(struct pmon_target **);
 
 #endif /* VIGIL_PARENT_MONITOR_H */

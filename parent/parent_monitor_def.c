@@ -43,6 +43,25 @@ pmon_target_clear(struct pmon_target *t)
 	memset(t, 0, sizeof(*t));
 }
 
+void
+pmon_target_free(struct pmon_target **tp)
+{
+	if (*tp == NULL)
+		return;
+	pmon_target_clear(*tp);
+	free(*tp);
+	*tp = NULL;
+}
+
+/* The cached target *tp, made on first use: most services have none. */
+static struct pmon_target *
+pmon_target_get(struct pmon_target **tp)
+{
+	if (*tp == NULL && (*tp = calloc(1, sizeof(**tp))) == NULL)
+		fatal(NULL);
+	return (*tp);
+}
+
 /*
  * Split "HOST:PORT" or "[V6]:PORT" (host into buf); the port string is
  * returned, or NULL.
@@ -194,6 +213,7 @@ pmon_build(struct svc *s, struct pmon *p, struct msg_mon_svc *m)
 	struct svc_conf		*sc = s->grp->conf;
 	struct config_expand_ctx ctx;
 	char			 xerr[MON_TEXTMAX], *x;
+	struct pmon_target	*t;
 	size_t			 i;
 
 	memset(m, 0, sizeof(*m));
@@ -229,13 +249,13 @@ pmon_build(struct svc *s, struct pmon *p, struct msg_mon_svc *m)
 			break;
 		}
 		strlcpy(m->target, x, sizeof(m->target));
+		t = pmon_target_get(&p->health);
 		if (m->check == MON_CHECK_HTTP)
-			pmon_http_target(&p->health, x, m);
+			pmon_http_target(t, x, m);
 		else
-			pmon_tcp_target(&p->health, x, m->error,
-			    sizeof(m->error));
+			pmon_tcp_target(t, x, m->error, sizeof(m->error));
 		free(x);
-		pmon_copy_target(&p->health, m->addrs, &m->naddrs, m->error,
+		pmon_copy_target(t, m->addrs, &m->naddrs, m->error,
 		    sizeof(m->error));
 		break;
 	case HEALTH_EXEC:
@@ -276,10 +296,10 @@ pmon_build(struct svc *s, struct pmon *p, struct msg_mon_svc *m)
 			break;
 		}
 		strlcpy(m->ready_target, x, sizeof(m->ready_target));
-		pmon_tcp_target(&p->ready, x, m->ready_error,
-		    sizeof(m->ready_error));
+		t = pmon_target_get(&p->ready);
+		pmon_tcp_target(t, x, m->ready_error, sizeof(m->ready_error));
 		free(x);
-		pmon_copy_target(&p->ready, m->ready_addrs, &m->nready_addrs,
+		pmon_copy_target(t, m->ready_addrs, &m->nready_addrs,
 		    m->ready_error, sizeof(m->ready_error));
 		break;
 	default:
