@@ -45,6 +45,7 @@
 
 static struct imsgev		*logger_iev;
 static struct logger_journal	*logger_pending_jr;
+static int			 logger_pending_fresh;
 static uint32_t			 logger_pending_sid;
 static struct event		 logger_syslog_ev;
 static int			 logger_syslog_asked;
@@ -220,18 +221,27 @@ logger_valid_attach(const struct msg_log_attach *m)
 }
 
 static struct logger_journal *
-logger_map_journal(int fd)
+logger_map_journal(int fd, int *fresh)
 {
 	struct stat	 sb;
 	void		*p = MAP_FAILED;
 
+	/*
+	 * A journal no logger has written has no blocks yet: the stream
+	 * leaves it untouched until its first output, so that a quiet
+	 * service costs the logger no page of it.
+	 */
+	*fresh = 0;
 	if (fd != -1) {
-		if (fstat(fd, &sb) == 0 && sb.st_size >= LOG_JOURNAL_SIZE)
+		if (fstat(fd, &sb) == 0 && sb.st_size >= LOG_JOURNAL_SIZE) {
 			p = mmap(NULL, LOG_JOURNAL_SIZE, PROT_READ | PROT_WRITE,
 			    MAP_SHARED, fd, 0);
+			*fresh = sb.st_blocks == 0;
+		}
 		close(fd);
 	}
 	if (p == MAP_FAILED) {
+		*fresh = 0;
 		log_warnx("no journal for a stream: killing the logger may "
 		    "lose what it holds");
 		p = mmap(NULL, LOG_JOURNAL_SIZE, PROT_READ | PROT_WRITE,
@@ -289,7 +299,8 @@ logger_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		if (imsg_get_data(imsg, &m, sizeof(m)) == -1 ||
 		    logger_pending_jr != NULL || m.sid == 0)
 			return (-1);
-		logger_pending_jr = logger_map_journal(imsg_get_fd(imsg));
+		logger_pending_jr = logger_map_journal(imsg_get_fd(imsg),
+		    &logger_pending_fresh);
 		logger_pending_sid = m.sid;
 		return (0);
 	case IMSG_LOG_ATTACH:
@@ -300,7 +311,8 @@ logger_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			return (-1);
 		if ((fd = imsg_get_fd(imsg)) == -1)
 			fatalx("%s: the pipe did not arrive", att.id);
-		logger_stream_new(&att, fd, logger_pending_jr);
+		logger_stream_new(&att, fd, logger_pending_jr,
+		    logger_pending_fresh);
 		logger_pending_jr = NULL;
 		return (0);
 	case IMSG_LOG_SETTINGS:

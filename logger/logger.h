@@ -122,6 +122,9 @@ struct logger_stream {
 	struct msg_log_attach	 conf;
 	char			 base[VIGIL_IDNAMEMAX];	/* "web-2" */
 	int			 fd;		/* the pipe; -1: EOF */
+	int			 jr_untouched;	/* fresh journal, not yet
+						   written: not even read,
+						   so it costs no memory */
 	struct event		 ev;
 	int			 reading;	/* ev is added */
 	struct event		 retry_ev;	/* stalled: try again */
@@ -145,7 +148,7 @@ void	 logger_syslog_request(void);
 /* logger_stream.c */
 int	 logger_stream_init(void);
 void	 logger_stream_new(const struct msg_log_attach *, int,
-	    struct logger_journal *);
+	    struct logger_journal *, int);
 void	 logger_stream_settings(struct logger_stream *,
 	    const struct msg_log_attach *);
 void	 logger_stream_free(struct logger_stream *);

@@ -110,7 +110,7 @@ logger_stream_init(void)
 
 void
 logger_stream_new(const struct msg_log_attach *conf, int fd,
-    struct logger_journal *jr)
+    struct logger_journal *jr, int fresh)
 {
 	struct logger_stream	*ls;
 	char			 path[LOGGER_PATHMAX], *p;
@@ -125,6 +125,7 @@ logger_stream_new(const struct msg_log_attach *conf, int fd,
 		*p = '-';
 	ls->fd = fd;
 	ls->jr = jr;
+	ls->jr_untouched = fresh;
 	if ((fl = fcntl(fd, F_GETFL)) != -1)
 		(void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 	logger_path(conf->id, conf->stream == LOG_STREAM_ERR, path,
@@ -196,6 +197,9 @@ stream_recover(struct logger_stream *ls)
 	struct timespec		 ts;
 	const unsigned char	*a;
 
+	/* All zero, nothing to recover; made valid on first use. */
+	if (ls->jr_untouched)
+		return;
 	if (jr->version == 0) {
 		memset(jr, 0, sizeof(*jr));
 		jr->version = JR_VERSION;
@@ -300,7 +304,7 @@ stream_step(struct logger_stream *ls)
 
 	stream_busy = 1;
 	for (i = 0; ; i++) {
-		if (JREC(ls)->phase == JR_READ) {
+		if (!ls->jr_untouched && JREC(ls)->phase == JR_READ) {
 			if (stream_output(ls) == -1) {
 				stream_stall(ls);
 				stream_busy = 0;
@@ -358,7 +362,7 @@ stream_stall(struct logger_stream *ls)
 static int
 stream_take(struct logger_stream *ls)
 {
-	struct logger_jrec	*r = JREC(ls);
+	struct logger_jrec	*r;
 	struct pollfd		 pfd;
 	struct timespec		 ts;
 	unsigned char		*a, b, junk[64];
@@ -390,6 +394,13 @@ stream_take(struct logger_stream *ls)
 		return (0);
 	}
 
+	if (ls->jr_untouched) {
+		/* First output: the journal, all zero, becomes valid. */
+		ls->jr->version = JR_VERSION;
+		JR_BARRIER();
+		ls->jr_untouched = 0;
+	}
+	r = JREC(ls);
 	a = AREA(ls, r->area);
 	r->rd_len = avail;
 	r->peek = b;
