@@ -615,7 +615,7 @@ svc_kill_tree(struct svc *s, int sig)
 
 	/*
 	 * A group with nobody left in it needs no cgroup.kill, and is
-	 * spared one: see svc_cgroup_fork() for why that matters.
+	 * spared one: see svc_spawn() for why that matters.
 	 */
 	if (sig == SIGKILL && s->cgroup != NULL && (s->pid != 0 ||
 	    svc_cgroup_populated(s->cgroup))) {

@@ -364,7 +364,7 @@ struct svc_child {
 	const char		*cgroup;	/* to move into, or NULL */
 	int			 entered;	/* born in it already */
 	int			 set_ids;	/* root and user/group set */
-	gid_t			*groups;
+	const gid_t		*groups;
 	int			 ngroups;
 	int			 devnull, outw, errw, ep;
 	const char		*dir;
@@ -449,8 +449,8 @@ svc_child_main(void *arg)
 }
 
 /*
- * The supplementary groups of the service: the user's (use_initgroups)
- * or its group alone.  Looked up here, as the child may not use NSS.
+ * The user's supplementary groups, as initgroups(3) would set them.
+ * Looked up here, as the child may not use NSS.
  */
 static int
 svc_spawn_groups(const struct svc_conf *sc, gid_t **groups, int *ngroups)
@@ -458,16 +458,6 @@ svc_spawn_groups(const struct svc_conf *sc, gid_t **groups, int *ngroups)
 	gid_t	*g = NULL, *ng;
 	int	 n = 32, want;
 
-	*groups = NULL;
-	*ngroups = 0;
-	if (!sc->use_initgroups || sc->user == NULL) {
-		if ((g = malloc(sizeof(*g))) == NULL)
-			return (-1);
-		g[0] = sc->gid;
-		*groups = g;
-		*ngroups = 1;
-		return (0);
-	}
 	for (;;) {
 		if ((ng = reallocarray(g, n, sizeof(*g))) == NULL) {
 			free(g);
@@ -502,7 +492,7 @@ svc_spawn(struct svc *s, char *err, size_t errlen)
 	int			 ep[2], outw, errw, devnull, i, nlisten;
 	char			*listen_pid = NULL;
 	gid_t			*groups = NULL;
-	int			 ngroups = 0;
+	int			 ngroups = 0, set_ids;
 	pid_t			 pid;
 
 	svc_spawn_rlimits();
@@ -551,7 +541,8 @@ svc_spawn(struct svc *s, char *err, size_t errlen)
 		    "root", sc->user);
 		goto fail;
 	}
-	if (penv->is_root && (sc->user != NULL || sc->group != NULL) &&
+	set_ids = penv->is_root && (sc->user != NULL || sc->group != NULL);
+	if (set_ids && sc->user != NULL && sc->use_initgroups &&
 	    svc_spawn_groups(sc, &groups, &ngroups) == -1) {
 		snprintf(err, errlen, "groups of user %s: %s", sc->user,
 		    strerror(errno));
@@ -576,9 +567,9 @@ svc_spawn(struct svc *s, char *err, size_t errlen)
 	memset(&c, 0, sizeof(c));
 	c.sc = sc;
 	c.cgroup = s->cgroup;
-	c.set_ids = penv->is_root && (sc->user != NULL || sc->group != NULL);
-	c.groups = groups;
-	c.ngroups = ngroups;
+	c.set_ids = set_ids;
+	c.groups = groups != NULL ? groups : &sc->gid;
+	c.ngroups = groups != NULL ? ngroups : 1;
 	c.devnull = devnull;
 	c.outw = outw;
 	c.errw = errw;
@@ -597,13 +588,12 @@ svc_spawn(struct svc *s, char *err, size_t errlen)
 	 */
 	pid = svc_fork(s->cgroup_killed ? NULL : s->cgroup, &c.entered,
 	    svc_child_main, &c);
+	if (pid == -1)
+		snprintf(err, errlen, "fork: %s", strerror(errno));
 	close(ep[1]);
 	close(devnull);
-	free(groups);
 	if (pid == -1) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
 		close(ep[0]);
-		groups = NULL;
 		goto fail;
 	}
 	s->exec_rfd = ep[0];
@@ -612,6 +602,7 @@ svc_spawn(struct svc *s, char *err, size_t errlen)
 	clock_gettime(CLOCK_MONOTONIC, &s->start_mono);
 	s->start_wall = time(NULL);
 	log_debug("%s: spawned pid %d", s->id, (int)pid);
+	free(groups);
 	argv_free(argv);
 	env_free(&eb);
 	free(dir);
