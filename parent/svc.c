@@ -403,25 +403,49 @@ svc_backoff_delay(struct svc *s)
 	    arc4random()));
 }
 
-/* restart_limit: 1 if one more restart now stays within the limit. */
+/*
+ * restart_limit: 1 if one more restart now stays within the limit.  The
+ * ring holds only the restarts still inside the window, so it grows with
+ * what actually happens, up to the count, and a quiet service has none:
+ * a count of 100000 (a limit meant never to trip) costs nothing until
+ * the service crashes that often.
+ */
 static int
 svc_restart_allowed(struct svc *s)
 {
 	const struct conf_restart_limit	*rl = &s->grp->conf->restart_limit;
-	struct timespec			 now, *oldest;
-	uint64_t			 age;
+	struct timespec			 ts;
+	uint64_t			 now, *v;
+	unsigned int			 cap, i;
 
-	if (rl->count == 0 || s->restart_times == NULL)
+	if (rl->count == 0)
 		return (1);
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	oldest = &s->restart_times[s->restart_head];
-	age = (uint64_t)(now.tv_sec - oldest->tv_sec) * 1000 +
-	    (now.tv_nsec - oldest->tv_nsec) / 1000000;
-	if ((oldest->tv_sec != 0 || oldest->tv_nsec != 0) &&
-	    age < rl->window_ms)
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	while (s->restart_len > 0 &&
+	    now - s->restart_ms[s->restart_first] >= rl->window_ms) {
+		s->restart_first = (s->restart_first + 1) % s->restart_cap;
+		s->restart_len--;
+	}
+	if (s->restart_len >= rl->count)
 		return (0);
-	s->restart_times[s->restart_head] = now;
-	s->restart_head = (s->restart_head + 1) % rl->count;
+	if (s->restart_len == s->restart_cap) {
+		cap = s->restart_cap < 4 ? 4 : s->restart_cap * 2;
+		if (cap > rl->count)
+			cap = rl->count;
+		if ((v = reallocarray(NULL, cap, sizeof(*v))) == NULL)
+			fatal(NULL);
+		for (i = 0; i < s->restart_len; i++)
+			v[i] = s->restart_ms[(s->restart_first + i) %
+			    s->restart_cap];
+		free(s->restart_ms);
+		s->restart_ms = v;
+		s->restart_cap = cap;
+		s->restart_first = 0;
+	}
+	s->restart_ms[(s->restart_first + s->restart_len) % s->restart_cap] =
+	    now;
+	s->restart_len++;
 	return (1);
 }
 

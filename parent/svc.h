@@ -83,8 +83,11 @@ struct svc {
 	unsigned int		 retries;	/* quick exits in a row */
 	unsigned int		 restarts;	/* automatic restarts, total */
 	uint64_t		 backoff_ms;	/* last delay used */
-	struct timespec		*restart_times;	/* ring, restart_limit */
-	unsigned int		 restart_head;
+	uint64_t		*restart_ms;	/* restart_limit: restarts in
+						   the window, a ring */
+	unsigned int		 restart_cap;	/* grows up to the count */
+	unsigned int		 restart_first;
+	unsigned int		 restart_len;
 	char			 reason[SVC_REASONMAX];	/* BACKOFF/FATAL/EXITED */
 	struct svc_exit		 history[SVC_HISTORY];
 	unsigned int		 nhistory;	/* total exits seen */

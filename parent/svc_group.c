@@ -53,10 +53,6 @@ svc_new(struct svc_group *g, unsigned int i)
 	    SVC_HEALTH_NONE;
 	s->out_rfd = s->err_rfd = s->exec_rfd = -1;
 	s->out_wfd = s->err_wfd = -1;
-	if (sc->restart_limit.count > 0 && (s->restart_times =
-	    calloc(sc->restart_limit.count, sizeof(*s->restart_times))) ==
-	    NULL)
-		fatal(NULL);
 	svc_timer_setup(s);
 
 	/* Keep svc_all sorted by id (status prints in that order). */
@@ -126,7 +122,7 @@ svc_free(struct svc *s)
 		free(s->cgroup);
 	}
 	TAILQ_REMOVE(&svc_all, s, entry);
-	free(s->restart_times);
+	free(s->restart_ms);
 	free(s);
 }
 

@@ -34,6 +34,14 @@ services:
     start_seconds: 0
     restart: always
     restart_limit: { count: 2, window: 1h }
+  windowed:
+    command: /bin/sh -c "sleep 0.1; exit 5"
+    start_seconds: 0
+    restart_limit: { count: 6, window: 60s }
+  quiet:
+    command: /bin/sleep 1000
+    instances: 20
+    restart_limit: { count: 1000000, window: 1h }
   missing:
     command: /nonexistent/bin/x --flag
     start_retries: 1
@@ -63,6 +71,20 @@ wait_log 20 "always: RUNNING -> FATAL \\(Exited with code 0; restart limit reach
     fail "restart: always did not restart after exit 0 until its limit"
 [ "$(grep -c 'always: Exited with code 0 after [0-9]* ms, restarting' "$VIGILD_LOG")" -eq 2 ] ||
     fail "always was not restarted twice"
+
+# The window holds only restarts that happened: more than 4 (its first
+# size) still counted right, and a huge count reserves nothing up front
+# (it was 16 bytes times the count per instance: 320 MB for these 20).
+wait_log 20 "windowed: RUNNING -> FATAL \\(Bad exit code 5; restart limit reached \\(6 in 60s\\)\\)" ||
+    fail "restart_limit with count 6 did not trip"
+[ "$(grep -c 'windowed: Bad exit code 5 after [0-9]* ms, restarting' \
+    "$VIGILD_LOG")" -eq 6 ] || fail "windowed was not restarted 6 times"
+# (Not under ASan, whose shadow memory alone is terabytes of VmSize.)
+if [ -z "${ASAN_OPTIONS:-}" ]; then
+	vsz=$(awk '/^VmSize:/ { print $2 }' "/proc/$VIGILD_PID/status")
+	[ "$vsz" -lt 200000 ] ||
+	    fail "vigild reserves ${vsz} kB with 20 instances of restart_limit count 1000000"
+fi
 
 wait_log 10 "missing: STARTING -> FATAL \\(can't find command '/nonexistent/bin/x'\\)" ||
     fail "a missing binary did not end FATAL with its reason"
