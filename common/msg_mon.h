@@ -47,6 +47,8 @@ enum imsg_mon_type {
 	IMSG_MON_SVC_DEL,	/* struct msg_mon_key: forget that process */
 	IMSG_MON_WATCH,		/* struct msg_mon_watch: sample for a while */
 	IMSG_MON_EXEC_RESULT,	/* struct msg_mon_exec_result */
+	IMSG_MON_SVC_BRIEF,	/* struct msg_mon_svc_brief: watch / update
+				   a process with no check and no tcp probe */
 
 	/* monitor -> parent */
 	IMSG_MON_HEALTH = IMSG_MON_BASE + 50,	/* struct msg_mon_health */
@@ -119,6 +121,25 @@ struct msg_mon_svc {
 
 	/* sd_notify watchdog, as last announced (kept across respawns) */
 	uint64_t	 watchdog_usec;
+};
+
+/*
+ * IMSG_MON_SVC_BRIEF: a process without a health check or a tcp ready
+ * probe, which is most of them.  The same as msg_mon_svc with check
+ * MON_CHECK_NONE and no ready targets, at a quarter of the size: the
+ * parent sends one per service at once when the monitor (re)starts and
+ * when many services start together, and 1,000 full definitions (4 MB)
+ * would stay in the parent's heap after the burst.
+ */
+struct msg_mon_svc_brief {
+	uint32_t	 key;
+	uint32_t	 flags;			/* MON_SVC_* */
+	char		 id[VIGIL_IDNAMEMAX];
+	int32_t		 pid;
+	uint32_t	 ready;			/* STARTED or NOTIFY */
+	uint64_t	 age_ms;
+	uint64_t	 watchdog_usec;
+	char		 cgroup[MON_CGROUPMAX];
 };
 
 struct msg_mon_key {

@@ -108,6 +108,30 @@ mon_svc_valid(const struct msg_mon_svc *d)
 	return (1);
 }
 
+/* A brief definition as the full one: no check, no ready targets. */
+static struct msg_mon_svc *
+mon_svc_expand(const struct msg_mon_svc_brief *b)
+{
+	struct msg_mon_svc	*d;
+
+	if (b->ready != MON_READY_STARTED && b->ready != MON_READY_NOTIFY)
+		return (NULL);
+	if (!MSG_STR_OK(b->id) || !MSG_STR_OK(b->cgroup))
+		return (NULL);
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		fatal(NULL);
+	d->key = b->key;
+	d->flags = b->flags;
+	strlcpy(d->id, b->id, sizeof(d->id));
+	d->pid = b->pid;
+	d->ready = b->ready;
+	d->age_ms = b->age_ms;
+	d->watchdog_usec = b->watchdog_usec;
+	strlcpy(d->cgroup, b->cgroup, sizeof(d->cgroup));
+	d->check = MON_CHECK_NONE;
+	return (d);
+}
+
 static void
 mon_svc_define(const struct msg_mon_svc *d)
 {
@@ -166,6 +190,7 @@ static int
 monitor_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
 	struct msg_mon_svc		*def;
+	struct msg_mon_svc_brief	 brief;
 	struct msg_mon_key		 k;
 	struct msg_mon_watch		 w;
 	struct msg_mon_exec_result	 er;
@@ -193,6 +218,17 @@ monitor_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			fatal(NULL);
 		if (imsg_get_data(imsg, def, sizeof(*def)) == -1 ||
 		    !mon_svc_valid(def)) {
+			free(def);
+			return (-1);
+		}
+		mon_svc_define(def);
+		free(def);
+		return (0);
+	case IMSG_MON_SVC_BRIEF:
+		if (imsg_get_data(imsg, &brief, sizeof(brief)) == -1 ||
+		    (def = mon_svc_expand(&brief)) == NULL)
+			return (-1);
+		if (!mon_svc_valid(def)) {
 			free(def);
 			return (-1);
 		}

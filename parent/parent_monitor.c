@@ -152,16 +152,33 @@ pmon_svc(uint32_t key, struct pmon **pp)
 static void
 pmon_send_svc(struct svc *s, struct pmon *p)
 {
-	struct msg_mon_svc	*m;
+	struct msg_mon_svc		*m;
+	struct msg_mon_svc_brief	 b;
 
 	if (!parent_proc_ready(PROC_MONITOR))
 		return;
 	if ((m = malloc(sizeof(*m))) == NULL)
 		fatal(NULL);
 	pmon_build(s, p, m);
-	(void)parent_proc_send(PROC_MONITOR, IMSG_MON_SVC, 0, -1, m,
-	    sizeof(*m));
+	if (m->check != MON_CHECK_NONE || m->ready == MON_READY_TCP ||
+	    m->ready == MON_READY_HEALTHY) {
+		(void)parent_proc_send(PROC_MONITOR, IMSG_MON_SVC, 0, -1, m,
+		    sizeof(*m));
+		free(m);
+		return;
+	}
+	memset(&b, 0, sizeof(b));
+	b.key = m->key;
+	b.flags = m->flags;
+	strlcpy(b.id, m->id, sizeof(b.id));
+	b.pid = m->pid;
+	b.ready = m->ready;
+	b.age_ms = m->age_ms;
+	b.watchdog_usec = m->watchdog_usec;
+	strlcpy(b.cgroup, m->cgroup, sizeof(b.cgroup));
 	free(m);
+	(void)parent_proc_send(PROC_MONITOR, IMSG_MON_SVC_BRIEF, 0, -1, &b,
+	    sizeof(b));
 }
 
 static void
