@@ -18,6 +18,8 @@
 
 #include <sys/prctl.h>
 
+#include <malloc.h>
+
 #include "log.h"
 #include "proc.h"
 
@@ -31,4 +33,19 @@ int
 compat_set_subreaper(void)
 {
 	return (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
+}
+
+/*
+ * Give the pages of freed memory back to the system.  glibc keeps them
+ * (a free chunk below a live one is never returned), so a parse of a
+ * big configuration or a burst of queued messages would stay resident
+ * for the life of the daemon.  The BSDs' malloc returns freed pages by
+ * itself.
+ */
+void
+compat_heap_release(void)
+{
+#ifdef __GLIBC__
+	(void)malloc_trim(0);
+#endif
 }

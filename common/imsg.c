@@ -543,6 +543,15 @@ imsgev_compose(struct imsgev *iev, uint32_t type, uint32_t peerid,
 	if (imsg_compose(&iev->ibuf, type, peerid, pid, fd, data,
 	    datalen) == -1)
 		return (-1);
+	/*
+	 * A burst (every service at start-up, a status of 1,000 services)
+	 * goes out as it is made, into the socket buffer, instead of
+	 * piling up until the event loop comes back: the memory of the
+	 * queue is freed and reused at once, and the heap does not keep the
+	 * peak.  An error shows again at the next EV_WRITE.
+	 */
+	if (iev->ibuf.wqbytes >= IMSGEV_EAGER)
+		(void)imsgbuf_write(&iev->ibuf);
 	imsgev_update(iev);
 	return (0);
 }

@@ -44,6 +44,7 @@
 #define IMSG_MAXSIZE_DEFAULT	16384	/* header included */
 #define IMSG_MAXSIZE_LIMIT	(1024 * 1024)
 #define IMSGF_HASFD		0x0001
+#define IMSGEV_EAGER		(64 * 1024)	/* queued bytes: write now */
 #define IMSG_MAXFDQUEUE		16	/* received fds waiting for a header */
 
 struct imsg_hdr {
@@ -146,7 +147,9 @@ int	imsg_get_fd(struct imsg *);
 /*
  * Glue to libevent (legacy event_set API, as on OpenBSD).
  * imsgev_init makes fd non-blocking, keeps EV_READ armed and EV_WRITE
- * armed while the write queue is non-empty.  fd passing is off: call
+ * armed while the write queue is non-empty.  imsgev_compose writes at
+ * once when IMSGEV_EAGER bytes or more are queued, so a burst does not
+ * pile up (and stay in the heap) until the event loop comes back.  fd passing is off: call
  * imsgbuf_allow_fdpass(&iev->ibuf) on trusted channels.
  * dispatch returns 0 to go on, -1 on a protocol error: the channel is
  * then closed and closed() is called with the reason ("bad message").

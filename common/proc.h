@@ -61,5 +61,6 @@ __dead void	 monitor_main(const struct proc_opts *);
 /* common/compat_linux.c (and later compat_bsd.c) */
 int		 compat_no_new_privs(void);
 int		 compat_set_subreaper(void);
+void		 compat_heap_release(void);
 
 #endif /* VIGIL_PROC_H */

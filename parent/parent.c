@@ -196,6 +196,7 @@ main(int argc, char *argv[])
 		exit(1);
 	}
 	conf_errors_free(&errs);
+	compat_heap_release();		/* the YAML document is gone */
 	if (penv->sock_override != NULL) {
 		free(penv->conf->socket_path);
 		penv->conf->socket_path = xstrdup(penv->sock_override);
@@ -292,6 +293,7 @@ parent_startup_listener(struct svc *s, enum svc_state old)
 		return;
 	parent_ready_sent = 1;
 	log_info("all autostart services started");
+	compat_heap_release();
 	parent_sd_notify("READY=1");
 }
 
