@@ -33,6 +33,7 @@
 
 #include "log.h"
 #include "parent.h"
+#include "proc.h"
 #include "svc.h"
 
 void
@@ -235,6 +236,7 @@ parent_reload(enum reload_mode mode, const char *only,
 		penv->conf = nconf;
 	} else
 		svc_confref_release(ref);
+	compat_heap_release();		/* the YAML document, the old conf */
 	if (mode != RELOAD_DRYRUN)
 		parent_sd_notify("READY=1");
 	return (0);
