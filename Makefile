@@ -39,7 +39,7 @@ CTL_SLIBS  = $(shell pkg-config --libs --static $(PKGS) 2>/dev/null)
 CTL_NOARCH = $(shell for l in $(patsubst -l%,%,$(filter -l%,$(CTL_SLIBS))); \
 		do f=$$($(CC) -print-file-name=lib$$l.a); \
 		[ -f "$$f" ] || echo "$$l"; done)
-ifeq ($(CTL_STATIC)$(CTL_NOARCH),1)
+ifeq ($(CTL_STATIC)$(CTL_NOARCH)$(if $(CTL_SLIBS),,none),1)
 CTL_LIBS   = -Wl,-Bstatic $(CTL_SLIBS) -Wl,-Bdynamic
 else
 CTL_LIBS   = $(PKG_LIBS)
