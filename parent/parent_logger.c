@@ -255,6 +255,7 @@ plog_new(struct svc *s, uint32_t stream, int rfd)
 	if (++plog_lastsid == 0)
 		plog_lastsid = 1;
 	p->svc = s;
+	s->plog[stream == LOG_STREAM_OUT ? 0 : 1] = p;
 	p->jfd = plog_journal();
 	plog_fill(&p->msg, plog_lastsid, s, stream);
 	TAILQ_INSERT_TAIL(&plogs, p, entry);
@@ -318,20 +319,9 @@ parent_logger_reopen(void)
 void
 parent_logger_attach(struct svc *s)
 {
-	struct plog	*p;
-	int		 have_out = 0, have_err = 0;
-
-	TAILQ_FOREACH(p, &plogs, entry) {
-		if (p->svc != s)
-			continue;
-		if (p->msg.stream == LOG_STREAM_OUT)
-			have_out = 1;
-		else
-			have_err = 1;
-	}
-	if (s->out_rfd != -1 && !have_out)
+	if (s->out_rfd != -1 && s->plog[0] == NULL)
 		plog_new(s, LOG_STREAM_OUT, s->out_rfd);
-	if (s->err_rfd != -1 && !have_err)
+	if (s->err_rfd != -1 && s->plog[1] == NULL)
 		plog_new(s, LOG_STREAM_ERR, s->err_rfd);
 }
 
@@ -342,11 +332,13 @@ parent_logger_attach(struct svc *s)
 void
 parent_logger_detach(struct svc *s)
 {
-	struct plog	*p;
+	size_t	 i;
 
-	TAILQ_FOREACH(p, &plogs, entry)
-		if (p->svc == s)
-			p->svc = NULL;
+	for (i = 0; i < nitems(s->plog); i++) {
+		if (s->plog[i] != NULL)
+			s->plog[i]->svc = NULL;
+		s->plog[i] = NULL;
+	}
 }
 
 /* A reload may change the log: keys of a running instance. */
@@ -355,9 +347,10 @@ plog_changed(struct svc *s, enum svc_state old)
 {
 	struct msg_log_attach	 m;
 	struct plog		*p;
+	size_t			 i;
 
-	TAILQ_FOREACH(p, &plogs, entry) {
-		if (p->svc != s)
+	for (i = 0; i < nitems(s->plog); i++) {
+		if ((p = s->plog[i]) == NULL)
 			continue;
 		plog_fill(&m, p->msg.sid, s, p->msg.stream);
 		if (memcmp(&m, &p->msg, sizeof(m)) == 0)

@@ -64,6 +64,7 @@ struct svc_exit {
 };
 
 struct svc_group;
+struct plog;
 
 struct svc {
 	TAILQ_ENTRY(svc)	 entry;		/* all instances, by id */
@@ -100,6 +101,8 @@ struct svc {
 	int			 err_wfd;
 	int			 err_rfd;	/* read end of stderr pipe, or -1 */
 	int			 exec_rfd;	/* exec error pipe while starting */
+	struct plog		*plog[2];	/* parent_logger.c: stdout and
+						   stderr streams, or NULL */
 	struct event		 timer;		/* start_seconds, backoff, stop */
 	int			 timer_kind;
 	char			*cgroup;	/* path, or NULL */
