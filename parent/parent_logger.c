@@ -240,18 +240,21 @@ plog_free(struct plog *p)
 	free(p);
 }
 
+/*
+ * The stream takes the read end from the instance (*rfdp becomes -1): it
+ * keeps it for a logger that restarts, and past the instance until the
+ * logger has drained it.  One descriptor, not two: the kernel copies the
+ * parent's table on every spawn.
+ */
 static void
-plog_new(struct svc *s, uint32_t stream, int rfd)
+plog_new(struct svc *s, uint32_t stream, int *rfdp)
 {
 	struct plog	*p;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		fatal(NULL);
-	if ((p->fd = plog_dup(rfd)) == -1) {
-		log_warn("%s: output pipe", s->id);
-		free(p);
-		return;
-	}
+	p->fd = *rfdp;
+	*rfdp = -1;
 	if (++plog_lastsid == 0)
 		plog_lastsid = 1;
 	p->svc = s;
@@ -320,9 +323,9 @@ void
 parent_logger_attach(struct svc *s)
 {
 	if (s->out_rfd != -1 && s->plog[0] == NULL)
-		plog_new(s, LOG_STREAM_OUT, s->out_rfd);
+		plog_new(s, LOG_STREAM_OUT, &s->out_rfd);
 	if (s->err_rfd != -1 && s->plog[1] == NULL)
-		plog_new(s, LOG_STREAM_ERR, s->err_rfd);
+		plog_new(s, LOG_STREAM_ERR, &s->err_rfd);
 }
 
 /*

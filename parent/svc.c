@@ -483,6 +483,8 @@ svc_reaped(pid_t pid, int status)
 		return (0);
 	sc = s->grp->conf;
 
+	spawn_errno = s->exec_errno;
+	s->exec_errno = 0;
 	if (s->exec_rfd != -1) {
 		nread = read(s->exec_rfd, &eno, sizeof(eno));
 		if (nread == sizeof(eno))

@@ -96,11 +96,14 @@ struct svc {
 	int			 forget_after_stop;	/* removed by reload */
 	int			 give_up;	/* stopping to become FATAL */
 
-	int			 out_rfd;	/* read end of stdout pipe */
+	int			 out_rfd;	/* read end of stdout pipe, until
+						   parent_logger.c takes it */
 	int			 out_wfd;	/* its write end, kept */
 	int			 err_wfd;
-	int			 err_rfd;	/* read end of stderr pipe, or -1 */
-	int			 exec_rfd;	/* exec error pipe while starting */
+	int			 err_rfd;	/* the same for stderr, or -1 */
+	int			 exec_rfd;	/* exec error pipe, if not read
+						   at the spawn */
+	int			 exec_errno;	/* read at the spawn: exec's */
 	struct plog		*plog[2];	/* parent_logger.c: stdout and
 						   stderr streams, or NULL */
 	struct event		 timer;		/* start_seconds, backoff, stop */

@@ -249,12 +249,13 @@ svc_pipes(struct svc *s, int *outw, int *errw)
 	int		 attach = 0;
 
 	*outw = *errw = -1;
-	if (s->out_rfd == -1 && sc->log.out != LOGDEST_NONE) {
+	/* The read ends go to parent_logger.c; the write ends stay. */
+	if (s->out_wfd == -1 && sc->log.out != LOGDEST_NONE) {
 		if (svc_make_pipe(&s->out_rfd, &s->out_wfd) == -1)
 			return (-1);
 		attach = 1;
 	}
-	if (s->err_rfd == -1 && sc->log.err != LOGDEST_MERGE &&
+	if (s->err_wfd == -1 && sc->log.err != LOGDEST_MERGE &&
 	    sc->log.err != LOGDEST_NONE) {
 		if (svc_make_pipe(&s->err_rfd, &s->err_wfd) == -1)
 			return (-1);
@@ -265,6 +266,30 @@ svc_pipes(struct svc *s, int *outw, int *errw)
 	*outw = s->out_wfd;
 	*errw = sc->log.err == LOGDEST_MERGE ? s->out_wfd : s->err_wfd;
 	return (0);
+}
+
+/*
+ * The exec error pipe, read now if it can be: with vfork semantics the
+ * child has exec'd (and the kernel is closing its end) or written its
+ * errno and exited by the time svc_fork returns.  An fd kept until the
+ * reap is one more in the table the kernel copies on every spawn, so a
+ * pipe that does not answer yet (fork semantics, or the child's end not
+ * closed quite yet) is the only one kept; svc_reaped reads it then.
+ */
+static void
+svc_spawn_exec_result(struct svc *s)
+{
+	ssize_t	 n;
+	int	 eno;
+
+	s->exec_errno = 0;
+	n = read(s->exec_rfd, &eno, sizeof(eno));
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n == sizeof(eno))
+		s->exec_errno = eno;
+	close(s->exec_rfd);
+	s->exec_rfd = -1;
 }
 
 void
@@ -598,6 +623,7 @@ svc_spawn(struct svc *s, char *err, size_t errlen)
 	}
 	s->exec_rfd = ep[0];
 	(void)fcntl(s->exec_rfd, F_SETFL, O_NONBLOCK);
+	svc_spawn_exec_result(s);
 	s->pid = pid;
 	clock_gettime(CLOCK_MONOTONIC, &s->start_mono);
 	s->start_wall = time(NULL);
