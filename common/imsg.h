@@ -149,8 +149,9 @@ int	imsg_get_fd(struct imsg *);
  * imsgev_init makes fd non-blocking, keeps EV_READ armed and EV_WRITE
  * armed while the write queue is non-empty.  imsgev_compose writes at
  * once when IMSGEV_EAGER bytes or more are queued, so a burst does not
- * pile up (and stay in the heap) until the event loop comes back.  fd passing is off: call
- * imsgbuf_allow_fdpass(&iev->ibuf) on trusted channels.
+ * pile up (and stay in the heap) until the event loop comes back.  fd
+ * passing is off: call imsgbuf_allow_fdpass(&iev->ibuf) on trusted
+ * channels.
  * dispatch returns 0 to go on, -1 on a protocol error: the channel is
  * then closed and closed() is called with the reason ("bad message").
  * closed() is also called on EOF (reason "closed"), on a framing error
