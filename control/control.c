@@ -61,8 +61,11 @@ struct ctl_conn {
 	pid_t			 pid;		/* -1: unknown */
 	const char		*why;		/* reason for closing */
 	uint64_t		 log_skipped;	/* control_logs.c */
+	size_t			 answered;	/* bytes of answers queued */
 };
 RB_HEAD(ctl_conns, ctl_conn);
+
+#define CONTROL_TRIM_AFTER	(32 * 1024)
 
 static int	control_conn_cmp(struct ctl_conn *, struct ctl_conn *);
 RB_GENERATE_STATIC(ctl_conns, ctl_conn, entry, control_conn_cmp);
@@ -311,6 +314,12 @@ control_conn_free(struct ctl_conn *c)
 		    NULL, 0);
 	RB_REMOVE(ctl_conns, &control_conns, c);
 	control_nconns--;
+	/*
+	 * A status of 100 services is 60 KB of answers: hand the pages
+	 * its buffers took back to the system, not only to malloc.
+	 */
+	if (c->answered >= CONTROL_TRIM_AFTER)
+		compat_heap_release();
 	free(c);
 	if (control_accept_paused)
 		control_accept_resume(-1, 0, NULL);
@@ -405,6 +414,7 @@ control_forward(struct imsg *imsg)
 	if (imsg->hdr.type == IMSG_CTL_LOGDATA &&
 	    control_logs_skip(&c->iev, imsg, &c->log_skipped))
 		return;		/* a slow follower skips lines */
+	c->answered += imsg->datalen;
 	if (imsgev_compose(&c->iev, imsg->hdr.type, 0, 0, -1, imsg->data,
 	    imsg->datalen) == -1) {
 		log_warn("client uid %u pid %d: answer type %u dropped, "

@@ -120,15 +120,15 @@ struct logger_stream {
 	TAILQ_ENTRY(logger_stream) entry;
 	uint32_t		 sid;
 	struct msg_log_attach	 conf;
-	char			 base[VIGIL_IDNAMEMAX];	/* "web-2" */
 	int			 fd;		/* the pipe; -1: EOF */
 	int			 jr_untouched;	/* fresh journal, not yet
 						   written: not even read,
 						   so it costs no memory */
 	struct event		 ev;
 	int			 reading;	/* ev is added */
-	struct event		 retry_ev;	/* stalled: try again */
-	struct event		 hold_ev;	/* partial line held */
+	struct event		*retry_ev;	/* stalled: try again */
+	struct event		*hold_ev;	/* partial line held */
+						/* (both NULL until used) */
 	unsigned int		 retry_ms;	/* 0: not stalled */
 	int			 stall_logged;
 	int			 eof;		/* seen; finishing */

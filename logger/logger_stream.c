@@ -102,6 +102,22 @@ static void	stream_finish(struct logger_stream *);
 static void	stream_stall(struct logger_stream *);
 static void	stream_recover(struct logger_stream *);
 
+/*
+ * The retry and hold timers: most streams never stall and never hold a
+ * partial line, so each comes when first needed.
+ */
+static struct event *
+stream_timer(struct event **evp, void (*cb)(int, short, void *),
+    struct logger_stream *ls)
+{
+	if (*evp == NULL) {
+		if ((*evp = malloc(sizeof(**evp))) == NULL)
+			fatal(NULL);
+		evtimer_set(*evp, cb, ls);
+	}
+	return (*evp);
+}
+
 int
 logger_stream_init(void)
 {
@@ -113,16 +129,13 @@ logger_stream_new(const struct msg_log_attach *conf, int fd,
     struct logger_journal *jr, int fresh)
 {
 	struct logger_stream	*ls;
-	char			 path[LOGGER_PATHMAX], *p;
+	char			 path[LOGGER_PATHMAX];
 	int			 fl;
 
 	if ((ls = calloc(1, sizeof(*ls))) == NULL)
 		fatal(NULL);
 	ls->sid = conf->sid;
 	ls->conf = *conf;
-	strlcpy(ls->base, conf->id, sizeof(ls->base));
-	if ((p = strchr(ls->base, ':')) != NULL)
-		*p = '-';
 	ls->fd = fd;
 	ls->jr = jr;
 	ls->jr_untouched = fresh;
@@ -135,8 +148,6 @@ logger_stream_new(const struct msg_log_attach *conf, int fd,
 		(void)logger_file_open(ls->file);
 
 	event_set(&ls->ev, fd, EV_READ | EV_PERSIST, stream_read_cb, ls);
-	evtimer_set(&ls->retry_ev, stream_retry_cb, ls);
-	evtimer_set(&ls->hold_ev, stream_hold_cb, ls);
 	TAILQ_INSERT_TAIL(&logger_streams, ls, entry);
 
 	stream_recover(ls);
@@ -174,8 +185,14 @@ logger_stream_free(struct logger_stream *ls)
 {
 	if (ls->reading)
 		event_del(&ls->ev);
-	evtimer_del(&ls->retry_ev);
-	evtimer_del(&ls->hold_ev);
+	if (ls->retry_ev != NULL) {
+		evtimer_del(ls->retry_ev);
+		free(ls->retry_ev);
+	}
+	if (ls->hold_ev != NULL) {
+		evtimer_del(ls->hold_ev);
+		free(ls->hold_ev);
+	}
 	if (ls->fd != -1)
 		close(ls->fd);
 	TAILQ_REMOVE(&logger_streams, ls, entry);
@@ -325,7 +342,7 @@ stream_step(struct logger_stream *ls)
 			log_info("%s: writing again", ls->conf.id);
 		ls->retry_ms = 0;
 		ls->stall_logged = 0;
-		evtimer_del(&ls->retry_ev);
+		evtimer_del(ls->retry_ev);
 	}
 	if (ls->eof) {
 		stream_finish(ls);	/* may free ls */
@@ -352,7 +369,7 @@ stream_stall(struct logger_stream *ls)
 		ls->retry_ms = STREAM_RETRY_MAX_MS;
 	tv.tv_sec = ls->retry_ms / 1000;
 	tv.tv_usec = (ls->retry_ms % 1000) * 1000;
-	evtimer_add(&ls->retry_ev, &tv);
+	evtimer_add(stream_timer(&ls->retry_ev, stream_retry_cb, ls), &tv);
 }
 
 /*
@@ -552,15 +569,19 @@ static int
 stream_syslog_line(struct logger_stream *ls, const unsigned char *p,
     size_t len, const struct timespec *ts)
 {
+	char		 base[VIGIL_IDNAMEMAX], *colon;	/* "web-2" */
 	int		 pri;
 
+	strlcpy(base, ls->conf.id, sizeof(base));
+	if ((colon = strchr(base, ':')) != NULL)
+		*colon = '-';
 	pri = LOG_DAEMON | (ls->conf.stream == LOG_STREAM_ERR ? LOG_ERR :
 	    LOG_INFO);
 	if (len > 0 && p[len - 1] == '\n')
 		len--;
 	if (len == 0)
 		return (1);	/* an empty line is no message */
-	switch (logger_syslog_send(ls->base, pri, ts, (const char *)p, len)) {
+	switch (logger_syslog_send(base, pri, ts, (const char *)p, len)) {
 	case 1:
 		return (1);
 	case 0:
@@ -734,12 +755,15 @@ stream_commit(struct logger_stream *ls)
 	JR_BARRIER();
 
 	/* A new partial line may wait LOGGER_HOLD_MS, not more. */
-	if (tail == 0)
-		evtimer_del(&ls->hold_ev);
-	else if (newline || !evtimer_pending(&ls->hold_ev, NULL)) {
+	if (tail == 0) {
+		if (ls->hold_ev != NULL)
+			evtimer_del(ls->hold_ev);
+	} else if (newline || ls->hold_ev == NULL ||
+	    !evtimer_pending(ls->hold_ev, NULL)) {
 		tv.tv_sec = LOGGER_HOLD_MS / 1000;
 		tv.tv_usec = (LOGGER_HOLD_MS % 1000) * 1000;
-		evtimer_add(&ls->hold_ev, &tv);
+		evtimer_add(stream_timer(&ls->hold_ev, stream_hold_cb, ls),
+		    &tv);
 	}
 }
 

@@ -161,7 +161,6 @@ mon_svc_define(const struct msg_mon_svc *d)
 		fatal(NULL);
 	/* Known from before a respawn of this monitor. */
 	ms->wd_usec = d->watchdog_usec;
-	evtimer_set(&ms->wd_ev, NULL, NULL);
 	TAILQ_INSERT_TAIL(&mon_svcs, ms, entry);
 	log_debug("watching %s, pid %d", ms->id, (int)ms->pid);
 	mon_check_start(ms, d);

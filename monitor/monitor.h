@@ -100,7 +100,7 @@ struct mon_svc {
 	struct mon_check	*chk;		/* NULL: no check, no probe */
 
 	/* sd_notify watchdog */
-	struct event		 wd_ev;
+	struct event		*wd_ev;		/* NULL until first armed */
 	uint64_t		 wd_usec;
 
 	/* sampling */

@@ -203,11 +203,18 @@ notify_wd_expired(int fd, short ev, void *arg)
 static void
 notify_wd_arm(struct mon_svc *ms)
 {
-	evtimer_del(&ms->wd_ev);
+	if (ms->wd_ev != NULL)
+		evtimer_del(ms->wd_ev);
 	if (ms->wd_usec == 0)
 		return;
+	/* Most services have no watchdog: the timer comes when needed. */
+	if (ms->wd_ev == NULL) {
+		if ((ms->wd_ev = malloc(sizeof(*ms->wd_ev))) == NULL)
+			fatal(NULL);
+		evtimer_set(ms->wd_ev, notify_wd_expired, ms);
+	}
 	/* Round up: a ping exactly on time is on time. */
-	mon_timer_add(&ms->wd_ev, (ms->wd_usec + 999) / 1000);
+	mon_timer_add(ms->wd_ev, (ms->wd_usec + 999) / 1000);
 }
 
 /* Whose is pid?  NULL (and a logged reason) when no service's. */
@@ -271,7 +278,8 @@ notify_handle(const char *buf, size_t len, pid_t pid)
 		(void)mon_send(IMSG_MON_NOTIFY, &m, sizeof(m));
 	}
 	if (wd == 2) {
-		evtimer_del(&ms->wd_ev);
+		if (ms->wd_ev != NULL)
+			evtimer_del(ms->wd_ev);
 		log_warnx("%s: WATCHDOG=trigger from pid %d", ms->id,
 		    (int)pid);
 		notify_wd_expired(-1, 0, ms);
@@ -305,7 +313,6 @@ notify_read(int fd, short ev, void *arg)
 void
 mon_notify_start(struct mon_svc *ms)
 {
-	evtimer_set(&ms->wd_ev, notify_wd_expired, ms);
 	/* ms->wd_usec: known from before a respawn of this monitor. */
 	notify_wd_arm(ms);
 }
@@ -313,5 +320,9 @@ mon_notify_start(struct mon_svc *ms)
 void
 mon_notify_stop(struct mon_svc *ms)
 {
-	evtimer_del(&ms->wd_ev);
+	if (ms->wd_ev != NULL) {
+		evtimer_del(ms->wd_ev);
+		free(ms->wd_ev);
+		ms->wd_ev = NULL;
+	}
 }

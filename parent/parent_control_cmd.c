@@ -105,15 +105,14 @@ pctl_why_not_up(struct svc *s, char *buf, size_t len)
 {
 	const struct svc_exit	*e;
 
-	e = s->nhistory > 0 ? &s->history[(s->nhistory - 1) % SVC_HISTORY] :
-	    NULL;
+	e = svc_last_exit(s);
 	if (e != NULL && (e->status == -1 || e->spawn_errno != 0))
-		snprintf(buf, len, "spawn error: %s", s->reason);
+		snprintf(buf, len, "spawn error: %s", svc_reason(s));
 	else if (s->state == SVC_FATAL)
-		snprintf(buf, len, "abnormal termination: %s", s->reason);
+		snprintf(buf, len, "abnormal termination: %s", svc_reason(s));
 	else
 		snprintf(buf, len, "%s%s%s", svc_state_name(s->state),
-		    s->reason[0] != '\0' ? ": " : "", s->reason);
+		    svc_reason(s)[0] != '\0' ? ": " : "", svc_reason(s));
 }
 
 /* Settle the entry if its instance is where it was to go, or never will. */
@@ -247,7 +246,7 @@ pctl_act(struct pctl_peer *p, struct svc *s, struct pctl_wait *w)
 		pctl_result(p, s->id, CTL_RES_OK, "stopped");
 	if (s->state == SVC_BACKOFF || s->state == SVC_FATAL)
 		pctl_result(p, s->id, CTL_RES_FAIL, "spawn error: %s",
-		    s->reason);
+		    svc_reason(s));
 	else
 		pctl_result(p, s->id, CTL_RES_OK, "started");
 }

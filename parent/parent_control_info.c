@@ -61,8 +61,8 @@ parent_control_status(struct svc *s, struct ctl_status *st)
 			strlcat(st->ports, ",", sizeof(st->ports));
 		strlcat(st->ports, buf, sizeof(st->ports));
 	}
-	strlcpy(st->reason, s->reason, sizeof(st->reason));
-	strlcpy(st->status_text, s->status_text, sizeof(st->status_text));
+	strlcpy(st->reason, svc_reason(s), sizeof(st->reason));
+	strlcpy(st->status_text, svc_status_text(s), sizeof(st->status_text));
 	st->instance = s->instance;
 	st->ninstances = s->grp->ninst;
 	st->pid = s->pid;

@@ -235,13 +235,12 @@ phttp_event(struct svc *s, const char *type, enum svc_state from)
 	strlcpy(ev.from, svc_state_name(from), sizeof(ev.from));
 	strlcpy(ev.to, svc_state_name(s->state), sizeof(ev.to));
 	strlcpy(ev.health, svc_health_name(s->health), sizeof(ev.health));
-	strlcpy(ev.reason, s->reason, sizeof(ev.reason));
+	strlcpy(ev.reason, svc_reason(s), sizeof(ev.reason));
 	ev.instance = s->instance;
 	ev.pid = s->pid;
 	ev.status = 0;
 	ev.time = (int64_t)time(NULL);
-	if (strcmp(type, "exit") == 0 && s->nhistory > 0) {
-		e = &s->history[(s->nhistory - 1) % SVC_HISTORY];
+	if (strcmp(type, "exit") == 0 && (e = svc_last_exit(s)) != NULL) {
 		ev.pid = e->pid;
 		ev.status = e->status;
 	}

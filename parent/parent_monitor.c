@@ -222,7 +222,7 @@ pmon_listener(struct svc *s, enum svc_state old)
 		p->pid = s->pid;
 		p->mem_over = 0;
 		p->watchdog_usec = 0;
-		s->status_text[0] = '\0';
+		svc_set_status_text(s, "");
 		s->sampled = 0;
 		s->cpu_permille = 0;
 		s->rss = 0;
@@ -323,7 +323,7 @@ pmon_notify(struct svc *s, struct pmon *p, const struct msg_mon_notify *n)
 	struct svc_conf	*sc = s->grp->conf;
 
 	if (n->flags & MON_NOTIFY_STATUS)
-		strlcpy(s->status_text, n->status, sizeof(s->status_text));
+		svc_set_status_text(s, n->status);
 	if (n->flags & MON_NOTIFY_WATCHDOG)
 		p->watchdog_usec = n->watchdog_usec;
 	if (n->flags & MON_NOTIFY_STOPPING)

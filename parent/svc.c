@@ -117,6 +117,61 @@ svc_mono_ms(void)
 	return ((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
+/*
+ * Most instances never exit, and never get a reason or a STATUS= text:
+ * those buffers come when first needed, which keeps struct svc at a
+ * third of the size it would be with them inside.
+ */
+static char *
+svc_text_buf(char **p)
+{
+	if (*p == NULL && (*p = calloc(1, SVC_REASONMAX)) == NULL)
+		fatal(NULL);
+	return (*p);
+}
+
+const char *
+svc_reason(const struct svc *s)
+{
+	return (s->reason != NULL ? s->reason : "");
+}
+
+const char *
+svc_status_text(const struct svc *s)
+{
+	return (s->status_text != NULL ? s->status_text : "");
+}
+
+void
+svc_set_status_text(struct svc *s, const char *text)
+{
+	if (s->status_text == NULL && text[0] == '\0')
+		return;
+	strlcpy(svc_text_buf(&s->status_text), text, SVC_REASONMAX);
+}
+
+struct svc_exit *
+svc_last_exit(const struct svc *s)
+{
+	if (s->nhistory == 0)
+		return (NULL);
+	return (&s->history[(s->nhistory - 1) % SVC_HISTORY]);
+}
+
+/* A new entry of the exit history, cleared. */
+static struct svc_exit *
+svc_history_add(struct svc *s)
+{
+	struct svc_exit	*e;
+
+	if (s->history == NULL &&
+	    (s->history = calloc(SVC_HISTORY, sizeof(*s->history))) == NULL)
+		fatal(NULL);
+	e = &s->history[s->nhistory++ % SVC_HISTORY];
+	memset(e, 0, sizeof(*e));
+	return (e);
+}
+
 uint64_t
 svc_uptime_ms(const struct svc *s)
 {
@@ -157,15 +212,15 @@ svc_set_state(struct svc *s, enum svc_state st, const char *fmt, ...)
 
 	if (fmt != NULL) {
 		va_start(ap, fmt);
-		vsnprintf(s->reason, sizeof(s->reason), fmt, ap);
+		vsnprintf(svc_text_buf(&s->reason), SVC_REASONMAX, fmt, ap);
 		va_end(ap);
-	} else if (st != SVC_EXITED)
+	} else if (st != SVC_EXITED && s->reason != NULL)
 		s->reason[0] = '\0';
 	s->state = st;
 	if (old != st)
 		log_info("%s: %s -> %s%s%s%s", s->id, svc_state_name(old),
-		    svc_state_name(st), s->reason[0] ? " (" : "", s->reason,
-		    s->reason[0] ? ")" : "");
+		    svc_state_name(st), svc_reason(s)[0] ? " (" : "",
+		    svc_reason(s), svc_reason(s)[0] ? ")" : "");
 	for (i = 0; i < svc_nlisteners; i++)
 		svc_listeners[i](s, old);
 	if (st == SVC_RUNNING || st == SVC_FATAL || st == SVC_STOPPED ||
@@ -341,9 +396,8 @@ svc_do_spawn(struct svc *s)
 
 	if (svc_spawn(s, err, sizeof(err)) == -1) {
 		/* Nothing ran: count it as a quick exit. */
-		struct svc_exit	*e = &s->history[s->nhistory++ % SVC_HISTORY];
+		struct svc_exit	*e = svc_history_add(s);
 
-		memset(e, 0, sizeof(*e));
 		e->when = time(NULL);
 		e->status = -1;
 		s->stop_wall = e->when;
@@ -493,7 +547,7 @@ svc_reaped(pid_t pid, int status)
 		s->exec_rfd = -1;
 	}
 
-	e = &s->history[s->nhistory++ % SVC_HISTORY];
+	e = svc_history_add(s);
 	e->when = time(NULL);
 	e->pid = pid;
 	e->status = status;
@@ -523,7 +577,7 @@ svc_reaped(pid_t pid, int status)
 		char	 reason[SVC_REASONMAX];
 
 		s->give_up = 0;
-		strlcpy(reason, s->reason, sizeof(reason));
+		strlcpy(reason, svc_reason(s), sizeof(reason));
 		svc_set_state(s, SVC_FATAL, "%s", reason);
 		return (1);
 	}
@@ -637,7 +691,8 @@ svc_timer_setup(struct svc *s)
 static void
 svc_kill_tree(struct svc *s, int sig)
 {
-	pid_t	 pgid = s->pid;
+	const struct svc_exit	*e;
+	pid_t			 pgid = s->pid;
 
 	/*
 	 * A group with nobody left in it needs no cgroup.kill, and is
@@ -648,10 +703,8 @@ svc_kill_tree(struct svc *s, int sig)
 		(void)svc_cgroup_kill(s->cgroup);
 		s->cgroup_killed = 1;
 	}
-	if (pgid == 0 && s->history[(s->nhistory + SVC_HISTORY - 1) %
-	    SVC_HISTORY].pid > 0)
-		pgid = s->history[(s->nhistory + SVC_HISTORY - 1) %
-		    SVC_HISTORY].pid;
+	if (pgid == 0 && (e = svc_last_exit(s)) != NULL && e->pid > 0)
+		pgid = e->pid;
 	if (pgid > 0)
 		(void)kill(-pgid, sig);
 }
@@ -759,8 +812,9 @@ svc_unhealthy_restart(struct svc *s, const char *why)
 		log_warnx("%s: %s; restart limit reached, stopping it", s->id,
 		    why);
 		(void)svc_stop(s);
-		snprintf(s->reason, sizeof(s->reason), "%s; restart limit "
-		    "reached (%u in %llus)", why, sc->restart_limit.count,
+		snprintf(svc_text_buf(&s->reason), SVC_REASONMAX,
+		    "%s; restart limit reached (%u in %llus)", why,
+		    sc->restart_limit.count,
 		    (unsigned long long)(sc->restart_limit.window_ms / 1000));
 		s->give_up = 1;
 		return;

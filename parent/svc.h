@@ -89,8 +89,11 @@ struct svc {
 	unsigned int		 restart_cap;	/* grows up to the count */
 	unsigned int		 restart_first;
 	unsigned int		 restart_len;
-	char			 reason[SVC_REASONMAX];	/* BACKOFF/FATAL/EXITED */
-	struct svc_exit		 history[SVC_HISTORY];
+	char			*reason;	/* BACKOFF/FATAL/EXITED: NULL
+						   until one is first given,
+						   then SVC_REASONMAX bytes */
+	struct svc_exit		*history;	/* SVC_HISTORY of them, from
+						   the first exit on */
 	unsigned int		 nhistory;	/* total exits seen */
 	int			 restart_after_stop;	/* user restart */
 	int			 forget_after_stop;	/* removed by reload */
@@ -110,7 +113,9 @@ struct svc {
 	int			 timer_kind;
 	char			*cgroup;	/* path, or NULL */
 	int			 cgroup_killed;	/* cgroup.kill used on it */
-	char			 status_text[SVC_REASONMAX]; /* sd_notify STATUS= */
+	char			*status_text;	/* sd_notify STATUS=: NULL
+						   until one is sent, then
+						   SVC_REASONMAX bytes */
 
 	/* Resource samples of the whole tree, filled from the monitor. */
 	uint32_t		 cpu_permille;	/* 1000 = one core busy */
@@ -162,6 +167,10 @@ struct svc_group *svc_group_find(const char *name);
 const char	*svc_state_name(enum svc_state);
 const char	*svc_health_name(enum svc_health);
 uint64_t	 svc_uptime_ms(const struct svc *);
+const char	*svc_reason(const struct svc *);	/* "" if none */
+const char	*svc_status_text(const struct svc *);	/* "" if none */
+void		 svc_set_status_text(struct svc *, const char *);
+struct svc_exit	*svc_last_exit(const struct svc *);	/* NULL if none */
 void		 svc_set_health(struct svc *, enum svc_health, const char *);
 void		 svc_set_ready(struct svc *);	/* readiness reported */
 void		 svc_unhealthy_restart(struct svc *, const char *);

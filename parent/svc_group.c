@@ -123,6 +123,9 @@ svc_free(struct svc *s)
 	}
 	TAILQ_REMOVE(&svc_all, s, entry);
 	free(s->restart_ms);
+	free(s->reason);
+	free(s->history);
+	free(s->status_text);
 	free(s);
 }
 
