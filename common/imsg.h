@@ -44,7 +44,7 @@
 #define IMSG_MAXSIZE_DEFAULT	16384	/* header included */
 #define IMSG_MAXSIZE_LIMIT	(1024 * 1024)
 #define IMSGF_HASFD		0x0001
-#define IMSGEV_EAGER		(64 * 1024)	/* queued bytes: write now */
+#define IMSGEV_EAGER		(8 * 1024)	/* queued bytes: write now */
 #define IMSG_MAXFDQUEUE		16	/* received fds waiting for a header */
 
 struct imsg_hdr {
