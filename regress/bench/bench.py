@@ -574,6 +574,27 @@ class Bench:
             self.limit.setdefault("W3.p95", []).append(p95(lat))
         shutil.rmtree(d, ignore_errors=True)
 
+    def start_floor(self, n):
+        """Reference for W2: a C loop starting n copies of the sleep
+        program back to back (posix_spawn), timed by itself: what the
+        machine allows before a supervisor does anything per service."""
+        try:
+            rc, out, _ = self.ctx.procs.run(
+                [self.ctx.prog, "spawn", str(n)], 300, capture=True)
+        except P.Timeout as e:
+            log("  spawn baseline: %s" % e)
+            return
+        try:
+            secs = float(out.strip()) if rc == 0 else None
+        except ValueError:
+            secs = None
+        if secs is None:
+            log("  spawn baseline: exit %d: %s" % (rc, out.strip()[:200]))
+            return
+        self.limit.setdefault("W2.start.%d" % n, []).append(secs)
+        log("  %-11s n=%d start %ss (posix_spawn loop)"
+            % ("spawn", n, fmt(secs)))
+
     def status_floor(self):
         """Reference for W6: starting and waiting for `true` the same way
         the status client is timed."""
@@ -599,6 +620,11 @@ class Bench:
             for n in pl.fleet_sizes():
                 wants = pl.fleet_wants(n)
                 log("-- %s, %d services" % (",".join(sorted(wants)), n))
+                if "W2" in wants:
+                    if n >= 500:
+                        self.cool(a.cooldown, "before starting %d "
+                                  "processes" % n)
+                    self.start_floor(n)
                 for s in order:
                     if s in self.unavailable:
                         continue
@@ -729,7 +755,9 @@ def render_md(b, rows, meta):
             [fmt(r["limit"]), ratio]) + " |")
     out += ["", " ".join([
         "Lower is better except MB/s.",
-        "limit: W3 = fork+exec of the stamp program by the harness itself;",
+        "limit: W2 = a C loop starting the same number of sleep programs",
+        "back to back with posix_spawn;",
+        "W3 = fork+exec of the stamp program by the harness itself;",
         "W5 = `cat` copying the same stream from a pipe to a file;",
         "W6 = starting and waiting for `true` the way the status client is",
         "timed.  W1 counts the supervisor's processes only (not the",

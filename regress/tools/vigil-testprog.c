@@ -23,6 +23,14 @@
  *					FILE (O_APPEND, one write), then pause
  *	vigil-testprog flood N		write N numbered 100-byte lines to
  *					stdout as fast as possible, then pause
+ *	vigil-testprog spawn N		start N copies of itself in `sleep'
+ *					mode back to back (posix_spawn), print
+ *					the seconds that took, kill and reap
+ *					them, exit 0: the machine's limit for
+ *					starting N services (W2)
+ *
+ * spawn needs the program's own path as argv[0] (an absolute path, as
+ * the harness gives it).
  *
  * A flood line is the line number, zero-padded to 10 digits, a space, 'x'
  * up to 99 characters and '\n': "0000000042 xxx...x\n".  Lines are
@@ -35,13 +43,18 @@
  *					"\n" to fd N and close it: readiness
  *					notification for s6 (notification-fd)
  *
- * Exit status: 1 on a usage or set-up error; otherwise the program only
- * ends on a signal.
+ * Exit status: 1 on a usage or set-up error; spawn exits 0; otherwise
+ * the program only ends on a signal.
  */
+
+#include <sys/types.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +70,8 @@ static void	stamp(const char *);
 static void	notify(void);
 static void	writeall(int, const char *, size_t);
 static void	flood(unsigned long long);
+static void	spawn(const char *, unsigned long long);
+static unsigned long long count(const char *, unsigned long long);
 static void	pause_forever(void) __attribute__((__noreturn__));
 
 static void
@@ -64,7 +79,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: vigil-testprog sleep\n"
 	    "       vigil-testprog stamp file\n"
-	    "       vigil-testprog flood lines\n");
+	    "       vigil-testprog flood lines\n"
+	    "       vigil-testprog spawn count\n");
 	exit(1);
 }
 
@@ -161,6 +177,59 @@ flood(unsigned long long nlines)
 	}
 }
 
+extern char	**environ;
+
+static void
+spawn(const char *self, unsigned long long n)
+{
+	struct timespec		 t0, t1;
+	char			*argv[] = { NULL, "sleep", NULL };
+	pid_t			*pids;
+	unsigned long long	 i, started;
+	int			 rv;
+
+	if ((pids = calloc(n, sizeof(*pids))) == NULL) {
+		perror("vigil-testprog: calloc");
+		exit(1);
+	}
+	argv[0] = (char *)self;
+	rv = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (started = 0; started < n; started++)
+		if ((rv = posix_spawn(&pids[started], self, NULL, NULL, argv,
+		    environ)) != 0)
+			break;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	for (i = 0; i < started; i++)
+		(void)kill(pids[i], SIGKILL);
+	for (i = 0; i < started; i++)
+		(void)waitpid(pids[i], NULL, 0);
+	free(pids);
+	if (rv != 0) {
+		fprintf(stderr, "vigil-testprog: %s: %s\n", self, strerror(rv));
+		exit(1);
+	}
+	printf("%.6f\n", (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	exit(0);
+}
+
+static unsigned long long
+count(const char *s, unsigned long long max)
+{
+	unsigned long long	 n;
+	char			*end;
+
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || s[0] == '\0' || s[0] == '-' ||
+	    n > max) {
+		fprintf(stderr, "vigil-testprog: bad count: %s\n", s);
+		exit(1);
+	}
+	return (n);
+}
+
 static void
 pause_forever(void)
 {
@@ -172,7 +241,6 @@ int
 main(int argc, char *argv[])
 {
 	const char		*s;
-	char			*end;
 	unsigned long long	 n;
 
 	if (argc < 2)
@@ -190,17 +258,11 @@ main(int argc, char *argv[])
 		notify();
 		pause_forever();
 	} else if (strcmp(argv[1], "flood") == 0 && argc == 3) {
-		errno = 0;
-		n = strtoull(argv[2], &end, 10);
-		if (errno != 0 || *end != '\0' || argv[2][0] == '\0' ||
-		    argv[2][0] == '-' || n > 9999999999ULL) {
-			fprintf(stderr, "vigil-testprog: bad line count: %s\n",
-			    argv[2]);
-			exit(1);
-		}
+		n = count(argv[2], 9999999999ULL);
 		notify();
 		flood(n);
 		pause_forever();
-	}
+	} else if (strcmp(argv[1], "spawn") == 0 && argc == 3)
+		spawn(argv[0], count(argv[2], 100000));
 	usage();
 }
