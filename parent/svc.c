@@ -468,14 +468,12 @@ static int
 svc_restart_allowed(struct svc *s)
 {
 	const struct conf_restart_limit	*rl = &s->grp->conf->restart_limit;
-	struct timespec			 ts;
 	uint64_t			 now, *v;
 	unsigned int			 cap, i;
 
 	if (rl->count == 0)
 		return (1);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	now = svc_mono_ms();
 	while (s->restart_len > 0 &&
 	    now - s->restart_ms[s->restart_first] >= rl->window_ms) {
 		s->restart_first = (s->restart_first + 1) % s->restart_cap;
@@ -528,7 +526,7 @@ svc_reaped(pid_t pid, int status)
 	struct svc_exit	*e;
 	struct svc	*s;
 	char		 why[SVC_REASONMAX], cmd[96];
-	int		 spawn_errno = 0, expected, nread, eno;
+	int		 spawn_errno, expected;
 
 	TAILQ_FOREACH(s, &svc_all, entry)
 		if (s->pid == pid)
@@ -537,15 +535,10 @@ svc_reaped(pid_t pid, int status)
 		return (0);
 	sc = s->grp->conf;
 
+	if (s->exec_rfd != -1)
+		svc_spawn_exec_result(s, 1);
 	spawn_errno = s->exec_errno;
 	s->exec_errno = 0;
-	if (s->exec_rfd != -1) {
-		nread = read(s->exec_rfd, &eno, sizeof(eno));
-		if (nread == sizeof(eno))
-			spawn_errno = eno;
-		close(s->exec_rfd);
-		s->exec_rfd = -1;
-	}
 
 	e = svc_history_add(s);
 	e->when = time(NULL);

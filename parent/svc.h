@@ -194,6 +194,7 @@ void		 svc_timer_setup(struct svc *);
 /* parent/svc_spawn.c: fork and exec one instance */
 int		 svc_spawn(struct svc *, char *, size_t);
 void		 svc_spawn_close_pipes(struct svc *);
+void		 svc_spawn_exec_result(struct svc *, int final);
 
 /* parent/svc_listen.c */
 int		 svc_listen_open(struct svc_group *, char *, size_t);

@@ -274,17 +274,18 @@ svc_pipes(struct svc *s, int *outw, int *errw)
  * errno and exited by the time svc_fork returns.  An fd kept until the
  * reap is one more in the table the kernel copies on every spawn, so a
  * pipe that does not answer yet (fork semantics, or the child's end not
- * closed quite yet) is the only one kept; svc_reaped reads it then.
+ * closed quite yet) is the only one kept; svc_reaped reads it then
+ * (final: the child is gone, what the pipe holds now is all there is).
  */
-static void
-svc_spawn_exec_result(struct svc *s)
+void
+svc_spawn_exec_result(struct svc *s, int final)
 {
 	ssize_t	 n;
 	int	 eno;
 
 	s->exec_errno = 0;
 	n = read(s->exec_rfd, &eno, sizeof(eno));
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+	if (!final && n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n == sizeof(eno))
 		s->exec_errno = eno;
@@ -623,7 +624,7 @@ svc_spawn(struct svc *s, char *err, size_t errlen)
 	}
 	s->exec_rfd = ep[0];
 	(void)fcntl(s->exec_rfd, F_SETFL, O_NONBLOCK);
-	svc_spawn_exec_result(s);
+	svc_spawn_exec_result(s, 0);
 	s->pid = pid;
 	clock_gettime(CLOCK_MONOTONIC, &s->start_mono);
 	s->start_wall = time(NULL);
