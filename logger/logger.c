@@ -100,19 +100,23 @@ logger_atexit(void)
 	logger_stream_drain_all();
 }
 
-static void
-logger_syslog_timer(int fd, short ev, void *arg)
+/* Does any stream write to syslog? */
+static int
+logger_syslog_wanted(void)
 {
 	struct logger_stream	*ls;
 
-	if (logger_syslog_up())
-		return;
-	TAILQ_FOREACH(ls, &logger_streams, entry) {
-		if (ls->conf.dest == LOG_DEST_SYSLOG) {
-			logger_syslog_request();
-			return;
-		}
-	}
+	TAILQ_FOREACH(ls, &logger_streams, entry)
+		if (ls->conf.dest == LOG_DEST_SYSLOG)
+			return (1);
+	return (0);
+}
+
+static void
+logger_syslog_timer(int fd, short ev, void *arg)
+{
+	if (!logger_syslog_up() && logger_syslog_wanted())
+		logger_syslog_request();
 }
 
 /*
@@ -289,7 +293,8 @@ logger_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		logger_syslog_asked = 0;
 		fd = imsg_get_fd(imsg);
 		logger_syslog_set(fd);
-		if (fd == -1) {
+		/* Retry later, but only for a stream that needs it. */
+		if (fd == -1 && logger_syslog_wanted()) {
 			tv.tv_sec = LOGGER_SYSLOG_RETRY_SEC;
 			tv.tv_usec = 0;
 			evtimer_add(&logger_syslog_ev, &tv);
