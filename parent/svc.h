@@ -193,6 +193,7 @@ void		 svc_timer_setup(struct svc *);
 
 /* parent/svc_spawn.c: fork and exec one instance */
 int		 svc_spawn(struct svc *, char *, size_t);
+void		 svc_spawn_signals_init(void);
 void		 svc_spawn_close_pipes(struct svc *);
 void		 svc_spawn_exec_result(struct svc *, int final);
 

@@ -402,6 +402,28 @@ struct svc_child {
 };
 
 /*
+ * The signals whose disposition is not the default in the parent (its
+ * handlers, SIG_IGN, and whatever was ignored when it was started): the
+ * only ones a child must reset.  Recorded once the parent has set its
+ * handlers, which it does not change afterwards.
+ */
+static sigset_t		 svc_sig_changed;
+static int		 svc_sig_known;
+
+void
+svc_spawn_signals_init(void)
+{
+	struct sigaction	 sa;
+	int			 i;
+
+	sigemptyset(&svc_sig_changed);
+	for (i = 1; i < NSIG; i++)
+		if (sigaction(i, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL)
+			(void)sigaddset(&svc_sig_changed, i);
+	svc_sig_known = 1;
+}
+
+/*
  * The child.  Only async-signal-safe work: it runs with the parent's
  * memory, on a stack of its own, while the parent waits.
  */
@@ -413,8 +435,10 @@ svc_child_main(void *arg)
 	sigset_t		 mask;
 	int			 i, ep, errfd;
 
+	/* All are blocked; each syscall costs, so only those we changed. */
 	for (i = 1; i < NSIG; i++)
-		(void)signal(i, SIG_DFL);
+		if (!svc_sig_known || sigismember(&svc_sig_changed, i) == 1)
+			(void)signal(i, SIG_DFL);
 	sigemptyset(&mask);
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 	ep = c->ep;

@@ -30,7 +30,11 @@ services:
 EOF2
 VIGIL_E2E_SECRET=inherited
 export VIGIL_E2E_SECRET
+# vigild starts with SIGUSR2 ignored (and SIGQUIT, as a background job);
+# its services must not inherit that.
+trap '' USR2
 start_vigild "$T/vigild.conf"
+trap - USR2
 
 wait_until 10 bash -c "[ \$(pgrep -c -f '^/bin/sleep 1001') -eq 2 ]" ||
     fail "the two instances did not start"
@@ -64,6 +68,10 @@ for pid in $(pgrep -f '^/bin/sleep 1001'); do
 	    fail "core: $(grep 'core' <<<"$lim")"
 	grep -qE "^Max processes +4000 +4000 " <<<"$lim" ||
 	    fail "nproc: $(grep 'Max processes' <<<"$lim")"
+	sigs=$(awk '/^Sig(Blk|Ign):/ { print $1 $2 }' /proc/"$pid"/status |
+	    tr '\n' ' ')
+	[ "$sigs" = "SigBlk:0000000000000000 SigIgn:0000000000000000 " ] ||
+	    fail "signals blocked or ignored: $sigs"
 	# stdin is /dev/null; no descriptor of vigild leaks beyond stdio.
 	[ "$(readlink /proc/"$pid"/fd/0)" = /dev/null ] || fail "stdin"
 	extra=$(ls /proc/"$pid"/fd | grep -vxE '0|1|2' | tr '\n' ' ')
