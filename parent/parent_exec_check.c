@@ -46,8 +46,6 @@
 
 #define EXEC_MAXRUNNING		64
 #define EXEC_OUTMAX		200	/* output kept for the reason */
-#define EXEC_DEFAULT_PATH	"/usr/local/sbin:/usr/local/bin:/usr/sbin:" \
-				"/usr/bin:/sbin:/bin"
 
 struct pexec {
 	TAILQ_ENTRY(pexec)	 entry;
@@ -233,50 +231,13 @@ pexec_child_fail(const char *what, const char *arg)
 	_exit(127);
 }
 
-/* PATH search in the new environment, like svc_spawn's. */
-static void
-pexec_child_exec(char **argv, char **envp)
-{
-	const char	*path = EXEC_DEFAULT_PATH, *p, *end;
-	char		 file[4096];
-	size_t		 i, len;
-	int		 eno = ENOENT;
-
-	if (strchr(argv[0], '/') != NULL) {
-		execve(argv[0], argv, envp);
-		return;
-	}
-	for (i = 0; envp[i] != NULL; i++)
-		if (strncmp(envp[i], "PATH=", 5) == 0)
-			path = envp[i] + 5;
-	for (p = path; *p != '\0'; p = *end ? end + 1 : end) {
-		end = strchr(p, ':');
-		if (end == NULL)
-			end = p + strlen(p);
-		len = end - p;
-		if (len == 0 || len + strlen(argv[0]) + 2 > sizeof(file))
-			continue;
-		memcpy(file, p, len);
-		file[len] = '/';
-		strlcpy(file + len + 1, argv[0], sizeof(file) - len - 1);
-		execve(file, argv, envp);
-		if (errno != ENOENT && errno != ENOTDIR)
-			eno = errno;
-	}
-	errno = eno;
-}
-
 static void
 pexec_child(struct svc_conf *sc, char **argv, char **envp, const char *dir,
     int outfd)
 {
-	sigset_t	 mask;
-	int		 i, devnull;
+	int		 devnull;
 
-	for (i = 1; i < NSIG; i++)
-		(void)signal(i, SIG_DFL);
-	sigemptyset(&mask);
-	sigprocmask(SIG_SETMASK, &mask, NULL);
+	svc_child_signals();
 	(void)setsid();
 	umask(sc->umask);
 	if ((devnull = open("/dev/null", O_RDWR)) == -1 ||
@@ -301,7 +262,7 @@ pexec_child(struct svc_conf *sc, char **argv, char **envp, const char *dir,
 			pexec_child_fail("cannot become group", sc->group);
 	}
 	closefrom(STDERR_FILENO + 1);
-	pexec_child_exec(argv, envp);
+	svc_child_execvpe(argv, envp);
 	pexec_child_fail("exec", argv[0]);
 }
 
@@ -334,7 +295,7 @@ pexec_prepare(struct svc *s, char ***argvp, char ***envp, char **dirp,
 			return (-1);
 		}
 	}
-	vec_setenv(&env, &nenv, "PATH", EXEC_DEFAULT_PATH);
+	vec_setenv(&env, &nenv, "PATH", SVC_DEFAULT_PATH);
 	pw = sc->user != NULL ? getpwnam(sc->user) : getpwuid(geteuid());
 	if (pw != NULL) {
 		vec_setenv(&env, &nenv, "HOME", pw->pw_dir);

@@ -192,8 +192,12 @@ void		 svc_forget(struct svc *);
 void		 svc_timer_setup(struct svc *);
 
 /* parent/svc_spawn.c: fork and exec one instance */
+#define SVC_DEFAULT_PATH	"/usr/local/sbin:/usr/local/bin:/usr/sbin:" \
+				"/usr/bin:/sbin:/bin"
 int		 svc_spawn(struct svc *, char *, size_t);
 void		 svc_spawn_signals_init(void);
+void		 svc_child_signals(void);
+void		 svc_child_execvpe(char **, char **);
 void		 svc_spawn_close_pipes(struct svc *);
 void		 svc_spawn_exec_result(struct svc *, int final);
 

@@ -42,8 +42,6 @@
 #include "parent.h"
 #include "svc.h"
 
-#define SVC_DEFAULT_PATH	"/usr/local/sbin:/usr/local/bin:/usr/sbin:" \
-				"/usr/bin:/sbin:/bin"
 #define SVC_PIPE_SIZE		(1024 * 1024)
 
 extern char	**environ;
@@ -345,9 +343,12 @@ svc_child_fail(int errfd, int eno)
 	_exit(127);
 }
 
-/* execvp without the GNU-only execvpe: search PATH of the new env. */
-static void
-svc_child_exec(char **argv, char **envp)
+/*
+ * execvp without the GNU-only execvpe: search PATH of the new env.
+ * Async-signal-safe; the exec checks' children use it too.
+ */
+void
+svc_child_execvpe(char **argv, char **envp)
 {
 	const char	*path = NULL, *p, *end;
 	char		 file[4096];
@@ -424,6 +425,23 @@ svc_spawn_signals_init(void)
 }
 
 /*
+ * In a new child: default dispositions and an empty mask, as a service
+ * expects.  Each syscall costs, so only the signals the parent changed.
+ */
+void
+svc_child_signals(void)
+{
+	sigset_t	 mask;
+	int		 i;
+
+	for (i = 1; i < NSIG; i++)
+		if (!svc_sig_known || sigismember(&svc_sig_changed, i) == 1)
+			(void)signal(i, SIG_DFL);
+	sigemptyset(&mask);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+}
+
+/*
  * The child.  Only async-signal-safe work: it runs with the parent's
  * memory, on a stack of its own, while the parent waits.
  */
@@ -432,15 +450,9 @@ svc_child_main(void *arg)
 {
 	const struct svc_child	*c = arg;
 	const struct svc_conf	*sc = c->sc;
-	sigset_t		 mask;
 	int			 i, ep, errfd;
 
-	/* All are blocked; each syscall costs, so only those we changed. */
-	for (i = 1; i < NSIG; i++)
-		if (!svc_sig_known || sigismember(&svc_sig_changed, i) == 1)
-			(void)signal(i, SIG_DFL);
-	sigemptyset(&mask);
-	sigprocmask(SIG_SETMASK, &mask, NULL);
+	svc_child_signals();
 	ep = c->ep;
 	if (setsid() == -1)
 		svc_child_fail(ep, errno);
@@ -494,7 +506,7 @@ svc_child_main(void *arg)
 	if (c->listen_pid != NULL)
 		svc_child_pid(c->listen_pid, 11);
 
-	svc_child_exec(c->argv, c->env);
+	svc_child_execvpe(c->argv, c->env);
 	svc_child_fail(errfd, errno);
 }
 
