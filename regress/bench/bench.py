@@ -574,10 +574,11 @@ class Bench:
             self.limit.setdefault("W3.p95", []).append(p95(lat))
         shutil.rmtree(d, ignore_errors=True)
 
-    def start_floor(self, n):
-        """Reference for W2: a C loop starting n copies of the sleep
-        program back to back (posix_spawn), timed by itself: what the
-        machine allows before a supervisor does anything per service."""
+    def start_floor(self, n, wants):
+        """References for W2 and W7: a C loop starting n copies of the
+        sleep program back to back (posix_spawn), then sending each SIGTERM
+        and reaping them, each half timed by itself: what the machine
+        allows before a supervisor does anything per service."""
         try:
             rc, out, _ = self.ctx.procs.run(
                 [self.ctx.prog, "spawn", str(n)], 300, capture=True)
@@ -585,15 +586,19 @@ class Bench:
             log("  spawn baseline: %s" % e)
             return
         try:
-            secs = float(out.strip()) if rc == 0 else None
+            start, stop = (float(x) for x in out.split()) if rc == 0 \
+                else (None, None)
         except ValueError:
-            secs = None
-        if secs is None:
+            start = stop = None
+        if start is None:
             log("  spawn baseline: exit %d: %s" % (rc, out.strip()[:200]))
             return
-        self.limit.setdefault("W2.start.%d" % n, []).append(secs)
-        log("  %-11s n=%d start %ss (posix_spawn loop)"
-            % ("spawn", n, fmt(secs)))
+        if "W2" in wants:
+            self.limit.setdefault("W2.start.%d" % n, []).append(start)
+        if "W7" in wants:
+            self.limit.setdefault("W7.stop.%d" % n, []).append(stop)
+        log("  %-11s n=%d start %ss, stop %ss (posix_spawn loop, SIGTERM)"
+            % ("spawn", n, fmt(start), fmt(stop)))
 
     def status_floor(self):
         """Reference for W6: starting and waiting for `true` the same way
@@ -620,11 +625,11 @@ class Bench:
             for n in pl.fleet_sizes():
                 wants = pl.fleet_wants(n)
                 log("-- %s, %d services" % (",".join(sorted(wants)), n))
-                if "W2" in wants:
+                if "W2" in wants or "W7" in wants:
                     if n >= 500:
                         self.cool(a.cooldown, "before starting %d "
                                   "processes" % n)
-                    self.start_floor(n)
+                    self.start_floor(n, wants)
                 for s in order:
                     if s in self.unavailable:
                         continue
@@ -757,6 +762,7 @@ def render_md(b, rows, meta):
         "Lower is better except MB/s.",
         "limit: W2 = a C loop starting the same number of sleep programs",
         "back to back with posix_spawn;",
+        "W7 = the same loop's programs sent SIGTERM and reaped;",
         "W3 = fork+exec of the stamp program by the harness itself;",
         "W5 = `cat` copying the same stream from a pipe to a file;",
         "W6 = starting and waiting for `true` the way the status client is",

@@ -24,10 +24,12 @@
  *	vigil-testprog flood N		write N numbered 100-byte lines to
  *					stdout as fast as possible, then pause
  *	vigil-testprog spawn N		start N copies of itself in `sleep'
- *					mode back to back (posix_spawn), print
- *					the seconds that took, kill and reap
- *					them, exit 0: the machine's limit for
- *					starting N services (W2)
+ *					mode back to back (posix_spawn), then
+ *					send each SIGTERM and reap them all;
+ *					print the seconds each half took
+ *					("START STOP\n"), exit 0: the
+ *					machine's limits for starting and
+ *					stopping N services (W2, W7)
  *
  * spawn needs the program's own path as argv[0] (an absolute path, as
  * the harness gives it).
@@ -179,10 +181,43 @@ flood(unsigned long long nlines)
 
 extern char	**environ;
 
+static double
+elapsed(const struct timespec *a, const struct timespec *b)
+{
+	return ((double)(b->tv_sec - a->tv_sec) +
+	    (double)(b->tv_nsec - a->tv_nsec) / 1e9);
+}
+
+/*
+ * Wait (at most about a second) until the process sleeps: state S in
+ * /proc/PID/stat.  Where there is no /proc, do not wait.
+ */
+static int
+waitsettled(pid_t pid)
+{
+	char	 path[64], buf[256], *p;
+	FILE	*f;
+	int	 i, ok;
+
+	(void)snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	for (i = 0; i < 1000; i++) {
+		if ((f = fopen(path, "r")) == NULL)
+			return (0);
+		ok = fgets(buf, sizeof(buf), f) != NULL;
+		fclose(f);
+		if (!ok || (p = strrchr(buf, ')')) == NULL)
+			return (0);
+		if (p[1] == ' ' && p[2] == 'S')
+			return (1);
+		usleep(1000);
+	}
+	return (0);
+}
+
 static void
 spawn(const char *self, unsigned long long n)
 {
-	struct timespec		 t0, t1;
+	struct timespec		 t0, t1, t2, t3;
 	char			*argv[] = { NULL, "sleep", NULL };
 	pid_t			*pids;
 	unsigned long long	 i, started;
@@ -200,17 +235,21 @@ spawn(const char *self, unsigned long long n)
 		    environ)) != 0)
 			break;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* Let them all reach pause(), as a supervisor's services have. */
 	for (i = 0; i < started; i++)
-		(void)kill(pids[i], SIGKILL);
+		(void)waitsettled(pids[i]);
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	for (i = 0; i < started; i++)
+		(void)kill(pids[i], SIGTERM);
 	for (i = 0; i < started; i++)
 		(void)waitpid(pids[i], NULL, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t3);
 	free(pids);
 	if (rv != 0) {
 		fprintf(stderr, "vigil-testprog: %s: %s\n", self, strerror(rv));
 		exit(1);
 	}
-	printf("%.6f\n", (double)(t1.tv_sec - t0.tv_sec) +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	printf("%.6f %.6f\n", elapsed(&t0, &t1), elapsed(&t2, &t3));
 	exit(0);
 }
 
