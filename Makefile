@@ -104,8 +104,12 @@ $(BUILD)/vigilctl: $(VIGILCTL_OBJS) $(BUILD)/libcommon.a
 $(BUILD)/regress/%: regress/unit/%.c $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< \
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) \
 	    $(BUILD)/libcommon.a $(PKG_LIBS)
+
+# The imsg tests share their helpers.
+$(BUILD)/regress/test_imsg $(BUILD)/regress/test_imsgev: \
+	    regress/unit/unit_imsg.c regress/unit/unit_imsg.h
 
 $(BUILD)/regress/%: regress/tools/%.c
 	@mkdir -p $(dir $@)

@@ -1,7 +1,24 @@
 /*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
  * Unit tests for the event side of common/imsg.c: imsgev_compose sends
  * a burst as it is made once IMSGEV_EAGER bytes are queued, and keeps
- * what the socket does not take for EV_WRITE, in order.
+ * what the socket does not take for EV_WRITE, in order; dispatch, close
+ * and fd passing through the libevent glue.
  */
 
 #include <sys/types.h>
@@ -17,18 +34,9 @@
 #include <event.h>
 
 #include "imsg.h"
+#include "unit_imsg.h"
 
 #define MSGLEN	1000	/* payload of each message */
-
-static int	failures;
-
-static void
-check(int ok, const char *what)
-{
-	printf("%s - %s\n", ok ? "ok" : "not ok", what);
-	if (!ok)
-		failures++;
-}
 
 static int
 no_dispatch(struct imsgev *iev, struct imsg *imsg)
@@ -66,8 +74,8 @@ drain(struct imsgbuf *rb, uint32_t *next)
 	}
 }
 
-int
-main(void)
+static int
+t_eager(void)
 {
 	struct imsgev	 iev;
 	struct imsgbuf	 rb;
@@ -78,21 +86,17 @@ main(void)
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
 		perror("socketpair");
-		return (1);
+		return (-1);
 	}
-	if (fcntl(sv[1], F_SETFL, O_NONBLOCK) == -1) {
-		perror("fcntl");
-		return (1);
-	}
+	setnonblock(sv[1]);
 	/* A small socket buffer, so that part of the burst must wait. */
 	sz = 64 * 1024;
 	(void)setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
 	(void)setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	event_init();
 	if (imsgev_init(&iev, sv[0], NULL, no_dispatch, NULL) == -1 ||
 	    imsgbuf_init(&rb, sv[1]) == -1) {
 		perror("imsgev_init");
-		return (1);
+		return (-1);
 	}
 	imsgbuf_set_maxsize(&rb, IMSG_HEADER_SIZE + MSGLEN);
 
@@ -113,7 +117,7 @@ main(void)
 		if (imsgev_compose(&iev, i, 0, 0, -1, data, sizeof(data)) ==
 		    -1) {
 			perror("imsgev_compose");
-			return (1);
+			return (-1);
 		}
 		if (iev.ibuf.wqbytes > maxq)
 			maxq = iev.ibuf.wqbytes;
@@ -138,5 +142,273 @@ main(void)
 	imsgev_close(&iev);
 	imsgbuf_clear(&rb);
 	close(sv[1]);
-	return (failures ? 1 : 0);
+	return (0);
+}
+
+/*
+ * libevent glue.
+ */
+
+struct peer {
+	struct imsgev	 iev;
+	const char	*name;
+	int		 nmsgs;		/* dispatched */
+	int		 nbulk;		/* type 1 messages seen */
+	int		 nclosed;	/* closed() calls */
+	char		 reason[64];
+	uint32_t	 reject;	/* dispatch returns -1 on this type */
+	uint32_t	 selfclose;	/* dispatch closes on this type */
+	int		 echo;		/* send every message back */
+	int		 expect;	/* messages expected (echo side) */
+	int		 bad;		/* out of order or corrupt */
+	int		 fdok;
+	int		 pipe_rd;
+	int		 heap;		/* closed() frees the peer */
+	int		*closedflag;	/* set by a heap peer's closed() */
+};
+
+static struct event	 guard;
+static int		 guard_fired;
+static int		 pending_closes;
+
+static void
+guard_cb(int fd, short ev, void *arg)
+{
+	guard_fired = 1;
+	event_loopexit(NULL);
+}
+
+static void
+run_loop(int closes)
+{
+	struct timeval	 tv = { 10, 0 };
+
+	pending_closes = closes;
+	guard_fired = 0;
+	evtimer_set(&guard, guard_cb, NULL);
+	evtimer_add(&guard, &tv);
+	event_dispatch();
+	evtimer_del(&guard);
+}
+
+static void
+one_closed(void)
+{
+	if (--pending_closes <= 0)
+		event_loopexit(NULL);
+}
+
+static int
+peer_dispatch(struct imsgev *iev, struct imsg *imsg)
+{
+	struct peer	*p = iev->data;
+	unsigned char	 buf[1000];
+	int		 i, fd;
+
+	p->nmsgs++;
+	if (imsg->hdr.type == p->reject)
+		return (-1);
+	if (imsg->hdr.type == p->selfclose) {
+		imsgev_close(iev);
+		one_closed();
+		return (0);
+	}
+	if (imsg->hdr.type == 1) {
+		/* numbered bulk message */
+		if (imsg->hdr.peerid != (uint32_t)p->nbulk++ ||
+		    imsg_get_data(imsg, buf, sizeof(buf)) == -1)
+			p->bad++;
+		else
+			for (i = 0; i < (int)sizeof(buf); i++)
+				if (buf[i] != (unsigned char)(imsg->hdr.peerid +
+				    i))
+					p->bad++;
+		if (p->echo && imsgev_compose(iev, 1, imsg->hdr.peerid, 0,
+		    -1, imsg->data, imsg->datalen) == -1)
+			p->bad++;
+	}
+	if (imsg->hdr.type == 2) {
+		fd = imsg_get_fd(imsg);
+		if (fd != -1 && write(fd, "ev", 2) == 2)
+			p->fdok = 1;
+		if (fd != -1)
+			close(fd);
+		if (p->echo && imsgev_compose(iev, 3, 0, 0, -1, NULL,
+		    0) == -1)
+			p->bad++;
+	}
+	if (p->expect > 0 && p->nmsgs == p->expect) {
+		/* the sender has all its echoes: it hangs up */
+		imsgev_close(iev);
+		one_closed();
+	}
+	return (0);
+}
+
+static void
+peer_closed(struct imsgev *iev, const char *reason)
+{
+	struct peer	*p = iev->data;
+
+	if (p->heap) {
+		*p->closedflag = strcmp(reason, "closed") == 0 ? 1 : 2;
+		free(p);
+		one_closed();
+		return;
+	}
+	p->nclosed++;
+	strlcpy(p->reason, reason, sizeof(p->reason));
+	one_closed();
+}
+
+static void
+peer_init(struct peer *p, int fd, const char *name)
+{
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	p->pipe_rd = -1;
+	if (imsgev_init(&p->iev, fd, p, peer_dispatch, peer_closed) == -1) {
+		perror("imsgev_init");
+		exit(2);
+	}
+}
+
+static void
+t_imsgev_bulk(void)
+{
+	struct peer	 a, b;
+	unsigned char	 buf[1000];
+	int		 sv[2], pp[2], i, j, n = 300;
+	char		 c[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		exit(2);
+	mkpipe(pp);
+	peer_init(&a, sv[0], "a");
+	peer_init(&b, sv[1], "b");
+	check((fcntl(sv[0], F_GETFL) & O_NONBLOCK) && a.iev.active &&
+	    a.iev.events == EV_READ && a.iev.ibuf.allow_fdpass == 0,
+	    "imsgev_init: non-blocking, active, EV_READ, no fd passing");
+	imsgbuf_allow_fdpass(&b.iev.ibuf);
+	b.echo = 1;
+	a.expect = n + 1;	/* n bulk echoes + the fd message echo */
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < (int)sizeof(buf); j++)
+			buf[j] = (unsigned char)(i + j);
+		if (i == 100 && imsgev_compose(&a.iev, 2, 0, 0, pp[1],
+		    NULL, 0) == -1)
+			exit(2);
+		if (imsgev_compose(&a.iev, 1, i, 0, -1, buf,
+		    sizeof(buf)) == -1)
+			exit(2);
+	}
+	check(a.iev.events == (EV_READ | EV_WRITE),
+	    "imsgev_compose arms EV_WRITE");
+	run_loop(2);	/* a closes itself, then b sees EOF */
+	check(!guard_fired, "imsgev bulk: loop finished in time");
+	check(b.nmsgs == n + 1 && b.bad == 0,
+	    "imsgev bulk: %d messages delivered intact, in order", n + 1);
+	check(a.nmsgs == n + 1 && a.bad == 0,
+	    "imsgev bulk: %d echoes composed from dispatch came back", n + 1);
+	check(b.fdok && read(pp[0], c, 2) == 2 && pipe_state(pp[0]) ==
+	    PIPE_EOF, "imsgev bulk: fd passed through the glue");
+	check(a.nclosed == 0 && !a.iev.active,
+	    "imsgev: close from own dispatch, no closed() call");
+	check(b.nclosed == 1 && strcmp(b.reason, "closed") == 0 &&
+	    !b.iev.active, "imsgev: peer EOF calls closed(\"closed\")");
+	errno = 0;
+	check(imsgev_compose(&b.iev, 1, 0, 0, -1, NULL, 0) == -1 &&
+	    errno == EPIPE, "imsgev_compose after close: EPIPE");
+	close(pp[0]);
+}
+
+static void
+t_imsgev_reject(void)
+{
+	struct peer	*a, b;
+	int		 sv[2], aclosed = 0;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		exit(2);
+	if ((a = malloc(sizeof(*a))) == NULL)
+		exit(2);
+	peer_init(a, sv[0], "a");
+	a->heap = 1;
+	a->closedflag = &aclosed;
+	peer_init(&b, sv[1], "b");
+	b.reject = 666;
+	/* 666 comes in the same read as its neighbours */
+	if (imsgev_compose(&a->iev, 5, 0, 0, -1, NULL, 0) == -1 ||
+	    imsgev_compose(&a->iev, 666, 0, 0, -1, NULL, 0) == -1 ||
+	    imsgev_compose(&a->iev, 7, 0, 0, -1, NULL, 0) == -1 ||
+	    imsgbuf_flush(&a->iev.ibuf) == -1)
+		exit(2);
+	run_loop(2);
+	check(!guard_fired, "imsgev reject: loop finished in time");
+	check(b.nmsgs == 2, "imsgev reject: nothing dispatched after -1");
+	check(b.nclosed == 1 && strcmp(b.reason, "bad message") == 0 &&
+	    !b.iev.active, "imsgev reject: closed(\"bad message\")");
+	check(aclosed == 1, "imsgev reject: other side sees EOF, closed() "
+	    "frees it");
+}
+
+static void
+t_imsgev_selfclose(void)
+{
+	struct peer	 a, b;
+	int		 sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		exit(2);
+	peer_init(&a, sv[0], "a");
+	peer_init(&b, sv[1], "b");
+	b.selfclose = 6;
+	if (imsgev_compose(&a.iev, 5, 0, 0, -1, NULL, 0) == -1 ||
+	    imsgev_compose(&a.iev, 6, 0, 0, -1, NULL, 0) == -1 ||
+	    imsgev_compose(&a.iev, 7, 0, 0, -1, NULL, 0) == -1 ||
+	    imsgbuf_flush(&a.iev.ibuf) == -1)
+		exit(2);
+	run_loop(2);
+	check(!guard_fired, "imsgev selfclose: loop finished in time");
+	check(b.nmsgs == 2 && b.nclosed == 0 && !b.iev.active,
+	    "imsgev selfclose: dispatching stops, closed() not called");
+	check(a.nclosed == 1 && strcmp(a.reason, "closed") == 0,
+	    "imsgev selfclose: other side sees EOF");
+}
+
+static void
+t_imsgev_framing(void)
+{
+	struct peer	 b;
+	unsigned char	 h[IMSG_HEADER_SIZE];
+	int		 sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		exit(2);
+	peer_init(&b, sv[1], "b");
+	raw_hdr(h, 1, 3, 0);
+	raw_send(sv[0], h, sizeof(h), -1);
+	run_loop(1);
+	check(!guard_fired && b.nmsgs == 0 && b.nclosed == 1 &&
+	    strcmp(b.reason, "bad message framing") == 0,
+	    "imsgev framing: closed(\"bad message framing\")");
+	close(sv[0]);
+}
+
+int
+main(void)
+{
+	event_init();
+
+	if (t_eager() == -1)
+		return (1);
+	t_imsgev_bulk();
+	t_imsgev_reject();
+	t_imsgev_selfclose();
+	t_imsgev_framing();
+
+	if (nfail)
+		printf("%d check(s) failed\n", nfail);
+	return (nfail ? 1 : 0);
 }
