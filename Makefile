@@ -110,6 +110,9 @@ $(BUILD)/regress/%: regress/unit/%.c $(BUILD)/libcommon.a
 # The imsg tests share their helpers.
 $(BUILD)/regress/test_imsg $(BUILD)/regress/test_imsgev: \
 	    regress/unit/unit_imsg.c regress/unit/unit_imsg.h
+# The logger's file handling, tested on its own.
+$(BUILD)/regress/test_logger_file: logger/logger_file.c logger/logger.h
+$(BUILD)/regress/test_logger_file: CFLAGS += -Ilogger
 
 $(BUILD)/regress/%: regress/tools/%.c
 	@mkdir -p $(dir $@)
