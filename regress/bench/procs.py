@@ -162,7 +162,8 @@ class Procs:
     def __init__(self):
         self.tracked = {}       # pid -> Popen we still have to reap
 
-    def spawn(self, argv, env=None, cwd=None, stdout=None, stderr=None):
+    def spawn(self, argv, env=None, cwd=None, stdout=None, stderr=None,
+              pass_fds=()):
         """Start argv in its own session (own process group)."""
         if stdout is None:
             stdout = subprocess.DEVNULL
@@ -171,7 +172,8 @@ class Procs:
                 else subprocess.DEVNULL
         p = subprocess.Popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
                              stdout=stdout, stderr=stderr,
-                             start_new_session=True, close_fds=True)
+                             start_new_session=True, close_fds=True,
+                             pass_fds=pass_fds)
         self.tracked[p.pid] = p
         return p
 
