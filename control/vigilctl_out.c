@@ -88,7 +88,14 @@ vctl_print_status(struct vctl *v, struct vctl_statuses *sts, int longfmt)
 	char	 line[512], desc[256];
 	size_t	 i, longest = 0;
 
-	if (sts->n > 0)
+	/*
+	 * The daemon sends them in order: a check spares qsort's copy of
+	 * the whole array (half a megabyte at 1,000 services).
+	 */
+	for (i = 1; i < sts->n; i++)
+		if (vctl_status_cmp(&sts->v[i - 1], &sts->v[i]) > 0)
+			break;
+	if (i < sts->n)
 		qsort(sts->v, sts->n, sizeof(*sts->v), vctl_status_cmp);
 	if (v->json) {
 		json_open(NULL, '[');
