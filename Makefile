@@ -101,7 +101,8 @@ $(BUILD)/vigilctl: $(VIGILCTL_OBJS) $(BUILD)/libcommon.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(VIGILCTL_OBJS) $(BUILD)/libcommon.a \
 	    $(BIN_LIBS)
 
-$(BUILD)/regress/%: regress/unit/%.c $(BUILD)/libcommon.a
+$(BUILD)/regress/%: regress/unit/%.c regress/unit/unit.c regress/unit/unit.h \
+	    $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) \

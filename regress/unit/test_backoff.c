@@ -4,16 +4,7 @@
 #include <stdlib.h>
 
 #include "backoff.h"
-
-static int	failures;
-
-static void
-check(int ok, const char *what)
-{
-	printf("%s - %s\n", ok ? "ok" : "not ok", what);
-	if (!ok)
-		failures++;
-}
+#include "unit.h"
 
 int
 main(void)
@@ -51,7 +42,7 @@ main(void)
 		if (d > hi)
 			hi = d;
 	}
-	check(lo >= 900 && hi <= 1100, "jitter stays within 10%");
+	check(lo >= 900 && hi <= 1100, "jitter stays within 10%%");
 	check(lo == 900 && hi == 1100, "jitter reaches both ends");
 	check(backoff_delay(&b, 1, 100) == 1000, "rnd in the middle is exact");
 
@@ -60,11 +51,11 @@ main(void)
 	for (r = 0; r < 1000; r++)
 		if (backoff_delay(&b, 1, r) > 20)
 			break;
-	check(r == 1000, "jitter 100% never exceeds twice the delay");
+	check(r == 1000, "jitter 100%% never exceeds twice the delay");
 
 	b.initial_ms = 0;
 	check(backoff_delay(&b, 3, 12345) == 0, "zero initial stays zero");
 
-	printf("%s\n", failures ? "FAILED" : "all passed");
-	return (failures != 0);
+	printf("%s\n", nfail ? "FAILED" : "all passed");
+	return (nfail != 0);
 }

@@ -38,26 +38,9 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "unit.h"
 
-static int	failures;
 static char	tmpdir[PATH_MAX];
-
-static void __attribute__((__format__ (printf, 2, 3)))
-check(int ok, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	 buf[4096], *p;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	for (p = buf; *p != '\0'; p++)
-		if (*p == '\n' || *p == '\t')
-			*p = ' ';
-	printf("%s - %s\n", ok ? "ok" : "not ok", buf);
-	if (!ok)
-		failures++;
-}
 
 static void
 write_file(const char *name, const char *content)
@@ -1266,8 +1249,8 @@ main(int argc, char *argv[])
 		    (int)sizeof(cmd) || system(cmd) != 0)
 			fprintf(stderr, "cannot remove %s\n", tmpdir);
 	}
-	if (failures) {
-		printf("%d failed\n", failures);
+	if (nfail) {
+		printf("%d failed\n", nfail);
 		return 1;
 	}
 	return 0;

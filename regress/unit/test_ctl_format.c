@@ -31,22 +31,7 @@
 
 #include "ctl_format.h"
 #include "ctl_proto.h"
-
-static int	failures;
-
-static void __attribute__((__format__ (printf, 2, 3)))
-check(int ok, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	printf("%s - ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!ok)
-		failures++;
-}
+#include "unit.h"
 
 static void
 uptime_is(uint64_t secs, const char *want)
@@ -253,6 +238,6 @@ main(void)
 	tzset();
 	test_format();
 	test_decode();
-	printf("%s\n", failures ? "FAILED" : "all passed");
-	return (failures != 0);
+	printf("%s\n", nfail ? "FAILED" : "all passed");
+	return (nfail != 0);
 }

@@ -36,28 +36,10 @@
 
 #include "log.h"
 #include "logger.h"
+#include "unit.h"
 
-static int	 nfail;
 static char	 tmpdir[] = "/tmp/vigil-test-logger-file.XXXXXX";
 static int	 dirfd_;
-
-static void	 check(int, const char *, ...)
-		    __attribute__((__format__ (printf, 2, 3)));
-
-static void
-check(int cond, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	printf("%s - ", cond ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (!cond)
-		nfail++;
-}
 
 /* Append s to the stream's file, as the stream writer does. */
 static int

@@ -26,25 +26,7 @@
 #include <string.h>
 
 #include "config.h"
-
-static int	failures;
-
-static void __attribute__((__format__ (printf, 2, 3)))
-check(int ok, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	 buf[2048], *p;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	for (p = buf; *p != '\0'; p++)	/* one line per test */
-		if (*p == '\n' || *p == '\t')
-			*p = ' ';
-	printf("%s - %s\n", ok ? "ok" : "not ok", buf);
-	if (!ok)
-		failures++;
-}
+#include "unit.h"
 
 static void
 dur_ok(const char *s, uint64_t want)
@@ -328,8 +310,8 @@ main(void)
 	expand_bad("${1A}", -1,
 	    "bad variable name in ${...} (use letters, digits and _)");
 
-	if (failures) {
-		printf("%d failed\n", failures);
+	if (nfail) {
+		printf("%d failed\n", nfail);
 		return 1;
 	}
 	return 0;

@@ -15,8 +15,8 @@
  */
 
 /*
- * Helpers shared by the imsg unit tests: TAP-style checks, socket pairs
- * and pipes, and raw frames written past imsg.c.
+ * Helpers shared by the imsg unit tests: socket pairs and pipes, and
+ * raw frames written past imsg.c.
  */
 
 #include <sys/types.h>
@@ -25,7 +25,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,24 +32,8 @@
 #include <unistd.h>
 
 #include "imsg.h"
+#include "unit.h"
 #include "unit_imsg.h"
-
-int	 nfail;
-
-void
-check(int cond, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	printf("%s - ", cond ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (!cond)
-		nfail++;
-}
 
 void
 setnonblock(int fd)

@@ -19,14 +19,12 @@
 
 /* Helpers shared by the imsg unit tests (unit_imsg.c). */
 
+#include "unit.h"
+
 #define PIPE_EOF	0	/* every write end is closed */
 #define PIPE_OPEN	1	/* some write end is still open */
 #define PIPE_ERR	2
 
-extern int	 nfail;		/* checks that failed */
-
-void	 check(int, const char *, ...)
-	    __attribute__((__format__ (printf, 2, 3)));
 void	 setnonblock(int);
 void	 mksockpair(int [2]);
 void	 mkpipe(int [2]);
