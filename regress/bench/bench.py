@@ -536,9 +536,9 @@ class Bench:
         r, w = os.pipe()
         try:
             fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, 1024 * 1024)
-            self.cat_pipe = "1 MiB"
+            pipe_size = "1 MiB"
         except (OSError, AttributeError):
-            self.cat_pipe = "default size"
+            pipe_size = "default size"
         try:
             p = self.ctx.procs.spawn(
                 ["sh", "-c", '"$0" flood "$1" >&%d %d>&- %d<&- & '
@@ -556,7 +556,7 @@ class Bench:
             mbps = n * 100 / secs / 1e6
             self.limit.setdefault("W5.mbps", []).append(mbps)
             log("  %-11s logs %s MB/s, lost %d (pipe of %s -> file)"
-                % ("cat", fmt(mbps), lost, self.cat_pipe))
+                % ("cat", fmt(mbps), lost, pipe_size))
         except SessionError as e:
             log("  cat baseline: error: %s" % e)
         finally:

@@ -23,7 +23,6 @@
 #include <sys/wait.h>
 
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
