@@ -53,10 +53,82 @@ CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS	+= -fsanitize=address,undefined
 endif
 
-COMMON_SRCS	 = $(sort $(wildcard common/*.c))
-VIGILD_SRCS	 = $(sort $(wildcard parent/*.c logger/*.c monitor/*.c \
-		    control/control*.c))
-VIGILCTL_SRCS	 = $(sort $(wildcard control/vigilctl*.c))
+# Sources, one per line.  common/ is what both programs link; vigild is
+# the parent and its three helpers; vigilctl is the client and its
+# converters.  The *_linux.c files hold what only Linux has (cgroups,
+# /proc, clone3, pidfds); another system would list its own here.
+COMMON_SRCS	= common/backoff.c
+COMMON_SRCS	+= common/config.c
+COMMON_SRCS	+= common/config_check.c
+COMMON_SRCS	+= common/config_nested.c
+COMMON_SRCS	+= common/config_parse.c
+COMMON_SRCS	+= common/config_svc.c
+COMMON_SRCS	+= common/config_value.c
+COMMON_SRCS	+= common/config_yaml.c
+COMMON_SRCS	+= common/ctl_format.c
+COMMON_SRCS	+= common/ctl_json.c
+COMMON_SRCS	+= common/ctl_proto.c
+COMMON_SRCS	+= common/imsg.c
+COMMON_SRCS	+= common/log.c
+COMMON_SRCS	+= common/privdrop.c
+COMMON_SRCS	+= common/proc_child.c
+VIGILD_SRCS	= parent/parent.c
+VIGILD_SRCS	+= parent/parent_conf.c
+VIGILD_SRCS	+= parent/parent_control.c
+VIGILD_SRCS	+= parent/parent_control_cmd.c
+VIGILD_SRCS	+= parent/parent_control_info.c
+VIGILD_SRCS	+= parent/parent_exec_check.c
+VIGILD_SRCS	+= parent/parent_http.c
+VIGILD_SRCS	+= parent/parent_http_token.c
+VIGILD_SRCS	+= parent/parent_logger.c
+VIGILD_SRCS	+= parent/parent_monitor.c
+VIGILD_SRCS	+= parent/parent_monitor_def.c
+VIGILD_SRCS	+= parent/parent_proc.c
+VIGILD_SRCS	+= parent/parent_reload.c
+VIGILD_SRCS	+= parent/svc.c
+VIGILD_SRCS	+= parent/svc_group.c
+VIGILD_SRCS	+= parent/svc_listen.c
+VIGILD_SRCS	+= parent/svc_spawn.c
+VIGILD_SRCS	+= logger/logger.c
+VIGILD_SRCS	+= logger/logger_file.c
+VIGILD_SRCS	+= logger/logger_follow.c
+VIGILD_SRCS	+= logger/logger_stream.c
+VIGILD_SRCS	+= logger/logger_syslog.c
+VIGILD_SRCS	+= monitor/monitor.c
+VIGILD_SRCS	+= monitor/monitor_check.c
+VIGILD_SRCS	+= monitor/monitor_http.c
+VIGILD_SRCS	+= monitor/monitor_notify.c
+VIGILD_SRCS	+= monitor/monitor_probe.c
+VIGILD_SRCS	+= monitor/monitor_sample.c
+VIGILD_SRCS	+= control/control.c
+VIGILD_SRCS	+= control/control_http.c
+VIGILD_SRCS	+= control/control_http_out.c
+VIGILD_SRCS	+= control/control_http_route.c
+VIGILD_SRCS	+= control/control_logs.c
+VIGILCTL_SRCS	= control/vigilctl/vigilctl.c
+VIGILCTL_SRCS	+= control/vigilctl/vigilctl_cmd.c
+VIGILCTL_SRCS	+= control/vigilctl/vigilctl_conn.c
+VIGILCTL_SRCS	+= control/vigilctl/vigilctl_json.c
+VIGILCTL_SRCS	+= control/vigilctl/vigilctl_logs.c
+VIGILCTL_SRCS	+= control/vigilctl/vigilctl_monit.c
+VIGILCTL_SRCS	+= control/vigilctl/vigilctl_out.c
+VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_export.c
+VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import.c
+VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import_ini.c
+VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import_out.c
+VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import_pm2.c
+VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import_pm2y.c
+VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import_sup.c
+VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import_supsec.c
+ifeq ($(shell uname -s),Linux)
+COMMON_SRCS	+= common/compat_linux.c
+VIGILD_SRCS	+= parent/parent_monitor_linux.c
+VIGILD_SRCS	+= parent/svc_cgroup_linux.c
+VIGILD_SRCS	+= parent/svc_fork_linux.c
+VIGILD_SRCS	+= monitor/monitor_notify_linux.c
+VIGILD_SRCS	+= monitor/monitor_proc_linux.c
+VIGILD_SRCS	+= control/control_linux.c
+endif
 UNIT_SRCS	 = $(sort $(wildcard regress/unit/test_*.c))
 TOOL_SRCS	 = $(sort $(wildcard regress/tools/*.c))
 FUZZ_SRCS	 = $(sort $(wildcard regress/fuzz/fuzz_*.c))
@@ -130,7 +202,16 @@ FUZZ_CFLAGS = -g -O1 -std=c11 -D_GNU_SOURCE -DLIBBSD_OPENBSD_VIS \
 $(BUILD)/fuzz/%: regress/fuzz/%.c $(COMMON_SRCS) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(COMMON_SRCS) $(PKG_LIBS)
+	$(Q)clang $(FUZZ_CFLAGS) $(FUZZ_EXTRA_CFLAGS) -o $@ $< $(COMMON_SRCS) \
+	    $(FUZZ_EXTRA) $(PKG_LIBS)
+
+# The HTTP API's parsers live with the processes that use them.
+$(BUILD)/fuzz/fuzz_http_api: FUZZ_EXTRA = control/control_http_route.c \
+	    parent/parent_http_token.c
+$(BUILD)/fuzz/fuzz_http_api: FUZZ_EXTRA_CFLAGS = -Icontrol -Iparent
+$(BUILD)/fuzz/fuzz_http_api: control/control_http_route.c \
+	    control/control_http_route.h parent/parent_http_token.c \
+	    parent/parent_http_token.h
 
 fuzz: $(FUZZ_BINS)
 

@@ -18,7 +18,7 @@
  * vigild: control -- the HTTP API (SPEC section 7), served with evhttp
  * on the listening socket the parent bound (IMSG_CTL_HTTP: control is
  * chrooted and cannot bind).  Control decides nothing here either: it
- * routes each request (common/ctl_http.c), checks the bearer token of a
+ * routes each request (control/control_http_route.c), checks the bearer token of a
  * POST, and asks the parent through the path vigilctl's requests take
  * (TARGETs, then an IMSG_CTL_HTTPREQ with the route and the client's
  * address for the parent's log) under a peer id with CTL_HTTP_PEERBIT;
@@ -49,7 +49,7 @@
 
 #include "control.h"
 #include "control_http.h"
-#include "ctl_http.h"
+#include "control_http_route.h"
 #include "log.h"
 #include "msg.h"
 #include "msg_ctl.h"
@@ -312,7 +312,7 @@ chttp_pending_find(uint32_t peerid)
 
 /* Ask the parent; the reply is sent when its END comes. */
 static void
-chttp_ask(struct evhttp_request *req, const struct ctl_http_route *r,
+chttp_ask(struct evhttp_request *req, const struct control_http_route *r,
     const char *method)
 {
 	struct chttp_pending	*p;
@@ -367,12 +367,12 @@ chttp_ask(struct evhttp_request *req, const struct ctl_http_route *r,
 static void
 chttp_request(struct evhttp_request *req, void *arg)
 {
-	struct ctl_http_route	 r;
+	struct control_http_route	 r;
 	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
 	const char		*method;
 
 	method = chttp_method(evhttp_request_get_command(req));
-	ctl_http_route(method, evhttp_request_get_uri(req), &r);
+	control_http_route(method, evhttp_request_get_uri(req), &r);
 	if (r.status == 404) {
 		chttp_error(req, 404, r.name[0] != '\0' ? "no such process" :
 		    "not found", r.name[0] != '\0' ? r.name : NULL);
@@ -389,7 +389,7 @@ chttp_request(struct evhttp_request *req, void *arg)
 		    "http.token_file", NULL);
 		return;
 	}
-	if (r.post && !ctl_http_bearer_ok(evhttp_find_header(in,
+	if (r.post && !control_http_bearer_ok(evhttp_find_header(in,
 	    "Authorization"), chttp_setup.token)) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "WWW-Authenticate", "Bearer realm=\"vigild\"");

@@ -21,7 +21,7 @@
 
 #include <stdio.h>
 
-#include "ctl_http.h"
+#include "control_http_route.h"
 #include "msg_ctl.h"
 
 #define CHTTP_MAXSTATUS		100000	/* records one answer may hold */
@@ -30,7 +30,7 @@
 
 /* An HTTP request waiting for the parent's answer. */
 struct chttp_answer {
-	struct ctl_http_route	 route;
+	struct control_http_route	 route;
 	struct ctl_status	*sts;
 	size_t			 nsts;
 	struct ctl_result	*res;

@@ -19,7 +19,7 @@
  * records of common/ctl_json.c, as `vigilctl -j status -l`), the
  * Prometheus text format, the status page, and server-sent events.
  * Nothing here comes from the network but the service name of the route,
- * which ctl_http_route() checked; everything from the parent is escaped
+ * which control_http_route() checked; everything from the parent is escaped
  * for its format.
  */
 

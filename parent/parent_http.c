@@ -44,7 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ctl_http.h"
+#include "parent_http_token.h"
 #include "ctl_proto.h"
 #include "log.h"
 #include "msg_ctl.h"
@@ -137,7 +137,7 @@ phttp_token(const char *path)
 	close(fd);
 	if (n == (ssize_t)sizeof(buf))
 		fatalx("http: token_file %s: too long", path);
-	if (ctl_http_token_parse(buf, (size_t)n, phttp_setup.token,
+	if (parent_http_token_parse(buf, (size_t)n, phttp_setup.token,
 	    sizeof(phttp_setup.token), &why) == -1)
 		fatalx("http: token_file %s: %s", path, why);
 	explicit_bzero(buf, sizeof(buf));

@@ -16,8 +16,9 @@
 
 /*
  * libFuzzer target for what the HTTP API parses itself from the network
- * (common/ctl_http.c): the route of a method and URI, the bearer token
- * of an Authorization header, and the token file's contents.  evhttp
+ * (control/control_http_route.c, parent/parent_http_token.c): the route
+ * of a method and URI, the bearer token of an Authorization header, and
+ * the token file's contents.  evhttp
  * parses the HTTP framing; this is what control does with its result.
  *
  * Input: byte 0 picks the method; the rest is split at the first NUL
@@ -30,7 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl_http.h"
+#include "control_http_route.h"
+#include "parent_http_token.h"
 #include "msg_ctl.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -48,7 +50,7 @@ static const char *fuzz_methods[] = { "GET", "POST", "HEAD", "PUT",
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ctl_http_route	 r;
+	struct control_http_route	 r;
 	char			*buf, *uri, *hdr, tok[CTL_HTTP_TOKENMAX];
 	const char		*why, *p;
 	size_t			 n;
@@ -63,7 +65,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = strlen(uri);
 	hdr = n + 1 < size ? uri + n + 1 : NULL;
 
-	ctl_http_route(fuzz_methods[data[0] % 8], uri, &r);
+	control_http_route(fuzz_methods[data[0] % 8], uri, &r);
 	fuzz_check(r.status == 0 || r.status == 404 || r.status == 405);
 	fuzz_check(memchr(r.name, '\0', sizeof(r.name)) != NULL);
 	fuzz_check(memchr(r.path, '\0', sizeof(r.path)) != NULL);
@@ -82,9 +84,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	/* The token file's bytes, and the header against that token. */
-	if (ctl_http_token_parse(uri, n, tok, sizeof(tok), &why) == 0) {
+	if (parent_http_token_parse(uri, n, tok, sizeof(tok), &why) == 0) {
 		fuzz_check(tok[0] != '\0' && strlen(tok) < CTL_HTTP_TOKENMAX);
-		if (hdr != NULL && ctl_http_bearer_ok(hdr, tok)) {
+		if (hdr != NULL && control_http_bearer_ok(hdr, tok)) {
 			/* Only "Bearer" + blanks + the token + blanks. */
 			p = hdr;
 			while (*p == ' ' || *p == '\t')
@@ -100,8 +102,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	} else
 		fuzz_check(why != NULL);
-	fuzz_check(!ctl_http_bearer_ok(hdr, ""));
-	fuzz_check(!ctl_http_bearer_ok(NULL, "x"));
+	fuzz_check(!control_http_bearer_ok(hdr, ""));
+	fuzz_check(!control_http_bearer_ok(NULL, "x"));
 	free(buf);
 	return (0);
 }

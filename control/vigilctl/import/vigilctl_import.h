@@ -42,7 +42,7 @@ int	vigilctl_import(int, char *[]);
 int	vigilctl_export(int, char *[], const char *);
 
 /*
- * Private to control/vigilctl_import*.c: the output tree and the state of
+ * Private to the files of control/vigilctl/import/: the output tree and the state of
  * one import.
  */
 

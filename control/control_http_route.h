@@ -22,8 +22,8 @@
  * (regress/fuzz/fuzz_http_api.c) share it.
  */
 
-#ifndef VIGIL_CTL_HTTP_H
-#define VIGIL_CTL_HTTP_H
+#ifndef VIGIL_CONTROL_HTTP_ROUTE_H
+#define VIGIL_CONTROL_HTTP_ROUTE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -32,7 +32,7 @@
 
 #define CTL_HTTP_URIMAX		1024	/* longer: 404 */
 
-enum ctl_http_kind {
+enum control_http_kind {
 	CTL_HTTP_NONE = 0,		/* no such resource: 404 */
 	CTL_HTTP_INDEX,			/* GET / */
 	CTL_HTTP_SERVICES,		/* GET /api/v1/services */
@@ -43,8 +43,8 @@ enum ctl_http_kind {
 	CTL_HTTP_METRICS		/* GET /metrics */
 };
 
-struct ctl_http_route {
-	enum ctl_http_kind	 kind;
+struct control_http_route {
+	enum control_http_kind	 kind;
 	int			 status;	/* 0: go on; else 404, 405 */
 	const char		*allow;		/* 405: the methods allowed */
 	uint32_t		 cmd;		/* ACTION: CTL_CMD_START... */
@@ -60,20 +60,12 @@ struct ctl_http_route {
  * to go on.  A NAME that is not a valid service or instance name is 404
  * (globs and `all' are not accepted here).
  */
-void	ctl_http_route(const char *, const char *, struct ctl_http_route *);
+void	control_http_route(const char *, const char *, struct control_http_route *);
 
 /*
  * 1 if the Authorization header value (NULL: none) is "Bearer TOKEN"
  * with this token, in time independent of where they differ.
  */
-int	ctl_http_bearer_ok(const char *, const char *);
+int	control_http_bearer_ok(const char *, const char *);
 
-/*
- * The token out of a token file's bytes: surrounding white space
- * stripped; 1..CTL_HTTP_TOKENMAX-1 visible ASCII characters.  0, or -1
- * with a static reason in *why.
- */
-int	ctl_http_token_parse(const char *, size_t, char *, size_t,
-	    const char **);
-
-#endif /* VIGIL_CTL_HTTP_H */
+#endif /* VIGIL_CONTROL_HTTP_ROUTE_H */

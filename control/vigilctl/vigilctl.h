@@ -69,7 +69,7 @@ struct vctl_args {
 /* A handler of each answer message but END; -1: malformed. */
 typedef int	(*vctl_answer_cb)(struct vctl *, struct imsg *, void *);
 
-/* control/vigilctl_conn.c */
+/* control/vigilctl/vigilctl_conn.c */
 int	vctl_connect(struct vctl *, int);
 int	vctl_request(struct vctl *, struct ctl_request *,
 	    const struct vctl_args *, vctl_answer_cb, void *,
@@ -77,7 +77,7 @@ int	vctl_request(struct vctl *, struct ctl_request *,
 int	vctl_wait_eof(struct vctl *, uint32_t);
 void	vctl_close(struct vctl *);
 
-/* control/vigilctl_cmd.c: the commands that talk to vigild */
+/* control/vigilctl/vigilctl_cmd.c: the commands that talk to vigild */
 int	vctl_cmd_status(struct vctl *, const struct vctl_args *);
 int	vctl_cmd_action(struct vctl *, uint32_t, int,
 	    const struct vctl_args *);
@@ -88,7 +88,7 @@ int	vctl_cmd_shutdown(struct vctl *, const struct vctl_args *);
 int	vctl_cmd_version(struct vctl *);
 int	vctl_end_exit(struct vctl *, const struct ctl_end *);
 
-/* control/vigilctl_out.c: text and JSON output */
+/* control/vigilctl/vigilctl_out.c: text and JSON output */
 struct vctl_statuses {
 	struct ctl_status	*v;
 	size_t			 n;
@@ -101,7 +101,7 @@ void	vctl_print_kv(struct vctl *, const struct ctl_kv *);
 void	vctl_print_exit(struct vctl *, const struct ctl_exit *, int);
 void	vctl_err(const char *, const char *);
 
-/* control/vigilctl_json.c: a tiny JSON emitter on stdout */
+/* control/vigilctl/vigilctl_json.c: a tiny JSON emitter on stdout */
 void	json_open(const char *, int);		/* key or NULL; '{' or '[' */
 void	json_close(void);
 void	json_str(const char *, const char *);
@@ -118,16 +118,16 @@ int	vctl_get_result(struct imsg *, struct ctl_result *);
 int	vctl_get_line(struct imsg *, struct ctl_line *);
 int	vctl_get_kv(struct imsg *, struct ctl_kv *);
 
-/* control/vigilctl_monit.c: monit, a live table */
+/* control/vigilctl/vigilctl_monit.c: monit, a live table */
 int	vctl_run_monit(struct vctl *, int, char **);
 
-/* control/vigilctl_logs.c: tail, logs, clear, reopen */
+/* control/vigilctl/vigilctl_logs.c: tail, logs, clear, reopen */
 int	vctl_run_tail(struct vctl *, int, char **);
 int	vctl_run_logs(struct vctl *, int, char **);
 int	vctl_run_clear(struct vctl *, int, char **);
 int	vctl_run_reopen(struct vctl *, int, char **);
 
-/* The commands served elsewhere (control/vigilctl_import*.c). */
+/* The commands served elsewhere (control/vigilctl/import/). */
 int	vigilctl_import(int, char *[]);
 int	vigilctl_export(int, char *[], const char *);
 

@@ -15,7 +15,7 @@
  */
 
 /*
- * Parsing for the HTTP API (ctl_http.h).  Everything here reads bytes a
+ * Parsing for the HTTP API (control_http_route.h).  Everything here reads bytes a
  * network peer chose: bounded, no allocation, fuzzed by
  * regress/fuzz/fuzz_http_api.c.
  */
@@ -25,12 +25,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ctl_http.h"
+#include "control_http_route.h"
 
 #define CTL_HTTP_PREFIX		"/api/v1/"
 
 static int
-ctl_http_hexval(int c)
+control_http_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return (c - '0');
@@ -43,7 +43,7 @@ ctl_http_hexval(int c)
 
 /* Percent-decode one path segment of len bytes; -1 if bad or too long. */
 static int
-ctl_http_decode(const char *s, size_t len, char *out, size_t outlen)
+control_http_decode(const char *s, size_t len, char *out, size_t outlen)
 {
 	size_t	 i, o = 0;
 	int	 h, l;
@@ -57,8 +57,8 @@ ctl_http_decode(const char *s, size_t len, char *out, size_t outlen)
 		}
 		if (i + 2 >= len)
 			return (-1);
-		if ((h = ctl_http_hexval((unsigned char)s[i + 1])) == -1 ||
-		    (l = ctl_http_hexval((unsigned char)s[i + 2])) == -1)
+		if ((h = control_http_hexval((unsigned char)s[i + 1])) == -1 ||
+		    (l = control_http_hexval((unsigned char)s[i + 2])) == -1)
 			return (-1);
 		if ((h << 4 | l) == 0)
 			return (-1);
@@ -74,7 +74,7 @@ ctl_http_decode(const char *s, size_t len, char *out, size_t outlen)
  * or '-', at most VIGIL_NAMEMAX-1, not "all"), maybe ":N".
  */
 static int
-ctl_http_name_ok(const char *s)
+control_http_name_ok(const char *s)
 {
 	size_t	 n = 0, d = 0;
 
@@ -99,7 +99,7 @@ ctl_http_name_ok(const char *s)
 
 /* "wait=1" or "wait=true" among the query's parameters. */
 static int
-ctl_http_query_wait(const char *q)
+control_http_query_wait(const char *q)
 {
 	const char	*p = q, *e;
 	size_t		 len;
@@ -116,7 +116,7 @@ ctl_http_query_wait(const char *q)
 }
 
 static void
-ctl_http_method(struct ctl_http_route *r, const char *method, int post)
+control_http_method(struct control_http_route *r, const char *method, int post)
 {
 	int	 get = strcmp(method, "GET") == 0 ||
 		    strcmp(method, "HEAD") == 0;
@@ -129,7 +129,7 @@ ctl_http_method(struct ctl_http_route *r, const char *method, int post)
 }
 
 void
-ctl_http_route(const char *method, const char *uri, struct ctl_http_route *r)
+control_http_route(const char *method, const char *uri, struct control_http_route *r)
 {
 	const char	*q, *rest, *slash;
 	char		 seg[CTL_TARGETMAX], act[16];
@@ -146,39 +146,39 @@ ctl_http_route(const char *method, const char *uri, struct ctl_http_route *r)
 	if (plen == 0 || plen >= CTL_HTTP_URIMAX || uri[0] != '/')
 		return;
 	if (q != NULL)
-		r->wait = ctl_http_query_wait(q + 1);
+		r->wait = control_http_query_wait(q + 1);
 	r->status = 0;
 
 #define IS(s)	(plen == strlen(s) && strncmp(uri, (s), plen) == 0)
 	if (IS("/")) {
 		r->kind = CTL_HTTP_INDEX;
 		strlcpy(r->path, "/", sizeof(r->path));
-		ctl_http_method(r, method, 0);
+		control_http_method(r, method, 0);
 		return;
 	}
 	if (IS("/metrics")) {
 		r->kind = CTL_HTTP_METRICS;
 		strlcpy(r->path, "/metrics", sizeof(r->path));
-		ctl_http_method(r, method, 0);
+		control_http_method(r, method, 0);
 		return;
 	}
 	if (IS("/api/v1/services") || IS("/api/v1/services/")) {
 		r->kind = CTL_HTTP_SERVICES;
 		strlcpy(r->path, "/api/v1/services", sizeof(r->path));
-		ctl_http_method(r, method, 0);
+		control_http_method(r, method, 0);
 		return;
 	}
 	if (IS("/api/v1/events")) {
 		r->kind = CTL_HTTP_EVENTS;
 		strlcpy(r->path, "/api/v1/events", sizeof(r->path));
-		ctl_http_method(r, method, 0);
+		control_http_method(r, method, 0);
 		return;
 	}
 	if (IS("/api/v1/reload")) {
 		r->kind = CTL_HTTP_RELOAD;
 		r->cmd = CTL_CMD_RELOAD;
 		strlcpy(r->path, "/api/v1/reload", sizeof(r->path));
-		ctl_http_method(r, method, 1);
+		control_http_method(r, method, 1);
 		return;
 	}
 #undef IS
@@ -189,8 +189,8 @@ ctl_http_route(const char *method, const char *uri, struct ctl_http_route *r)
 	rest = uri + 17;
 	plen -= 17;
 	slash = memchr(rest, '/', plen);
-	if (ctl_http_decode(rest, slash != NULL ? (size_t)(slash - rest) :
-	    plen, seg, sizeof(seg)) == -1 || !ctl_http_name_ok(seg))
+	if (control_http_decode(rest, slash != NULL ? (size_t)(slash - rest) :
+	    plen, seg, sizeof(seg)) == -1 || !control_http_name_ok(seg))
 		return;
 	strlcpy(r->name, seg, sizeof(r->name));
 	if (slash == NULL) {
@@ -199,7 +199,7 @@ ctl_http_route(const char *method, const char *uri, struct ctl_http_route *r)
 		if (snprintf(r->path, sizeof(r->path), "/api/v1/services/%s",
 		    r->name) >= (int)sizeof(r->path))
 			r->status = 404;
-		ctl_http_method(r, method, 0);
+		control_http_method(r, method, 0);
 		return;
 	}
 	plen -= (size_t)(slash - rest) + 1;
@@ -227,12 +227,12 @@ ctl_http_route(const char *method, const char *uri, struct ctl_http_route *r)
 		r->status = 404;
 		return;
 	}
-	ctl_http_method(r, method, 1);
+	control_http_method(r, method, 1);
 }
 
 /* Equal, in time that depends on neither content nor where they differ. */
 static int
-ctl_http_ct_equal(const char *a, size_t alen, const char *b, size_t blen)
+control_http_ct_equal(const char *a, size_t alen, const char *b, size_t blen)
 {
 	volatile unsigned char	 d;
 	size_t			 i;
@@ -249,7 +249,7 @@ ctl_http_ct_equal(const char *a, size_t alen, const char *b, size_t blen)
 }
 
 int
-ctl_http_bearer_ok(const char *hdr, const char *token)
+control_http_bearer_ok(const char *hdr, const char *token)
 {
 	const char	*t;
 	size_t		 len;
@@ -269,37 +269,5 @@ ctl_http_bearer_ok(const char *hdr, const char *token)
 		len--;
 	if (len == 0)
 		return (0);
-	return (ctl_http_ct_equal(t, len, token, strlen(token)));
-}
-
-int
-ctl_http_token_parse(const char *buf, size_t len, char *out, size_t outlen,
-    const char **why)
-{
-	size_t	 i;
-
-	while (len > 0 && isspace((unsigned char)*buf)) {
-		buf++;
-		len--;
-	}
-	while (len > 0 && isspace((unsigned char)buf[len - 1]))
-		len--;
-	if (len == 0) {
-		*why = "the token file is empty";
-		return (-1);
-	}
-	if (len >= outlen || len >= CTL_HTTP_TOKENMAX) {
-		*why = "the token is too long (at most 255 bytes)";
-		return (-1);
-	}
-	for (i = 0; i < len; i++) {
-		if (buf[i] < 0x21 || buf[i] > 0x7e) {
-			*why = "the token must be one word of visible ASCII "
-			    "characters";
-			return (-1);
-		}
-	}
-	memcpy(out, buf, len);
-	out[len] = '\0';
-	return (0);
+	return (control_http_ct_equal(t, len, token, strlen(token)));
 }
