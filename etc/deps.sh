@@ -3,8 +3,12 @@
 # missing ones.  Does nothing (and needs no network) when all are present.
 set -eu
 
-PKGS="build-essential pkg-config libevent-dev libbsd-dev libyaml-dev \
-clang libclang-rt-dev mandoc procps util-linux netcat-openbsd python3 curl"
+# One package (or a few of one purpose) a line.
+PKGS="build-essential pkg-config"
+PKGS="$PKGS libevent-dev libbsd-dev libyaml-dev"	# the libraries
+PKGS="$PKGS clang libclang-rt-dev"			# fuzzing, sanitizers
+PKGS="$PKGS mandoc"					# man page lint
+PKGS="$PKGS procps util-linux netcat-openbsd python3 curl"	# tests
 
 missing=""
 for p in $PKGS; do
@@ -26,6 +30,6 @@ else
 	SUDO=
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
+$SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing
+$SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends $missing
