@@ -236,9 +236,10 @@ bench: deps
 	-$(MAKE) all
 	./regress/bench/run.sh $(BENCHFLAGS)
 
-# etc/install.sh: programs, man pages, vigild.conf.sample, init files,
-# /var/empty, the log and state directories and the _vigil user (the user
-# is skipped with a message under DESTDIR).  uninstall never removes the
+# etc/install.sh: programs, man pages, bash and zsh completion,
+# vigild.conf.sample, init files, /var/empty, the log and state
+# directories and the _vigil user (the user is skipped with a message
+# under DESTDIR).  uninstall never removes the
 # configuration, the logs or the user.
 INSTALL_ENV = PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) SBINDIR=$(SBINDIR) \
 	      BINDIR=$(BINDIR) MANDIR=$(MANDIR) SYSCONFDIR=$(SYSCONFDIR) \

@@ -9,6 +9,9 @@ PKGS="$PKGS libevent-dev libbsd-dev libyaml-dev"	# the libraries
 PKGS="$PKGS clang libclang-rt-dev"			# fuzzing, sanitizers
 PKGS="$PKGS mandoc"					# man page lint
 PKGS="$PKGS procps util-linux netcat-openbsd python3 curl"	# tests
+PKGS="$PKGS chromium"					# the web console's browser test
+PKGS="$PKGS bash-completion zsh"			# the completion test
+PKGS="$PKGS debhelper lintian"				# make deb and its test
 
 missing=""
 for p in $PKGS; do

@@ -8,6 +8,9 @@
 #   UNITDIR     where the systemd unit goes (default
 #               $SYSCONFDIR/systemd/system).
 #   VIGIL_USER  the helpers' user (default _vigil).
+#   BASHCOMPDIR, ZSHCOMPDIR  where the shell completions go (default
+#               $PREFIX/share/bash-completion/completions and
+#               $PREFIX/share/zsh/site-functions).
 #
 # Installs the programs, the man pages, $SYSCONFDIR/vigild.conf.sample
 # (and $SYSCONFDIR/vigild.conf from it when there is none: as shipped it
@@ -27,6 +30,8 @@ SYSCONFDIR=${SYSCONFDIR:-/etc}
 BUILD=${BUILD:-build}
 UNITDIR=${UNITDIR:-$SYSCONFDIR/systemd/system}
 VIGIL_USER=${VIGIL_USER:-_vigil}
+BASHCOMPDIR=${BASHCOMPDIR:-$PREFIX/share/bash-completion/completions}
+ZSHCOMPDIR=${ZSHCOMPDIR:-$PREFIX/share/zsh/site-functions}
 if [ -z "${INIT:-}" ]; then
 	if [ "$(uname -s)" = OpenBSD ]; then INIT=rcd; else INIT="sysv systemd"; fi
 fi
@@ -37,7 +42,8 @@ cd "$SRC"
 say() { echo "install: $*"; }
 die() { echo "install: $*" >&2; exit 1; }
 
-for d in "$PREFIX" "$SBINDIR" "$BINDIR" "$MANDIR" "$SYSCONFDIR" "$UNITDIR"; do
+for d in "$PREFIX" "$SBINDIR" "$BINDIR" "$MANDIR" "$SYSCONFDIR" "$UNITDIR" \
+    "$BASHCOMPDIR" "$ZSHCOMPDIR"; do
 	case "$d" in
 	/*) ;;
 	*) die "$d: not an absolute path" ;;
@@ -77,6 +83,10 @@ for m in man/vigild.8 man/vigilctl.8 man/vigild.conf.5; do
 		echo "install: warning: $m is missing, not installed" >&2
 	fi
 done
+
+install -d "$DESTDIR$BASHCOMPDIR" "$DESTDIR$ZSHCOMPDIR"
+install -m 0644 etc/completion/vigilctl.bash "$DESTDIR$BASHCOMPDIR/vigilctl"
+install -m 0644 etc/completion/_vigilctl "$DESTDIR$ZSHCOMPDIR/_vigilctl"
 
 install -m 0644 etc/vigild.conf.sample "$DESTDIR$SYSCONFDIR/vigild.conf.sample"
 if [ -e "$DESTDIR$SYSCONFDIR/vigild.conf" ]; then

@@ -1,9 +1,9 @@
 #!/bin/sh
 # Uninstall vigil: called by `make uninstall` with the environment of
 # etc/install.sh (PREFIX, DESTDIR, SBINDIR, BINDIR, MANDIR, SYSCONFDIR,
-# UNITDIR).  Removes what install.sh installed: the programs, the man
-# pages, vigild.conf.sample, the init files, and the state directory if
-# it is empty.  Never the configuration ($SYSCONFDIR/vigild.conf), the
+# UNITDIR, BASHCOMPDIR, ZSHCOMPDIR).  Removes what install.sh installed:
+# the programs, the man pages, the shell completions, vigild.conf.sample,
+# the init files, and the state directory if it is empty.  Never the configuration ($SYSCONFDIR/vigild.conf), the
 # logs (/var/log/vigil), /var/empty (shared with other daemons) or the
 # helpers' user (it still owns the logs): it says how to remove those.
 set -eu
@@ -16,6 +16,8 @@ MANDIR=${MANDIR:-$PREFIX/share/man}
 SYSCONFDIR=${SYSCONFDIR:-/etc}
 UNITDIR=${UNITDIR:-$SYSCONFDIR/systemd/system}
 VIGIL_USER=${VIGIL_USER:-_vigil}
+BASHCOMPDIR=${BASHCOMPDIR:-$PREFIX/share/bash-completion/completions}
+ZSHCOMPDIR=${ZSHCOMPDIR:-$PREFIX/share/zsh/site-functions}
 
 say() { echo "uninstall: $*"; }
 
@@ -28,6 +30,7 @@ fi
 rm -f "$DESTDIR$SBINDIR/vigild" "$DESTDIR$BINDIR/vigilctl" \
     "$DESTDIR$MANDIR/man8/vigild.8" "$DESTDIR$MANDIR/man8/vigilctl.8" \
     "$DESTDIR$MANDIR/man5/vigild.conf.5" \
+    "$DESTDIR$BASHCOMPDIR/vigilctl" "$DESTDIR$ZSHCOMPDIR/_vigilctl" \
     "$DESTDIR$SYSCONFDIR/vigild.conf.sample" \
     "$DESTDIR$SYSCONFDIR/init.d/vigild" \
     "$DESTDIR$SYSCONFDIR/rc.d/vigild" \

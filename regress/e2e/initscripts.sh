@@ -74,6 +74,8 @@ for m in vigild.8 vigilctl.8 vigild.conf.5; do
 	[ -f "$ROOT/man/$m" ] && mode "$PFX/share/man/man${m##*.}/$m" 644
 done
 mode $CONFDIR/vigild.conf.sample 644
+mode $PFX/share/bash-completion/completions/vigilctl 644
+mode $PFX/share/zsh/site-functions/_vigilctl 644
 mode $CONFDIR/vigild.conf 644
 mode $CONFDIR/init.d/vigild 755
 mode $CONFDIR/rc.d/vigild 555
