@@ -70,6 +70,7 @@ COMMON_SRCS	+= common/ctl_json.c
 COMMON_SRCS	+= common/ctl_proto.c
 COMMON_SRCS	+= common/imsg.c
 COMMON_SRCS	+= common/log.c
+COMMON_SRCS	+= common/msg_names.c
 COMMON_SRCS	+= common/privdrop.c
 COMMON_SRCS	+= common/proc_child.c
 VIGILD_SRCS	= parent/parent.c

@@ -63,6 +63,9 @@ struct msg_hello {
 	uint32_t	 proc;		/* enum vigil_proc of the sender */
 };
 
+/* "CTL_REQUEST" for IMSG_CTL_REQUEST; "unknown" (common/msg_names.c). */
+const char	*imsg_type_name(uint32_t);
+
 /* Check that a fixed char array received from another process is a string. */
 #define MSG_STR_OK(a)	(memchr((a), '\0', sizeof(a)) != NULL)
 

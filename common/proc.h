@@ -45,9 +45,13 @@ void		 privdrop(const char *user, const char *root);
 /*
  * common/proc_child.c: a helper's common start.  proc_child_init()
  * sets the title, logging and signal handling; proc_child_channel()
- * wires fd 3 to the parent with the helper's dispatch and sends
- * IMSG_HELLO.  EOF on the channel ends the helper: the parent is gone.
+ * wires fd 3 to the parent and sends IMSG_HELLO.  EOF on the channel
+ * ends the helper: the parent is gone.  Messages every helper shares
+ * (IMSG_VERBOSE) are handled there; the helper's dispatch gets the rest
+ * and returns 0, -1 for a malformed message (the helper then exits) or
+ * PROC_IMSG_UNKNOWN for a type it does not serve (fatal).
  */
+#define PROC_IMSG_UNKNOWN	1
 void		 proc_child_init(const struct proc_opts *);
 struct imsgev	*proc_child_channel(imsgev_dispatch_cb, void *data);
 int		 proc_child_compose(uint32_t type, uint32_t peerid, int fd,
@@ -58,7 +62,7 @@ __dead void	 control_main(const struct proc_opts *);
 __dead void	 logger_main(const struct proc_opts *);
 __dead void	 monitor_main(const struct proc_opts *);
 
-/* common/compat_linux.c (and later compat_bsd.c) */
+/* common/compat_linux.c; another system gets its own compat_*.c */
 int		 compat_no_new_privs(void);
 int		 compat_set_subreaper(void);
 void		 compat_heap_release(void);

@@ -37,6 +37,7 @@ static struct imsgev	 proc_child_iev;
 static struct event	 proc_child_ev_term;
 static struct event	 proc_child_ev_usr2;
 static enum vigil_proc	 proc_child_role;
+static imsgev_dispatch_cb proc_child_cb;
 
 static const char *proc_names[PROC_MAX] = {
 	"parent", "control", "logger", "monitor"
@@ -111,14 +112,44 @@ proc_child_closed(struct imsgev *iev, const char *reason)
 	exit(0);
 }
 
+/*
+ * Every message from the parent: what every helper shares is handled
+ * here, the rest by the helper's own dispatch.  A type the helper does
+ * not know means the parent and the helper disagree on the protocol
+ * (they are one program): fatal.
+ */
+static int
+proc_child_dispatch(struct imsgev *iev, struct imsg *imsg)
+{
+	int	 v, r;
+
+	switch (imsg->hdr.type) {
+	case IMSG_VERBOSE:
+		if (imsg_get_data(imsg, &v, sizeof(v)) == -1)
+			return (-1);
+		log_setverbose(v);
+		return (0);
+	default:
+		if ((r = proc_child_cb(iev, imsg)) == PROC_IMSG_UNKNOWN)
+			fatalx("%s: unexpected message %s (%u) from the parent",
+			    proc_name(proc_child_role),
+			    imsg_type_name(imsg->hdr.type), imsg->hdr.type);
+		if (r == -1)
+			log_warnx("bad %s from the parent",
+			    imsg_type_name(imsg->hdr.type));
+		return (r);
+	}
+}
+
 struct imsgev *
 proc_child_channel(imsgev_dispatch_cb dispatch, void *data)
 {
 	struct msg_hello	 hello;
 	const char		*hooks;
 
+	proc_child_cb = dispatch;
 	if (imsgev_init(&proc_child_iev, PROC_PARENT_SOCK_FILENO, data,
-	    dispatch, proc_child_closed) == -1)
+	    proc_child_dispatch, proc_child_closed) == -1)
 		fatal("channel to parent");
 	imsgbuf_allow_fdpass(&proc_child_iev.ibuf);
 

@@ -134,14 +134,9 @@ control_main(const struct proc_opts *opts)
 static int
 control_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
-	int	 v, fd;
+	int	 fd;
 
 	switch (imsg->hdr.type) {
-	case IMSG_VERBOSE:
-		if (imsg_get_data(imsg, &v, sizeof(v)) == -1)
-			return (-1);
-		log_setverbose(v);
-		return (0);
 	case IMSG_CTL_SOCKET:
 		if (imsg->datalen != 0)
 			return (-1);
@@ -161,9 +156,7 @@ control_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			control_forward(imsg);
 			return (0);
 		}
-		log_warnx("unexpected message type %u from parent",
-		    imsg->hdr.type);
-		return (-1);
+		return (PROC_IMSG_UNKNOWN);
 	}
 }
 

@@ -267,14 +267,9 @@ logger_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 	struct msg_log_sid	 m;
 	struct logger_stream	*ls;
 	struct timeval		 tv;
-	int			 v, fd;
+	int			 fd;
 
 	switch (imsg->hdr.type) {
-	case IMSG_VERBOSE:
-		if (imsg_get_data(imsg, &v, sizeof(v)) == -1)
-			return (-1);
-		log_setverbose(v);
-		return (0);
 	case IMSG_REOPEN:
 		if (imsg_get_data(imsg, NULL, 0) == -1)
 			return (-1);
@@ -348,8 +343,6 @@ logger_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		logger_follow_clear(&clr);
 		return (0);
 	default:
-		log_warnx("unexpected message type %u from parent",
-		    imsg->hdr.type);
-		return (-1);
+		return (PROC_IMSG_UNKNOWN);
 	}
 }

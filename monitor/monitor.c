@@ -194,14 +194,9 @@ monitor_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 	struct msg_mon_watch		 w;
 	struct msg_mon_exec_result	 er;
 	struct mon_svc			*ms;
-	int				 v, fd;
+	int				 fd;
 
 	switch (imsg->hdr.type) {
-	case IMSG_VERBOSE:
-		if (imsg_get_data(imsg, &v, sizeof(v)) == -1)
-			return (-1);
-		log_setverbose(v);
-		return (0);
 	case IMSG_MON_NOTIFY_FD:
 		if (imsg_get_data(imsg, NULL, 0) == -1)
 			return (-1);
@@ -253,9 +248,7 @@ monitor_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			mon_check_exec_result(ms, &er);
 		return (0);
 	default:
-		log_warnx("unexpected message type %u from parent",
-		    imsg->hdr.type);
-		return (-1);
+		return (PROC_IMSG_UNKNOWN);
 	}
 }
 

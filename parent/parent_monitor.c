@@ -405,8 +405,8 @@ parent_monitor_dispatch(struct imsgev *iev, struct imsg *imsg)
 			parent_monitor_exec_done(k.key, 0, why);
 		return (0);
 	default:
-		log_warnx("monitor: unexpected message type %u",
-		    imsg->hdr.type);
+		log_warnx("monitor: unexpected message %s (%u)",
+		    imsg_type_name(imsg->hdr.type), imsg->hdr.type);
 		return (-1);
 	}
 }

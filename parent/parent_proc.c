@@ -234,8 +234,11 @@ parent_proc_dispatch(struct imsgev *iev, struct imsg *imsg)
 	}
 	if (!h->ready)
 		return (-1);
-	if (imsg->hdr.type == IMSG_TEST_GARBAGE)
+	if (imsg->hdr.type == IMSG_TEST_GARBAGE) {
+		log_warnx("%s: unexpected message %s", proc_name(h->id),
+		    imsg_type_name(imsg->hdr.type));
 		return (-1);
+	}
 	return (h->dispatch(iev, imsg));
 }
 

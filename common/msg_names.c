@@ -1,0 +1,87 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The name of each message type, for log lines: "CTL_REQUEST" rather
+ * than 102.  A type added to a msg_*.h without a line here is logged as
+ * "unknown".
+ */
+
+#include <sys/types.h>
+
+#include <stdint.h>
+
+#include "msg.h"
+#include "msg_ctl.h"
+#include "msg_log.h"
+#include "msg_mon.h"
+
+#define TYPE_NAME(t)	case IMSG_##t: return (#t)
+
+const char *
+imsg_type_name(uint32_t type)
+{
+	switch (type) {
+	TYPE_NAME(HELLO);
+	TYPE_NAME(VERBOSE);
+	TYPE_NAME(REOPEN);
+	TYPE_NAME(TEST_GARBAGE);
+	TYPE_NAME(CTL_HELLO);
+	TYPE_NAME(CTL_TARGET);
+	TYPE_NAME(CTL_REQUEST);
+	TYPE_NAME(CTL_CLOSE);
+	TYPE_NAME(CTL_SOCKET);
+	TYPE_NAME(CTL_HTTP);
+	TYPE_NAME(CTL_HTTPREQ);
+	TYPE_NAME(CTL_EVENT);
+	TYPE_NAME(CTL_END);
+	TYPE_NAME(CTL_STATUS);
+	TYPE_NAME(CTL_RESULT);
+	TYPE_NAME(CTL_LINE);
+	TYPE_NAME(CTL_KV);
+	TYPE_NAME(CTL_EXIT);
+	TYPE_NAME(CTL_LOGDATA);
+	TYPE_NAME(LOG_DIR);
+	TYPE_NAME(LOG_JOURNAL);
+	TYPE_NAME(LOG_ATTACH);
+	TYPE_NAME(LOG_SETTINGS);
+	TYPE_NAME(LOG_SYSLOG);
+	TYPE_NAME(LOG_TAIL_FILE);
+	TYPE_NAME(LOG_TAIL);
+	TYPE_NAME(LOG_UNFOLLOW);
+	TYPE_NAME(LOG_CLEAR);
+	TYPE_NAME(LOG_CLOSED);
+	TYPE_NAME(LOG_SYSLOG_REQ);
+	TYPE_NAME(LOG_DATA);
+	TYPE_NAME(LOG_TAIL_DONE);
+	TYPE_NAME(LOG_CLEARED);
+	TYPE_NAME(MON_NOTIFY_FD);
+	TYPE_NAME(MON_SVC);
+	TYPE_NAME(MON_SVC_DEL);
+	TYPE_NAME(MON_WATCH);
+	TYPE_NAME(MON_EXEC_RESULT);
+	TYPE_NAME(MON_SVC_BRIEF);
+	TYPE_NAME(MON_HEALTH);
+	TYPE_NAME(MON_READY);
+	TYPE_NAME(MON_NOTIFY);
+	TYPE_NAME(MON_WATCHDOG);
+	TYPE_NAME(MON_SAMPLE);
+	TYPE_NAME(MON_SAMPLE_END);
+	TYPE_NAME(MON_EXEC);
+	default:
+		return ("unknown");
+	}
+}
