@@ -32,13 +32,13 @@
 static const char *ctl_cmd_names[CTL_CMD_MAX] = {
 	"none", "status", "start", "stop", "restart", "signal", "pid",
 	"reload", "reread", "add", "remove", "info", "shutdown", "version",
-	"tail", "logs", "monit", "reopen", "clear"
+	"tail", "logs", NULL, "reopen", "clear"
 };
 
 const char *
 ctl_cmd_name(uint32_t cmd)
 {
-	if (cmd >= CTL_CMD_MAX)
+	if (cmd >= CTL_CMD_MAX || ctl_cmd_names[cmd] == NULL)
 		return ("?");
 	return (ctl_cmd_names[cmd]);
 }
@@ -61,7 +61,8 @@ ctl_request_ok(const struct ctl_request *req, const char **why)
 {
 	size_t	 i;
 
-	if (req->cmd == CTL_CMD_NONE || req->cmd >= CTL_CMD_MAX) {
+	if (req->cmd == CTL_CMD_NONE || req->cmd >= CTL_CMD_MAX ||
+	    ctl_cmd_names[req->cmd] == NULL) {
 		*why = "unknown command";
 		return (0);
 	}

@@ -48,36 +48,14 @@
  * An answer is any number of messages, then exactly one IMSG_CTL_END;
  * until END the client may not send anything (a message then is a
  * protocol error and closes that client only).  A long-lived stream
- * (tail -f, logs -f, monit) simply sends no END: it lasts until the
+ * (tail -f, logs -f) simply sends no END: it lasts until the
  * client goes away.  When a client goes away (EOF, error, garbage, too
  * slow), control sends IMSG_CTL_CLOSE with its peer id, and the parent
  * drops whatever it keeps for it (pending targets, --wait waiters,
  * follow streams).  A client that does not read is dropped when its
  * write queue passes CTL_CLIENT_QUEUEMAX bytes.
  *
- * Adding a command (tail, logs, clear, reopen, ...):
- *  1. its CTL_CMD_* below (the reserved ones exist already); flags it
- *     needs go into CTL_F_* and CTL_F_ALL; struct ctl_request has
- *     count and arg for its arguments.  Whatever is new for a client
- *     bumps CTL_PROTO_VERSION.
- *  2. vigilctl: its function in the command table of control/vigilctl.c
- *     (the reserved entries hold NULL), in its own control/vigilctl_*.c.
- *     It fills a struct ctl_request and calls vctl_connect() and
- *     vctl_request() (control/vigilctl.h) with a callback that gets each
- *     answer message; a follow stream passes VCTL_NO_DEADLINE and lasts
- *     until ^C (or until vigild sends END).
- *  3. the parent: parent_control_register(CTL_CMD_X, readonly, run) at
- *     init (parent/parent_control.h), from the glue of the subsystem that
- *     serves it.  run(peerid, request, targets) is called after the
- *     authorization; it answers with parent_control_send(peerid, type,
- *     ...) as data comes (a logger message relayed by parent_logger.c,
- *     say) and ends with parent_control_end(peerid, result, msg) -- or
- *     never, for a follow stream.  parent_control_add_gone_hook() is told
- *     the peer id of every such client that goes away before its END.
- *  4. new answer types: the next free number below IMSG_CTL_ANSWER_LAST
- *     with a fixed struct here (strings as NUL-checked char arrays, at
- *     most CTL_MSGMAX bytes with the header); control forwards them
- *     unchanged.
+ * How to add a command: HACKING.md, "Adding a control command".
  */
 
 #ifndef VIGIL_MSG_CTL_H
@@ -144,7 +122,7 @@ enum ctl_imsg_type {
 	IMSG_CTL_KV,			/* struct ctl_kv, info: key = value */
 	IMSG_CTL_EXIT,			/* struct ctl_exit, info: history */
 	IMSG_CTL_LOGDATA,		/* struct ctl_logdata: tail, logs */
-	/* next free answer type: IMSG_CTL_BASE + 27 (monitor) */
+	/* next free answer type: IMSG_CTL_BASE + 27 */
 	IMSG_CTL_ANSWER_LAST = IMSG_CTL_BASE + 59
 	/* IMSG_CTL_BASE + 60 .. IMSG_CTL_LAST: free */
 };
@@ -165,11 +143,11 @@ enum ctl_cmd {
 	CTL_CMD_INFO,			/* targets */
 	CTL_CMD_SHUTDOWN,
 	CTL_CMD_VERSION,
-	CTL_CMD_TAIL,			/* reserved: logger issue */
-	CTL_CMD_LOGS,			/* reserved: logger issue */
-	CTL_CMD_MONIT,			/* reserved: monitor issue */
-	CTL_CMD_REOPEN,			/* reserved: logger issue */
-	CTL_CMD_CLEAR,			/* reserved: logger issue */
+	CTL_CMD_TAIL,			/* one target; FOLLOW, STDERR, count */
+	CTL_CMD_LOGS,			/* [targets]; FOLLOW */
+	/* 16: never served, not to be reused (vigilctl monit polls status) */
+	CTL_CMD_REOPEN = 17,		/* no targets */
+	CTL_CMD_CLEAR,			/* targets */
 	CTL_CMD_MAX
 };
 
@@ -182,7 +160,7 @@ enum ctl_cmd {
 
 /*
  * Results, in struct ctl_end and struct ctl_result: the numbers are
- * vigilctl's exit codes for the commands other than status (SPEC 5).
+ * vigilctl's exit codes for the commands other than status.
  */
 #define CTL_RES_OK	0
 #define CTL_RES_FAIL	1		/* the action failed */

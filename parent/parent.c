@@ -43,7 +43,9 @@
 #include <event.h>
 
 #include "log.h"
+#include "msg_ctl.h"
 #include "parent.h"
+#include "parent_control.h"
 #include "proc.h"
 #include "svc.h"
 
@@ -330,6 +332,21 @@ parent_sig(int sig, short ev, void *arg)
 		parent_reap();
 		break;
 	}
+}
+
+/* vigilctl shutdown: as SIGTERM, said by whom. */
+void
+parent_cmd_shutdown(struct pctl_peer *p)
+{
+	if (svc_stopping_all()) {
+		pctl_finish(p, CTL_RES_OK, "already shutting down");
+		return;
+	}
+	log_info("shutdown requested by uid %u pid %d, stopping every "
+	    "service", p->req.uid, p->req.pid);
+	parent_sd_notify("STOPPING=1");
+	svc_shutdown();
+	pctl_finish(p, CTL_RES_OK, "shutting down");
 }
 
 static void

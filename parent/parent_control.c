@@ -65,48 +65,42 @@
 
 struct pctl_cmd {
 	uint32_t	 cmd;
-	int		 readonly;	/* any user who can connect */
+	int		 flags;		/* PCTL_READONLY, PCTL_HTTP */
 	void		(*run)(struct pctl_peer *);
+	void		(*gone)(uint32_t);
 };
-
-static void	pctl_cmd_status(struct pctl_peer *);
-static void	pctl_cmd_pid(struct pctl_peer *);
-static void	pctl_cmd_info(struct pctl_peer *);
-static void	pctl_cmd_version(struct pctl_peer *);
 
 /*
- * The commands served here.  Others (tail, logs, clear, reopen) are
- * registered by their subsystems: parent_control_register().
+ * Every command of the control protocol, and who may run it: with
+ * PCTL_READONLY any user who can connect, else root, vigild's own user
+ * and members of socket.group (over HTTP: a request with the bearer
+ * token); PCTL_HTTP: the HTTP API offers it too.  run answers with
+ * pctl_result()/parent_control_send() and ends with pctl_finish() or
+ * parent_control_end(), now or later (a follow stream: never).  gone,
+ * if any, is told the peer id of a client that goes away before its
+ * END: its server drops what it keeps for it elsewhere.  The handlers
+ * live with what they act on; parent_control.h lists them.
  */
 static const struct pctl_cmd pctl_cmds[] = {
-	{ CTL_CMD_STATUS,	1, pctl_cmd_status },
-	{ CTL_CMD_PID,		1, pctl_cmd_pid },
-	{ CTL_CMD_INFO,		1, pctl_cmd_info },
-	{ CTL_CMD_VERSION,	1, pctl_cmd_version },
-	{ CTL_CMD_START,	0, pctl_cmd_action },
-	{ CTL_CMD_STOP,		0, pctl_cmd_action },
-	{ CTL_CMD_RESTART,	0, pctl_cmd_action },
-	{ CTL_CMD_SIGNAL,	0, pctl_cmd_action },
-	{ CTL_CMD_RELOAD,	0, pctl_cmd_reload },
-	{ CTL_CMD_REREAD,	0, pctl_cmd_reload },
-	{ CTL_CMD_ADD,		0, pctl_cmd_addremove },
-	{ CTL_CMD_REMOVE,	0, pctl_cmd_addremove },
-	{ CTL_CMD_SHUTDOWN,	0, pctl_cmd_shutdown },
+	/* command         flags, handler, gone */
+	{ CTL_CMD_STATUS,   PCTL_READONLY | PCTL_HTTP, pctl_cmd_status, NULL },
+	{ CTL_CMD_PID,      PCTL_READONLY, pctl_cmd_pid, NULL },
+	{ CTL_CMD_INFO,     PCTL_READONLY, pctl_cmd_info, NULL },
+	{ CTL_CMD_VERSION,  PCTL_READONLY, pctl_cmd_version, NULL },
+	{ CTL_CMD_START,    PCTL_HTTP, pctl_cmd_action, NULL },
+	{ CTL_CMD_STOP,     PCTL_HTTP, pctl_cmd_action, NULL },
+	{ CTL_CMD_RESTART,  PCTL_HTTP, pctl_cmd_action, NULL },
+	{ CTL_CMD_SIGNAL,   0, pctl_cmd_action, NULL },
+	{ CTL_CMD_RELOAD,   PCTL_HTTP, parent_reload_cmd, NULL },
+	{ CTL_CMD_REREAD,   0, parent_reload_cmd, NULL },
+	{ CTL_CMD_ADD,      0, parent_reload_cmd_addremove, NULL },
+	{ CTL_CMD_REMOVE,   0, parent_reload_cmd_addremove, NULL },
+	{ CTL_CMD_SHUTDOWN, 0, parent_cmd_shutdown, NULL },
+	{ CTL_CMD_TAIL,     0, plog_cmd_tail, plog_cmd_gone },
+	{ CTL_CMD_LOGS,     0, plog_cmd_tail, plog_cmd_gone },
+	{ CTL_CMD_REOPEN,   0, plog_cmd_reopen, NULL },
+	{ CTL_CMD_CLEAR,    0, plog_cmd_clear, plog_cmd_gone },
 };
-
-/* Commands other parts of the parent serve (parent_control_register). */
-struct pctl_ext {
-	uint32_t		 cmd;
-	int			 readonly;
-	parent_control_cmd_cb	 run;
-};
-#define PCTL_MAXEXT		8
-#define PCTL_MAXGONE		8
-
-static struct pctl_ext	 pctl_ext[PCTL_MAXEXT];
-static unsigned int	 pctl_next;
-static void		(*pctl_gone[PCTL_MAXGONE])(uint32_t);
-static unsigned int	 pctl_ngone;
 
 static int	pctl_peer_cmp(struct pctl_peer *, struct pctl_peer *);
 RB_HEAD(pctl_peers, pctl_peer);
@@ -158,40 +152,18 @@ pctl_peer_get(uint32_t peerid)
 	return (p);
 }
 
-void
-parent_control_register(uint32_t cmd, int readonly, parent_control_cmd_cb run)
-{
-	if (pctl_next >= PCTL_MAXEXT || cmd == CTL_CMD_NONE ||
-	    cmd >= CTL_CMD_MAX)
-		fatalx("%s: cannot register command %u", __func__, cmd);
-	pctl_ext[pctl_next].cmd = cmd;
-	pctl_ext[pctl_next].readonly = readonly;
-	pctl_ext[pctl_next].run = run;
-	pctl_next++;
-}
-
-void
-parent_control_add_gone_hook(void (*gone)(uint32_t))
-{
-	if (pctl_ngone >= PCTL_MAXGONE)
-		fatalx("%s: too many hooks", __func__);
-	pctl_gone[pctl_ngone++] = gone;
-}
-
 /* The client is gone or done: forget everything kept for it. */
 void
 pctl_peer_free(struct pctl_peer *p)
 {
 	size_t		 i;
-	unsigned int	 k;
 
-	/* A client of a registered command: its owner forgets it too. */
-	if (p->ext && p->busy) {
+	/* Gone before its END: the command's server forgets it too. */
+	if (p->busy && p->gone != NULL) {
 		if (!p->readonly)
 			log_info("vigilctl %s by uid %u pid %d: ended by the "
 			    "client", p->what, p->req.uid, p->req.pid);
-		for (k = 0; k < pctl_ngone; k++)
-			pctl_gone[k](p->peerid);
+		p->gone(p->peerid);
 	}
 	pctl_wait_forget(p);
 	evtimer_del(&p->timer);
@@ -249,7 +221,7 @@ pctl_finish(struct pctl_peer *p, int result, const char *fmt, ...)
 		log_debug("vigilctl %s by uid %u pid %d: %s", p->what,
 		    p->req.uid, p->req.pid, result == CTL_RES_OK ? "ok" :
 		    end.msg);
-	p->busy = 0;		/* answered: nothing for the gone hooks */
+	p->busy = 0;		/* answered: nothing for its gone */
 	pctl_peer_free(p);
 }
 
@@ -287,6 +259,18 @@ pctl_result(struct pctl_peer *p, const char *name, int result,
 	}
 	if (result > p->result)
 		p->result = result;
+}
+
+/* A line of text for the client: reload's changes, its errors. */
+void
+pctl_line(struct pctl_peer *p, uint32_t stream, const char *text)
+{
+	struct ctl_line	 l;
+
+	memset(&l, 0, sizeof(l));
+	l.stream = stream;
+	strlcpy(l.text, text, sizeof(l.text));
+	(void)parent_control_send(p->peerid, IMSG_CTL_LINE, &l, sizeof(l));
 }
 
 /* Root, our own user and members of socket.group may do everything. */
@@ -398,8 +382,8 @@ parent_control_dispatch(struct imsgev *iev, struct imsg *imsg)
 			pctl_peer_free(p);
 		return (0);
 	default:
-		log_warnx("control: unexpected message type %u",
-		    imsg->hdr.type);
+		log_warnx("control: unexpected message %s (%u)",
+		    imsg_type_name(imsg->hdr.type), imsg->hdr.type);
 		return (-1);
 	}
 }
@@ -437,46 +421,49 @@ pctl_describe(struct pctl_peer *p)
 	}
 }
 
+static const struct pctl_cmd *
+pctl_cmd_find(uint32_t cmd)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(pctl_cmds); i++)
+		if (pctl_cmds[i].cmd == cmd)
+			return (&pctl_cmds[i]);
+	return (NULL);
+}
+
+/* PCTL_READONLY, PCTL_HTTP of a command; -1 if there is no such one. */
+int
+pctl_cmd_flags(uint32_t cmd)
+{
+	const struct pctl_cmd	*c;
+
+	if ((c = pctl_cmd_find(cmd)) == NULL)
+		return (-1);
+	return (c->flags);
+}
+
 static void
 pctl_run(struct pctl_peer *p, const struct ctl_request *req)
 {
-	const struct pctl_cmd	*c = NULL;
-	size_t			 i;
-
-	const struct pctl_ext	*e = NULL;
-	int			 readonly;
+	const struct pctl_cmd	*c;
 
 	p->req = *req;
 	p->busy = 1;
 	pctl_describe(p);
-	for (i = 0; i < nitems(pctl_cmds); i++)
-		if (pctl_cmds[i].cmd == req->cmd)
-			c = &pctl_cmds[i];
-	for (i = 0; c == NULL && i < pctl_next; i++)
-		if (pctl_ext[i].cmd == req->cmd)
-			e = &pctl_ext[i];
-	if (c == NULL && e == NULL) {
-		p->readonly = 1;
-		pctl_finish(p, CTL_RES_USAGE, "this vigild does not serve "
-		    "`%s`", ctl_cmd_name(req->cmd));
-		return;
-	}
-	readonly = c != NULL ? c->readonly : e->readonly;
-	p->readonly = readonly;
-	if (!readonly && !(p->http ? p->http_auth :
+	if ((c = pctl_cmd_find(req->cmd)) == NULL)
+		fatalx("%s: command %u is not in the table", __func__,
+		    req->cmd);
+	p->readonly = (c->flags & PCTL_READONLY) != 0;
+	if (!p->readonly && !(p->http ? p->http_auth :
 	    pctl_allowed(req->uid, req->gid))) {
 		pctl_finish(p, CTL_RES_DENIED, "permission denied: only root "
 		    "and members of the control socket's group may `%s`",
 		    ctl_cmd_name(req->cmd));
 		return;
 	}
-	if (c != NULL) {
-		c->run(p);
-		return;
-	}
-	/* Answered with parent_control_send/_end, now or later. */
-	p->ext = 1;
-	e->run(p->peerid, &p->req, p->targets, p->ntargets);
+	p->gone = c->gone;
+	c->run(p);
 }
 
 /* Does target t name instance s? */
@@ -552,67 +539,6 @@ pctl_resolve(struct pctl_peer *p, int all_if_none, size_t *np)
 	return (v);
 }
 
-static void
-pctl_cmd_status(struct pctl_peer *p)
-{
-	struct ctl_status	 st;
-	struct svc		**v;
-	size_t			 n, i;
-
-	/* status -l shows CPU and memory: keep them sampled a while. */
-	if (p->req.flags & CTL_F_LONG)
-		(void)parent_monitor_watch(10);
-	v = pctl_resolve(p, 1, &n);
-	for (i = 0; i < n; i++) {
-		parent_control_status(v[i], &st);
-		(void)parent_control_send(p->peerid, IMSG_CTL_STATUS, &st,
-		    sizeof(st));
-	}
-	free(v);
-	pctl_finish(p, p->result, p->result ? "%s" : NULL, p->failmsg);
-}
-
-/* No target: END carries the daemon's pid; else the status records. */
-static void
-pctl_cmd_pid(struct pctl_peer *p)
-{
-	if (p->ntargets == 0)
-		pctl_finish(p, CTL_RES_OK, NULL);
-	else
-		pctl_cmd_status(p);
-}
-
-static void
-pctl_cmd_info(struct pctl_peer *p)
-{
-	struct svc	**v;
-	size_t		  n, i;
-
-	v = pctl_resolve(p, 0, &n);
-	if (p->ntargets == 0) {
-		free(v);
-		pctl_finish(p, CTL_RES_USAGE, "info needs a target");
-		return;
-	}
-	if (n > CTL_INFO_MAX) {
-		free(v);
-		pctl_finish(p, CTL_RES_USAGE, "%zu processes match; info "
-		    "describes at most %d at once", n, CTL_INFO_MAX);
-		return;
-	}
-	(void)parent_monitor_watch(10);
-	for (i = 0; i < n; i++)
-		parent_control_info(p->peerid, v[i]);
-	free(v);
-	pctl_finish(p, p->result, p->result ? "%s" : NULL, p->failmsg);
-}
-
-static void
-pctl_cmd_version(struct pctl_peer *p)
-{
-	pctl_finish(p, CTL_RES_OK, "%s", VIGIL_VERSION);
-}
-
 /* mkdir -p of the socket's directory, 0755. */
 static void
 pctl_mkdirs(const char *path)
@@ -654,7 +580,15 @@ parent_control_init(void)
 	struct stat		 sb;
 	const char		*path = penv->socket_path;
 	mode_t			 old;
+	uint32_t		 cmd;
 	int			 fd;
+
+	/* Every command a client can name has its line in the table. */
+	for (cmd = CTL_CMD_NONE + 1; cmd < CTL_CMD_MAX; cmd++)
+		if (strcmp(ctl_cmd_name(cmd), "?") != 0 &&
+		    pctl_cmd_find(cmd) == NULL)
+			fatalx("control command %s has no handler",
+			    ctl_cmd_name(cmd));
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
@@ -738,7 +672,7 @@ parent_control_shutdown(void)
 	struct stat		 sb;
 
 	RB_FOREACH_SAFE(p, pctl_peers, &pctl_peers, np) {
-		p->ext = 0;	/* the other subsystems are gone already */
+		p->gone = NULL;	/* the other subsystems are gone already */
 		pctl_peer_free(p);
 	}
 	parent_http_shutdown();

@@ -15,9 +15,10 @@
  */
 
 /*
- * The parent's control glue (parent/parent_control*.c).  The first block
- * is for any parent file that answers a control client (e.g. the logger
- * glue serving tail/logs); the rest is private to parent_control*.c.
+ * The parent's control glue (parent/parent_control*.c) and the handlers
+ * of the commands: the table in parent_control.c names one for each
+ * CTL_CMD_*, living in the file of the subsystem it acts on.  How to add
+ * a command: HACKING.md.
  */
 
 #ifndef VIGIL_PARENT_CONTROL_H
@@ -44,26 +45,11 @@ struct svc;
 int	parent_control_send(uint32_t, uint32_t, const void *, size_t);
 void	parent_control_end(uint32_t, int, const char *);
 
-/*
- * A command served elsewhere in the parent (tail, logs, clear, reopen
- * by the logger glue, say): register it at init.  run is called once the
- * client is authorized (readonly: any user who can connect; else root,
- * vigild's user and socket.group), with its request and targets (valid
- * during the call only); it answers with parent_control_send() and ends
- * with parent_control_end(), at once or later -- or never, for a follow
- * stream.  A client that goes away before its END is reported to every
- * gone hook with its peer id: drop whatever is kept for it.
- */
-typedef void	(*parent_control_cmd_cb)(uint32_t, const struct ctl_request *,
-		    char * const *, size_t);
-void	parent_control_register(uint32_t, int, parent_control_cmd_cb);
-void	parent_control_add_gone_hook(void (*)(uint32_t));
-
 /* A service as clients see it (parent_control_info.c). */
 void	parent_control_status(struct svc *, struct ctl_status *);
 void	parent_control_info(uint32_t, struct svc *);
 
-/* ---- private to parent/parent_control*.c ---- */
+/* ---- for the handlers of commands ---- */
 
 #define PCTL_WAIT_DEFAULT_MS	60000
 
@@ -94,7 +80,7 @@ struct pctl_peer {
 	size_t			 ntargets;
 	struct ctl_request	 req;
 	int			 busy;		/* REQUEST being served */
-	int			 ext;		/* by a registered command */
+	void			(*gone)(uint32_t);	/* its command's */
 	int			 readonly;	/* not logged as an action */
 	int			 http;		/* from the HTTP API */
 	int			 http_auth;	/* its bearer token checked */
@@ -110,7 +96,11 @@ struct pctl_peer {
 	struct event		 timer;
 };
 
-/* parent_control.c */
+/* parent_control.c: answering, and the table's flags */
+#define PCTL_READONLY	0x01		/* any user who can connect */
+#define PCTL_HTTP	0x02		/* the HTTP API offers it too */
+int	pctl_cmd_flags(uint32_t);
+void	pctl_line(struct pctl_peer *, uint32_t, const char *);
 void	pctl_finish(struct pctl_peer *, int, const char *, ...)
 	    __attribute__((__format__ (printf, 3, 4)));
 void	pctl_result(struct pctl_peer *, const char *, int, const char *, ...)
@@ -125,13 +115,28 @@ void	parent_http_ready(void);
 void	parent_http_shutdown(void);
 int	parent_http_request_ok(const struct ctl_httpreq *);
 
-/* parent_control_cmd.c: the commands that change things, and --wait */
+/* parent_control_cmd.c: start, stop, restart, signal, and --wait */
 void	pctl_wait_init(void);
 void	pctl_wait_forget(struct pctl_peer *);
 void	pctl_wait_timeout(int, short, void *);
+
+/* The handlers (the table in parent_control.c), by file. */
+/* parent_control_info.c */
+void	pctl_cmd_status(struct pctl_peer *);
+void	pctl_cmd_pid(struct pctl_peer *);
+void	pctl_cmd_info(struct pctl_peer *);
+void	pctl_cmd_version(struct pctl_peer *);
+/* parent_control_cmd.c */
 void	pctl_cmd_action(struct pctl_peer *);
-void	pctl_cmd_reload(struct pctl_peer *);
-void	pctl_cmd_addremove(struct pctl_peer *);
-void	pctl_cmd_shutdown(struct pctl_peer *);
+/* parent_reload.c */
+void	parent_reload_cmd(struct pctl_peer *);
+void	parent_reload_cmd_addremove(struct pctl_peer *);
+/* parent.c */
+void	parent_cmd_shutdown(struct pctl_peer *);
+/* parent_logger.c */
+void	plog_cmd_tail(struct pctl_peer *);
+void	plog_cmd_clear(struct pctl_peer *);
+void	plog_cmd_reopen(struct pctl_peer *);
+void	plog_cmd_gone(uint32_t);
 
 #endif /* VIGIL_PARENT_CONTROL_H */

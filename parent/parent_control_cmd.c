@@ -15,9 +15,9 @@
  */
 
 /*
- * The commands that change things: reload, reread, add, remove and
- * shutdown; start, stop, restart and signal, and what --wait and
- * --rolling make of them.  A waiting request keeps one entry per instance; a listener on
+ * The commands that act on services: start, stop, restart and signal,
+ * and what --wait and --rolling make of them.  A waiting request keeps
+ * one entry per instance; a listener on
  * the state machine (svc_add_listener) settles an entry when its
  * instance reaches the wanted state (RUNNING with a new process, or
  * down) or gives up (FATAL, or down and no longer wanted), and a timer
@@ -396,102 +396,4 @@ pctl_wait_timeout(int fd, short ev, void *arg)
 		    s != NULL ? svc_state_name(s->state) : "gone");
 	}
 	pctl_step(p);
-}
-
-static void
-pctl_line(struct pctl_peer *p, uint32_t stream, const char *text)
-{
-	struct ctl_line	 l;
-
-	memset(&l, 0, sizeof(l));
-	l.stream = stream;
-	strlcpy(l.text, text, sizeof(l.text));
-	(void)parent_control_send(p->peerid, IMSG_CTL_LINE, &l, sizeof(l));
-}
-
-static void
-pctl_reload_report(struct pctl_peer *p, struct reload_report *rep)
-{
-	size_t	 i;
-
-	for (i = 0; i < rep->errs.nerrs; i++)
-		pctl_line(p, CTL_LINE_ERR, rep->errs.errs[i]);
-	for (i = 0; i < rep->nlines; i++)
-		pctl_line(p, CTL_LINE_OUT, rep->lines[i]);
-}
-
-void
-pctl_cmd_reload(struct pctl_peer *p)
-{
-	struct reload_report	 rep;
-	int			 r;
-
-	reload_report_init(&rep);
-	r = parent_reload(p->req.cmd == CTL_CMD_RELOAD ? RELOAD_APPLY :
-	    RELOAD_DRYRUN, NULL, &rep);
-	pctl_reload_report(p, &rep);
-	if (r == -1)
-		pctl_finish(p, CTL_RES_FAIL, "%s: configuration refused, "
-		    "nothing changed (%zu error%s)", penv->conf_path,
-		    rep.errs.nerrs, rep.errs.nerrs == 1 ? "" : "s");
-	else
-		pctl_finish(p, CTL_RES_OK, "%zu change%s", rep.nlines,
-		    rep.nlines == 1 ? "" : "s");
-	reload_report_free(&rep);
-}
-
-void
-pctl_cmd_addremove(struct pctl_peer *p)
-{
-	struct reload_report	 rep;
-	const char		*name = p->req.arg;
-	int			 add = p->req.cmd == CTL_CMD_ADD, r;
-
-	if (name[0] == '\0' || p->ntargets != 0) {
-		pctl_finish(p, CTL_RES_USAGE, "%s needs one service name",
-		    add ? "add" : "remove");
-		return;
-	}
-	if (add && svc_group_find(name) != NULL) {
-		pctl_result(p, name, CTL_RES_FAIL, "already active");
-		pctl_finish(p, CTL_RES_FAIL, "%s", p->failmsg);
-		return;
-	}
-	if (!add && svc_group_find(name) == NULL) {
-		pctl_result(p, name, CTL_RES_NOSUCH, "no such process group");
-		pctl_finish(p, CTL_RES_NOSUCH, "%s", p->failmsg);
-		return;
-	}
-	reload_report_init(&rep);
-	r = parent_reload(add ? RELOAD_ADD : RELOAD_REMOVE, name, &rep);
-	pctl_reload_report(p, &rep);
-	if (r == -1)
-		pctl_finish(p, CTL_RES_FAIL, "%s: configuration refused, "
-		    "nothing changed (%zu error%s)", penv->conf_path,
-		    rep.errs.nerrs, rep.errs.nerrs == 1 ? "" : "s");
-	else if (!rep.found && add) {
-		pctl_result(p, name, CTL_RES_NOSUCH, "no such process group "
-		    "in %s", penv->conf_path);
-		pctl_finish(p, CTL_RES_NOSUCH, "%s", p->failmsg);
-	} else if (!rep.found) {
-		pctl_result(p, name, CTL_RES_FAIL, "still in %s: remove it "
-		    "from the file first", penv->conf_path);
-		pctl_finish(p, CTL_RES_FAIL, "%s", p->failmsg);
-	} else
-		pctl_finish(p, CTL_RES_OK, NULL);
-	reload_report_free(&rep);
-}
-
-void
-pctl_cmd_shutdown(struct pctl_peer *p)
-{
-	if (svc_stopping_all()) {
-		pctl_finish(p, CTL_RES_OK, "already shutting down");
-		return;
-	}
-	log_info("shutdown requested by uid %u pid %d, stopping every "
-	    "service", p->req.uid, p->req.pid);
-	parent_sd_notify("STOPPING=1");
-	svc_shutdown();
-	pctl_finish(p, CTL_RES_OK, "shutting down");
 }

@@ -15,16 +15,18 @@
  */
 
 /*
- * A service as control clients see it: the status record (status, pid,
- * the HTTP API later) and everything `info` shows -- the resolved
- * configuration, history and log paths.  The values of `environment`
- * and `env_file` never leave the parent: only their names do.
+ * What control clients read: the status record (status, pid, the HTTP
+ * API's GET /api/v1/services), everything `info` shows -- the resolved
+ * configuration, history and log paths -- and the version.  The values
+ * of `environment` and `env_file` never leave the parent: only their
+ * names do.
  */
 
 #include <sys/types.h>
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -335,4 +337,65 @@ parent_control_info(uint32_t peerid, struct svc *s)
 		(void)parent_control_send(peerid, IMSG_CTL_EXIT, &ex,
 		    sizeof(ex));
 	}
+}
+
+void
+pctl_cmd_status(struct pctl_peer *p)
+{
+	struct ctl_status	 st;
+	struct svc		**v;
+	size_t			 n, i;
+
+	/* status -l shows CPU and memory: keep them sampled a while. */
+	if (p->req.flags & CTL_F_LONG)
+		(void)parent_monitor_watch(10);
+	v = pctl_resolve(p, 1, &n);
+	for (i = 0; i < n; i++) {
+		parent_control_status(v[i], &st);
+		(void)parent_control_send(p->peerid, IMSG_CTL_STATUS, &st,
+		    sizeof(st));
+	}
+	free(v);
+	pctl_finish(p, p->result, p->result ? "%s" : NULL, p->failmsg);
+}
+
+/* No target: END carries the daemon's pid; else the status records. */
+void
+pctl_cmd_pid(struct pctl_peer *p)
+{
+	if (p->ntargets == 0)
+		pctl_finish(p, CTL_RES_OK, NULL);
+	else
+		pctl_cmd_status(p);
+}
+
+void
+pctl_cmd_info(struct pctl_peer *p)
+{
+	struct svc	**v;
+	size_t		  n, i;
+
+	v = pctl_resolve(p, 0, &n);
+	if (p->ntargets == 0) {
+		free(v);
+		pctl_finish(p, CTL_RES_USAGE, "info needs a target");
+		return;
+	}
+	if (n > CTL_INFO_MAX) {
+		free(v);
+		pctl_finish(p, CTL_RES_USAGE, "%zu processes match; info "
+		    "describes at most %d at once", n, CTL_INFO_MAX);
+		return;
+	}
+	(void)parent_monitor_watch(10);
+	for (i = 0; i < n; i++)
+		parent_control_info(p->peerid, v[i]);
+	free(v);
+	pctl_finish(p, p->result, p->result ? "%s" : NULL, p->failmsg);
+}
+
+void
+pctl_cmd_version(struct pctl_peer *p)
+{
+	pctl_finish(p, CTL_RES_OK, "%s", VIGIL_VERSION);
 }

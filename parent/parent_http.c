@@ -197,29 +197,26 @@ phttp_printable(const char *s)
 
 /*
  * A request control turned from HTTP: well formed, and only what the API
- * offers (status, start, stop, restart, reload).  -1: control misbehaves.
+ * offers (PCTL_HTTP in the command table); one that changes something
+ * only with a token set.  -1: control misbehaves.
  */
 int
 parent_http_request_ok(const struct ctl_httpreq *h)
 {
 	const char	*why;
+	int		 flags;
 
 	if (phttp_fd == -1 || !MSG_STR_OK(h->method) || !MSG_STR_OK(h->path) ||
 	    !MSG_STR_OK(h->peer) || !phttp_printable(h->method) ||
 	    !phttp_printable(h->path) || !phttp_printable(h->peer) ||
 	    !ctl_request_ok(&h->req, &why))
 		return (-1);
-	switch (h->req.cmd) {
-	case CTL_CMD_STATUS:
-		return (0);
-	case CTL_CMD_START:
-	case CTL_CMD_STOP:
-	case CTL_CMD_RESTART:
-	case CTL_CMD_RELOAD:
-		return (phttp_setup.has_token ? 0 : -1);
-	default:
+	if ((flags = pctl_cmd_flags(h->req.cmd)) == -1 ||
+	    !(flags & PCTL_HTTP))
 		return (-1);
-	}
+	if (!(flags & PCTL_READONLY) && !phttp_setup.has_token)
+		return (-1);
+	return (0);
 }
 
 static void

@@ -77,13 +77,6 @@ static int			 plog_dirfd = -1;
 static time_t			 plog_syslog_sent;
 
 static void	plog_changed(struct svc *, enum svc_state);
-static void	plog_ctl_tail(uint32_t, const struct ctl_request *,
-		    char * const *, size_t);
-static void	plog_ctl_clear(uint32_t, const struct ctl_request *,
-		    char * const *, size_t);
-static void	plog_ctl_reopen(uint32_t, const struct ctl_request *,
-		    char * const *, size_t);
-static void	plog_ctl_gone(uint32_t);
 static void	preq_send(struct preq *);
 static void	preq_free(struct preq *);
 
@@ -272,11 +265,6 @@ parent_logger_init(void)
 	    O_CLOEXEC)) == -1)
 		fatal("log_dir %s", penv->log_dir);
 	svc_add_listener(plog_changed);
-	parent_control_register(CTL_CMD_TAIL, 0, plog_ctl_tail);
-	parent_control_register(CTL_CMD_LOGS, 0, plog_ctl_tail);
-	parent_control_register(CTL_CMD_CLEAR, 0, plog_ctl_clear);
-	parent_control_register(CTL_CMD_REOPEN, 0, plog_ctl_reopen);
-	parent_control_add_gone_hook(plog_ctl_gone);
 }
 
 /* A new logger (the first, or one replacing a dead one). */
@@ -481,10 +469,13 @@ preq_add_file(struct preq *r, struct svc *s, uint32_t flags)
  * logger reads the files and sends the lines, which go to the client as
  * they are; a -f request lasts until the client goes away.
  */
-static void
-plog_ctl_tail(uint32_t peerid, const struct ctl_request *req,
-    char * const *targets, size_t ntargets)
+void
+plog_cmd_tail(struct pctl_peer *p)
 {
+	uint32_t		 peerid = p->peerid;
+	const struct ctl_request *req = &p->req;
+	char * const		*targets = p->targets;
+	size_t			 ntargets = p->ntargets;
 	struct preq		*r;
 	struct svc		**v;
 	const struct conf_log	*cl;
@@ -503,7 +494,7 @@ plog_ctl_tail(uint32_t peerid, const struct ctl_request *req,
 		    "running (being restarted?): try again");
 		return;
 	}
-	plog_ctl_gone(peerid);		/* anything stale of that peer id */
+	plog_cmd_gone(peerid);	/* anything stale of that peer id */
 	if ((v = plog_resolve(peerid, targets, ntargets, &n, &unknown)) ==
 	    NULL) {
 		parent_control_end(peerid, CTL_RES_NOSUCH, NULL);
@@ -556,10 +547,13 @@ plog_ctl_tail(uint32_t peerid, const struct ctl_request *req,
 }
 
 /* clear target ...: the logger empties each instance's files. */
-static void
-plog_ctl_clear(uint32_t peerid, const struct ctl_request *req,
-    char * const *targets, size_t ntargets)
+void
+plog_cmd_clear(struct pctl_peer *p)
 {
+	uint32_t		 peerid = p->peerid;
+	const struct ctl_request *req = &p->req;
+	char * const		*targets = p->targets;
+	size_t			 ntargets = p->ntargets;
 	struct msg_log_clear	 m;
 	struct preq		*r;
 	struct svc		**v;
@@ -576,7 +570,7 @@ plog_ctl_clear(uint32_t peerid, const struct ctl_request *req,
 		    "running (being restarted?): try again");
 		return;
 	}
-	plog_ctl_gone(peerid);		/* anything stale of that peer id */
+	plog_cmd_gone(peerid);	/* anything stale of that peer id */
 	if ((v = plog_resolve(peerid, targets, ntargets, &n, &unknown)) ==
 	    NULL) {
 		parent_control_end(peerid, CTL_RES_NOSUCH, NULL);
@@ -600,23 +594,21 @@ plog_ctl_clear(uint32_t peerid, const struct ctl_request *req,
 }
 
 /* reopen: for logrotate and newsyslog, as SIGUSR1. */
-static void
-plog_ctl_reopen(uint32_t peerid, const struct ctl_request *req,
-    char * const *targets, size_t ntargets)
+void
+plog_cmd_reopen(struct pctl_peer *p)
 {
-	if (ntargets != 0) {
-		parent_control_end(peerid, CTL_RES_USAGE, "reopen takes no "
-		    "target");
+	if (p->ntargets != 0) {
+		pctl_finish(p, CTL_RES_USAGE, "reopen takes no target");
 		return;
 	}
 	/* A logger being restarted opens every file anew anyway. */
 	parent_logger_reopen();
-	parent_control_end(peerid, CTL_RES_OK, NULL);
+	pctl_finish(p, CTL_RES_OK, NULL);
 }
 
 /* The client went away: stop reading for it. */
-static void
-plog_ctl_gone(uint32_t peerid)
+void
+plog_cmd_gone(uint32_t peerid)
 {
 	struct msg_log_req	 m;
 	struct preq		*r;
@@ -718,8 +710,8 @@ parent_logger_dispatch(struct imsgev *iev, struct imsg *imsg)
 			plog_send_syslog();
 		return (0);
 	default:
-		log_warnx("logger: unexpected message type %u",
-		    imsg->hdr.type);
+		log_warnx("logger: unexpected message %s (%u)",
+		    imsg_type_name(imsg->hdr.type), imsg->hdr.type);
 		return (-1);
 	}
 }

@@ -19,7 +19,8 @@
  * services start, removed ones stop and are forgotten, changed ones
  * restart, a changed instance count starts or stops only the instances
  * that differ, and an unchanged service is not touched (same pid).
- * On any error in the file nothing changes.
+ * On any error in the file nothing changes.  Also the control commands
+ * that do it: reload, reread, add and remove.
  */
 
 #include <sys/types.h>
@@ -32,7 +33,9 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "msg_ctl.h"
 #include "parent.h"
+#include "parent_control.h"
 #include "proc.h"
 #include "svc.h"
 
@@ -240,4 +243,79 @@ parent_reload(enum reload_mode mode, const char *only,
 	if (mode != RELOAD_DRYRUN)
 		parent_sd_notify("READY=1");
 	return (0);
+}
+
+static void
+reload_cmd_report(struct pctl_peer *p, struct reload_report *rep)
+{
+	size_t	 i;
+
+	for (i = 0; i < rep->errs.nerrs; i++)
+		pctl_line(p, CTL_LINE_ERR, rep->errs.errs[i]);
+	for (i = 0; i < rep->nlines; i++)
+		pctl_line(p, CTL_LINE_OUT, rep->lines[i]);
+}
+
+/* reload, reread: apply the configuration, or show what would change. */
+void
+parent_reload_cmd(struct pctl_peer *p)
+{
+	struct reload_report	 rep;
+	int			 r;
+
+	reload_report_init(&rep);
+	r = parent_reload(p->req.cmd == CTL_CMD_RELOAD ? RELOAD_APPLY :
+	    RELOAD_DRYRUN, NULL, &rep);
+	reload_cmd_report(p, &rep);
+	if (r == -1)
+		pctl_finish(p, CTL_RES_FAIL, "%s: configuration refused, "
+		    "nothing changed (%zu error%s)", penv->conf_path,
+		    rep.errs.nerrs, rep.errs.nerrs == 1 ? "" : "s");
+	else
+		pctl_finish(p, CTL_RES_OK, "%zu change%s", rep.nlines,
+		    rep.nlines == 1 ? "" : "s");
+	reload_report_free(&rep);
+}
+
+/* add, remove: one service group, as the file has it now. */
+void
+parent_reload_cmd_addremove(struct pctl_peer *p)
+{
+	struct reload_report	 rep;
+	const char		*name = p->req.arg;
+	int			 add = p->req.cmd == CTL_CMD_ADD, r;
+
+	if (name[0] == '\0' || p->ntargets != 0) {
+		pctl_finish(p, CTL_RES_USAGE, "%s needs one service name",
+		    add ? "add" : "remove");
+		return;
+	}
+	if (add && svc_group_find(name) != NULL) {
+		pctl_result(p, name, CTL_RES_FAIL, "already active");
+		pctl_finish(p, CTL_RES_FAIL, "%s", p->failmsg);
+		return;
+	}
+	if (!add && svc_group_find(name) == NULL) {
+		pctl_result(p, name, CTL_RES_NOSUCH, "no such process group");
+		pctl_finish(p, CTL_RES_NOSUCH, "%s", p->failmsg);
+		return;
+	}
+	reload_report_init(&rep);
+	r = parent_reload(add ? RELOAD_ADD : RELOAD_REMOVE, name, &rep);
+	reload_cmd_report(p, &rep);
+	if (r == -1)
+		pctl_finish(p, CTL_RES_FAIL, "%s: configuration refused, "
+		    "nothing changed (%zu error%s)", penv->conf_path,
+		    rep.errs.nerrs, rep.errs.nerrs == 1 ? "" : "s");
+	else if (!rep.found && add) {
+		pctl_result(p, name, CTL_RES_NOSUCH, "no such process group "
+		    "in %s", penv->conf_path);
+		pctl_finish(p, CTL_RES_NOSUCH, "%s", p->failmsg);
+	} else if (!rep.found) {
+		pctl_result(p, name, CTL_RES_FAIL, "still in %s: remove it "
+		    "from the file first", penv->conf_path);
+		pctl_finish(p, CTL_RES_FAIL, "%s", p->failmsg);
+	} else
+		pctl_finish(p, CTL_RES_OK, NULL);
+	reload_report_free(&rep);
 }

@@ -57,11 +57,7 @@ static int	run_help(struct vctl *, int, char **);
 static int	run_import(struct vctl *, int, char **);
 static int	run_export(struct vctl *, int, char **);
 
-/*
- * Every command.  run == NULL: reserved for a command another part of
- * vigil serves (tail, logs, clear, reopen: the logger; monit: the
- * monitor) -- put its function here when it exists.
- */
+/* Every command, in the order `vigilctl help' lists them. */
 static const struct vctl_cmddef vctl_cmds[] = {
 	{ "status", NULL, run_status, "[-l] [target ...]",
 	    "one line per process (supervisorctl's format); -l: a table" },
@@ -178,8 +174,7 @@ run_help(struct vctl *v, int argc, char **argv)
 		if (c->alias_of != NULL)
 			continue;
 		snprintf(buf, sizeof(buf), "%s %s", c->name, c->args);
-		printf("  %-52s %s%s\n", buf, c->help,
-		    c->run == NULL ? " (not in this vigilctl yet)" : "");
+		printf("  %-52s %s\n", buf, c->help);
 	}
 	printf("\naliases: list, ls = status; update = reload\n"
 	    "options: -j  JSON output; -c FILE  take the socket from this "
@@ -585,11 +580,6 @@ main(int argc, char *argv[])
 	if ((c = vctl_find(argv[0])) == NULL)
 		return (vctl_usage_error(&v, NULL, "unknown command \"%s\" "
 		    "(see help)", argv[0]));
-	if (c->run == NULL) {
-		fprintf(stderr, "%s: %s is not available in this vigilctl "
-		    "yet\n", v.progname, c->name);
-		return (VCTL_EXIT_USAGE);
-	}
 	if (c->run != run_help && c->run != run_import && c->run != run_export)
 		vctl_find_socket(&v, sopt, supervisorctl);
 	rc = c->run(&v, argc, argv);
