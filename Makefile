@@ -81,6 +81,7 @@ VIGILD_SRCS	+= parent/parent_control_info.c
 VIGILD_SRCS	+= parent/parent_exec_check.c
 VIGILD_SRCS	+= parent/parent_http.c
 VIGILD_SRCS	+= parent/parent_http_token.c
+VIGILD_SRCS	+= parent/parent_instance.c
 VIGILD_SRCS	+= parent/parent_logger.c
 VIGILD_SRCS	+= parent/parent_monitor.c
 VIGILD_SRCS	+= parent/parent_monitor_def.c
@@ -125,6 +126,7 @@ ifeq ($(shell uname -s),Linux)
 COMMON_SRCS	+= common/compat_linux.c
 VIGILD_SRCS	+= parent/parent_monitor_linux.c
 VIGILD_SRCS	+= parent/svc_cgroup_linux.c
+VIGILD_SRCS	+= parent/svc_cgroup_sweep_linux.c
 VIGILD_SRCS	+= parent/svc_fork_linux.c
 VIGILD_SRCS	+= monitor/monitor_notify_linux.c
 VIGILD_SRCS	+= monitor/monitor_proc_linux.c

@@ -227,6 +227,7 @@ main(int argc, char *argv[])
 	penv->socket_path = xstrdup(penv->conf->socket_path);
 	parent_self_path(argv[-optind]);
 	parent_prepare_dirs();
+	(void)parent_instance_id();	/* or exit, with the reason */
 
 	parent_pidfh = pidfile_open(penv->pidfile, 0644, &otherpid);
 	if (parent_pidfh == NULL) {

@@ -51,6 +51,9 @@ struct parent_env {
 
 extern struct parent_env	*penv;
 
+/* parent/parent_instance.c: this instance's id, kept in state_dir */
+const char *parent_instance_id(void);
+
 /* parent/parent_conf.c */
 int	parent_conf_check(struct vigil_conf *, struct conf_errors *);
 

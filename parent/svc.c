@@ -70,7 +70,6 @@ static const char *svc_state_names[] = {
 
 static void	svc_timer_cb(int, short, void *);
 static void	svc_do_spawn(struct svc *);
-static void	svc_kick(void);
 static void	svc_kick_cb(int, short, void *);
 static void	svc_shutdown_step(void);
 static void	svc_kill_tree(struct svc *, int);
@@ -238,6 +237,7 @@ svc_init(struct svc_confref *ref)
 		log_debug("cgroup v2 available: one group per service");
 	TAILQ_FOREACH(sc, &ref->conf->services, entry)
 		svc_group_add(sc, ref);
+	svc_cgroup_sweep();
 }
 
 struct svc *
@@ -340,7 +340,7 @@ svc_sorted(size_t *np)
  * Start whatever wants to be up and may start now, in priority order.
  * Run from an event so that a burst of transitions costs one pass.
  */
-static void
+void
 svc_kick(void)
 {
 	struct timeval	 tv = { 0, 0 };
@@ -367,6 +367,8 @@ svc_kick_cb(int fd, short ev, void *arg)
 		struct svc	*s = v[i];
 
 		if (!s->want_up)
+			continue;
+		if (svc_cgroup_busy(s))		/* an old copy is stopping */
 			continue;
 		if (s->state != SVC_STOPPED && s->state != SVC_EXITED)
 			continue;

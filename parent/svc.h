@@ -162,6 +162,7 @@ int		 svc_reaped(pid_t, int);	/* 1: it was a service */
 void		 svc_shutdown(void);		/* stop all, then exit */
 int		 svc_stopping_all(void);
 int		 svc_all_settled(void);
+void		 svc_kick(void);		/* start what may start now */
 struct svc	*svc_find(const char *id);
 struct svc_group *svc_group_find(const char *name);
 const char	*svc_state_name(enum svc_state);
@@ -211,12 +212,30 @@ int		 svc_cgroup_mount(char *, size_t);
 int		 svc_cgroup_write(const char *, const char *, const char *);
 int		 svc_cgroup_init(void);		/* 1 if usable */
 int		 svc_cgroup_available(void);
+const char	*svc_cgroup_base(void);	/* .../vigil/<instance id>, or "" */
+void		 svc_cgroup_name(const char *id, char *, size_t);
 char		*svc_cgroup_create(const char *id);
 int		 svc_cgroup_enter(const char *path);	/* in the child */
 int		 svc_cgroup_kill(const char *path);
 int		 svc_cgroup_populated(const char *path);
 void		 svc_cgroup_remove(const char *path);
 void		 svc_cgroup_fini(void);
+
+/*
+ * parent/svc_cgroup_sweep_linux.c: at start-up, after the services are
+ * known and before any starts, svc_cgroup_sweep() goes through the groups
+ * an earlier life of this instance left under svc_cgroup_base(): empty
+ * ones are removed, populated ones are offered to the adoption hook, and
+ * those it declines are stopped (stop_signal, stop_timeout, cgroup.kill),
+ * logged.  The hook gets the configured instance the group belongs to
+ * (NULL if the configuration no longer has one) and the group's path; it
+ * returns 1 if it adopted what runs there (and then owns s->cgroup), 0 to
+ * let the sweep stop it.  Set it before svc_init().
+ */
+typedef int	(*svc_cgroup_adopt_cb)(struct svc *, const char *path);
+void		 svc_cgroup_set_adopt(svc_cgroup_adopt_cb);
+void		 svc_cgroup_sweep(void);
+int		 svc_cgroup_busy(const struct svc *);	/* old group stopping */
 
 /* parent/svc_fork_linux.c */
 pid_t		 svc_fork(const char *, int *, int (*)(void *), void *);

@@ -16,11 +16,14 @@
 
 /*
  * cgroup v2 on Linux: each instance gets its own group under
- * <cgroup2 mount>/<vigild's own group>/vigil/<vigild pid>/, so its whole
+ * <cgroup2 mount>/<vigild's own group>/vigil/<instance id>/, so its whole
  * tree is known (even a double-forked daemon) and killed at once with
- * cgroup.kill.  Used only where the hierarchy is mounted and writable
- * (root, or a delegated subtree); elsewhere the process group is all
- * there is.
+ * cgroup.kill.  The instance id (parent_instance.c) is this vigild's for
+ * its whole life, so the groups it finds there at start-up are provably
+ * its own, left by its earlier life (svc_cgroup_sweep_linux.c); every
+ * other group under vigil/ belongs to another vigild and is never
+ * touched.  Used only where the hierarchy is mounted and writable (root,
+ * or a delegated subtree); elsewhere the process group is all there is.
  */
 
 #include <sys/types.h>
@@ -40,7 +43,7 @@
 #include "parent.h"
 #include "svc.h"
 
-static char	 cg_base[PATH_MAX];	/* .../vigil/<pid>, "" if unusable */
+static char	 cg_base[PATH_MAX];	/* .../vigil/<id>, "" if unusable */
 
 /* Find the cgroup2 mount in /proc/self/mountinfo. */
 int
@@ -94,32 +97,6 @@ svc_cgroup_write(const char *dir, const char *file, const char *val)
 	return (n == (ssize_t)strlen(val) ? 0 : -1);
 }
 
-/* Remove the empty groups of vigild instances that are gone. */
-static void
-cg_sweep(const char *top)
-{
-	DIR		*d;
-	struct dirent	*de;
-	char		 path[PATH_MAX];
-	const char	*errstr;
-	long long	 pid;
-
-	if ((d = opendir(top)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		pid = strtonum(de->d_name, 1, INT_MAX, &errstr);
-		if (errstr != NULL || pid == getpid())
-			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", top, de->d_name) >=
-		    (int)sizeof(path))
-			continue;
-		svc_cgroup_remove(path);
-	}
-	closedir(d);
-}
-
 /* Our own cgroup v2 path ("0::/path" in /proc/self/cgroup). */
 static int
 cg_self(char *buf, size_t len)
@@ -145,7 +122,8 @@ cg_self(char *buf, size_t len)
 
 /*
  * Services go under vigild's own group (so that a systemd unit with
- * Delegate=yes holds them), in vigil/<pid>/<instance>.
+ * Delegate=yes holds them), in vigil/<instance id>/<service instance>.
+ * What an earlier life left there is for svc_cgroup_sweep().
  */
 int
 svc_cgroup_init(void)
@@ -164,8 +142,8 @@ svc_cgroup_init(void)
 		    strerror(errno));
 		return (0);
 	}
-	cg_sweep(top);
-	if (snprintf(cg_base, sizeof(cg_base), "%s/%d", top, (int)getpid()) >=
+	if (snprintf(cg_base, sizeof(cg_base), "%s/%s", top,
+	    parent_instance_id()) >=
 	    (int)sizeof(cg_base) || (mkdir(cg_base, 0755) == -1 &&
 	    errno != EEXIST) || access(cg_base, W_OK) == -1) {
 		log_debug("cgroup %s: %s; using process groups", cg_base,
@@ -182,17 +160,32 @@ svc_cgroup_available(void)
 	return (cg_base[0] != '\0');
 }
 
-char *
-svc_cgroup_create(const char *id)
+const char *
+svc_cgroup_base(void)
 {
-	char	*path, name[VIGIL_IDNAMEMAX], *p;
+	return (cg_base);
+}
 
-	if (!svc_cgroup_available())
-		return (NULL);
-	strlcpy(name, id, sizeof(name));
+/* The group's name for a service instance id: "web:0" is "web@0". */
+void
+svc_cgroup_name(const char *id, char *name, size_t len)
+{
+	char	*p;
+
+	strlcpy(name, id, len);
 	for (p = name; *p != '\0'; p++)
 		if (*p == ':' || *p == '/')
 			*p = '@';
+}
+
+char *
+svc_cgroup_create(const char *id)
+{
+	char	*path, name[VIGIL_IDNAMEMAX];
+
+	if (!svc_cgroup_available())
+		return (NULL);
+	svc_cgroup_name(id, name, sizeof(name));
 	if (asprintf(&path, "%s/%s", cg_base, name) == -1)
 		fatal(NULL);
 	if (mkdir(path, 0755) == -1 && errno != EEXIST) {
@@ -270,9 +263,16 @@ svc_cgroup_remove(const char *path)
 		closedir(d);
 	}
 	if (rmdir(path) == -1 && errno != ENOENT) {
-		if (errno == EBUSY)
+		/*
+		 * Only our own groups come here, once their service is
+		 * down: what is still in one was left behind by it.
+		 */
+		if (errno == EBUSY && svc_cgroup_populated(path)) {
+			log_warnx("cgroup %s: processes left behind by its "
+			    "service; killing them", path);
 			(void)svc_cgroup_kill(path);
-		log_debug("cgroup %s: %s", path, strerror(errno));
+		} else
+			log_debug("cgroup %s: %s", path, strerror(errno));
 	}
 }
 

@@ -58,8 +58,10 @@ ctl restart web >/dev/null || fail "root: restart: exit $?"
 grep -qE "vigilctl restart web by uid 0 pid [0-9]+: ok" "$VIGILD_LOG" ||
     fail "root's restart is not logged"
 
-# --- 2. a live socket is not taken over
-"$VIGILD" -d -f "$T/vigild.conf" -p "$T/other.pid" >"$T/other.log" 2>&1 &
+# --- 2. a live socket is not taken over (by a vigild with its own
+# state_dir: one on the same state_dir is refused before, svc_instance.sh)
+sed "s|^state_dir: .*|state_dir: $T/other-state|" "$T/vigild.conf" >"$T/other.conf"
+"$VIGILD" -d -f "$T/other.conf" -p "$T/other.pid" >"$T/other.log" 2>&1 &
 other=$!
 wait_until 10 bash -c "! kill -0 $other 2>/dev/null" || {
 	kill "$other"; fail "a second vigild took the live socket"; }

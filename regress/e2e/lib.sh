@@ -162,6 +162,32 @@ stop_vigild() {
 	VIGILD_PID=
 }
 
+# The instance id of a vigild (its state_dir/instance; default: the test's).
+instance_id() {
+	cat "${1:-$T/state}/instance" 2>/dev/null
+}
+
+# The cgroup v2 group that holds the services of a vigild instance (by its
+# state_dir, default the test's), if it has one.
+instance_cgroup() {
+	local id d
+	id=$(instance_id "${1:-}") || return 1
+	[ -n "$id" ] || return 1
+	for d in /sys/fs/cgroup/unified/vigil /sys/fs/cgroup/vigil; do
+		if [ -d "$d/$id" ]; then
+			echo "$d/$id"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Remove a cgroup tree once nothing is left in it (bounded).
+remove_cgroup() {
+	wait_until 5 bash -c "find '$1' -depth -type d -exec rmdir {} + \
+	    2>/dev/null; ! [ -d '$1' ]"
+}
+
 # Every descendant of a pid.
 descendants() {
 	local p c
@@ -172,7 +198,8 @@ descendants() {
 }
 
 cleanup() {
-	local rc=$? pids p vpid=$VIGILD_PID
+	local rc=$? pids p cg
+	cg=$(instance_cgroup)
 	if [ -n "$VIGILD_PID" ]; then
 		pids=$(descendants "$VIGILD_PID")
 		kill -KILL "$VIGILD_PID" $pids 2>/dev/null
@@ -183,14 +210,8 @@ cleanup() {
 		[ "$p" = $$ ] && continue
 		kill -KILL "$p" 2>/dev/null
 	done
-	# cgroups of our vigild, if any are left.
-	if [ -n "$vpid" ]; then
-		for d in /sys/fs/cgroup/vigil/"$vpid" \
-		    /sys/fs/cgroup/unified/vigil/"$vpid"; do
-			[ -d "$d" ] || continue
-			find "$d" -depth -type d -empty -delete 2>/dev/null
-		done
-	fi
+	# The cgroups of our vigild's instance, if any are left.
+	[ -n "$cg" ] && remove_cgroup "$cg"
 	# A sanitizer report anywhere in vigild fails the test, even when
 	# the parent survived it (a helper that died is respawned).
 	if [ $rc -eq 0 ] && grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' \

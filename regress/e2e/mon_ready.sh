@@ -66,7 +66,7 @@ if [ "$cpu_ok" = 1 ] && [ -z "$E2E_USER" ]; then
 	stop_vigild
 	start_vigild "$T/cpu.conf"
 	wait_log 5 "capped: STOPPED -> STARTING" || fail "capped did not start"
-	f=$(find /sys/fs/cgroup -path "*/vigil/$VIGILD_PID/capped/cpu.max" 2>/dev/null | head -1)
+	f=$(find /sys/fs/cgroup -path "*/vigil/$(instance_id)/capped/cpu.max" 2>/dev/null | head -1)
 	[ -n "$f" ] && grep -q "^50000 100000" "$f" || fail "cpu.max not written: $f"
 fi
 exit 0

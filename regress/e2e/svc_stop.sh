@@ -45,9 +45,7 @@ grandchild=$(pgrep -n -f "^/bin/sleep 1003")
 # Remove forker by a reload: it is stopped, and so is its grandchild when
 # cgroups are available.
 cgroups=0
-for d in /sys/fs/cgroup/unified/vigil /sys/fs/cgroup/vigil; do
-	[ -d "$d/$VIGILD_PID" ] && cgroups=1
-done
+instance_cgroup >/dev/null && cgroups=1
 awk 'BEGIN{skip=0} /^  forker:/{skip=1;next} /^  [a-z]/{skip=0} !skip' \
     "$T/vigild.conf" >"$T/new.conf"
 cp "$T/new.conf" "$T/vigild.conf"
