@@ -103,7 +103,9 @@ VIGILD_SRCS	+= monitor/monitor_notify.c
 VIGILD_SRCS	+= monitor/monitor_probe.c
 VIGILD_SRCS	+= monitor/monitor_sample.c
 VIGILD_SRCS	+= control/control.c
+VIGILD_SRCS	+= control/control_console.c
 VIGILD_SRCS	+= control/control_http.c
+VIGILD_SRCS	+= control/control_http_log.c
 VIGILD_SRCS	+= control/control_http_out.c
 VIGILD_SRCS	+= control/control_http_route.c
 VIGILD_SRCS	+= control/control_logs.c
@@ -145,7 +147,8 @@ endif
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 COMMON_OBJS	 = $(call obj,$(COMMON_SRCS))
-VIGILD_OBJS	 = $(call obj,$(VIGILD_SRCS))
+VIGILD_OBJS	 = $(call obj,$(VIGILD_SRCS)) \
+		   $(BUILD)/obj/gen/control_console_assets.o
 VIGILCTL_OBJS	 = $(call obj,$(VIGILCTL_SRCS))
 UNIT_BINS	 = $(patsubst regress/unit/%.c,$(BUILD)/regress/%,$(UNIT_SRCS))
 TOOL_BINS	 = $(patsubst regress/tools/%.c,$(BUILD)/regress/%,$(TOOL_SRCS))
@@ -160,6 +163,19 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The web console's script and style sheet, compiled into vigild.
+CONSOLE_FILES	 = control/console/console.js control/console/console.css
+$(BUILD)/gen/control_console_assets.c: $(CONSOLE_FILES) \
+	    control/console/embed.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh control/console/embed.sh $(CONSOLE_FILES) >$@.tmp
+	$(Q)mv $@.tmp $@
+$(BUILD)/obj/gen/control_console_assets.o: \
+	    $(BUILD)/gen/control_console_assets.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libcommon.a: $(COMMON_OBJS)
 	@mkdir -p $(dir $@)

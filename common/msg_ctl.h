@@ -295,6 +295,7 @@ struct ctl_logdata {
 #define CTL_HTTP_METHODMAX	8
 #define CTL_HTTP_PATHMAX	160
 #define CTL_HTTP_PEERMAX	64
+#define CTL_HTTP_LOGMAX		1000	/* GET .../log?lines= at most */
 
 struct ctl_http_setup {
 	uint32_t	 has_token;		/* token_file is set */

@@ -178,6 +178,8 @@ chttp_headers(struct evhttp_request *req, const char *type)
 	evhttp_add_header(h, "Content-Type", type);
 	evhttp_add_header(h, "Cache-Control", "no-store");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	if (strncmp(type, "text/html", 9) == 0)
+		evhttp_add_header(h, "Content-Security-Policy", CHTTP_CSP);
 }
 
 static const char *
@@ -296,6 +298,9 @@ chttp_pending_free(struct chttp_pending *p)
 	free(p->a.sts);
 	free(p->a.res);
 	free(p->a.lines);
+	free(p->a.kvs);
+	free(p->a.exits);
+	free(p->a.log);
 	free(p);
 }
 
@@ -310,14 +315,76 @@ chttp_pending_find(uint32_t peerid)
 	return (NULL);
 }
 
+/* A peer id of the HTTP range that no request waiting has. */
+static uint32_t
+chttp_peerid(void)
+{
+	uint32_t	 id;
+
+	do {
+		id = CTL_HTTP_PEERBIT | (chttp_next_peerid++ &
+		    ~CTL_HTTP_PEERBIT);
+	} while (chttp_pending_find(id) != NULL || chttp_log_has(id));
+	return (id);
+}
+
+/* The TARGET and the HTTPREQ of a route, under peerid. */
+static void
+chttp_compose(struct evhttp_request *req, uint32_t peerid,
+    const struct control_http_route *r, const char *method)
+{
+	struct ctl_target	 t;
+	struct ctl_httpreq	 h;
+
+	memset(&h, 0, sizeof(h));
+	switch (r->kind) {
+	case CTL_HTTP_ACTION:
+	case CTL_HTTP_RELOAD:
+		h.req.cmd = r->cmd;
+		if (r->wait && r->kind == CTL_HTTP_ACTION &&
+		    r->cmd != CTL_CMD_SIGNAL)
+			h.req.flags = CTL_F_WAIT;
+		h.req.signo = r->signo;
+		break;
+	case CTL_HTTP_INFO:
+	case CTL_HTTP_PAGE:
+		h.req.cmd = CTL_CMD_INFO;
+		break;
+	case CTL_HTTP_LOG:
+		h.req.cmd = CTL_CMD_TAIL;
+		h.req.count = r->lines;
+		h.req.flags = (r->follow ? CTL_F_FOLLOW : 0) |
+		    (r->err ? CTL_F_STDERR : 0);
+		break;
+	default:
+		h.req.cmd = CTL_CMD_STATUS;
+		h.req.flags = CTL_F_LONG;	/* CPU and memory sampled */
+		break;
+	}
+	if (r->name[0] != '\0') {
+		memset(&t, 0, sizeof(t));
+		strlcpy(t.name, r->name, sizeof(t.name));
+		if (proc_child_compose(IMSG_CTL_TARGET, peerid, -1, &t,
+		    sizeof(t)) == -1)
+			fatal("%s: to parent", __func__);
+		h.req.ntargets = 1;
+	}
+	h.req.pid = -1;
+	h.authorized = r->post;		/* the token was checked */
+	strlcpy(h.method, method, sizeof(h.method));
+	strlcpy(h.path, r->path, sizeof(h.path));
+	chttp_peer(req, h.peer, sizeof(h.peer));
+	if (proc_child_compose(IMSG_CTL_HTTPREQ, peerid, -1, &h,
+	    sizeof(h)) == -1)
+		fatal("%s: to parent", __func__);
+}
+
 /* Ask the parent; the reply is sent when its END comes. */
 static void
 chttp_ask(struct evhttp_request *req, const struct control_http_route *r,
     const char *method)
 {
 	struct chttp_pending	*p;
-	struct ctl_target	 t;
-	struct ctl_httpreq	 h;
 	struct timeval		 tv = { CHTTP_ANSWER_SEC, 0 };
 
 	if (chttp_npending >= CHTTP_MAXPENDING) {
@@ -328,40 +395,34 @@ chttp_ask(struct evhttp_request *req, const struct control_http_route *r,
 		chttp_error(req, 503, "out of memory", NULL);
 		return;
 	}
-	do {
-		p->peerid = CTL_HTTP_PEERBIT | (chttp_next_peerid++ &
-		    ~CTL_HTTP_PEERBIT);
-	} while (chttp_pending_find(p->peerid) != NULL);
+	p->peerid = chttp_peerid();
 	p->req = req;
 	p->a.route = *r;
 	evtimer_set(&p->timer, chttp_answer_timeout, p);
 	evtimer_add(&p->timer, &tv);
 	TAILQ_INSERT_TAIL(&chttp_pending, p, entry);
 	chttp_npending++;
+	chttp_compose(req, p->peerid, r, method);
+}
 
-	memset(&h, 0, sizeof(h));
-	h.req.cmd = r->kind == CTL_HTTP_ACTION || r->kind == CTL_HTTP_RELOAD ?
-	    r->cmd : CTL_CMD_STATUS;
-	if (h.req.cmd == CTL_CMD_STATUS)
-		h.req.flags = CTL_F_LONG;	/* CPU and memory sampled */
-	else if (r->wait && r->kind == CTL_HTTP_ACTION)
-		h.req.flags = CTL_F_WAIT;
-	if (r->name[0] != '\0') {
-		memset(&t, 0, sizeof(t));
-		strlcpy(t.name, r->name, sizeof(t.name));
-		if (proc_child_compose(IMSG_CTL_TARGET, p->peerid, -1, &t,
-		    sizeof(t)) == -1)
-			fatal("%s: to parent", __func__);
-		h.req.ntargets = 1;
+/* The console's script and style sheet, compiled in. */
+static void
+chttp_asset(struct evhttp_request *req, const struct control_http_route *r)
+{
+	struct evbuffer		*b;
+	const unsigned char	*data;
+	const char		*type;
+	size_t			 len;
+
+	if (chttp_console_asset(r->asset, &type, &data, &len) == -1) {
+		chttp_error(req, 404, "not found", NULL);
+		return;
 	}
-	h.req.pid = -1;
-	h.authorized = r->post;		/* the token was checked */
-	strlcpy(h.method, method, sizeof(h.method));
-	strlcpy(h.path, r->path, sizeof(h.path));
-	chttp_peer(req, h.peer, sizeof(h.peer));
-	if (proc_child_compose(IMSG_CTL_HTTPREQ, p->peerid, -1, &h,
-	    sizeof(h)) == -1)
-		fatal("%s: to parent", __func__);
+	if ((b = evbuffer_new()) == NULL || evbuffer_add(b, data, len) == -1)
+		fatal("%s: evbuffer", __func__);
+	chttp_headers(req, type);
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
 }
 
 static void
@@ -370,12 +431,17 @@ chttp_request(struct evhttp_request *req, void *arg)
 	struct control_http_route	 r;
 	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
 	const char		*method;
+	uint32_t		 peerid;
 
 	method = chttp_method(evhttp_request_get_command(req));
 	control_http_route(method, evhttp_request_get_uri(req), &r);
 	if (r.status == 404) {
 		chttp_error(req, 404, r.name[0] != '\0' ? "no such process" :
 		    "not found", r.name[0] != '\0' ? r.name : NULL);
+		return;
+	}
+	if (r.status == 400) {
+		chttp_error(req, 400, "bad query parameter", NULL);
 		return;
 	}
 	if (r.status == 405) {
@@ -399,6 +465,16 @@ chttp_request(struct evhttp_request *req, void *arg)
 	}
 	if (r.kind == CTL_HTTP_EVENTS) {
 		chttp_sse_start(req);
+		return;
+	}
+	if (r.kind == CTL_HTTP_ASSET) {
+		chttp_asset(req, &r);
+		return;
+	}
+	if (r.kind == CTL_HTTP_LOG && r.follow) {
+		peerid = chttp_peerid();
+		if (chttp_log_follow(req, peerid) == 0)
+			chttp_compose(req, peerid, &r, method);
 		return;
 	}
 	chttp_ask(req, &r, method);
@@ -436,6 +512,18 @@ chttp_reply(struct chttp_pending *p)
 		code = chttp_out_index(fp, &p->a);
 		type = "text/html; charset=utf-8";
 		break;
+	case CTL_HTTP_PAGE:
+		code = chttp_out_page(fp, &p->a);
+		type = "text/html; charset=utf-8";
+		break;
+	case CTL_HTTP_INFO:
+		code = chttp_out_info(fp, &p->a);
+		break;
+	case CTL_HTTP_LOG:
+		code = chttp_out_log(fp, &p->a);
+		if (code == 200)
+			type = "text/plain; charset=utf-8";
+		break;
 	default:
 		chttp_out_error(fp, "internal error", NULL);
 		break;
@@ -468,6 +556,53 @@ chttp_grow(void **v, size_t n, size_t size, size_t max)
 	return (0);
 }
 
+/* info's KV and EXIT (of the last STATUS), tail's LOGDATA. */
+static void
+chttp_answer_more(struct chttp_answer *a, struct imsg *imsg)
+{
+	struct ctl_logdata	 d;
+	size_t			 n;
+	char			*nl;
+
+	switch (imsg->hdr.type) {
+	case IMSG_CTL_KV:
+		if (a->nsts == 0 || chttp_grow((void **)&a->kvs, a->nkvs,
+		    sizeof(*a->kvs), CHTTP_MAXKV) == -1 ||
+		    imsg_get_data(imsg, &a->kvs[a->nkvs].kv,
+		    sizeof(a->kvs[a->nkvs].kv)) == -1 ||
+		    !MSG_STR_OK(a->kvs[a->nkvs].kv.key) ||
+		    !MSG_STR_OK(a->kvs[a->nkvs].kv.value))
+			return;
+		a->kvs[a->nkvs++].st = a->nsts - 1;
+		return;
+	case IMSG_CTL_EXIT:
+		if (a->nsts == 0 || chttp_grow((void **)&a->exits, a->nexits,
+		    sizeof(*a->exits), CHTTP_MAXEXITS) == -1 ||
+		    imsg_get_data(imsg, &a->exits[a->nexits].ex,
+		    sizeof(a->exits[a->nexits].ex)) == -1)
+			return;
+		a->exits[a->nexits++].st = a->nsts - 1;
+		return;
+	case IMSG_CTL_LOGDATA:
+		if (imsg_get_data(imsg, &d, sizeof(d)) == -1 ||
+		    d.len > sizeof(d.text) || (d.flags & CTL_LOG_SKIPPED))
+			return;
+		n = d.len;
+		if (a->loglen + n > CHTTP_MAXLOG) {
+			a->logskipped += n;
+			return;
+		}
+		if ((nl = realloc(a->log, a->loglen + n + 1)) == NULL) {
+			a->logskipped += n;
+			return;
+		}
+		a->log = nl;
+		memcpy(a->log + a->loglen, d.text, n);
+		a->loglen += n;
+		return;
+	}
+}
+
 /* An answer for an HTTP request (hdr.peerid has CTL_HTTP_PEERBIT). */
 void
 control_http_answer(struct imsg *imsg)
@@ -475,6 +610,8 @@ control_http_answer(struct imsg *imsg)
 	struct chttp_pending	*p;
 	struct chttp_answer	*a;
 
+	if (chttp_log_answer(imsg))
+		return;		/* a log follower's */
 	if ((p = chttp_pending_find(imsg->hdr.peerid)) == NULL)
 		return;		/* timed out meanwhile */
 	a = &p->a;
@@ -516,8 +653,13 @@ control_http_answer(struct imsg *imsg)
 		chttp_reply(p);
 		chttp_pending_free(p);
 		return;
+	case IMSG_CTL_KV:
+	case IMSG_CTL_EXIT:
+	case IMSG_CTL_LOGDATA:
+		chttp_answer_more(a, imsg);
+		return;
 	default:
-		return;		/* info's KV, EXIT, ...: not asked for */
+		return;		/* not asked for */
 	}
 }
 

@@ -312,97 +312,85 @@ chttp_out_metrics(FILE *fp, struct chttp_answer *a)
 	return (200);
 }
 
-static void
-chttp_html(FILE *fp, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", fp);
-			break;
-		case '>':
-			fputs("&gt;", fp);
-			break;
-		case '&':
-			fputs("&amp;", fp);
-			break;
-		case '"':
-			fputs("&quot;", fp);
-			break;
-		case '\'':
-			fputs("&#39;", fp);
-			break;
-		default:
-			fputc(*s, fp);
-		}
-	}
-}
-
-static void
-chttp_td(FILE *fp, const char *cls, const char *s)
-{
-	fprintf(fp, "<td%s%s%s>", cls != NULL ? " class=\"" : "",
-	    cls != NULL ? cls : "", cls != NULL ? "\"" : "");
-	chttp_html(fp, s);
-	fputs("</td>", fp);
-}
-
-/* GET /: a small page, no script, no outside resource. */
+/*
+ * GET /api/v1/services/NAME/info: what `vigilctl -j info` shows (never
+ * an environment value: the parent sends the names only).  One object,
+ * or a list of them for a service of several instances.
+ */
 int
-chttp_out_index(FILE *fp, struct chttp_answer *a)
+chttp_out_info(FILE *fp, struct chttp_answer *a)
 {
-	const struct ctl_status	*st;
-	char			 buf[256];
-	size_t			 i;
+	struct ctl_json	 j;
+	size_t		 i, k;
+	char		 buf[128];
 
-	chttp_sort(a);
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	    "<meta http-equiv=\"refresh\" content=\"5\">"
-	    "<title>vigild</title><style>"
-	    "body{font-family:sans-serif;margin:2em}"
-	    "table{border-collapse:collapse}"
-	    "th,td{padding:.3em .8em;border-bottom:1px solid #ddd;"
-	    "text-align:left}"
-	    ".RUNNING{color:#080}.FATAL,.BACKOFF,.unhealthy{color:#c00}"
-	    ".STOPPED,.EXITED{color:#888}"
-	    "</style></head><body>\n<h1>vigild</h1>\n<table>\n<tr><th>Name"
-	    "</th><th>State</th><th>Health</th><th>PID</th><th>Uptime</th>"
-	    "<th>Restarts</th><th>CPU</th><th>Memory</th><th>Description"
-	    "</th></tr>\n", fp);
-	for (i = 0; i < a->nsts; i++) {
-		st = &a->sts[i];
-		fputs("<tr>", fp);
-		chttp_td(fp, NULL, st->id);
-		chttp_td(fp, st->state, st->state);
-		chttp_td(fp, st->health[0] != '\0' ? st->health : NULL,
-		    st->health[0] != '\0' ? st->health : "-");
-		if (st->pid != 0) {
-			snprintf(buf, sizeof(buf), "%d", (int)st->pid);
-			chttp_td(fp, NULL, buf);
-			chttp_td(fp, NULL, ctl_fmt_uptime(st->uptime_ms / 1000,
-			    buf, sizeof(buf)));
-		} else {
-			chttp_td(fp, NULL, "-");
-			chttp_td(fp, NULL, "-");
-		}
-		snprintf(buf, sizeof(buf), "%u", st->restarts);
-		chttp_td(fp, NULL, buf);
-		if (st->sampled_ok) {
-			snprintf(buf, sizeof(buf), "%.1f%%",
-			    st->cpu_permille / 10.0);
-			chttp_td(fp, NULL, buf);
-			chttp_td(fp, NULL, ctl_fmt_bytes(st->rss, buf,
-			    sizeof(buf)));
-		} else {
-			chttp_td(fp, NULL, "-");
-			chttp_td(fp, NULL, "-");
-		}
-		chttp_td(fp, NULL, ctl_fmt_description(st, buf, sizeof(buf)));
-		fputs("</tr>\n", fp);
+	if (a->nsts == 0) {
+		chttp_out_error(fp, a->end.result == CTL_RES_NOSUCH ?
+		    "no such process" : a->end.msg[0] != '\0' ? a->end.msg :
+		    "failed", a->route.name);
+		return (a->end.result == CTL_RES_NOSUCH ? 404 : 500);
 	}
-	fprintf(fp, "</table>\n<p>%zu process%s. <a href=\"/api/v1/services\">"
-	    "JSON</a> &middot; <a href=\"/metrics\">metrics</a></p>\n"
-	    "</body></html>\n", a->nsts, a->nsts == 1 ? "" : "es");
+	ctl_json_init(&j, fp);
+	if (a->nsts > 1)
+		ctl_json_open(&j, NULL, '[');
+	for (k = 0; k < a->nsts; k++) {
+		ctl_json_open(&j, NULL, '{');
+		ctl_json_status(&j, "status", &a->sts[k]);
+		ctl_json_open(&j, "config", '{');
+		for (i = 0; i < a->nkvs; i++)
+			if (a->kvs[i].st == k)
+				ctl_json_str(&j, a->kvs[i].kv.key,
+				    a->kvs[i].kv.value);
+		ctl_json_close(&j);
+		ctl_json_open(&j, "exits", '[');
+		for (i = 0; i < a->nexits; i++) {
+			if (a->exits[i].st != k)
+				continue;
+			ctl_json_open(&j, NULL, '{');
+			ctl_json_int(&j, "time", (long long)a->exits[i].ex.when);
+			ctl_json_int(&j, "pid", a->exits[i].ex.pid);
+			ctl_json_str(&j, "exit", ctl_fmt_exit(
+			    a->exits[i].ex.status, a->exits[i].ex.spawn_errno,
+			    buf, sizeof(buf)));
+			ctl_json_int(&j, "uptime_ms",
+			    (long long)a->exits[i].ex.uptime_ms);
+			ctl_json_close(&j);
+		}
+		ctl_json_close(&j);
+		ctl_json_close(&j);
+	}
+	ctl_json_finish(&j);
+	return (200);
+}
+
+/*
+ * GET /api/v1/services/NAME/log: the lines as the logger wrote them,
+ * text/plain; an error as JSON (control_http.c picks the type).
+ */
+int
+chttp_out_log(FILE *fp, struct chttp_answer *a)
+{
+	if (a->end.result != CTL_RES_OK) {
+		chttp_out_error(fp, a->end.msg[0] != '\0' ? a->end.msg :
+		    a->end.result == CTL_RES_NOSUCH ? "no such process" :
+		    "failed", a->route.name);
+		switch (a->end.result) {
+		case CTL_RES_NOSUCH:
+			return (404);
+		case CTL_RES_USAGE:
+			return (400);
+		case CTL_RES_DENIED:
+			return (403);
+		default:
+			return (500);
+		}
+	}
+	if (a->loglen > 0)
+		fwrite(a->log, 1, a->loglen, fp);
+	if (a->logskipped > 0)
+		fprintf(fp, "[vigild: %llu more bytes left out: an answer "
+		    "holds %d at most]\n", (unsigned long long)a->logskipped,
+		    CHTTP_MAXLOG);
 	return (200);
 }
 

@@ -22,9 +22,11 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "config.h"
 #include "control_http_route.h"
 
 #define CTL_HTTP_PREFIX		"/api/v1/"
@@ -97,22 +99,102 @@ control_http_name_ok(const char *s)
 	return (d >= 1 && d <= 4);
 }
 
-/* "wait=1" or "wait=true" among the query's parameters. */
+/*
+ * The value of the query parameter key (up to the next '&'), copied to
+ * buf, not decoded (the values here are words and numbers): 1 found, 0
+ * not there, -1 too long.
+ */
 static int
-control_http_query_wait(const char *q)
+control_http_query(const char *q, const char *key, char *buf, size_t len)
 {
 	const char	*p = q, *e;
-	size_t		 len;
+	size_t		 n, klen = strlen(key);
 
 	while (p != NULL && *p != '\0') {
 		e = strchr(p, '&');
-		len = e != NULL ? (size_t)(e - p) : strlen(p);
-		if ((len == 6 && strncmp(p, "wait=1", 6) == 0) ||
-		    (len == 9 && strncmp(p, "wait=true", 9) == 0))
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			n -= klen + 1;
+			if (n >= len)
+				return (-1);
+			memcpy(buf, p + klen + 1, n);
+			buf[n] = '\0';
 			return (1);
+		}
 		p = e != NULL ? e + 1 : NULL;
 	}
 	return (0);
+}
+
+/* "1" or "true" of key; 0 when absent or anything else. */
+static int
+control_http_query_bool(const char *q, const char *key)
+{
+	char	 v[8];
+
+	if (q == NULL || control_http_query(q, key, v, sizeof(v)) != 1)
+		return (0);
+	return (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+}
+
+/* ?signal=NAME for signal, ?lines=N&stream=S&follow=1 for log. */
+static void
+control_http_params(struct control_http_route *r, const char *q)
+{
+	char		 v[16];
+	const char	*errstr;
+	long long	 n;
+	int		 sig, f;
+
+	if (r->kind == CTL_HTTP_ACTION && r->cmd == CTL_CMD_SIGNAL &&
+	    q != NULL && (f = control_http_query(q, "signal", v,
+	    sizeof(v))) != 0) {
+		if (f == -1 || config_parse_signal(v, &sig, &errstr) == -1) {
+			r->status = 400;
+			return;
+		}
+		r->signo = sig;
+		/* In the path the parent logs: "...signal?signal=USR1". */
+		if (config_signame(sig) != NULL)
+			snprintf(v, sizeof(v), "%s", config_signame(sig));
+		else
+			snprintf(v, sizeof(v), "%d", sig);
+		if (strlcat(r->path, "?signal=", sizeof(r->path)) >=
+		    sizeof(r->path) || strlcat(r->path, v, sizeof(r->path)) >=
+		    sizeof(r->path))
+			r->status = 400;
+	}
+	if (r->kind != CTL_HTTP_LOG)
+		return;
+	r->lines = CTL_HTTP_LOGLINES;
+	r->follow = control_http_query_bool(q, "follow");
+	if (q == NULL)
+		return;
+	if ((f = control_http_query(q, "lines", v, sizeof(v))) != 0) {
+		n = f == 1 ? strtonum(v, 0, CTL_HTTP_LOGMAX, &errstr) : -1;
+		if (f == -1 || errstr != NULL) {
+			r->status = 400;
+			return;
+		}
+		r->lines = (uint32_t)n;
+	}
+	if ((f = control_http_query(q, "stream", v, sizeof(v))) != 0) {
+		if (f == 1 && strcmp(v, "stderr") == 0)
+			r->err = 1;
+		else if (f == -1 || strcmp(v, "stdout") != 0)
+			r->status = 400;
+	}
+}
+
+/* No such resource after all: 404, nothing kept. */
+static void
+control_http_none(struct control_http_route *r)
+{
+	r->kind = CTL_HTTP_NONE;
+	r->status = 404;
+	r->cmd = 0;
+	r->name[0] = '\0';
+	r->path[0] = '\0';
 }
 
 static void
@@ -134,6 +216,7 @@ control_http_route(const char *method, const char *uri, struct control_http_rout
 	const char	*q, *rest, *slash;
 	char		 seg[CTL_TARGETMAX], act[16];
 	size_t		 plen;
+	int		 all;
 
 	memset(r, 0, sizeof(*r));
 	r->status = 404;
@@ -146,13 +229,23 @@ control_http_route(const char *method, const char *uri, struct control_http_rout
 	if (plen == 0 || plen >= CTL_HTTP_URIMAX || uri[0] != '/')
 		return;
 	if (q != NULL)
-		r->wait = control_http_query_wait(q + 1);
+		q++;
+	r->wait = control_http_query_bool(q, "wait");
 	r->status = 0;
 
 #define IS(s)	(plen == strlen(s) && strncmp(uri, (s), plen) == 0)
 	if (IS("/")) {
 		r->kind = CTL_HTTP_INDEX;
 		strlcpy(r->path, "/", sizeof(r->path));
+		control_http_method(r, method, 0);
+		return;
+	}
+	if (IS("/console.js") || IS("/console.css")) {
+		r->kind = CTL_HTTP_ASSET;
+		r->asset = IS("/console.js") ? CTL_HTTP_ASSET_JS :
+		    CTL_HTTP_ASSET_CSS;
+		strlcpy(r->path, r->asset == CTL_HTTP_ASSET_JS ?
+		    "/console.js" : "/console.css", sizeof(r->path));
 		control_http_method(r, method, 0);
 		return;
 	}
@@ -183,6 +276,22 @@ control_http_route(const char *method, const char *uri, struct control_http_rout
 	}
 #undef IS
 	r->status = 404;
+	if (plen > 9 && strncmp(uri, "/service/", 9) == 0) {
+		if (control_http_decode(uri + 9, plen - 9, seg,
+		    sizeof(seg)) == -1 || strchr(seg, '/') != NULL ||
+		    !control_http_name_ok(seg))
+			return;
+		strlcpy(r->name, seg, sizeof(r->name));
+		r->kind = CTL_HTTP_PAGE;
+		r->status = 0;
+		if (snprintf(r->path, sizeof(r->path), "/service/%s",
+		    r->name) >= (int)sizeof(r->path)) {
+			control_http_none(r);
+			return;
+		}
+		control_http_method(r, method, 0);
+		return;
+	}
 	if (plen <= sizeof("/api/v1/services/") - 1 ||
 	    strncmp(uri, "/api/v1/services/", 17) != 0)
 		return;
@@ -190,10 +299,18 @@ control_http_route(const char *method, const char *uri, struct control_http_rout
 	plen -= 17;
 	slash = memchr(rest, '/', plen);
 	if (control_http_decode(rest, slash != NULL ? (size_t)(slash - rest) :
-	    plen, seg, sizeof(seg)) == -1 || !control_http_name_ok(seg))
+	    plen, seg, sizeof(seg)) == -1)
+		return;
+	/* "all" names every process, for an action only. */
+	all = strcmp(seg, "all") == 0;
+	if (!all && !control_http_name_ok(seg))
 		return;
 	strlcpy(r->name, seg, sizeof(r->name));
 	if (slash == NULL) {
+		if (all) {
+			r->name[0] = '\0';
+			return;
+		}
 		r->kind = CTL_HTTP_SERVICE;
 		r->status = 0;
 		if (snprintf(r->path, sizeof(r->path), "/api/v1/services/%s",
@@ -209,25 +326,34 @@ control_http_route(const char *method, const char *uri, struct control_http_rout
 	}
 	memcpy(act, slash + 1, plen);
 	act[plen] = '\0';
+	r->kind = CTL_HTTP_ACTION;
 	if (strcmp(act, "start") == 0)
 		r->cmd = CTL_CMD_START;
 	else if (strcmp(act, "stop") == 0)
 		r->cmd = CTL_CMD_STOP;
 	else if (strcmp(act, "restart") == 0)
 		r->cmd = CTL_CMD_RESTART;
+	else if (strcmp(act, "signal") == 0)
+		r->cmd = CTL_CMD_SIGNAL;
+	else if (strcmp(act, "info") == 0 && !all)
+		r->kind = CTL_HTTP_INFO;
+	else if (strcmp(act, "log") == 0 && !all)
+		r->kind = CTL_HTTP_LOG;
 	else {
-		r->name[0] = '\0';
+		control_http_none(r);
 		return;
 	}
-	r->kind = CTL_HTTP_ACTION;
 	r->status = 0;
 	if (snprintf(r->path, sizeof(r->path), "/api/v1/services/%s/%s",
 	    r->name, act) >= (int)sizeof(r->path)) {
-		r->kind = CTL_HTTP_NONE;
-		r->status = 404;
+		control_http_none(r);
 		return;
 	}
-	control_http_method(r, method, 1);
+	control_http_method(r, method, r->kind == CTL_HTTP_ACTION);
+	if (r->kind == CTL_HTTP_LOG)
+		r->post = 1;		/* tail's rule: the token */
+	if (r->status == 0)
+		control_http_params(r, q);
 }
 
 /* Equal, in time that depends on neither content nor where they differ. */

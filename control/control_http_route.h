@@ -31,6 +31,7 @@
 #include "msg_ctl.h"
 
 #define CTL_HTTP_URIMAX		1024	/* longer: 404 */
+#define CTL_HTTP_LOGLINES	100	/* GET .../log: lines by default */
 
 enum control_http_kind {
 	CTL_HTTP_NONE = 0,		/* no such resource: 404 */
@@ -40,16 +41,32 @@ enum control_http_kind {
 	CTL_HTTP_ACTION,		/* POST /api/v1/services/NAME/ACTION */
 	CTL_HTTP_RELOAD,		/* POST /api/v1/reload */
 	CTL_HTTP_EVENTS,		/* GET /api/v1/events */
-	CTL_HTTP_METRICS		/* GET /metrics */
+	CTL_HTTP_METRICS,		/* GET /metrics */
+	CTL_HTTP_INFO,			/* GET /api/v1/services/NAME/info */
+	CTL_HTTP_LOG,			/* GET /api/v1/services/NAME/log */
+	CTL_HTTP_PAGE,			/* GET /service/NAME: the console */
+	CTL_HTTP_ASSET			/* GET /console.js, /console.css */
+};
+
+enum control_http_asset {
+	CTL_HTTP_ASSET_JS = 1,
+	CTL_HTTP_ASSET_CSS
 };
 
 struct control_http_route {
 	enum control_http_kind	 kind;
-	int			 status;	/* 0: go on; else 404, 405 */
+	int			 status;	/* 0: go on; else 400, 404,
+						   405 */
 	const char		*allow;		/* 405: the methods allowed */
 	uint32_t		 cmd;		/* ACTION: CTL_CMD_START... */
-	int			 post;		/* needs the token */
+	int			 post;		/* needs the token (POST, log) */
 	int			 wait;		/* ?wait=1 */
+	int			 signo;		/* signal: ?signal=; 0: the
+						   service's reload_signal */
+	uint32_t		 lines;		/* log: ?lines= */
+	int			 err;		/* log: ?stream=stderr */
+	int			 follow;	/* log: ?follow=1 */
+	int			 asset;		/* ASSET: CTL_HTTP_ASSET_* */
 	char			 name[CTL_TARGETMAX];	/* "web", "web:2" */
 	char			 path[CTL_HTTP_PATHMAX];	/* canonical */
 };
@@ -58,7 +75,8 @@ struct control_http_route {
  * Route a request: method "GET", "HEAD", "POST", ... and the URI as
  * sent (path, maybe a query).  Always fills r; r->status tells whether
  * to go on.  A NAME that is not a valid service or instance name is 404
- * (globs and `all' are not accepted here).
+ * (globs are not accepted here, and `all' only for an action); a query
+ * parameter with a bad value is 400.
  */
 void	control_http_route(const char *, const char *, struct control_http_route *);
 

@@ -85,18 +85,18 @@ static const struct pctl_cmd pctl_cmds[] = {
 	/* command         flags, handler, gone */
 	{ CTL_CMD_STATUS,   PCTL_READONLY | PCTL_HTTP, pctl_cmd_status, NULL },
 	{ CTL_CMD_PID,      PCTL_READONLY, pctl_cmd_pid, NULL },
-	{ CTL_CMD_INFO,     PCTL_READONLY, pctl_cmd_info, NULL },
+	{ CTL_CMD_INFO,     PCTL_READONLY | PCTL_HTTP, pctl_cmd_info, NULL },
 	{ CTL_CMD_VERSION,  PCTL_READONLY, pctl_cmd_version, NULL },
 	{ CTL_CMD_START,    PCTL_HTTP, pctl_cmd_action, NULL },
 	{ CTL_CMD_STOP,     PCTL_HTTP, pctl_cmd_action, NULL },
 	{ CTL_CMD_RESTART,  PCTL_HTTP, pctl_cmd_action, NULL },
-	{ CTL_CMD_SIGNAL,   0, pctl_cmd_action, NULL },
+	{ CTL_CMD_SIGNAL,   PCTL_HTTP, pctl_cmd_action, NULL },
 	{ CTL_CMD_RELOAD,   PCTL_HTTP, parent_reload_cmd, NULL },
 	{ CTL_CMD_REREAD,   0, parent_reload_cmd, NULL },
 	{ CTL_CMD_ADD,      0, parent_reload_cmd_addremove, NULL },
 	{ CTL_CMD_REMOVE,   0, parent_reload_cmd_addremove, NULL },
 	{ CTL_CMD_SHUTDOWN, 0, parent_cmd_shutdown, NULL },
-	{ CTL_CMD_TAIL,     0, plog_cmd_tail, plog_cmd_gone },
+	{ CTL_CMD_TAIL,     PCTL_HTTP, plog_cmd_tail, plog_cmd_gone },
 	{ CTL_CMD_LOGS,     0, plog_cmd_tail, plog_cmd_gone },
 	{ CTL_CMD_REOPEN,   0, plog_cmd_reopen, NULL },
 	{ CTL_CMD_CLEAR,    0, plog_cmd_clear, plog_cmd_gone },
@@ -160,7 +160,9 @@ pctl_peer_free(struct pctl_peer *p)
 
 	/* Gone before its END: the command's server forgets it too. */
 	if (p->busy && p->gone != NULL) {
-		if (!p->readonly)
+		if (!p->readonly && p->http)
+			log_info("http %s: ended by the client", p->http_what);
+		else if (!p->readonly)
 			log_info("vigilctl %s by uid %u pid %d: ended by the "
 			    "client", p->what, p->req.uid, p->req.pid);
 		p->gone(p->peerid);

@@ -214,6 +214,11 @@ parent_http_request_ok(const struct ctl_httpreq *h)
 	if ((flags = pctl_cmd_flags(h->req.cmd)) == -1 ||
 	    !(flags & PCTL_HTTP))
 		return (-1);
+	/* The log endpoint: tail -n of one process, bounded, maybe -f. */
+	if (h->req.cmd == CTL_CMD_TAIL && (h->req.count > CTL_HTTP_LOGMAX ||
+	    h->req.ntargets != 1 ||
+	    (h->req.flags & ~(CTL_F_FOLLOW | CTL_F_STDERR)) != 0))
+		return (-1);
 	if (!(flags & PCTL_READONLY) && !phttp_setup.has_token)
 		return (-1);
 	return (0);

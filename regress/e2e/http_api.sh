@@ -151,11 +151,12 @@ done
 
 # ---- GET /: the page
 c=$(code GET /); [ "$c" = 200 ] || fail "index: $c"
-grep -q '<td>web</td>' "$T/body" || fail "index page lacks web"
+grep -q '<tr data-name="web">' "$T/body" || fail "index page lacks web"
 grep -qiE '(src|href)="https?:' "$T/body" && fail "index page loads outside resources"
 
 # ---- environment values appear nowhere
-for p in /api/v1/services /api/v1/services/web /metrics /; do
+for p in /api/v1/services /api/v1/services/web /metrics / /service/web \
+    /api/v1/services/web/info; do
 	curl -s "$URL$p" | grep -q hunter2 && fail "$p shows an environment value"
 done
 grep -q hunter2 "$T/events" && fail "events show an environment value"

@@ -66,7 +66,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	hdr = n + 1 < size ? uri + n + 1 : NULL;
 
 	control_http_route(fuzz_methods[data[0] % 8], uri, &r);
-	fuzz_check(r.status == 0 || r.status == 404 || r.status == 405);
+	fuzz_check(r.status == 0 || r.status == 400 || r.status == 404 ||
+	    r.status == 405);
 	fuzz_check(memchr(r.name, '\0', sizeof(r.name)) != NULL);
 	fuzz_check(memchr(r.path, '\0', sizeof(r.path)) != NULL);
 	if (r.status == 405)
@@ -78,9 +79,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_check(*p > 0x20 && *p < 0x7f && *p != '/' &&
 			    *p != '*' && *p != '?' && *p != '[');
 		fuzz_check((r.kind == CTL_HTTP_SERVICE ||
-		    r.kind == CTL_HTTP_ACTION) == (r.name[0] != '\0'));
+		    r.kind == CTL_HTTP_ACTION || r.kind == CTL_HTTP_INFO ||
+		    r.kind == CTL_HTTP_LOG || r.kind == CTL_HTTP_PAGE) ==
+		    (r.name[0] != '\0'));
 		fuzz_check(r.post == (r.kind == CTL_HTTP_ACTION ||
-		    r.kind == CTL_HTTP_RELOAD));
+		    r.kind == CTL_HTTP_RELOAD || r.kind == CTL_HTTP_LOG));
+		fuzz_check(strcmp(r.name, "all") != 0 ||
+		    r.kind == CTL_HTTP_ACTION);
+		fuzz_check(r.lines <= CTL_HTTP_LOGMAX);
+		fuzz_check(r.signo >= 0 && r.signo < 65);
 	}
 
 	/* The token file's bytes, and the header against that token. */
