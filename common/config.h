@@ -329,6 +329,11 @@ struct vigil_conf *config_load(const char *, int, struct conf_errors *);
 struct vigil_conf *config_load_buffer(const char *, const void *, size_t, int,
 	    struct conf_errors *);
 void	config_free(struct vigil_conf *);
+/*
+ * The model as a vigild.conf that loads into the same model: every key
+ * with its final value, includes merged (common/config_print.c).
+ */
+void	config_print(const struct vigil_conf *, FILE *);
 struct svc_conf *config_find(struct vigil_conf *, const char *);
 
 /*

@@ -204,7 +204,10 @@ main(int argc, char *argv[])
 		penv->conf->socket_path = xstrdup(penv->sock_override);
 	}
 	if (noaction) {
-		printf("configuration OK\n");
+		if (penv->verbose)
+			config_print(penv->conf, stdout);
+		else
+			printf("configuration OK\n");
 		config_free(penv->conf);
 		exit(0);
 	}
