@@ -285,6 +285,7 @@ main(int argc, char *argv[])
 	penv->shutting_down = 1;
 	parent_proc_stop_all();
 	parent_control_shutdown();
+	parent_monitor_shutdown();
 	svc_free_all();
 	pidfile_remove(parent_pidfh);
 	svc_confref_release(penv->confref);

@@ -29,6 +29,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,8 @@ static size_t		 pmon_sweep_at = 64;
 static uint32_t		 pmon_nextkey;
 static int		 pmon_notify_fd = -1;
 static char		 pmon_notify_path[108];
+static dev_t		 pmon_notify_dev;
+static ino_t		 pmon_notify_ino;
 static uint64_t		 pmon_watch_until;	/* monotonic ms */
 static uint64_t		 pmon_watch_since;	/* when it began */
 static uint64_t		 pmon_last_pass;	/* last SAMPLE_END */
@@ -434,6 +437,7 @@ void
 parent_monitor_init(void)
 {
 	const char	*dir = penv->conf->state_dir;
+	struct stat	 sb;
 
 	svc_add_listener(pmon_listener);
 	if (snprintf(pmon_notify_path, sizeof(pmon_notify_path),
@@ -448,6 +452,12 @@ parent_monitor_init(void)
 		log_warn("notify socket %s; `ready: notify' services will "
 		    "stay STARTING", pmon_notify_path);
 		pmon_notify_path[0] = '\0';
+		return;
+	}
+	/* Remember which file is ours: only that one is removed at exit. */
+	if (pmon_notify_path[0] != '@' && lstat(pmon_notify_path, &sb) == 0) {
+		pmon_notify_dev = sb.st_dev;
+		pmon_notify_ino = sb.st_ino;
 	}
 }
 
@@ -463,13 +473,6 @@ parent_monitor_ready(void)
 	uint64_t	 now, left;
 	int		 fd;
 
-	if (pmon_notify_fd != -1) {
-		if ((fd = dup(pmon_notify_fd)) == -1)
-			log_warn("notify socket: dup");
-		else
-			(void)parent_proc_send(PROC_MONITOR,
-			    IMSG_MON_NOTIFY_FD, 0, fd, NULL, 0);
-	}
 	TAILQ_FOREACH(s, &svc_all, entry) {
 		if (!pmon_live(s))
 			continue;
@@ -485,6 +488,35 @@ parent_monitor_ready(void)
 		pmon_watch_until = 0;
 		(void)parent_monitor_watch((unsigned int)left);
 	}
+	/*
+	 * The socket last: the monitor reads no datagram before it knows
+	 * every service.  Those sent while it was away wait in the socket's
+	 * queue, and the first one it reads is judged against the full
+	 * list (a ping from a running service is not "from no service").
+	 */
+	if (pmon_notify_fd != -1) {
+		if ((fd = dup(pmon_notify_fd)) == -1)
+			log_warn("notify socket: dup");
+		else
+			(void)parent_proc_send(PROC_MONITOR,
+			    IMSG_MON_NOTIFY_FD, 0, fd, NULL, 0);
+	}
+}
+
+/* At a clean exit: the notify socket goes, as the control socket does. */
+void
+parent_monitor_shutdown(void)
+{
+	struct stat	 sb;
+
+	if (pmon_notify_fd == -1)
+		return;
+	if (pmon_notify_path[0] != '\0' && pmon_notify_path[0] != '@' &&
+	    lstat(pmon_notify_path, &sb) == 0 && sb.st_dev == pmon_notify_dev &&
+	    sb.st_ino == pmon_notify_ino && unlink(pmon_notify_path) == -1)
+		log_warn("notify socket %s: unlink", pmon_notify_path);
+	close(pmon_notify_fd);
+	pmon_notify_fd = -1;
 }
 
 const char *

@@ -84,4 +84,9 @@ wait_log 10 "wd: restarting: watchdog timeout \\(no WATCHDOG=1 in 600 ms\\)" ||
 if grep -q "slow: restarting\|sdn: restarting" "$VIGILD_LOG"; then
 	fail "a service without a watchdog was restarted"
 fi
+
+# A clean exit removes the notify socket with the control socket.
+stop_vigild
+[ -e "$T/state/notify.sock" ] && fail "notify.sock left behind after a clean exit"
+[ -e "$SOCK" ] && fail "the control socket left behind after a clean exit"
 exit 0

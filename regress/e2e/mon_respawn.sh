@@ -3,7 +3,10 @@
 # everything resumes -- health checks (a failure is still detected and
 # acted on), sd_notify (the socket is handed over again: a READY=1 sent
 # later still counts) and the watchdog (its interval is remembered by
-# the parent: a service that keeps pinging is not restarted).
+# the parent: a service that keeps pinging is not restarted).  The pings
+# sent while no monitor ran are not dropped: the new monitor reads the
+# socket only once it knows every service (here, after twelve full
+# definitions, more than one read's worth).
 . "$(dirname "$0")/lib.sh"
 
 HTTPD=${HTTPD:-$(dirname "$VIGILD")/regress/vigil-httpd}
@@ -31,6 +34,14 @@ services:
       http: http://127.0.0.1:\${PORT}/health
       interval: 200ms
       retries: 2
+  checked:
+    command: [ $TESTPROG, sleep ]
+    $SVCUSER
+    instances: 12
+    health:
+      exec: /bin/true
+      interval: 60s
+      on_unhealthy: none
   wdog:
     command: [ $HTTPD, -r, "100", -w, "1000000" ]
     $SVCUSER
@@ -53,6 +64,12 @@ new_monitor() {
 }
 wait_until 10 new_monitor || fail "the monitor was not respawned"
 note "monitor $old killed, $(helper_pid monitor) took over"
+# wdog pinged while no monitor ran: the new one reads those datagrams
+# only once it knows every service, so none is "from no service".
+sleep 1
+n=$(grep -c "which is not a process of any service" "$VIGILD_LOG")
+[ "$n" -eq 0 ] && note "no datagram dropped across the respawn" ||
+    fail "$n sd_notify datagram(s) dropped after the respawn"
 
 touch "$T/fail"
 wait_log 10 "web: restarting: unhealthy after 2 failed checks" ||
