@@ -94,7 +94,7 @@ struct msg_mon_svc {
 	uint32_t	 flags;			/* MON_SVC_* */
 	char		 id[VIGIL_IDNAMEMAX];	/* for logs: "web:2" */
 	int32_t		 pid;			/* main process */
-	uint32_t	 pad;
+	uint32_t	 uid;			/* its user (sd_notify) */
 	uint64_t	 age_ms;		/* since it was spawned */
 	char		 cgroup[MON_CGROUPMAX];	/* absolute path, or "" */
 
@@ -137,6 +137,8 @@ struct msg_mon_svc_brief {
 	char		 id[VIGIL_IDNAMEMAX];
 	int32_t		 pid;
 	uint32_t	 ready;			/* STARTED or NOTIFY */
+	uint32_t	 uid;
+	uint32_t	 pad;
 	uint64_t	 age_ms;
 	uint64_t	 watchdog_usec;
 	char		 cgroup[MON_CGROUPMAX];

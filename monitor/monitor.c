@@ -124,6 +124,7 @@ mon_svc_expand(const struct msg_mon_svc_brief *b)
 	d->flags = b->flags;
 	strlcpy(d->id, b->id, sizeof(d->id));
 	d->pid = b->pid;
+	d->uid = b->uid;
 	d->ready = b->ready;
 	d->age_ms = b->age_ms;
 	d->watchdog_usec = b->watchdog_usec;
@@ -154,6 +155,7 @@ mon_svc_define(const struct msg_mon_svc *d)
 	ms->flags = d->flags;
 	strlcpy(ms->id, d->id, sizeof(ms->id));
 	ms->pid = d->pid;
+	ms->uid = (uid_t)d->uid;
 	ms->ready = d->ready;
 	ms->start_ms = mon_now_ms() - d->age_ms;
 	if (d->cgroup[0] != '\0' &&

@@ -94,6 +94,7 @@ struct mon_svc {
 	uint32_t		 flags;		/* MON_SVC_* */
 	char			 id[VIGIL_IDNAMEMAX];	/* for logs */
 	pid_t			 pid;		/* main process */
+	uid_t			 uid;		/* its user */
 	uint32_t		 ready;		/* enum mon_ready_type */
 	uint64_t		 start_ms;	/* monotonic, of the process */
 	char			*cgroup;	/* absolute path, or NULL */
@@ -203,7 +204,7 @@ int		 mon_proc_sender_match(const struct mon_sender *, pid_t,
 		    const char *);
 
 /* monitor/monitor_notify_linux.c: recvmsg with the sender's pid */
-ssize_t		 mon_notify_recv(int, char *, size_t, pid_t *);
+ssize_t		 mon_notify_recv(int, char *, size_t, pid_t *, uid_t *);
 int		 mon_notify_prepare(int);
 
 #endif /* VIGIL_MONITOR_H */

@@ -23,6 +23,16 @@
  * a process that has already exited) is ignored and logged, with a
  * bound on the log lines.
  *
+ * A flood costs bounded work: the sender's uid (from the kernel, with
+ * the pid) must be the user of some service before anything else is
+ * done; at most NOTIFY_BURST datagrams are read per wake-up and
+ * NOTIFY_WINDOW_MAX per NOTIFY_WINDOW_MS, after which reading pauses
+ * until the window ends (the rest wait in the socket).  A datagram from
+ * a live process of the right user that is not yet known as any
+ * service's (it may have sent before the parent's word of its start
+ * arrived) is held, at most NOTIFY_HOLD_MAX of them for NOTIFY_HOLD_MS,
+ * and tried again as each new service is defined.
+ *
  *	READY=1			ready: notify -> RUNNING
  *	STATUS=text		shown by `vigilctl info'
  *	WATCHDOG_USEC=N		arm (0: disarm) a watchdog of N microseconds
@@ -49,16 +59,45 @@
 
 #define NOTIFY_DGRAM_MAX	4096
 #define NOTIFY_BURST		64	/* datagrams per wake-up */
+#define NOTIFY_WINDOW_MS	250
+#define NOTIFY_WINDOW_MAX	500	/* datagrams per window */
+#define NOTIFY_HOLD_MAX		16
+#define NOTIFY_HOLD_MS		2000
 #define NOTIFY_LOG_WINDOW_MS	10000
 #define NOTIFY_LOG_MAX		10	/* warnings per window */
 #define NOTIFY_WD_MAX_USEC	(86400ULL * 1000000)
+
+/* A datagram whose sender is not (yet) known as any service's. */
+struct notify_held {
+	TAILQ_ENTRY(notify_held) entry;
+	uint64_t		 until;
+	pid_t			 pid;
+	struct mon_sender	 snd;
+	struct msg_mon_notify	 m;
+	int			 flags;
+	int			 wd;
+};
+TAILQ_HEAD(notify_held_list, notify_held);
 
 static int		 notify_fd = -1;
 static struct event	 notify_ev;
 static uint64_t		 notify_log_start;
 static unsigned int	 notify_log_count;
+static int		 notify_timers;		/* the evtimers are set */
+static struct event	 notify_pause_ev;
+static int		 notify_paused;
+static uint64_t		 notify_win_start;
+static unsigned int	 notify_win_count;
+static struct event	 notify_held_ev;
+static struct notify_held_list notify_held = TAILQ_HEAD_INITIALIZER(notify_held);
+static unsigned int	 notify_nheld;
+static uid_t		*notify_uids;		/* the services' users */
+static size_t		 notify_nuids;
+static int		 notify_uids_stale = 1;
 
 static void	notify_read(int, short, void *);
+static void	notify_resume(int, short, void *);
+static void	notify_held_expire(int, short, void *);
 
 /* A warning about a stray datagram, at most NOTIFY_LOG_MAX per window. */
 static void
@@ -90,6 +129,15 @@ notify_warn(const char *fmt, ...)
 void
 mon_notify_setfd(int fd)
 {
+	if (!notify_timers) {
+		evtimer_set(&notify_pause_ev, notify_resume, NULL);
+		evtimer_set(&notify_held_ev, notify_held_expire, NULL);
+		notify_timers = 1;
+	}
+	if (notify_paused) {
+		evtimer_del(&notify_pause_ev);
+		notify_paused = 0;
+	}
 	if (notify_fd != -1) {
 		event_del(&notify_ev);
 		close(notify_fd);
@@ -217,46 +265,170 @@ notify_wd_arm(struct mon_svc *ms)
 	mon_timer_add(ms->wd_ev, (ms->wd_usec + 999) / 1000);
 }
 
-/* Whose is pid?  NULL (and a logged reason) when no service's. */
-static struct mon_svc *
-notify_owner(pid_t pid)
+/* Is uid the user of some service?  The first check, before any work. */
+static int
+notify_uid_ok(uid_t uid)
 {
-	struct mon_sender	 snd;
-	struct mon_svc		*ms;
+	struct mon_svc	*ms;
+	size_t		 i, n = 0;
 
-	if (pid <= 0) {
-		notify_warn("a message without credentials: ignored");
-		return (NULL);
+	if (notify_uids_stale) {
+		TAILQ_FOREACH(ms, &mon_svcs, entry)
+			n++;
+		free(notify_uids);
+		notify_uids = NULL;
+		notify_nuids = 0;
+		if (n > 0 && (notify_uids = reallocarray(NULL, n,
+		    sizeof(*notify_uids))) == NULL)
+			fatal(NULL);
+		TAILQ_FOREACH(ms, &mon_svcs, entry) {
+			for (i = 0; i < notify_nuids; i++)
+				if (notify_uids[i] == ms->uid)
+					break;
+			if (i == notify_nuids)
+				notify_uids[notify_nuids++] = ms->uid;
+		}
+		notify_uids_stale = 0;
 	}
+	for (i = 0; i < notify_nuids; i++)
+		if (notify_uids[i] == uid)
+			return (1);
+	return (0);
+}
+
+/* The service a sender belongs to, or NULL. */
+static struct mon_svc *
+notify_match(const struct mon_sender *snd)
+{
+	struct mon_svc	*ms;
+
 	TAILQ_FOREACH(ms, &mon_svcs, entry)
-		if (ms->pid == pid)
-			return (ms);
-	if (mon_proc_sender(pid, &snd) == -1) {
-		notify_warn("a message from pid %d, which exited before it "
-		    "could be checked: ignored", (int)pid);
-		return (NULL);
-	}
-	TAILQ_FOREACH(ms, &mon_svcs, entry)
-		if (mon_proc_sender_match(&snd, ms->pid,
+		if (mon_proc_sender_match(snd, ms->pid,
 		    ms->cgroup != NULL ? ms->cgroup : ""))
 			return (ms);
-	notify_warn("a message from pid %d, which is not a process of any "
-	    "service: ignored", (int)pid);
 	return (NULL);
+}
+
+static void
+notify_held_free(struct notify_held *h)
+{
+	TAILQ_REMOVE(&notify_held, h, entry);
+	notify_nheld--;
+	free(h);
+}
+
+static void
+notify_held_arm(void)
+{
+	struct notify_held	*h;
+	uint64_t		 now = mon_now_ms();
+
+	evtimer_del(&notify_held_ev);
+	if ((h = TAILQ_FIRST(&notify_held)) != NULL)
+		mon_timer_add(&notify_held_ev, h->until > now ?
+		    h->until - now : 0);
+}
+
+/* Held long enough: no service has claimed the sender. */
+static void
+notify_held_expire(int fd, short ev, void *arg)
+{
+	struct notify_held	*h;
+	uint64_t		 now = mon_now_ms();
+
+	while ((h = TAILQ_FIRST(&notify_held)) != NULL && h->until <= now) {
+		notify_warn("a message from pid %d, which is not a process "
+		    "of any service: ignored", (int)h->pid);
+		notify_held_free(h);
+	}
+	notify_held_arm();
+}
+
+/* Keep a datagram from a sender no service claims yet. */
+static void
+notify_hold(pid_t pid, const struct mon_sender *snd,
+    const struct msg_mon_notify *m, int flags, int wd)
+{
+	struct notify_held	*h;
+
+	if (notify_nheld >= NOTIFY_HOLD_MAX) {
+		notify_warn("a message from pid %d, which is not a process of "
+		    "any service: ignored", (int)pid);
+		return;
+	}
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		fatal(NULL);
+	h->until = mon_now_ms() + NOTIFY_HOLD_MS;
+	h->pid = pid;
+	h->snd = *snd;
+	h->m = *m;
+	h->flags = flags;
+	h->wd = wd;
+	TAILQ_INSERT_TAIL(&notify_held, h, entry);
+	if (notify_nheld++ == 0)
+		notify_held_arm();
+}
+
+static void	notify_apply(struct mon_svc *, struct msg_mon_notify *, int,
+		    int, pid_t);
+
+/* A new service: is it the one a held datagram was waiting for? */
+static void
+notify_held_retry(void)
+{
+	struct notify_held	*h, *hn;
+	struct mon_svc		*ms;
+
+	TAILQ_FOREACH_SAFE(h, &notify_held, entry, hn) {
+		if ((ms = notify_match(&h->snd)) == NULL)
+			continue;
+		log_debug("%s: a message from pid %d, held %llu ms", ms->id,
+		    (int)h->pid, (unsigned long long)(mon_now_ms() +
+		    NOTIFY_HOLD_MS - h->until));
+		notify_apply(ms, &h->m, h->flags, h->wd, h->pid);
+		notify_held_free(h);
+	}
+	notify_held_arm();
 }
 
 static void
 notify_handle(const char *buf, size_t len, pid_t pid)
 {
 	struct msg_mon_notify	 m;
+	struct mon_sender	 snd;
 	struct mon_svc		*ms;
 	int			 flags, wd;
 
 	flags = mon_notify_parse(buf, len, &m, &wd);
 	if (flags == 0 && wd == 0)
 		return;		/* BARRIER=1, MAINPID=, or nothing */
-	if ((ms = notify_owner(pid)) == NULL)
+	if (pid <= 0) {
+		notify_warn("a message without credentials: ignored");
 		return;
+	}
+	TAILQ_FOREACH(ms, &mon_svcs, entry)
+		if (ms->pid == pid)
+			break;
+	if (ms == NULL) {
+		if (mon_proc_sender(pid, &snd) == -1) {
+			notify_warn("a message from pid %d, which exited "
+			    "before it could be checked: ignored", (int)pid);
+			return;
+		}
+		if ((ms = notify_match(&snd)) == NULL) {
+			notify_hold(pid, &snd, &m, flags, wd);
+			return;
+		}
+	}
+	notify_apply(ms, &m, flags, wd, pid);
+}
+
+static void
+notify_apply(struct mon_svc *ms, struct msg_mon_notify *mp, int flags,
+    int wd, pid_t pid)
+{
+	struct msg_mon_notify	 m = *mp;
+
 	if ((flags & MON_NOTIFY_READY) && ms->ready != MON_READY_NOTIFY) {
 		notify_warn("READY=1 from pid %d, a process of %s, which is "
 		    "not `ready: notify': ignored", (int)pid, ms->id);
@@ -286,20 +458,60 @@ notify_handle(const char *buf, size_t len, pid_t pid)
 	}
 }
 
+/* The window is over: read again. */
+static void
+notify_resume(int fd, short ev, void *arg)
+{
+	notify_paused = 0;
+	if (notify_fd != -1)
+		event_add(&notify_ev, NULL);
+}
+
+/* One more datagram in this window?  If not, pause reading until its end. */
+static int
+notify_budget(void)
+{
+	uint64_t	 now = mon_now_ms();
+
+	if (now - notify_win_start >= NOTIFY_WINDOW_MS) {
+		notify_win_start = now;
+		notify_win_count = 0;
+	}
+	if (notify_win_count < NOTIFY_WINDOW_MAX) {
+		notify_win_count++;
+		return (1);
+	}
+	notify_warn("more than %d messages in %d ms: reading paused",
+	    NOTIFY_WINDOW_MAX, NOTIFY_WINDOW_MS);
+	event_del(&notify_ev);
+	notify_paused = 1;
+	mon_timer_add(&notify_pause_ev, notify_win_start + NOTIFY_WINDOW_MS -
+	    now);
+	return (0);
+}
+
 static void
 notify_read(int fd, short ev, void *arg)
 {
 	char		 buf[NOTIFY_DGRAM_MAX + 1];
 	pid_t		 pid;
+	uid_t		 uid;
 	ssize_t		 n;
 	unsigned int	 i;
 
 	for (i = 0; i < NOTIFY_BURST; i++) {
-		n = mon_notify_recv(fd, buf, sizeof(buf), &pid);
+		if (!notify_budget())
+			return;
+		n = mon_notify_recv(fd, buf, sizeof(buf), &pid, &uid);
 		if (n == -1) {
 			if (errno != EAGAIN && errno != EINTR)
 				log_warn("notify socket");
 			return;
+		}
+		if (!notify_uid_ok(uid)) {
+			notify_warn("a message from uid %d (pid %d), the user "
+			    "of no service: ignored", (int)uid, (int)pid);
+			continue;
 		}
 		if ((size_t)n > NOTIFY_DGRAM_MAX) {
 			notify_warn("a message longer than %d bytes from pid "
@@ -313,13 +525,17 @@ notify_read(int fd, short ev, void *arg)
 void
 mon_notify_start(struct mon_svc *ms)
 {
+	notify_uids_stale = 1;
 	/* ms->wd_usec: known from before a respawn of this monitor. */
 	notify_wd_arm(ms);
+	if (notify_nheld > 0)
+		notify_held_retry();
 }
 
 void
 mon_notify_stop(struct mon_svc *ms)
 {
+	notify_uids_stale = 1;
 	if (ms->wd_ev != NULL) {
 		evtimer_del(ms->wd_ev);
 		free(ms->wd_ev);

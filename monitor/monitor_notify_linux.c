@@ -48,11 +48,11 @@ mon_notify_prepare(int fd)
 
 /*
  * One datagram into buf; returns its full length (which may exceed len:
- * the rest is cut off) and the sender's pid (0 if the kernel gave none),
- * or -1 with errno (EAGAIN: nothing more).
+ * the rest is cut off) and the sender's pid (0 if the kernel gave none)
+ * and uid ((uid_t)-1 if none), or -1 with errno (EAGAIN: nothing more).
  */
 ssize_t
-mon_notify_recv(int fd, char *buf, size_t len, pid_t *pid)
+mon_notify_recv(int fd, char *buf, size_t len, pid_t *pid, uid_t *uid)
 {
 	union {
 		struct cmsghdr	 hdr;
@@ -68,6 +68,7 @@ mon_notify_recv(int fd, char *buf, size_t len, pid_t *pid)
 	int			 fds[NOTIFY_MAXFDS];
 
 	*pid = 0;
+	*uid = (uid_t)-1;
 	memset(&msg, 0, sizeof(msg));
 	iov.iov_base = buf;
 	iov.iov_len = len;
@@ -86,6 +87,7 @@ mon_notify_recv(int fd, char *buf, size_t len, pid_t *pid)
 		    cmsg->cmsg_len == CMSG_LEN(sizeof(cred))) {
 			memcpy(&cred, CMSG_DATA(cmsg), sizeof(cred));
 			*pid = cred.pid;
+			*uid = cred.uid;
 		} else if (cmsg->cmsg_type == SCM_RIGHTS) {
 			nfds = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
 			if (nfds > NOTIFY_MAXFDS)

@@ -273,6 +273,7 @@ main(int argc, char *argv[])
 	parent_monitor_init();
 	penv->confref = svc_confref_new(penv->conf);
 	svc_init(penv->confref);
+	parent_monitor_notify_access();
 	parent_proc_start_all();
 	log_info("started, pid %d, %zu services, configuration %s",
 	    (int)getpid(), penv->conf->nservices, penv->conf_path);

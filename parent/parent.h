@@ -91,6 +91,9 @@ void	parent_logger_reopen(void);
 int	parent_monitor_dispatch(struct imsgev *, struct imsg *);
 void	parent_monitor_ready(void);
 void	parent_monitor_shutdown(void);
+void	parent_monitor_notify_access(void);
+struct svc_conf;
+void	parent_monitor_notify_admit(const struct svc_conf *);
 /* Resource figures wanted: sample every service for that long. */
 int	parent_monitor_watch(unsigned int seconds);
 /* Called after every sampling pass of the monitor. */

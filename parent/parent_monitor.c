@@ -62,6 +62,8 @@ static int		 pmon_notify_fd = -1;
 static char		 pmon_notify_path[108];
 static dev_t		 pmon_notify_dev;
 static ino_t		 pmon_notify_ino;
+static uid_t		 pmon_notify_uid;	/* who may send... */
+static int		 pmon_notify_open = 1;	/* ...or everyone */
 static uint64_t		 pmon_watch_until;	/* monotonic ms */
 static uint64_t		 pmon_watch_since;	/* when it began */
 static uint64_t		 pmon_last_pass;	/* last SAMPLE_END */
@@ -175,6 +177,7 @@ pmon_send_svc(struct svc *s, struct pmon *p)
 	b.flags = m->flags;
 	strlcpy(b.id, m->id, sizeof(b.id));
 	b.pid = m->pid;
+	b.uid = m->uid;
 	b.ready = m->ready;
 	b.age_ms = m->age_ms;
 	b.watchdog_usec = m->watchdog_usec;
@@ -501,6 +504,75 @@ parent_monitor_ready(void)
 			(void)parent_proc_send(PROC_MONITOR,
 			    IMSG_MON_NOTIFY_FD, 0, fd, NULL, 0);
 	}
+}
+
+/*
+ * Who may send to the notify socket.  Only `ready: notify' services get
+ * NOTIFY_SOCKET; when they all run as one user, the socket is that
+ * user's, mode 0600, and nobody else (but root) can send to it at all.
+ * Services of several users need it open to everyone (0622): then the
+ * monitor drops what comes from a user of no service before any work.
+ */
+static void
+pmon_notify_chmod(int open, uid_t uid)
+{
+	if (pmon_notify_fd == -1 || pmon_notify_path[0] == '\0' ||
+	    pmon_notify_path[0] == '@')
+		return;
+	if (!open && uid != geteuid() && geteuid() != 0)
+		open = 1;	/* cannot give it away: stay open */
+	if (open == pmon_notify_open && (open || uid == pmon_notify_uid))
+		return;
+	if (open) {
+		if (chmod(pmon_notify_path, 0622) == -1) {
+			log_warn("notify socket %s: chmod", pmon_notify_path);
+			return;
+		}
+	} else if (chmod(pmon_notify_path, 0600) == -1 ||
+	    chown(pmon_notify_path, uid, (gid_t)-1) == -1) {
+		log_warn("notify socket %s: owner %u, mode 0600",
+		    pmon_notify_path, (unsigned int)uid);
+		(void)chmod(pmon_notify_path, 0622);
+		open = 1;
+	}
+	pmon_notify_open = open;
+	pmon_notify_uid = uid;
+	log_debug("notify socket: %s", open ? "open to every user (0622)" :
+	    "for one user (0600)");
+}
+
+static uid_t
+pmon_svc_uid(const struct svc_conf *sc)
+{
+	return (sc->user != NULL ? sc->uid : geteuid());
+}
+
+/* At start and after a reload: fit the socket to the services' users. */
+void
+parent_monitor_notify_access(void)
+{
+	struct svc	*s;
+	uid_t		 uid = 0;
+	int		 n = 0;
+
+	TAILQ_FOREACH(s, &svc_all, entry) {
+		if (s->grp->conf->ready != READY_NOTIFY || s->grp->removed)
+			continue;
+		if (n == 0 || pmon_svc_uid(s->grp->conf) != uid) {
+			if (n++ > 0)
+				break;
+			uid = pmon_svc_uid(s->grp->conf);
+		}
+	}
+	pmon_notify_chmod(n > 1, n == 0 ? geteuid() : uid);
+}
+
+/* A `ready: notify' service is about to start as sc's user: let it send. */
+void
+parent_monitor_notify_admit(const struct svc_conf *sc)
+{
+	if (!pmon_notify_open && pmon_svc_uid(sc) != pmon_notify_uid)
+		pmon_notify_chmod(1, 0);
 }
 
 /* At a clean exit: the notify socket goes, as the control socket does. */

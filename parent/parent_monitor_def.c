@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "parent.h"
@@ -219,6 +220,7 @@ pmon_build(struct svc *s, struct pmon *p, struct msg_mon_svc *m)
 	memset(m, 0, sizeof(*m));
 	m->key = p->key;
 	m->pid = s->pid;
+	m->uid = sc->user != NULL ? (uint32_t)sc->uid : (uint32_t)geteuid();
 	strlcpy(m->id, s->id, sizeof(m->id));
 	m->age_ms = svc_uptime_ms(s);
 	if (s->state == SVC_STARTING)

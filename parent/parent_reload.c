@@ -240,8 +240,10 @@ parent_reload(enum reload_mode mode, const char *only,
 	} else
 		svc_confref_release(ref);
 	compat_heap_release();		/* the YAML document, the old conf */
-	if (mode != RELOAD_DRYRUN)
+	if (mode != RELOAD_DRYRUN) {
+		parent_monitor_notify_access();
 		parent_sd_notify("READY=1");
+	}
 	return (0);
 }
 

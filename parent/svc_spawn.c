@@ -173,8 +173,10 @@ svc_build_env(struct svc *s, const struct config_expand_ctx *ctx,
 		snprintf(buf, sizeof(buf), "%d", s->port);
 		env_set(eb, "PORT", buf);
 	}
-	if (sc->ready == READY_NOTIFY && parent_monitor_notify_path() != NULL)
+	if (sc->ready == READY_NOTIFY && parent_monitor_notify_path() != NULL) {
 		env_set(eb, "NOTIFY_SOCKET", parent_monitor_notify_path());
+		parent_monitor_notify_admit(sc);
+	}
 	for (i = 0; i < sc->nenv; i++) {
 		if ((v = config_expand(sc->env[i].value, ctx, xerr,
 		    sizeof(xerr))) == NULL) {

@@ -64,7 +64,7 @@ mon_proc_sender_match(const struct mon_sender *snd, pid_t main,
 }
 
 ssize_t
-mon_notify_recv(int fd, char *buf, size_t len, pid_t *pid)
+mon_notify_recv(int fd, char *buf, size_t len, pid_t *pid, uid_t *uid)
 {
 	errno = EAGAIN;
 	return (-1);
