@@ -117,6 +117,7 @@ VIGILCTL_SRCS	+= control/vigilctl/vigilctl_json.c
 VIGILCTL_SRCS	+= control/vigilctl/vigilctl_logs.c
 VIGILCTL_SRCS	+= control/vigilctl/vigilctl_monit.c
 VIGILCTL_SRCS	+= control/vigilctl/vigilctl_out.c
+VIGILCTL_SRCS	+= control/vigilctl/vigilctl_sup.c
 VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_export.c
 VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import.c
 VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import_ini.c

@@ -12,6 +12,7 @@ PKGS="$PKGS procps util-linux netcat-openbsd python3 curl"	# tests
 PKGS="$PKGS chromium"					# the web console's browser test
 PKGS="$PKGS bash-completion zsh"			# the completion test
 PKGS="$PKGS debhelper lintian"				# make deb and its test
+PKGS="$PKGS supervisor"					# supervisorctl comparison test (regress/e2e/ctl_supervisorctl.sh)
 
 missing=""
 for p in $PKGS; do

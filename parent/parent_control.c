@@ -390,7 +390,7 @@ parent_control_dispatch(struct imsgev *iev, struct imsg *imsg)
 	}
 }
 
-/* "stop --wait web db" for the log, bounded. */
+/* "stop --no-wait web db" for the log (waiting is the default), bounded. */
 static void
 pctl_describe(struct pctl_peer *p)
 {
@@ -406,8 +406,10 @@ pctl_describe(struct pctl_peer *p)
 	}
 	if (p->req.flags & CTL_F_ROLLING)
 		strlcat(p->what, " --rolling", sizeof(p->what));
-	else if (p->req.flags & CTL_F_WAIT)
-		strlcat(p->what, " --wait", sizeof(p->what));
+	else if (!(p->req.flags & CTL_F_WAIT) && (p->req.cmd ==
+	    CTL_CMD_START || p->req.cmd == CTL_CMD_STOP ||
+	    p->req.cmd == CTL_CMD_RESTART))
+		strlcat(p->what, " --no-wait", sizeof(p->what));
 	if (p->req.arg[0] != '\0') {
 		strlcat(p->what, " ", sizeof(p->what));
 		strlcat(p->what, p->req.arg, sizeof(p->what));

@@ -51,7 +51,8 @@ void	parent_control_info(uint32_t, struct svc *);
 
 /* ---- for the handlers of commands ---- */
 
-#define PCTL_WAIT_DEFAULT_MS	60000
+#define PCTL_READY_WAIT_MS	60000	/* --wait: ready: notify, tcp */
+#define PCTL_WAIT_SLACK_MS	5000	/* --wait: beyond the service's times */
 
 enum pctl_wstate {
 	PCTL_W_PENDING = 0,	/* rolling: not restarted yet */
@@ -93,6 +94,7 @@ struct pctl_peer {
 	struct pctl_wait	*w;		/* --wait, --rolling */
 	size_t			 nw;
 	int			 waiting;	/* on the waiting list */
+	uint32_t		 wait_ms;	/* its bound */
 	struct event		 timer;
 };
 

@@ -251,6 +251,68 @@ pctl_act(struct pctl_peer *p, struct svc *s, struct pctl_wait *w)
 		pctl_result(p, s->id, CTL_RES_OK, "started");
 }
 
+/*
+ * How long a wait without --timeout lasts: the service's own times.  To
+ * come up: every try of start_seconds plus the readiness wait (a health
+ * check's start period and retries; PCTL_READY_WAIT_MS for notify and
+ * tcp, which have no bound of their own) and the backoff between tries;
+ * to go down: stop_timeout.  PCTL_WAIT_SLACK_MS on top.  The longest
+ * instance, or their sum for --rolling.
+ */
+static uint64_t
+pctl_own_ms(const struct svc *s, uint32_t cmd)
+{
+	const struct svc_conf	*sc = s->grp->conf;
+	const struct conf_health *h = &sc->health;
+	uint64_t		 up = 0, ready = 0, down, delay;
+	unsigned int		 i;
+
+	down = sc->stop_timeout_ms;
+	if (sc->ready == READY_HEALTHY && h->type != HEALTH_NONE)
+		ready = h->start_period_ms + ((uint64_t)h->retries + 1) *
+		    (h->interval_ms + h->timeout_ms);
+	else if (sc->ready == READY_NOTIFY || sc->ready == READY_TCP ||
+	    sc->ready == READY_HEALTHY)
+		ready = PCTL_READY_WAIT_MS;
+	delay = sc->backoff.initial_ms;
+	for (i = 0; i <= sc->start_retries && up < CTL_TIMEOUT_MAX_MS; i++) {
+		up += sc->start_seconds_ms + ready;
+		if (i == sc->start_retries)
+			break;
+		up += delay + delay * sc->backoff.jitter / 100;
+		delay = (uint64_t)(delay * sc->backoff.factor);
+		if (delay > sc->backoff.max_ms)
+			delay = sc->backoff.max_ms;
+	}
+	switch (cmd) {
+	case CTL_CMD_STOP:
+		return (down);
+	case CTL_CMD_RESTART:
+		return (down + up);
+	default:
+		return (up);
+	}
+}
+
+static uint32_t
+pctl_wait_ms(struct pctl_peer *p, struct svc **v, size_t n)
+{
+	uint64_t	 ms = 0, one;
+	size_t		 i;
+
+	if (p->req.timeout_ms != 0)
+		return (p->req.timeout_ms);
+	for (i = 0; i < n; i++) {
+		one = pctl_own_ms(v[i], p->req.cmd);
+		if (p->req.flags & CTL_F_ROLLING)
+			ms += one;
+		else if (one > ms)
+			ms = one;
+	}
+	ms += PCTL_WAIT_SLACK_MS;
+	return (ms > CTL_TIMEOUT_MAX_MS ? CTL_TIMEOUT_MAX_MS : (uint32_t)ms);
+}
+
 void
 pctl_cmd_action(struct pctl_peer *p)
 {
@@ -292,9 +354,8 @@ pctl_cmd_action(struct pctl_peer *p)
 		if (!rolling)
 			pctl_act(p, v[i], &p->w[i]);
 	}
+	ms = p->wait_ms = pctl_wait_ms(p, v, n);
 	free(v);
-	ms = p->req.timeout_ms != 0 ? p->req.timeout_ms :
-	    PCTL_WAIT_DEFAULT_MS;
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
 	evtimer_add(&p->timer, &tv);
@@ -380,8 +441,7 @@ pctl_wait_timeout(int fd, short ev, void *arg)
 	uint32_t		 ms;
 	char			 d[32];
 
-	ms = p->req.timeout_ms != 0 ? p->req.timeout_ms :
-	    PCTL_WAIT_DEFAULT_MS;
+	ms = p->wait_ms;
 	for (i = 0; i < p->nw; i++) {
 		if (p->w[i].state == PCTL_W_DONE)
 			continue;

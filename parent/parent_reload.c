@@ -227,6 +227,8 @@ parent_reload(enum reload_mode mode, const char *only,
 	if (changes == 0 && mode != RELOAD_ADD && mode != RELOAD_REMOVE)
 		report(rep, "No config updates to processes");
 
+	if (rep != NULL)
+		rep->changes = changes;
 	if (mode == RELOAD_APPLY) {
 		if (strcmp(nconf->user, penv->conf->user) != 0 ||
 		    (penv->sock_override == NULL &&
@@ -274,8 +276,8 @@ parent_reload_cmd(struct pctl_peer *p)
 		    "nothing changed (%zu error%s)", penv->conf_path,
 		    rep.errs.nerrs, rep.errs.nerrs == 1 ? "" : "s");
 	else
-		pctl_finish(p, CTL_RES_OK, "%zu change%s", rep.nlines,
-		    rep.nlines == 1 ? "" : "s");
+		pctl_finish(p, CTL_RES_OK, "%zu change%s", rep.changes,
+		    rep.changes == 1 ? "" : "s");
 	reload_report_free(&rep);
 }
 

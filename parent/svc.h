@@ -253,6 +253,7 @@ struct reload_report {
 	char			**lines;	/* one per change */
 	size_t			 nlines;
 	int			 found;		/* ADD/REMOVE: NAME matched */
+	size_t			 changes;	/* lines that are changes */
 };
 
 void		 reload_report_init(struct reload_report *);

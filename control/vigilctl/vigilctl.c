@@ -56,6 +56,8 @@ static int	run_version(struct vctl *, int, char **);
 static int	run_help(struct vctl *, int, char **);
 static int	run_import(struct vctl *, int, char **);
 static int	run_export(struct vctl *, int, char **);
+static int	run_avail(struct vctl *, int, char **);
+static int	run_maintail(struct vctl *, int, char **);
 
 /* Every command, in the order `vigilctl help' lists them. */
 static const struct vctl_cmddef vctl_cmds[] = {
@@ -63,12 +65,13 @@ static const struct vctl_cmddef vctl_cmds[] = {
 	    "one line per process (supervisorctl's format); -l: a table" },
 	{ "list", "status", run_status, NULL, NULL },
 	{ "ls", "status", run_status, NULL, NULL },
-	{ "start", NULL, run_action, "[--wait] [--timeout sec] target ...",
-	    "start processes" },
-	{ "stop", NULL, run_action, "[--wait] [--timeout sec] target ...",
-	    "stop processes" },
+	{ "start", NULL, run_action,
+	    "[--no-wait] [--timeout sec] target ...",
+	    "start processes, wait until RUNNING and ready" },
+	{ "stop", NULL, run_action, "[--no-wait] [--timeout sec] target ...",
+	    "stop processes, wait until down" },
 	{ "restart", NULL, run_action,
-	    "[--wait | --rolling] [--timeout sec] target ...",
+	    "[--no-wait | --rolling] [--timeout sec] target ...",
 	    "stop, then start processes; --rolling: one at a time" },
 	{ "signal", NULL, run_signal, "[sig] target ...",
 	    "send a signal (default: each service's reload_signal)" },
@@ -102,6 +105,10 @@ static const struct vctl_cmddef vctl_cmds[] = {
 	    "print systemd units for services" },
 	{ "version", NULL, run_version, "",
 	    "the versions of vigilctl and vigild" },
+	{ "avail", NULL, run_avail, "",
+	    "every configured process: in use or not, autostart, priority" },
+	{ "maintail", NULL, run_maintail, "[-f | -bytes]",
+	    "vigild's own log (it has no file: see syslog)" },
 	{ "help", NULL, run_help, "[command]", "this help" },
 };
 
@@ -226,6 +233,9 @@ vctl_parse(struct vctl *v, const struct vctl_cmddef *c, int argc,
 		} else if (strchr(allowed, 'w') != NULL &&
 		    (strcmp(opt, "-w") == 0 || strcmp(opt, "--wait") == 0)) {
 			a->wait = 1;
+		} else if (strchr(allowed, 'w') != NULL &&
+		    strcmp(opt, "--no-wait") == 0) {
+			a->nowait = 1;
 		} else if (strchr(allowed, 'r') != NULL &&
 		    strcmp(opt, "--rolling") == 0) {
 			a->rolling = 1;
@@ -283,16 +293,37 @@ run_action(struct vctl *v, int argc, char **argv)
 	if ((rc = vctl_parse(v, c, argc, argv, cmd == CTL_CMD_RESTART ?
 	    "wrt" : "wt", &a)) != VCTL_EXIT_OK)
 		return (rc);
-	if (a.ntargets == 0)
+	if (v->supctl) {
+		a.wait = !a.nowait;
+		rc = vctl_sup_action(v, cmd, &a);
+	} else if (a.ntargets == 0)
 		rc = vctl_usage_error(v, c, "%s needs a target (a name, or "
 		    "all)", c->name);
-	else if (a.wait && a.rolling)
-		rc = vctl_usage_error(v, c, "%s", "--rolling waits already; "
-		    "give --wait or --rolling");
-	else
+	else if (a.nowait && (a.wait || a.rolling))
+		rc = vctl_usage_error(v, c, "%s", "--no-wait contradicts "
+		    "--wait and --rolling");
+	else {
+		/* SPEC 5: they wait unless told not to; --rolling waits. */
+		a.wait = !a.nowait && !a.rolling;
 		rc = vctl_cmd_action(v, cmd, 0, &a);
+	}
 	free(a.targets);
 	return (rc);
+}
+
+/* SIGxxx, an upper-case word, or a number: meant as a signal. */
+static int
+vctl_looks_like_signal(const char *s)
+{
+	size_t	 i;
+
+	if (strncmp(s, "SIG", 3) == 0)
+		return (1);
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' &&
+		    s[i] <= '9')))
+			return (0);
+	return (i > 0);
 }
 
 static int
@@ -305,8 +336,21 @@ run_signal(struct vctl *v, int argc, char **argv)
 
 	if ((rc = vctl_parse(v, c, argc, argv, "", &a)) != VCTL_EXIT_OK)
 		return (rc);
+	if (v->supctl) {
+		rc = vctl_sup_action(v, CTL_CMD_SIGNAL, &a);
+		free(a.targets);
+		return (rc);
+	}
+	/*
+	 * A first word that looks like a signal but is none (SIGFOO, 99)
+	 * is a usage error, and nothing is sent.
+	 */
+	if (a.ntargets >= 2 && vctl_looks_like_signal(a.targets[0]) &&
+	    config_parse_signal(a.targets[0], &sig, &errstr) == -1)
+		rc = vctl_usage_error(v, c, "unknown signal \"%s\" (a name "
+		    "like HUP or SIGUSR1, or a number)", a.targets[0]);
 	/* "signal HUP web" or, with each service's reload_signal, "signal web" */
-	if (a.ntargets >= 2 &&
+	else if (a.ntargets >= 2 &&
 	    config_parse_signal(a.targets[0], &sig, &errstr) == 0) {
 		a.targets++;
 		a.ntargets--;
@@ -344,7 +388,15 @@ run_reload(struct vctl *v, int argc, char **argv)
 
 	if ((rc = vctl_parse(v, c, argc, argv, "", &a)) != VCTL_EXIT_OK)
 		return (rc);
-	if (a.ntargets > 0)
+	/* supervisorctl's "update all" is an update */
+	if (v->supctl && strcmp(argv[0], "update") == 0 && a.ntargets == 1 &&
+	    strcmp(a.targets[0], "all") == 0)
+		a.ntargets = 0;
+	if (v->supctl && a.ntargets > 0) {
+		printf("Error: %s accepts no arguments here (add and remove "
+		    "act on one group)\n", argv[0]);
+		rc = VCTL_EXIT_FAIL;
+	} else if (a.ntargets > 0)
 		rc = vctl_usage_error(v, c, "%s takes no argument (add and "
 		    "remove act on one service)", c->name);
 	else
@@ -364,7 +416,7 @@ run_addremove(struct vctl *v, int argc, char **argv)
 
 	if ((rc = vctl_parse(v, c, argc, argv, "", &a)) != VCTL_EXIT_OK)
 		return (rc);
-	if (a.ntargets == 0)
+	if (a.ntargets == 0 && !v->supctl)
 		rc = vctl_usage_error(v, c, "%s needs a service name",
 		    c->name);
 	/* supervisorctl takes several names: one request each. */
@@ -424,6 +476,26 @@ run_version(struct vctl *v, int argc, char **argv)
 		return (rc);
 	free(a.targets);
 	return (vctl_cmd_version(v));
+}
+
+static int
+run_avail(struct vctl *v, int argc, char **argv)
+{
+	if (argc > 1) {
+		if (v->supctl) {
+			printf("Error: avail accepts no arguments\n");
+			return (VCTL_EXIT_FAIL);
+		}
+		return (vctl_usage_error(v, vctl_find(argv[0]), "%s takes no "
+		    "argument", argv[0]));
+	}
+	return (vctl_sup_avail(v, argc, argv));
+}
+
+static int
+run_maintail(struct vctl *v, int argc, char **argv)
+{
+	return (vctl_sup_maintail(v, argc, argv));
 }
 
 static int
@@ -500,6 +572,10 @@ vctl_find_socket(struct vctl *v, const char *sopt, int supervisorctl)
 		if ((v->sock = vctl_conf_socket(v->config, supervisorctl)) !=
 		    NULL)
 			return;
+		/* A supervisord.conf: its serverurl or unix_http_server */
+		if (supervisorctl &&
+		    (v->sock = vctl_sup_conf_socket(v->config)) != NULL)
+			return;
 		if (!supervisorctl)
 			errx(VCTL_EXIT_USAGE, "%s: cannot read the socket path "
 			    "from %s", v->progname, v->config);
@@ -523,6 +599,7 @@ main(int argc, char *argv[])
 	const struct vctl_cmddef	*c;
 	struct vctl			 v;
 	const char			*sopt = NULL, *opts, *base;
+	char				*sockurl = NULL;
 	int				 ch, supervisorctl, rc;
 
 	memset(&v, 0, sizeof(v));
@@ -530,6 +607,7 @@ main(int argc, char *argv[])
 	    argv[0];
 	supervisorctl = strcmp(base, "supervisorctl") == 0;
 	v.progname = supervisorctl ? "supervisorctl" : "vigilctl";
+	v.supctl = vctl_err_stdout = supervisorctl;
 	log_init(1, LOG_USER);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -568,6 +646,9 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	/* supervisorctl runs " ".join(args) as one line: split it again. */
+	if (supervisorctl)
+		argv = vctl_sup_resplit(argc, argv, &argc);
 	if (argc == 0) {
 		if (supervisorctl)
 			fprintf(stderr, "%s: the interactive shell is not "
@@ -577,13 +658,24 @@ main(int argc, char *argv[])
 		    v.progname);
 		return (VCTL_EXIT_USAGE);
 	}
-	if ((c = vctl_find(argv[0])) == NULL)
+	if ((c = vctl_find(argv[0])) == NULL && supervisorctl) {
+		printf("*** Unknown syntax:");
+		for (ch = 0; ch < argc; ch++)
+			printf(" %s", argv[ch]);
+		printf("\n");
+		return (VCTL_EXIT_FAIL);
+	}
+	if (c == NULL)
 		return (vctl_usage_error(&v, NULL, "unknown command \"%s\" "
 		    "(see help)", argv[0]));
 	if (c->run != run_help && c->run != run_import && c->run != run_export)
 		vctl_find_socket(&v, sopt, supervisorctl);
+	if (v.sock != NULL && asprintf(&sockurl, "unix://%s", v.sock) == -1)
+		err(1, NULL);
+	v.sockurl = sockurl;
 	rc = c->run(&v, argc, argv);
 	vctl_close(&v);
 	fflush(stdout);
+	free(sockurl);
 	return (rc);
 }

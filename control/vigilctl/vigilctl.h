@@ -47,6 +47,9 @@
 
 struct vctl {
 	const char	*progname;	/* "vigilctl" or "supervisorctl" */
+	int		 supctl;	/* invoked as supervisorctl: its
+					   output and exit codes */
+	const char	*sockurl;	/* supctl: the socket as it names it */
 	int		 json;
 	const char	*sock;		/* the control socket */
 	const char	*config;	/* -c */
@@ -61,7 +64,8 @@ struct vctl_args {
 	char		**targets;
 	size_t		  ntargets;
 	int		  longfmt;	/* -l */
-	int		  wait;		/* --wait */
+	int		  wait;		/* --wait (the default) */
+	int		  nowait;	/* --no-wait */
 	int		  rolling;	/* --rolling */
 	uint32_t	  timeout_ms;	/* --timeout; 0: default */
 };
@@ -81,6 +85,8 @@ void	vctl_close(struct vctl *);
 int	vctl_cmd_status(struct vctl *, const struct vctl_args *);
 int	vctl_cmd_action(struct vctl *, uint32_t, int,
 	    const struct vctl_args *);
+int	vctl_sup_rc(uint32_t, int, const char *, const char *);
+void	vctl_sup_reason(const char *, int, const char *, char *, size_t);
 int	vctl_cmd_pid(struct vctl *, const struct vctl_args *);
 int	vctl_cmd_reload(struct vctl *, uint32_t, const char *);
 int	vctl_cmd_info(struct vctl *, const struct vctl_args *);
@@ -93,6 +99,7 @@ struct vctl_statuses {
 	struct ctl_status	*v;
 	size_t			 n;
 	size_t			 cap;
+	int			 ordered;	/* keep this order */
 };
 void	vctl_print_status(struct vctl *, struct vctl_statuses *, int);
 void	vctl_json_status(const char *, const struct ctl_status *);
@@ -100,6 +107,7 @@ void	vctl_print_info_status(const struct ctl_status *);
 void	vctl_print_kv(struct vctl *, const struct ctl_kv *);
 void	vctl_print_exit(struct vctl *, const struct ctl_exit *, int);
 void	vctl_err(const char *, const char *);
+extern int vctl_err_stdout;
 
 /* control/vigilctl/vigilctl_json.c: a tiny JSON emitter on stdout */
 void	json_open(const char *, int);		/* key or NULL; '{' or '[' */
@@ -117,6 +125,15 @@ int	vctl_get_status(struct imsg *, struct ctl_status *);
 int	vctl_get_result(struct imsg *, struct ctl_result *);
 int	vctl_get_line(struct imsg *, struct ctl_line *);
 int	vctl_get_kv(struct imsg *, struct ctl_kv *);
+
+/* control/vigilctl/vigilctl_sup.c: the supervisorctl name */
+char	**vctl_sup_resplit(int, char **, int *);
+const char *vctl_sup_conf_socket(const char *);
+int	vctl_sup_action(struct vctl *, uint32_t, struct vctl_args *);
+int	vctl_sup_avail(struct vctl *, int, char **);
+int	vctl_sup_maintail(struct vctl *, int, char **);
+int	vctl_sup_reload_print(struct vctl *, uint32_t, char **, size_t,
+	    char **, size_t, const struct ctl_end *, int);
 
 /* control/vigilctl/vigilctl_monit.c: monit, a live table */
 int	vctl_run_monit(struct vctl *, int, char **);

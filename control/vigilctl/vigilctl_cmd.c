@@ -31,6 +31,8 @@
 #include "vigilctl.h"
 
 struct vctl_ctx {
+	uint32_t		 cmd;
+	int			 sup_rc;	/* supervisorctl's exit code */
 	struct vctl_statuses	 sts;
 	int			 nosuch;
 	int			 nresults;
@@ -103,6 +105,51 @@ vctl_end_exit(struct vctl *v, const struct ctl_end *end)
 	}
 }
 
+/*
+ * supervisorctl's words for a RESULT, all on stdout, and its exit code
+ * (the last failure's, as it sets them).
+ */
+static int
+vctl_sup_result(struct vctl_ctx *c, const struct ctl_result *r)
+{
+	char	 why[CTL_RESULTMAX];
+	int	 rc;
+
+	if ((rc = vctl_sup_rc(c->cmd, r->result, r->name, r->text)) != 0)
+		c->sup_rc = rc;
+	if (r->result == CTL_RES_OK) {
+		printf("%s: %s\n", r->name, r->text);
+		fflush(stdout);
+		return (0);
+	}
+	switch (c->cmd) {
+	case CTL_CMD_PID:
+		printf("No such process %s\n", r->name);
+		break;
+	case CTL_CMD_ADD:
+		if (r->result == CTL_RES_NOSUCH)
+			printf("ERROR: no such process/group: %s\n", r->name);
+		else if (strcmp(r->text, "already active") == 0)
+			printf("ERROR: process group already active\n");
+		else
+			printf("ERROR: %s: %s\n", r->name, r->text);
+		break;
+	case CTL_CMD_REMOVE:
+		if (r->result == CTL_RES_NOSUCH)
+			printf("ERROR: no such process/group: %s\n", r->name);
+		else
+			printf("ERROR: %s: %s\n", r->name, r->text);
+		break;
+	default:
+		vctl_sup_reason(r->name, r->result, r->text, why,
+		    sizeof(why));
+		printf("%s: ERROR (%s)\n", r->name, why);
+		break;
+	}
+	fflush(stdout);
+	return (0);
+}
+
 /* A RESULT: "NAME: text" on stdout, or "NAME: ERROR (text)" on stderr. */
 static int
 vctl_on_result(struct vctl *v, struct imsg *imsg, struct vctl_ctx *c)
@@ -114,6 +161,8 @@ vctl_on_result(struct vctl *v, struct imsg *imsg, struct vctl_ctx *c)
 	c->nresults++;
 	if (r.result == CTL_RES_NOSUCH)
 		c->nosuch = 1;
+	if (v->supctl)
+		return (vctl_sup_result(c, &r));
 	if (v->json && c->json_open) {
 		json_open(NULL, '{');
 		json_str("name", r.name);
@@ -148,6 +197,55 @@ vctl_statuses_add(struct vctl_statuses *sts, const struct ctl_status *st)
 	sts->v[sts->n++] = *st;
 }
 
+/* Does target t name this process (as supervisorctl splits names)? */
+static int
+vctl_sup_match(const char *t, const struct ctl_status *st)
+{
+	size_t	 gl = strlen(st->group);
+
+	return (strcmp(t, "all") == 0 || strcmp(t, st->id) == 0 ||
+	    strcmp(t, st->group) == 0 || (strncmp(t, st->group, gl) == 0 &&
+	    strcmp(t + gl, ":*") == 0));
+}
+
+/*
+ * supervisorctl shows named processes in the order of the names (each
+ * name's in name order); vctl_print_status keeps an order it is given
+ * when it is sorted, so sort by (first matching target, name) here and
+ * mark the array sorted by leaving it as is.
+ */
+static const struct vctl_args	*vctl_sup_args;
+
+static size_t
+vctl_sup_rank(const struct ctl_status *st)
+{
+	size_t	 i;
+
+	for (i = 0; i < vctl_sup_args->ntargets; i++)
+		if (vctl_sup_match(vctl_sup_args->targets[i], st))
+			return (i);
+	return (i);
+}
+
+static int
+vctl_sup_cmp(const void *a, const void *b)
+{
+	const struct ctl_status	*x = a, *y = b;
+	size_t			 rx = vctl_sup_rank(x), ry = vctl_sup_rank(y);
+
+	if (rx != ry)
+		return (rx < ry ? -1 : 1);
+	return (strcmp(x->id, y->id));
+}
+
+static void
+vctl_sup_order(struct vctl_statuses *sts, const struct vctl_args *a)
+{
+	vctl_sup_args = a;
+	qsort(sts->v, sts->n, sizeof(*sts->v), vctl_sup_cmp);
+	sts->ordered = 1;
+}
+
 static int
 vctl_status_cb(struct vctl *v, struct imsg *imsg, void *arg)
 {
@@ -180,6 +278,7 @@ vctl_cmd_status(struct vctl *v, const struct vctl_args *a)
 	if (vctl_connect(v, 0) != VCTL_EXIT_OK)
 		return (VCTL_EXIT_DENIED);
 	memset(&c, 0, sizeof(c));
+	c.cmd = CTL_CMD_STATUS;
 	vctl_req_init(&req, CTL_CMD_STATUS, a);
 	if ((r = vctl_request(v, &req, a, vctl_status_cb, &c, &end, 0)) < 0) {
 		vctl_ctx_free(&c);
@@ -191,12 +290,24 @@ vctl_cmd_status(struct vctl *v, const struct vctl_args *a)
 		return (end.result == CTL_RES_USAGE ? VCTL_EXIT_USAGE :
 		    VCTL_EXIT_DENIED);
 	}
+	if (v->supctl && a->ntargets > 0)
+		vctl_sup_order(&c.sts, a);
 	vctl_print_status(v, &c.sts, a->longfmt);
-	for (i = 0; i < c.sts.n; i++)
-		if (strcmp(c.sts.v[i].state, "RUNNING") != 0)
-			rc = VCTL_EXIT_NOTRUNNING;
+	/*
+	 * 3 only for one that is down: STARTING, BACKOFF and STOPPING are
+	 * on their way.  supervisorctl counts UNKNOWN too, and lets a
+	 * stopped one win over an unknown name.
+	 */
 	if (c.nosuch)
 		rc = VCTL_EXIT_DENIED;
+	for (i = 0; i < c.sts.n; i++)
+		if (strcmp(c.sts.v[i].state, "STOPPED") == 0 ||
+		    strcmp(c.sts.v[i].state, "EXITED") == 0 ||
+		    strcmp(c.sts.v[i].state, "FATAL") == 0 ||
+		    (v->supctl && strcmp(c.sts.v[i].state, "UNKNOWN") == 0)) {
+			if (!c.nosuch || v->supctl)
+				rc = VCTL_EXIT_NOTRUNNING;
+		}
 	vctl_ctx_free(&c);
 	return (rc);
 }
@@ -229,13 +340,16 @@ vctl_cmd_action(struct vctl *v, uint32_t cmd, int signo,
 	if ((rc = vctl_connect(v, 0)) != VCTL_EXIT_OK)
 		return (rc);
 	memset(&c, 0, sizeof(c));
+	c.cmd = cmd;
 	vctl_req_init(&req, cmd, a);
 	req.signo = signo;
-	if (a->wait || a->rolling) {
-		if (req.timeout_ms == 0)
-			req.timeout_ms = VCTL_WAIT_DEFAULT_SEC * 1000;
-		wait_ms = req.timeout_ms;
-	}
+	/*
+	 * Without --timeout vigild waits as long as the services' own
+	 * times say; it ends the answer itself when they pass.
+	 */
+	if (a->wait || a->rolling)
+		wait_ms = req.timeout_ms != 0 ? req.timeout_ms :
+		    CTL_TIMEOUT_MAX_MS;
 	if ((r = vctl_request(v, &req, a, vctl_action_cb, &c, &end,
 	    wait_ms)) < 0) {
 		if (c.json_open)
@@ -247,6 +361,9 @@ vctl_cmd_action(struct vctl *v, uint32_t cmd, int signo,
 			json_open(NULL, '[');
 		json_finish();
 	}
+	if (v->supctl && end.result != CTL_RES_USAGE &&
+	    end.result != CTL_RES_DENIED)
+		return (c.sup_rc);
 	return (vctl_end_exit(v, &end));
 }
 
@@ -263,6 +380,7 @@ vctl_cmd_pid(struct vctl *v, const struct vctl_args *a)
 	if ((rc = vctl_connect(v, 0)) != VCTL_EXIT_OK)
 		return (rc);
 	memset(&c, 0, sizeof(c));
+	c.cmd = CTL_CMD_PID;
 	vctl_req_init(&req, CTL_CMD_PID, a);
 	if ((r = vctl_request(v, &req, a, vctl_status_cb, &c, &end, 0)) < 0) {
 		vctl_ctx_free(&c);
@@ -288,6 +406,8 @@ vctl_cmd_pid(struct vctl *v, const struct vctl_args *a)
 	for (i = 0; i < c.sts.n; i++) {
 		if (c.sts.v[i].pid == 0 && rc == VCTL_EXIT_OK)
 			rc = VCTL_EXIT_FAIL;
+		if (c.sts.v[i].pid == 0 && v->supctl)
+			c.sup_rc = VCTL_EXIT_UNREACHABLE;	/* 7 */
 		if (v->json) {
 			json_open(NULL, '{');
 			json_str("name", c.sts.v[i].id);
@@ -299,6 +419,8 @@ vctl_cmd_pid(struct vctl *v, const struct vctl_args *a)
 	if (v->json)
 		json_finish();
 	vctl_ctx_free(&c);
+	if (v->supctl)
+		return (c.sup_rc);
 	return (c.nosuch ? VCTL_EXIT_NOSUCH : rc);
 }
 
@@ -312,7 +434,10 @@ vctl_reload_cb(struct vctl *v, struct imsg *imsg, void *arg)
 		return (vctl_on_result(v, imsg, c));
 	if (vctl_get_line(imsg, &l) == -1)
 		return (-1);
-	if (l.stream == CTL_LINE_ERR) {
+	if (v->supctl)
+		vctl_push(l.stream == CTL_LINE_ERR ? &c->err : &c->out,
+		    l.stream == CTL_LINE_ERR ? &c->nerr : &c->nout, l.text);
+	else if (l.stream == CTL_LINE_ERR) {
 		if (v->json)
 			vctl_push(&c->err, &c->nerr, l.text);
 		fprintf(stderr, "%s\n", l.text);
@@ -338,6 +463,7 @@ vctl_cmd_reload(struct vctl *v, uint32_t cmd, const char *name)
 	if ((rc = vctl_connect(v, 0)) != VCTL_EXIT_OK)
 		return (rc);
 	memset(&c, 0, sizeof(c));
+	c.cmd = cmd;
 	vctl_req_init(&req, cmd, NULL);
 	if (name != NULL && strlcpy(req.arg, name, sizeof(req.arg)) >=
 	    sizeof(req.arg)) {
@@ -347,6 +473,12 @@ vctl_cmd_reload(struct vctl *v, uint32_t cmd, const char *name)
 	if (vctl_request(v, &req, NULL, vctl_reload_cb, &c, &end, 0) == -1) {
 		vctl_ctx_free(&c);
 		return (VCTL_EXIT_UNREACHABLE);
+	}
+	if (v->supctl) {
+		rc = vctl_sup_reload_print(v, cmd, c.out, c.nout, c.err,
+		    c.nerr, &end, c.sup_rc);
+		vctl_ctx_free(&c);
+		return (rc);
 	}
 	if (end.result == CTL_RES_FAIL && c.nresults == 0 &&
 	    end.msg[0] != '\0')
@@ -489,6 +621,8 @@ vctl_cmd_version(struct vctl *v)
 	int			 rc;
 
 	if ((rc = vctl_connect(v, 0)) != VCTL_EXIT_OK) {
+		if (v->supctl)
+			return (rc);
 		if (v->json) {
 			json_open(NULL, '{');
 			json_str("vigilctl", VIGIL_VERSION);
@@ -503,7 +637,9 @@ vctl_cmd_version(struct vctl *v)
 		printf("vigilctl %s\n", VIGIL_VERSION);
 		return (VCTL_EXIT_UNREACHABLE);
 	}
-	if (v->json) {
+	if (v->supctl)		/* one line, the server's version */
+		printf("%s\n", v->daemon_version);
+	else if (v->json) {
 		json_open(NULL, '{');
 		json_str("vigilctl", VIGIL_VERSION);
 		json_str("vigild", v->daemon_version);

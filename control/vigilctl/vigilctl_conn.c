@@ -74,6 +74,13 @@ vctl_connect(struct vctl *v, int quiet)
 		close(fd);
 		if (quiet)
 			return (VCTL_EXIT_UNREACHABLE);
+		if (v->supctl) {
+			/* supervisorctl's words, on stdout, its codes */
+			printf("%s %s\n", v->sockurl, e == ECONNREFUSED ?
+			    "refused connection" : "no such file");
+			return (e == ECONNREFUSED ? VCTL_EXIT_DENIED :
+			    VCTL_EXIT_UNREACHABLE);
+		}
 		if (e == EACCES || e == EPERM) {
 			fprintf(stderr, "%s: %s: permission denied (ask to be "
 			    "added to the control socket's group)\n",

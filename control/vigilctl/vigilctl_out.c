@@ -38,11 +38,15 @@ vctl_status_cmp(const void *a, const void *b)
 	return (strcmp(sa->id, sb->id));
 }
 
+/* Under the name supervisorctl, error lines go to stdout as it puts them. */
+int	vctl_err_stdout;
+
 /* Error lines, supervisorctl's way: "NAME: ERROR (reason)". */
 void
 vctl_err(const char *name, const char *reason)
 {
-	fprintf(stderr, "%s: ERROR (%s)\n", name, reason);
+	fprintf(vctl_err_stdout ? stdout : stderr, "%s: ERROR (%s)\n", name,
+	    reason);
 }
 
 static void
@@ -92,10 +96,10 @@ vctl_print_status(struct vctl *v, struct vctl_statuses *sts, int longfmt)
 	 * The daemon sends them in order: a check spares qsort's copy of
 	 * the whole array (half a megabyte at 1,000 services).
 	 */
-	for (i = 1; i < sts->n; i++)
+	for (i = 1; i < sts->n && !sts->ordered; i++)
 		if (vctl_status_cmp(&sts->v[i - 1], &sts->v[i]) > 0)
 			break;
-	if (i < sts->n)
+	if (i < sts->n && !sts->ordered)
 		qsort(sts->v, sts->n, sizeof(*sts->v), vctl_status_cmp);
 	if (v->json) {
 		json_open(NULL, '[');

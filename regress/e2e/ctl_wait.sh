@@ -110,6 +110,43 @@ for i in 0 1; do
 	    fail "roll:$((i + 1)) stopped before roll:$i was RUNNING again: $(cat "$T/roll.log")"
 done
 
+# waiting is the default (SPEC 5): start returns once RUNNING, stop once
+# STOPPED, a spawn error fails; --no-wait returns at once
+ctl stop slow >/dev/null
+t0=$(now_ms)
+out=$(ctl start slow 2>&1); rc=$?
+t1=$(now_ms)
+[ $rc -eq 0 ] && [ "$out" = "slow: started" ] || fail "start: $rc '$out'"
+[ "$(state_of slow)" = RUNNING ] || fail "start returned before RUNNING"
+[ $((t1 - t0)) -ge 900 ] || fail "start returned after $((t1 - t0)) ms, before start_seconds"
+out=$(ctl start missing 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$out" = "missing: ERROR (spawn error: can't find command '/nonexistent/prog')" ] ||
+    fail "start missing: $rc '$out'"
+ctl start stubborn >/dev/null || fail "start stubborn"
+out=$(ctl stop stubborn 2>&1); rc=$?
+[ $rc -eq 0 ] && [ "$out" = "stubborn: stopped" ] && [ "$(state_of stubborn)" = STOPPED ] ||
+    fail "stop: $rc '$out', $(state_of stubborn)"
+out=$(ctl start --no-wait forever 2>&1); rc=$?
+[ $rc -eq 0 ] && [ "$out" = "forever: started" ] && [ "$(state_of forever)" = STARTING ] ||
+    fail "start --no-wait: $rc '$out' $(state_of forever)"
+grep -q "vigilctl start --no-wait forever by uid" "$VIGILD_LOG" || fail "--no-wait not logged"
+ctl start --wait --no-wait forever >/dev/null 2>&1; [ $? -eq 2 ] || fail "--wait --no-wait: not 2"
+
+# status: 3 only when one shown is STOPPED, EXITED or FATAL
+ctl status forever >/dev/null; rc=$?
+[ $rc -eq 0 ] || fail "status of a STARTING process: exit $rc, want 0"
+ctl status forever stubborn >/dev/null; rc=$?
+[ $rc -eq 3 ] || fail "status with a STOPPED one: exit $rc, want 3"
+ctl stop forever >/dev/null
+
+# an unknown signal is a usage error, and nothing is sent
+pid=$(ctl pid slow)
+out=$(ctl signal SIGFOO slow 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -qF 'unknown signal "SIGFOO"' || fail "signal SIGFOO: $rc '$out'"
+ctl signal 99 slow >/dev/null 2>&1; [ $? -eq 2 ] || fail "signal 99: not 2"
+[ "$(ctl pid slow)" = "$pid" ] && [ "$(state_of slow)" = RUNNING ] || fail "SIGFOO touched slow"
+grep -q "vigilctl signal.* slow by" "$VIGILD_LOG" && fail "a signal was sent for SIGFOO"
+
 # shutdown: every service, then vigild; the command returns when done
 out=$(ctl shutdown 2>&1); rc=$?
 [ $rc -eq 0 ] && [ "$out" = "Shut down" ] || fail "shutdown: $rc '$out'"
