@@ -31,7 +31,7 @@ _vigilctl()
 	local cur prev cmd i w
 	local cmds="status list ls start stop restart signal pid reload update
 	    reread add remove info tail logs monit reopen clear shutdown
-	    import export version help"
+	    import export version avail maintail help"
 	local sigs="HUP INT QUIT KILL USR1 USR2 TERM CONT STOP ALRM WINCH"
 
 	COMPREPLY=()
@@ -66,8 +66,8 @@ _vigilctl()
 	local opts= names=1
 	case $cmd in
 	status|list|ls)	opts="-l --long -j" ;;
-	start|stop)	opts="--wait --timeout -j" ;;
-	restart)	opts="--wait --rolling --timeout -j" ;;
+	start|stop)	opts="--no-wait --wait --timeout -j" ;;
+	restart)	opts="--no-wait --wait --rolling --timeout -j" ;;
 	signal)		opts="-j" ;;
 	pid|info|clear)	opts="-j" ;;
 	tail)		opts="-f -n -j" ;;
@@ -75,6 +75,7 @@ _vigilctl()
 	monit)		opts="-d -n"; names=0 ;;
 	shutdown)	opts="--timeout"; names=0 ;;
 	reload|update|reread|reopen|version)	opts="-j"; names=0 ;;
+	avail|maintail)	opts=""; names=0 ;;
 	add|remove)	names=0 ;;
 	import)		COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
 	export)

@@ -47,9 +47,10 @@ want() {	# want LINE EXPECTED...
 
 S="vigilctl -s $SOCK"
 want "vigilctl st" start status stop
+want "vigilctl a" add avail
 want "vigilctl re" reload remove reopen reread restart
 want "vigilctl -" -j -c -s -h --help
-want "vigilctl restart --" --wait --rolling --timeout
+want "vigilctl restart --" --no-wait --wait --rolling --timeout
 want "$S stop " all db web web:0 web:1 "web:*"
 want "$S stop w" web web:0 web:1 "web:*"
 want "$S stop web:" 0 1 "*"
