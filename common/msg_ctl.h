@@ -85,6 +85,22 @@
 
 #define CTL_MAXCLIENTS		256	/* connections control serves */
 #define CTL_MAXCLIENTS_USER	32	/* of them, per uid but root's */
+#define CTL_HELLO_SEC		10	/* a new client's HELLO, at the latest */
+#define CTL_IDLE_SEC		60	/* a client with no request in flight */
+#define CTL_PRIVUIDS_MAX	64
+/*
+ * IMSG_CTL_SOCKET: who may always connect.  Of the clients control
+ * serves (CTL_MAXCLIENTS, fewer with a low descriptor limit), an eighth
+ * is kept for root, the daemon's own uid, socket.group (primary gid)
+ * and the group's members listed here, so that no other user can lock
+ * them out.
+ */
+struct ctl_socket_setup {
+	uint32_t	 has_gid;
+	uint32_t	 gid;
+	uint32_t	 nuids;
+	uint32_t	 uids[CTL_PRIVUIDS_MAX];
+};
 /*
  * Answers a client has not read yet: above this it is dropped.  Must
  * hold the largest answer (status of 1000 services: 0.6 MB), because
@@ -105,7 +121,8 @@ enum ctl_imsg_type {
 	IMSG_CTL_CLOSE,			/* control -> parent: hdr.peerid went
 					   away; no data */
 	IMSG_CTL_SOCKET,		/* parent -> control: the listening
-					   socket as the fd; no data */
+					   socket as the fd, struct
+					   ctl_socket_setup */
 	IMSG_CTL_HTTP,			/* parent -> control: the HTTP API's
 					   listening socket as the fd, struct
 					   ctl_http_setup */

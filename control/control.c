@@ -31,6 +31,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/tree.h>
 
@@ -44,6 +45,7 @@
 #include "control.h"
 #include "ctl_proto.h"
 #include "log.h"
+#include "log_limit.h"
 #include "msg.h"
 #include "msg_ctl.h"
 #include "proc.h"
@@ -60,6 +62,7 @@ struct ctl_conn {
 	gid_t			 gid;
 	pid_t			 pid;		/* -1: unknown */
 	const char		*why;		/* reason for closing */
+	struct event		 deadline;	/* HELLO, then idleness */
 	uint64_t		 log_skipped;	/* control_logs.c */
 	size_t			 answered;	/* bytes of answers queued */
 };
@@ -79,6 +82,14 @@ static struct event	 control_ev_pause;
 static int		 control_accept_on;
 static int		 control_accept_paused;
 static size_t		 control_queuemax = CTL_CLIENT_QUEUEMAX;
+static unsigned int	 control_maxconns = CTL_MAXCLIENTS;
+static struct ctl_socket_setup control_priv;
+static struct log_limit	 control_refused_limit =
+    LOG_LIMIT_INIT("refused or dropped control clients", 10);
+static struct log_limit	 control_accept_limit =
+    LOG_LIMIT_INIT("control socket accept errors", 3);
+
+#define CONTROL_FD_SPARE	32	/* descriptors kept for the rest */
 
 static int	control_dispatch_parent(struct imsgev *, struct imsg *);
 static void	control_listen(int);
@@ -90,6 +101,7 @@ static void	control_conn_free(struct ctl_conn *);
 static int	control_client_dispatch(struct imsgev *, struct imsg *);
 static void	control_client_closed(struct imsgev *, const char *);
 static void	control_forward(struct imsg *);
+static void	control_deadline(int, short, void *);
 
 static int
 control_conn_cmp(struct ctl_conn *a, struct ctl_conn *b)
@@ -108,6 +120,39 @@ control_conn_find(uint32_t peerid)
 	return (RB_FIND(ctl_conns, &control_conns, &key));
 }
 
+/*
+ * As many descriptors as the hard limit allows; the control socket's
+ * clients get at most half of them, the HTTP API what is left
+ * (control_http_conn.c), and CONTROL_FD_SPARE stay for the rest.
+ */
+static void
+control_limits(void)
+{
+	struct rlimit	 rl;
+	rlim_t		 half;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur == RLIM_INFINITY)
+		return;
+	half = rl.rlim_cur > 2 * CONTROL_FD_SPARE ?
+	    (rl.rlim_cur - CONTROL_FD_SPARE) / 2 : 8;
+	if (half < 8)
+		half = 8;
+	if (half < CTL_MAXCLIENTS)
+		control_maxconns = (unsigned int)half;
+}
+
+unsigned int
+control_clients_max(void)
+{
+	return (control_maxconns);
+}
+
 void
 control_main(const struct proc_opts *opts)
 {
@@ -123,6 +168,7 @@ control_main(const struct proc_opts *opts)
 			control_queuemax = (size_t)n;
 	}
 	proc_child_init(opts);
+	control_limits();
 	privdrop(opts->user, opts->root);
 	event_init();
 	evtimer_set(&control_ev_pause, control_accept_resume, NULL);
@@ -138,7 +184,9 @@ control_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 
 	switch (imsg->hdr.type) {
 	case IMSG_CTL_SOCKET:
-		if (imsg->datalen != 0)
+		if (imsg_get_data(imsg, &control_priv,
+		    sizeof(control_priv)) == -1 ||
+		    control_priv.nuids > CTL_PRIVUIDS_MAX)
 			return (-1);
 		if ((fd = imsg_get_fd(imsg)) == -1) {
 			log_warnx("the parent's control socket did not arrive");
@@ -187,7 +235,10 @@ control_accept(int lfd, short event, void *arg)
 		if (fd == -1) {
 			if (errno == EMFILE || errno == ENFILE ||
 			    errno == ENOBUFS || errno == ENOMEM) {
-				log_warn("accept");
+				if (log_limit(&control_accept_limit))
+					log_warn("control socket: accept; not "
+					    "accepting for %d s",
+					    CONTROL_ACCEPT_PAUSE_SEC);
 				control_accept_pause();
 			} else if (errno != EAGAIN && errno != EWOULDBLOCK &&
 			    errno != EINTR && errno != ECONNABORTED)
@@ -240,6 +291,42 @@ control_conns_of(uid_t uid)
 	return (n);
 }
 
+static int
+control_privileged(uid_t uid, gid_t gid)
+{
+	uint32_t	 i;
+
+	if (uid == 0 || (control_priv.has_gid && gid == control_priv.gid))
+		return (1);
+	for (i = 0; i < control_priv.nuids; i++)
+		if (control_priv.uids[i] == uid)
+			return (1);
+	return (0);
+}
+
+static void
+control_deadline_arm(struct ctl_conn *c, int sec)
+{
+	struct timeval	 tv = { sec, 0 };
+
+	evtimer_add(&c->deadline, &tv);
+}
+
+/* No HELLO in time, half a message, or idle with nothing asked: drop. */
+static void
+control_deadline(int fd, short ev, void *arg)
+{
+	struct ctl_conn	*c = arg;
+
+	if (log_limit(&control_refused_limit))
+		log_warnx("client uid %u pid %d: %s for %d s; dropped",
+		    (unsigned int)c->uid, (int)c->pid, c->cs.hello ?
+		    "idle" : "no hello", c->cs.hello ? CTL_IDLE_SEC :
+		    CTL_HELLO_SEC);
+	imsgev_close(&c->iev);
+	control_conn_free(c);
+}
+
 static void
 control_conn_new(int fd)
 {
@@ -255,16 +342,29 @@ control_conn_new(int fd)
 	}
 	if (control_peer_pid(fd, &pid) == -1)
 		pid = -1;
-	if (control_nconns >= CTL_MAXCLIENTS) {
-		log_warnx("client uid %u pid %d refused: too many clients "
-		    "(%u)", (unsigned int)uid, (int)pid, control_nconns);
+	if (control_nconns >= control_maxconns) {
+		if (log_limit(&control_refused_limit))
+			log_warnx("client uid %u pid %d refused: too many "
+			    "clients (%u)", (unsigned int)uid, (int)pid,
+			    control_nconns);
+		close(fd);
+		return;
+	}
+	if (!control_privileged(uid, gid) && control_nconns >=
+	    control_maxconns - control_maxconns / 8) {
+		if (log_limit(&control_refused_limit))
+			log_warnx("client uid %u pid %d refused: the last %u "
+			    "places are kept for root and the control "
+			    "socket's group", (unsigned int)uid, (int)pid,
+			    control_maxconns / 8);
 		close(fd);
 		return;
 	}
 	if (uid != 0 && control_conns_of(uid) >= CTL_MAXCLIENTS_USER) {
-		log_warnx("client uid %u pid %d refused: uid %u has %d "
-		    "connections already", (unsigned int)uid, (int)pid,
-		    (unsigned int)uid, CTL_MAXCLIENTS_USER);
+		if (log_limit(&control_refused_limit))
+			log_warnx("client uid %u pid %d refused: uid %u has "
+			    "%d connections already", (unsigned int)uid,
+			    (int)pid, (unsigned int)uid, CTL_MAXCLIENTS_USER);
 		close(fd);
 		return;
 	}
@@ -291,6 +391,8 @@ control_conn_new(int fd)
 		fatal("%s: imsgbuf_set_maxsize", __func__);
 	RB_INSERT(ctl_conns, &control_conns, c);
 	control_nconns++;
+	evtimer_set(&c->deadline, control_deadline, c);
+	control_deadline_arm(c, CTL_HELLO_SEC);
 	log_debug("client uid %u pid %d connected, peer %u",
 	    (unsigned int)uid, (int)pid, c->peerid);
 }
@@ -305,6 +407,7 @@ control_conn_free(struct ctl_conn *c)
 	if (c->cs.busy || c->cs.ntargets > 0)
 		(void)proc_child_compose(IMSG_CTL_CLOSE, c->peerid, -1,
 		    NULL, 0);
+	evtimer_del(&c->deadline);
 	RB_REMOVE(ctl_conns, &control_conns, c);
 	control_nconns--;
 	/*
@@ -323,9 +426,11 @@ control_client_closed(struct imsgev *iev, const char *reason)
 {
 	struct ctl_conn	*c = iev->data;
 
-	if (c->why != NULL)
-		log_warnx("client uid %u pid %d: %s; closed",
-		    (unsigned int)c->uid, (int)c->pid, c->why);
+	if (c->why != NULL) {
+		if (log_limit(&control_refused_limit))
+			log_warnx("client uid %u pid %d: %s; closed",
+			    (unsigned int)c->uid, (int)c->pid, c->why);
+	}
 	else if (strcmp(reason, "closed") == 0 ||
 	    strcmp(reason, strerror(EPIPE)) == 0 ||
 	    strcmp(reason, strerror(ECONNRESET)) == 0)
@@ -350,6 +455,11 @@ control_client_dispatch(struct imsgev *iev, struct imsg *imsg)
 		c->why = why;
 		return (-1);
 	}
+	if (c->cs.busy)
+		evtimer_del(&c->deadline);
+	else
+		control_deadline_arm(c, c->cs.hello ? CTL_IDLE_SEC :
+		    CTL_HELLO_SEC);
 	switch (type) {
 	case IMSG_CTL_HELLO:
 		memset(&hello, 0, sizeof(hello));
@@ -402,8 +512,10 @@ control_forward(struct imsg *imsg)
 	}
 	if ((c = control_conn_find(imsg->hdr.peerid)) == NULL)
 		return;		/* gone meanwhile */
-	if (imsg->hdr.type == IMSG_CTL_END)
+	if (imsg->hdr.type == IMSG_CTL_END) {
 		c->cs.busy = 0;
+		control_deadline_arm(c, CTL_IDLE_SEC);
+	}
 	if (imsg->hdr.type == IMSG_CTL_LOGDATA &&
 	    control_logs_skip(&c->iev, imsg, &c->log_skipped))
 		return;		/* a slow follower skips lines */

@@ -23,6 +23,9 @@
 
 #include <stdint.h>
 
+/* control/control.c: how many control socket clients may be served */
+unsigned int	control_clients_max(void);
+
 /* control/control_linux.c: the pid of a unix socket's peer (SO_PEERCRED) */
 int	control_peer_pid(int, pid_t *);
 

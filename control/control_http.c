@@ -51,13 +51,14 @@
 #include "control_http.h"
 #include "control_http_route.h"
 #include "log.h"
+#include "log_limit.h"
 #include "msg.h"
 #include "msg_ctl.h"
 #include "proc.h"
 
 #define CHTTP_MAXHEADERS	8192
 #define CHTTP_MAXBODY		4096
-#define CHTTP_TIMEOUT_SEC	60	/* idle connection, slow request */
+#define CHTTP_TIMEOUT_SEC	30	/* silence while reading or writing */
 #define CHTTP_ANSWER_SEC	90	/* the parent's answer (--wait: 60) */
 #define CHTTP_MAXPENDING	256
 #define CHTTP_MAXSSE		64
@@ -89,6 +90,8 @@ static struct ctl_http_setup	 chttp_setup;
 static uint32_t			 chttp_next_peerid;
 static struct event		 chttp_keepalive_ev;
 static int			 chttp_keepalive_on;
+static struct log_limit		 chttp_401_limit =
+    LOG_LIMIT_INIT("failed HTTP logins (401)", 10);
 
 static void	chttp_request(struct evhttp_request *, void *);
 static void	chttp_pending_free(struct chttp_pending *);
@@ -134,7 +137,7 @@ control_http_setup(struct imsg *imsg)
 	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
 	    EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(chttp_http, chttp_request, NULL);
-	if (evhttp_accept_socket(chttp_http, fd) == -1) {
+	if (chttp_conn_listen(chttp_http, chttp_base(), fd) == -1) {
 		log_warnx("http: cannot serve the socket");
 		close(fd);
 		return (0);
@@ -432,7 +435,9 @@ chttp_request(struct evhttp_request *req, void *arg)
 	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
 	const char		*method;
 	uint32_t		 peerid;
+	char			 peer[CTL_HTTP_PEERMAX];
 
+	chttp_conn_request(req);
 	method = chttp_method(evhttp_request_get_command(req));
 	control_http_route(method, evhttp_request_get_uri(req), &r);
 	if (r.status == 404) {
@@ -457,6 +462,11 @@ chttp_request(struct evhttp_request *req, void *arg)
 	}
 	if (r.post && !control_http_bearer_ok(evhttp_find_header(in,
 	    "Authorization"), chttp_setup.token)) {
+		if (log_limit(&chttp_401_limit)) {
+			chttp_peer(req, peer, sizeof(peer));
+			log_warnx("http: %s %s from %s: refused (401): no valid "
+			    "bearer token", method, r.path, peer);
+		}
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "WWW-Authenticate", "Bearer realm=\"vigild\"");
 		chttp_error(req, 401, "a valid bearer token is required",

@@ -90,4 +90,11 @@ int	chttp_log_follow(struct evhttp_request *, uint32_t);
 int	chttp_log_answer(struct imsg *);
 int	chttp_log_has(uint32_t);
 
+/* control_http_conn.c: the connections' cap, deadlines and accept */
+struct evhttp;
+struct evhttp_request;
+struct event_base;
+int	chttp_conn_listen(struct evhttp *, struct event_base *, int);
+void	chttp_conn_request(struct evhttp_request *);
+
 #endif /* VIGIL_CONTROL_HTTP_H */

@@ -55,6 +55,7 @@
 
 #include "ctl_proto.h"
 #include "log.h"
+#include "log_limit.h"
 #include "msg_ctl.h"
 #include "parent.h"
 #include "parent_control.h"
@@ -101,6 +102,9 @@ static const struct pctl_cmd pctl_cmds[] = {
 	{ CTL_CMD_REOPEN,   0, plog_cmd_reopen, NULL },
 	{ CTL_CMD_CLEAR,    0, plog_cmd_clear, plog_cmd_gone },
 };
+
+static struct log_limit	 pctl_denied_limit =
+    LOG_LIMIT_INIT("\"permission denied\" lines", 10);
 
 static int	pctl_peer_cmp(struct pctl_peer *, struct pctl_peer *);
 RB_HEAD(pctl_peers, pctl_peer);
@@ -204,6 +208,12 @@ pctl_finish(struct pctl_peer *p, int result, const char *fmt, ...)
 		va_end(ap);
 	}
 	(void)parent_control_send(p->peerid, IMSG_CTL_END, &end, sizeof(end));
+	if (result == CTL_RES_DENIED && !log_limit(&pctl_denied_limit)) {
+		/* A flood of refusals: counted, summed up later. */
+		p->busy = 0;
+		pctl_peer_free(p);
+		return;
+	}
 	if (p->http && (!p->readonly || result == CTL_RES_DENIED))
 		logit(result == CTL_RES_OK ? LOG_INFO : LOG_WARNING,
 		    "http %s: %s%s%s", p->http_what, result == CTL_RES_OK ?
@@ -646,10 +656,42 @@ parent_control_init(void)
 	    (unsigned int)conf->socket_mode);
 }
 
+/*
+ * Who control keeps room for (it is chrooted and cannot read the group
+ * database): the daemon's uid, socket.group and the group's members.
+ */
+static void
+pctl_socket_setup(struct ctl_socket_setup *setup)
+{
+	struct group	*gr;
+	struct passwd	*pw;
+	char		**m;
+
+	memset(setup, 0, sizeof(*setup));
+	setup->uids[setup->nuids++] = (uint32_t)geteuid();
+	if (pctl_gid == (gid_t)-1)
+		return;
+	setup->has_gid = 1;
+	setup->gid = (uint32_t)pctl_gid;
+	if ((gr = getgrgid(pctl_gid)) == NULL)
+		return;
+	for (m = gr->gr_mem; *m != NULL; m++) {
+		if (setup->nuids == CTL_PRIVUIDS_MAX) {
+			log_warnx("control socket: group %s has more than %d "
+			    "members; the others get no reserved room",
+			    gr->gr_name, CTL_PRIVUIDS_MAX - 1);
+			break;
+		}
+		if ((pw = getpwnam(*m)) != NULL)
+			setup->uids[setup->nuids++] = (uint32_t)pw->pw_uid;
+	}
+}
+
 /* A new control process said hello: give it the socket. */
 void
 parent_control_ready(void)
 {
+	struct ctl_socket_setup	 setup;
 	struct pctl_peer	*p, *np;
 	int			 fd;
 
@@ -663,8 +705,9 @@ parent_control_ready(void)
 		log_warn("control socket: dup");
 		return;
 	}
-	if (parent_proc_send(PROC_CONTROL, IMSG_CTL_SOCKET, 0, fd, NULL, 0) ==
-	    -1)
+	pctl_socket_setup(&setup);
+	if (parent_proc_send(PROC_CONTROL, IMSG_CTL_SOCKET, 0, fd, &setup,
+	    sizeof(setup)) == -1)
 		log_warnx("control socket: cannot pass it to control");
 }
 
