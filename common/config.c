@@ -23,6 +23,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
@@ -215,31 +216,113 @@ config_default_user(void)
 }
 
 /*
- * The root check of SPEC section 6.
+ * The root check of SPEC section 6, on a file vigild reads as root (the
+ * configuration, an include, an env_file, the token_file): the file it
+ * opened (fstat of the descriptor, so nothing can be swapped between the
+ * check and the read) and every directory above it are owned by root
+ * and not writable by group or others.  A directory with the sticky bit
+ * (/tmp) may be writable: nobody else can rename or remove root's
+ * entries in it.  Returns an open descriptor, or -1 with the reason in
+ * err ("refusing env_file: mode 0666 is writable by group or
+ * others").  check == 0: only opened (vigild not run as root).
  */
 int
-config_check_owner(const char *path, struct conf_errors *errs)
+config_open_checked(const char *path, const char *what, int check,
+    char *err, size_t errlen)
 {
-	struct stat	st;
+	struct stat	 st, dst;
+	char		*real, *slash;
+	int		 fd, save;
 
-	if (getuid() != 0 && geteuid() != 0)
-		return 0;
-	if (stat(path, &st) == -1) {
-		conf_errors_add(errs, "%s: %s", path, strerror(errno));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+		snprintf(err, errlen, "%s", strerror(errno));
 		return -1;
 	}
+	if (fstat(fd, &st) == -1) {
+		save = errno;
+		close(fd);
+		snprintf(err, errlen, "%s", strerror(save));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		snprintf(err, errlen, "refusing %s: not a regular file",
+		    what);
+		return -1;
+	}
+	if (!check)
+		return fd;
 	if (st.st_uid != 0) {
-		conf_errors_add(errs, "%s: refusing configuration file: "
-		    "owned by uid %u, not by root", path,
-		    (unsigned int)st.st_uid);
+		close(fd);
+		snprintf(err, errlen, "refusing %s: owned by uid %u, "
+		    "not by root", what, (unsigned int)st.st_uid);
 		return -1;
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		conf_errors_add(errs, "%s: refusing configuration file: "
-		    "mode %04o is writable by group or others", path,
+		close(fd);
+		snprintf(err, errlen, "refusing %s: mode %04o is "
+		    "writable by group or others", what,
 		    (unsigned int)(st.st_mode & 07777));
 		return -1;
 	}
+	/* The directories above: by the path the file was found under. */
+	if ((real = realpath(path, NULL)) == NULL ||
+	    stat(real, &dst) == -1 || dst.st_dev != st.st_dev ||
+	    dst.st_ino != st.st_ino) {
+		free(real);
+		close(fd);
+		snprintf(err, errlen, "refusing %s: it changed while "
+		    "being opened", what);
+		return -1;
+	}
+	while ((slash = strrchr(real, '/')) != NULL) {
+		if (slash == real)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		if (stat(real, &dst) == -1) {
+			snprintf(err, errlen, "directory %s: %s", real,
+			    strerror(errno));
+			break;
+		}
+		if (dst.st_uid != 0) {
+			snprintf(err, errlen, "refusing %s: the directory "
+			    "%s above it is owned by uid %u, not by root",
+			    what, real, (unsigned int)dst.st_uid);
+			break;
+		}
+		if ((dst.st_mode & (S_IWGRP | S_IWOTH)) &&
+		    !(dst.st_mode & S_ISVTX)) {
+			snprintf(err, errlen, "refusing %s: the directory "
+			    "%s above it has mode %04o, writable by group or "
+			    "others", what, real,
+			    (unsigned int)(dst.st_mode & 07777));
+			break;
+		}
+		if (slash == real) {
+			free(real);
+			return fd;
+		}
+	}
+	free(real);
+	close(fd);
+	return -1;
+}
+
+int
+config_check_owner(const char *path, struct conf_errors *errs)
+{
+	char	 err[PATH_MAX * 2 + 128];
+	int	 fd;
+
+	if (getuid() != 0 && geteuid() != 0)
+		return 0;
+	if ((fd = config_open_checked(path, "configuration file", 1, err,
+	    sizeof(err))) == -1) {
+		conf_errors_add(errs, "%s: %s", path, err);
+		return -1;
+	}
+	close(fd);
 	return 0;
 }
 

@@ -359,6 +359,8 @@ int	svc_conf_port(const struct svc_conf *, unsigned int);
  * Returns 0 when not root.
  */
 int	config_check_owner(const char *, struct conf_errors *);
+int	config_open_checked(const char *path, const char *what, int check,
+	    char *err, size_t errlen);
 
 /*
  * Defaults of SPEC section 1, chosen by getuid() == 0.  Each returns a

@@ -23,9 +23,11 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config_int.h"
 #include "log.h"
@@ -110,14 +112,19 @@ read_env_file(struct cfg *ctx, struct svc_parse *sp)
 	struct lpos	*pos = NULL, p;
 	const char	*file;
 	FILE		*fp;
-	char		*line = NULL, *s, *eq, *e;
+	char		*line = NULL, *s, *eq, *e, err[PATH_MAX * 2 + 128];
+	int		 fd;
 	size_t		 cap = 0, n = 0, i, idx, lineno = 0, total = 0;
 	ssize_t		 len;
 
-	if ((fp = fopen(svc->env_file, "re")) == NULL) {
+	if ((fd = config_open_checked(svc->env_file, "env_file",
+	    (ctx->flags & CONFIG_CHECK_OWNER) != 0, err, sizeof(err))) == -1 ||
+	    (fp = fdopen(fd, "r")) == NULL) {
 		cfg_errp(ctx, &sp->p_env_file, "cannot read env_file \"%s\" "
 		    "of service \"%s\": %s", svc->env_file, svc->name,
-		    strerror(errno));
+		    fd == -1 ? err : strerror(errno));
+		if (fd != -1)
+			close(fd);
 		return;
 	}
 	file = cfg_intern(ctx, svc->env_file);

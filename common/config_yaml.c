@@ -61,26 +61,34 @@ dir_of(struct cfg *ctx, const char *path)
 	return path;
 }
 
+/*
+ * Open once, check the file opened (the root rule when
+ * CONFIG_CHECK_OWNER), read from it.
+ */
 static char *
-read_file(struct cfg *ctx, const char *path, size_t *lenp)
+read_file(struct cfg *ctx, const char *path, const char *what, size_t *lenp)
 {
 	struct lpos	 fp;
 	struct stat	 st;
-	char		*buf;
+	char		*buf, err[PATH_MAX * 2 + 128];
 	size_t		 len = 0;
 	ssize_t		 n;
 	int		 fd;
 
 	fp.file = path;
 	fp.line = fp.col = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		cfg_errp(ctx, &fp, "%s", strerror(errno));
+	if ((fd = config_open_checked(path, what,
+	    (ctx->flags & CONFIG_CHECK_OWNER) != 0, err, sizeof(err))) == -1) {
+		cfg_errp(ctx, &fp, "%s", err);
 		return NULL;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size > CONFIG_FILE_MAX) {
-		cfg_errp(ctx, &fp, "%s", S_ISREG(st.st_mode) ?
-		    "file too large" : "not a regular file");
+	if (fstat(fd, &st) == -1) {
+		cfg_errp(ctx, &fp, "%s", strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (st.st_size > CONFIG_FILE_MAX) {
+		cfg_errp(ctx, &fp, "file too large");
 		close(fd);
 		return NULL;
 	}
@@ -102,23 +110,6 @@ read_file(struct cfg *ctx, const char *path, size_t *lenp)
 	buf[len] = '\0';
 	*lenp = len;
 	return buf;
-}
-
-static int
-check_owner(struct cfg *ctx, const char *path)
-{
-	struct conf_errors	e;
-	size_t			i;
-	int			rv;
-
-	conf_errors_init(&e);
-	rv = config_check_owner(path, &e);
-	for (i = 0; i < e.nerrs; i++) {
-		cfg_raw(ctx, path, 0, 0, e.errs[i]);
-		e.errs[i] = NULL;
-	}
-	conf_errors_free(&e);
-	return rv;
 }
 
 static void
@@ -385,6 +376,8 @@ load_http(struct cfg *ctx, yaml_node_t *map)
 	yaml_node_t		*k, *v, *listen = NULL;
 	const char		*key, *errstr;
 	char			*host, *port, *path = NULL;
+	char			 err[PATH_MAX * 2 + 128];
+	int			 fd;
 	long long		 p;
 
 	if (cfg_mapping(ctx, map, "http", "") == -1)
@@ -424,11 +417,16 @@ load_http(struct cfg *ctx, yaml_node_t *map)
 			conf->http_token_file = cfg_path(ctx, path, ctx->dir);
 			free(path);
 			path = NULL;
-			if (!(ctx->flags & CONFIG_NO_RESOLVE) &&
-			    access(conf->http_token_file, R_OK) == -1)
+			if (ctx->flags & CONFIG_NO_RESOLVE)
+				continue;
+			/* The rule a start applies, under -n and reload too. */
+			if ((fd = config_open_checked(conf->http_token_file,
+			    "token_file", (ctx->flags & CONFIG_CHECK_OWNER) != 0,
+			    err, sizeof(err))) == -1)
 				cfg_err(ctx, v, "cannot read http.token_file "
-				    "\"%s\": %s", conf->http_token_file,
-				    strerror(errno));
+				    "\"%s\": %s", conf->http_token_file, err);
+			else
+				close(fd);
 		} else
 			cfg_err(ctx, k, "unknown key \"%s\" in http", key);
 	}
@@ -491,9 +489,7 @@ read_include(struct cfg *ctx, const char *path)
 	char			*buf;
 	size_t			 len;
 
-	if ((ctx->flags & CONFIG_CHECK_OWNER) && check_owner(ctx, path) == -1)
-		return;
-	if ((buf = read_file(ctx, path, &len)) == NULL)
+	if ((buf = read_file(ctx, path, "include", &len)) == NULL)
 		return;
 	add_file(ctx, path);
 	ctx->file = cfg_intern(ctx, path);
@@ -660,10 +656,8 @@ load(const char *name, const void *buf, size_t len, int flags,
 	ctx.doc = &ctx.maindoc;
 
 	if (buf == NULL) {
-		if ((flags & CONFIG_CHECK_OWNER) &&
-		    check_owner(&ctx, name) == -1)
-			goto done;
-		if ((fbuf = read_file(&ctx, name, &len)) == NULL)
+		if ((fbuf = read_file(&ctx, name, "configuration file",
+		    &len)) == NULL)
 			goto done;
 		buf = fbuf;
 	}

@@ -117,7 +117,15 @@ control_http_setup(struct imsg *imsg)
 	if (imsg_get_data(imsg, &s, sizeof(s)) == -1 ||
 	    !MSG_STR_OK(s.token))
 		return (-1);
-	if ((fd = imsg_get_fd(imsg)) == -1) {
+	if ((fd = imsg_get_fd(imsg)) == -1 && chttp_http != NULL) {
+		/* A reload: the token changed, the socket did not. */
+		chttp_setup = s;
+		explicit_bzero(&s, sizeof(s));
+		log_debug("http: new token%s", chttp_setup.has_token ? "" :
+		    " (none: read-only)");
+		return (0);
+	}
+	if (fd == -1) {
 		log_warnx("http: the parent's socket did not arrive");
 		explicit_bzero(&s, sizeof(s));
 		return (0);

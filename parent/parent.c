@@ -411,7 +411,33 @@ parent_mkdir(const char *path, mode_t mode, uid_t uid, gid_t gid)
 }
 
 /*
- * log_dir belongs to the helpers' user (the logger writes there, chrooted);
+ * Can uid (group gid) create files in dir?  Asked of the kernel by a
+ * child with those ids: modes, groups and ACLs all count.
+ */
+static int
+parent_user_can_write(const char *dir, uid_t uid, gid_t gid)
+{
+	pid_t	 pid;
+	int	 status;
+
+	if ((pid = fork()) == -1)
+		err(1, "fork");
+	if (pid == 0) {
+		if (setgroups(1, &gid) == -1 || setresgid(gid, gid, gid) == -1 ||
+		    setresuid(uid, uid, uid) == -1)
+			_exit(2);
+		_exit(access(dir, W_OK | X_OK) == 0 ? 0 : 1);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			err(1, "waitpid");
+	return (WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/*
+ * log_dir belongs to the helpers' user when vigild creates it (the
+ * logger writes there, chrooted); one that exists keeps its owner, and
+ * must let the helpers' user write;
  * state_dir and the empty chroot stay root's.
  */
 static void
@@ -431,9 +457,17 @@ parent_prepare_dirs(void)
 	}
 	if (parent_mkdir(conf->log_dir, 0750, uid, gid) == -1)
 		err(1, "log_dir %s", conf->log_dir);
-	if (uid != (uid_t)-1 && stat(conf->log_dir, &sb) == 0 &&
-	    sb.st_uid != uid && chown(conf->log_dir, uid, gid) == -1)
-		err(1, "log_dir %s: chown", conf->log_dir);
+	if (uid != (uid_t)-1 && !parent_user_can_write(conf->log_dir, uid,
+	    gid)) {
+		if (stat(conf->log_dir, &sb) == -1)
+			err(1, "log_dir %s", conf->log_dir);
+		errx(1, "log_dir %s: user %s cannot write there (owner uid "
+		    "%u, group gid %u, mode %04o); vigild changes the owner "
+		    "only of a log_dir it creates: make it writable for %s, "
+		    "or name another", conf->log_dir, penv->helper_user,
+		    (unsigned int)sb.st_uid, (unsigned int)sb.st_gid,
+		    (unsigned int)(sb.st_mode & 07777), penv->helper_user);
+	}
 	if (parent_mkdir(conf->state_dir, 0755, (uid_t)-1, (gid_t)-1) == -1)
 		err(1, "state_dir %s", conf->state_dir);
 

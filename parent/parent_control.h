@@ -114,6 +114,8 @@ void	pctl_peer_free(struct pctl_peer *);
 /* parent_http.c: the HTTP API's socket, token and events */
 void	parent_http_init(void);
 void	parent_http_ready(void);
+struct vigil_conf;
+void	parent_http_reload(const struct vigil_conf *);
 void	parent_http_shutdown(void);
 int	parent_http_request_ok(const struct ctl_httpreq *);
 

@@ -106,42 +106,78 @@ phttp_bind(const char *host, uint16_t port)
  * The token, read as root.  A token file others may write is refused
  * (anyone could set the password); one others may read, warned about.
  */
-static void
-phttp_token(const char *path)
+static int
+phttp_token(const char *path, struct ctl_http_setup *setup)
 {
 	struct stat	 sb;
 	char		 buf[PHTTP_TOKENFILE_MAX];
+	char		 err[PATH_MAX * 2 + 128];
 	const char	*why;
 	ssize_t		 n;
 	int		 fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
-		fatal("http: cannot read token_file %s", path);
-	if (fstat(fd, &sb) == -1)
-		fatal("http: token_file %s", path);
-	if (!S_ISREG(sb.st_mode))
-		fatalx("http: token_file %s: not a regular file", path);
-	if (penv->is_root && (sb.st_mode & (S_IWGRP | S_IWOTH)))
-		fatalx("http: refusing token_file %s: mode %04o is writable "
-		    "by group or others", path,
-		    (unsigned int)(sb.st_mode & 07777));
-	if (penv->is_root && sb.st_uid != 0)
-		fatalx("http: refusing token_file %s: owned by uid %u, not "
-		    "by root", path, (unsigned int)sb.st_uid);
+	if ((fd = config_open_checked(path, "token_file", penv->is_root, err,
+	    sizeof(err))) == -1) {
+		log_warnx("http: token_file %s: %s", path, err);
+		return (-1);
+	}
+	if (fstat(fd, &sb) == -1 || (n = read(fd, buf, sizeof(buf))) == -1) {
+		log_warn("http: cannot read token_file %s", path);
+		close(fd);
+		return (-1);
+	}
+	close(fd);
 	if (sb.st_mode & S_IROTH)
 		log_warnx("http: token_file %s is readable by others (mode "
 		    "%04o): anyone on this host may control the services",
 		    path, (unsigned int)(sb.st_mode & 07777));
-	if ((n = read(fd, buf, sizeof(buf))) == -1)
-		fatal("http: cannot read token_file %s", path);
-	close(fd);
-	if (n == (ssize_t)sizeof(buf))
-		fatalx("http: token_file %s: too long", path);
-	if (parent_http_token_parse(buf, (size_t)n, phttp_setup.token,
-	    sizeof(phttp_setup.token), &why) == -1)
-		fatalx("http: token_file %s: %s", path, why);
+	if (n == (ssize_t)sizeof(buf)) {
+		log_warnx("http: token_file %s: too long", path);
+		return (-1);
+	}
+	if (parent_http_token_parse(buf, (size_t)n, setup->token,
+	    sizeof(setup->token), &why) == -1) {
+		explicit_bzero(buf, sizeof(buf));
+		log_warnx("http: token_file %s: %s", path, why);
+		return (-1);
+	}
 	explicit_bzero(buf, sizeof(buf));
-	phttp_setup.has_token = 1;
+	setup->has_token = 1;
+	return (0);
+}
+
+/*
+ * Reload: the token read again from the new configuration's token_file
+ * (or none), and control told if it changed.  The listening address
+ * itself changes only with a restart.  On error the old token stays.
+ */
+void
+parent_http_reload(const struct vigil_conf *nconf)
+{
+	struct ctl_http_setup	 s;
+
+	if (phttp_fd == -1)
+		return;
+	memset(&s, 0, sizeof(s));
+	if (nconf->http_token_file != NULL &&
+	    phttp_token(nconf->http_token_file, &s) == -1) {
+		log_warnx("http: reload: keeping the token read before");
+		explicit_bzero(&s, sizeof(s));
+		return;
+	}
+	if (s.has_token == phttp_setup.has_token &&
+	    strcmp(s.token, phttp_setup.token) == 0) {
+		explicit_bzero(&s, sizeof(s));
+		return;
+	}
+	phttp_setup = s;
+	explicit_bzero(&s, sizeof(s));
+	log_info("http: reload: %s", phttp_setup.has_token ?
+	    "the token from token_file is now in use" :
+	    "no token_file: the API is read-only");
+	if (parent_proc_send(PROC_CONTROL, IMSG_CTL_HTTP, 0, -1, &phttp_setup,
+	    sizeof(phttp_setup)) == -1)
+		log_warnx("http: cannot pass the new token to control");
 }
 
 void
@@ -152,8 +188,9 @@ parent_http_init(void)
 	if (!conf->http_enabled)
 		return;
 	memset(&phttp_setup, 0, sizeof(phttp_setup));
-	if (conf->http_token_file != NULL)
-		phttp_token(conf->http_token_file);
+	if (conf->http_token_file != NULL &&
+	    phttp_token(conf->http_token_file, &phttp_setup) == -1)
+		fatalx("http: cannot use token_file %s", conf->http_token_file);
 	phttp_fd = phttp_bind(conf->http_host, conf->http_port);
 	svc_add_listener(phttp_changed);
 	log_info("http: API on %s%s", conf->http_listen,

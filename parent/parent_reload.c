@@ -236,6 +236,7 @@ parent_reload(enum reload_mode mode, const char *only,
 		    strcmp(nconf->log_dir, penv->log_dir) != 0)
 			log_warnx("reload: user, socket and log_dir changes "
 			    "take effect when vigild restarts");
+		parent_http_reload(nconf);
 		svc_confref_release(penv->confref);
 		penv->confref = ref;
 		penv->conf = nconf;

@@ -43,8 +43,13 @@ http:
 CONF
 	out=$(timeout 10 "$VIGILD" -d -f "$T/bad.conf" -p "$T/bad.pid" 2>&1)
 	[ $? -ne 0 ] || fail "a world-writable token file was accepted"
-	grep -q "refusing token_file $T/token: mode 0666 is writable by group or others" <<<"$out" ||
+	grep -qF "cannot read http.token_file \"$T/token\": refusing token_file: mode 0666 is writable by group or others" <<<"$out" ||
 	    fail "world-writable token: $out"
 	grep -q secret <<<"$out" && fail "the token was printed"
+	# The same under -n (it used to pass there).
+	out=$("$VIGILD" -n -f "$T/bad.conf" 2>&1)
+	[ $? -ne 0 ] || fail "vigild -n accepted a world-writable token file"
+	grep -qF "refusing token_file: mode 0666" <<<"$out" ||
+	    fail "vigild -n, world-writable token: $out"
 fi
 exit 0
