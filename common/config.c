@@ -246,8 +246,7 @@ config_open_checked(const char *path, const char *what, int check,
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		snprintf(err, errlen, "refusing %s: not a regular file",
-		    what);
+		snprintf(err, errlen, "not a regular file");
 		return -1;
 	}
 	if (!check)

@@ -1060,7 +1060,7 @@ test_owner(void)
 	chmod("own.d/x.conf", 0666);
 	write_file("own2.conf", "include: own.d/*.conf\n");
 	c = config_load("own2.conf", CONFIG_CHECK_OWNER, &e);
-	want = subst("own.d/x.conf: refusing configuration file: mode 0666 "
+	want = subst("own.d/x.conf: refusing include: mode 0666 "
 	    "is writable by group or others");
 	check(c == NULL && e.nerrs == 1 && strcmp(e.errs[0], want) == 0,
 	    "CONFIG_CHECK_OWNER: include");
