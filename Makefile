@@ -130,6 +130,7 @@ VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import_sup.c
 VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import_supsec.c
 ifeq ($(shell uname -s),Linux)
 COMMON_SRCS	+= common/compat_linux.c
+COMMON_SRCS	+= common/sandbox_linux.c
 VIGILD_SRCS	+= parent/parent_monitor_linux.c
 VIGILD_SRCS	+= parent/svc_cgroup_linux.c
 VIGILD_SRCS	+= parent/svc_cgroup_sweep_linux.c
@@ -137,6 +138,9 @@ VIGILD_SRCS	+= parent/svc_fork_linux.c
 VIGILD_SRCS	+= monitor/monitor_notify_linux.c
 VIGILD_SRCS	+= monitor/monitor_proc_linux.c
 VIGILD_SRCS	+= control/control_linux.c
+VIGILD_SRCS	+= control/control_sandbox_linux.c
+VIGILD_SRCS	+= logger/logger_sandbox_linux.c
+VIGILD_SRCS	+= monitor/monitor_sandbox_linux.c
 endif
 UNIT_SRCS	 = $(sort $(wildcard regress/unit/test_*.c))
 TOOL_SRCS	 = $(sort $(wildcard regress/tools/*.c))

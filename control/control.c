@@ -49,6 +49,7 @@
 #include "msg.h"
 #include "msg_ctl.h"
 #include "proc.h"
+#include "sandbox.h"
 
 #define CONTROL_ACCEPT_PAUSE_SEC	1
 #define CONTROL_ACCEPT_BURST		32
@@ -169,7 +170,9 @@ control_main(const struct proc_opts *opts)
 	}
 	proc_child_init(opts);
 	control_limits();
+	sandbox_prepare(opts->role, opts->debug);
 	privdrop(opts->user, opts->root);
+	control_sandbox();
 	event_init();
 	evtimer_set(&control_ev_pause, control_accept_resume, NULL);
 	(void)proc_child_channel(control_dispatch_parent, NULL);

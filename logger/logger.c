@@ -40,6 +40,7 @@
 #include "msg.h"
 #include "msg_log.h"
 #include "proc.h"
+#include "sandbox.h"
 
 #define LOGGER_SYSLOG_RETRY_SEC	5
 
@@ -158,8 +159,10 @@ logger_main(const struct proc_opts *opts)
 {
 	proc_child_init(opts);
 	logger_preinit();
+	sandbox_prepare(opts->role, opts->debug);
 	privdrop(opts->user, opts->root);
 	umask(027);
+	logger_sandbox();
 	event_init();
 	if (logger_stream_init() == -1)
 		fatal("scratch pipe");

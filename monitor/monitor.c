@@ -34,6 +34,7 @@
 #include "monitor.h"
 #include "msg.h"
 #include "proc.h"
+#include "sandbox.h"
 
 struct mon_svc_list	 mon_svcs = TAILQ_HEAD_INITIALIZER(mon_svcs);
 
@@ -260,7 +261,9 @@ monitor_main(const struct proc_opts *opts)
 	proc_child_init(opts);
 	/* Before the chroot: /proc and the cgroup tree, as directory fds. */
 	mon_proc_preinit();
+	sandbox_prepare(opts->role, opts->debug);
 	privdrop(opts->user, opts->root);
+	monitor_sandbox();
 	event_init();
 	(void)proc_child_channel(monitor_dispatch_parent, NULL);
 	event_dispatch();

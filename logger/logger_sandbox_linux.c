@@ -1,0 +1,49 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* vigild: logger -- its seccomp allow-list (see common/sandbox.h). */
+
+#include <sys/syscall.h>
+
+#include "compat.h"
+#include "sandbox.h"
+
+static const int logger_calls[] = {
+	SANDBOX_CALL(openat),		/* log files, in its chroot */
+	SANDBOX_CALL(lseek),
+	SANDBOX_CALL(pread64),		/* tail */
+	SANDBOX_CALL(ftruncate),	/* rotation by size */
+	SANDBOX_CALL(fsync),
+	SANDBOX_CALL(fdatasync),
+	SANDBOX_CALL(renameat),		/* rotation */
+	SANDBOX_CALL(renameat2),
+	SANDBOX_CALL(unlinkat),		/* old files */
+	SANDBOX_CALL(getdents64),	/* fdopendir/readdir: old files */
+	SANDBOX_CALL(statx),
+	SANDBOX_CALL(umask),
+	SANDBOX_CALL(tee),		/* peek at a stream */
+	SANDBOX_CALL(splice),
+	SANDBOX_CALL(fchmod),
+	SANDBOX_CALL(socket),		/* syslog(3) reconnects */
+	SANDBOX_CALL(connect),
+	SANDBOX_CALL(shutdown),
+};
+
+void
+logger_sandbox(void)
+{
+	sandbox_enable(logger_calls, nitems(logger_calls));
+}
