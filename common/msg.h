@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 /* Bump whenever a message or struct in any msg_*.h changes. */
-#define VIGIL_IMSG_VERSION	1
+#define VIGIL_IMSG_VERSION	2
 
 #define VIGIL_NAMEMAX		64	/* service name, NUL included */
 #define VIGIL_IDNAMEMAX		72	/* "name:NNNN", NUL included */
@@ -49,6 +49,8 @@ enum imsg_type {
 	IMSG_VERBOSE,		/* parent -> helper: int verbosity */
 	IMSG_REOPEN,		/* parent -> logger: reopen files, no data */
 	IMSG_TEST_GARBAGE,	/* test hook: never valid anywhere */
+	IMSG_PING,		/* parent -> helper: struct msg_ping */
+	IMSG_PONG,		/* helper -> parent: the same struct back */
 
 	IMSG_CTL_BASE = 100,	/* msg_ctl.h: 100..199 */
 	IMSG_CTL_LAST = 199,
@@ -61,6 +63,11 @@ enum imsg_type {
 struct msg_hello {
 	uint32_t	 version;	/* VIGIL_IMSG_VERSION */
 	uint32_t	 proc;		/* enum vigil_proc of the sender */
+};
+
+/* Liveness: every helper answers a ping with the same seq (proc_child.c). */
+struct msg_ping {
+	uint32_t	 seq;
 };
 
 /* "CTL_REQUEST" for IMSG_CTL_REQUEST; "unknown" (common/msg_names.c). */

@@ -121,9 +121,18 @@ proc_child_closed(struct imsgev *iev, const char *reason)
 static int
 proc_child_dispatch(struct imsgev *iev, struct imsg *imsg)
 {
-	int	 v, r;
+	struct msg_ping	 ping;
+	int		 v, r;
 
 	switch (imsg->hdr.type) {
+	case IMSG_PING:
+		/* Answered here, so that an answer means the loop runs. */
+		if (imsg_get_data(imsg, &ping, sizeof(ping)) == -1)
+			return (-1);
+		if (imsgev_compose(&proc_child_iev, IMSG_PONG, 0, 0, -1, &ping,
+		    sizeof(ping)) == -1)
+			fatal("pong");
+		return (0);
 	case IMSG_VERBOSE:
 		if (imsg_get_data(imsg, &v, sizeof(v)) == -1)
 			return (-1);

@@ -19,6 +19,11 @@
  * with its role, check what it sends, and replace it when it dies or
  * misbehaves -- with a growing delay, so a helper that keeps dying never
  * turns into a fork storm.  The services do not notice any of this.
+ *
+ * A helper can also hang (stopped, stuck in a system call, a loop): the
+ * parent pings each one HELPER_PING_SEC seconds after its last answer,
+ * and one that has not answered within HELPER_PING_DEADLINE_SEC (or has
+ * not said hello that long after its start) is killed and so replaced.
  */
 
 #include <sys/types.h>
@@ -44,6 +49,8 @@
 #define HELPER_BACKOFF_MAX_MS	30000
 #define HELPER_STABLE_SEC	10	/* up this long: the next death is
 					   not counted as a quick one */
+#define HELPER_PING_SEC		1	/* one ping a second at most */
+#define HELPER_PING_DEADLINE_SEC 5	/* unanswered that long: hung */
 
 struct parent_helper {
 	enum vigil_proc		 id;
@@ -54,6 +61,14 @@ struct parent_helper {
 	time_t			 started;
 	unsigned int		 quick_deaths;
 	struct event		 respawn_ev;
+	struct event		 ping_ev;
+	uint64_t		 spawned_ms;	/* monotonic */
+	uint32_t		 ping_seq;
+	int			 ping_out;	/* ping_seq not answered yet */
+	uint64_t		 pong_ms;	/* last answer */
+	uint64_t		 hung_ms;	/* killed as hung: its last
+						   answer, until the next one
+						   is ready; else 0 */
 	int			 (*dispatch)(struct imsgev *, struct imsg *);
 	void			 (*on_ready)(void);
 };
@@ -64,6 +79,19 @@ static void	parent_proc_spawn(struct parent_helper *);
 static void	parent_proc_respawn_cb(int, short, void *);
 static int	parent_proc_dispatch(struct imsgev *, struct imsg *);
 static void	parent_proc_closed(struct imsgev *, const char *);
+static void	parent_proc_ping_cb(int, short, void *);
+static void	parent_proc_kill(struct parent_helper *);
+static void	parent_proc_ping_in(struct parent_helper *, int);
+
+static uint64_t
+parent_proc_mono_ms(void)
+{
+	struct timespec	 ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		fatal("clock_gettime");
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
 
 void
 parent_proc_init(void)
@@ -74,6 +102,8 @@ parent_proc_init(void)
 	for (i = PROC_CONTROL; i < PROC_MAX; i++) {
 		helpers[i].id = i;
 		evtimer_set(&helpers[i].respawn_ev, parent_proc_respawn_cb,
+		    &helpers[i]);
+		evtimer_set(&helpers[i].ping_ev, parent_proc_ping_cb,
 		    &helpers[i]);
 	}
 	helpers[PROC_CONTROL].dispatch = parent_control_dispatch;
@@ -162,6 +192,9 @@ parent_proc_spawn(struct parent_helper *h)
 		return;		/* reaped, then respawned */
 	}
 	h->chan_up = 1;
+	h->spawned_ms = parent_proc_mono_ms();
+	h->ping_out = 0;
+	parent_proc_ping_in(h, HELPER_PING_DEADLINE_SEC);	/* the hello */
 	log_debug("started %s, pid %d", proc_name(h->id), (int)pid);
 	return;
 
@@ -180,6 +213,68 @@ parent_proc_respawn_cb(int fd, short ev, void *arg)
 
 	if (h->pid == 0)
 		parent_proc_spawn(h);
+}
+
+static void
+parent_proc_ping_in(struct parent_helper *h, int sec)
+{
+	struct timeval	 tv = { sec, 0 };
+
+	evtimer_add(&h->ping_ev, &tv);
+}
+
+/*
+ * The helper's timer: the deadline of its hello or of the last ping (it
+ * is hung), or the time for the next ping.
+ */
+static void
+parent_proc_ping_cb(int fd, short ev, void *arg)
+{
+	struct parent_helper	*h = arg;
+	struct msg_ping		 ping;
+
+	if (h->pid <= 0 || penv->shutting_down)
+		return;
+	if (!h->ready) {
+		log_warnx("%s (pid %d) did not start within %d seconds; "
+		    "killing it", proc_name(h->id), (int)h->pid,
+		    HELPER_PING_DEADLINE_SEC);
+		h->hung_ms = h->spawned_ms;
+		parent_proc_kill(h);
+		return;
+	}
+	if (h->ping_out) {
+		log_warnx("%s (pid %d) did not answer a ping for %d seconds; "
+		    "killing it", proc_name(h->id), (int)h->pid,
+		    HELPER_PING_DEADLINE_SEC);
+		h->hung_ms = h->pong_ms;
+		parent_proc_kill(h);
+		return;
+	}
+	ping.seq = ++h->ping_seq;
+	if (parent_proc_send(h->id, IMSG_PING, 0, -1, &ping,
+	    sizeof(ping)) == 0) {
+		h->ping_out = 1;
+		parent_proc_ping_in(h, HELPER_PING_DEADLINE_SEC);
+	}
+}
+
+static int
+parent_proc_pong(struct parent_helper *h, struct imsg *imsg)
+{
+	struct msg_ping	 ping;
+
+	if (imsg_get_data(imsg, &ping, sizeof(ping)) == -1)
+		return (-1);
+	if (!h->ping_out || ping.seq != h->ping_seq) {
+		log_warnx("%s: answer to a ping never sent (%u)",
+		    proc_name(h->id), ping.seq);
+		return (-1);
+	}
+	h->ping_out = 0;
+	h->pong_ms = parent_proc_mono_ms();
+	parent_proc_ping_in(h, HELPER_PING_SEC);
+	return (0);
 }
 
 /* Close the channel and make sure the process is gone; SIGCHLD does the rest. */
@@ -227,13 +322,24 @@ parent_proc_dispatch(struct imsgev *iev, struct imsg *imsg)
 		    hello.proc != h->id || h->ready)
 			return (-1);
 		h->ready = 1;
+		h->pong_ms = parent_proc_mono_ms();
+		parent_proc_ping_in(h, HELPER_PING_SEC);
 		log_debug("%s ready", proc_name(h->id));
+		if (h->hung_ms != 0) {
+			log_info("%s replaced by pid %d, %llu ms after the "
+			    "last sign of life of the hung one",
+			    proc_name(h->id), (int)h->pid, (unsigned long long)
+			    (h->pong_ms - h->hung_ms));
+			h->hung_ms = 0;
+		}
 		if (h->on_ready != NULL)
 			h->on_ready();
 		return (0);
 	}
 	if (!h->ready)
 		return (-1);
+	if (imsg->hdr.type == IMSG_PONG)
+		return (parent_proc_pong(h, imsg));
 	if (imsg->hdr.type == IMSG_TEST_GARBAGE) {
 		log_warnx("%s: unexpected message %s", proc_name(h->id),
 		    imsg_type_name(imsg->hdr.type));
@@ -258,6 +364,8 @@ parent_proc_reaped(pid_t pid, int status)
 		return (0);
 
 	h->pid = 0;
+	evtimer_del(&h->ping_ev);
+	h->ping_out = 0;
 	if (h->chan_up) {
 		imsgev_close(&h->iev);
 		h->chan_up = 0;
@@ -349,6 +457,7 @@ parent_proc_stop_all(void)
 
 	for (i = PROC_CONTROL; i < PROC_MAX; i++) {
 		evtimer_del(&helpers[i].respawn_ev);
+		evtimer_del(&helpers[i].ping_ev);
 		if (helpers[i].chan_up) {
 			imsgbuf_flush(&helpers[i].iev.ibuf);
 			imsgev_close(&helpers[i].iev);
