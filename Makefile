@@ -97,6 +97,7 @@ VIGILD_SRCS	+= logger/logger.c
 VIGILD_SRCS	+= logger/logger_file.c
 VIGILD_SRCS	+= logger/logger_follow.c
 VIGILD_SRCS	+= logger/logger_stream.c
+VIGILD_SRCS	+= logger/logger_console.c
 VIGILD_SRCS	+= logger/logger_syslog.c
 VIGILD_SRCS	+= monitor/monitor.c
 VIGILD_SRCS	+= monitor/monitor_check.c

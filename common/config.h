@@ -191,7 +191,9 @@ enum conf_log_dest {
 	LOGDEST_FILE = 0,
 	LOGDEST_SYSLOG,
 	LOGDEST_NONE,
-	LOGDEST_MERGE			/* stderr only: into stdout's stream */
+	LOGDEST_MERGE,			/* stderr only: into stdout's stream */
+	LOGDEST_CONSOLE			/* stdout only: vigild's own stdout,
+					   each line prefixed "NAME | " */
 };
 
 struct conf_log {

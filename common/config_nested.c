@@ -372,6 +372,8 @@ k_logdest(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 		d = LOGDEST_NONE;
 	else if (err && strcmp(s, "merge") == 0)
 		d = LOGDEST_MERGE;
+	else if (!err && strcmp(s, "console") == 0)
+		d = LOGDEST_CONSOLE;
 	else
 		goto bad;
 	if (err)
@@ -380,8 +382,8 @@ k_logdest(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 		sp->svc->log.out = d;
 	return;
  bad:
-	cfg_err(ctx, v, "bad value for %s%s: expected %sfile, syslog or none",
-	    key, where, err ? "merge, " : "");
+	cfg_err(ctx, v, "bad value for %s%s: expected %s", key, where, err ?
+	    "merge, file, syslog or none" : "file, syslog, console or none");
 }
 
 static const struct key log_keys[] = {

@@ -186,6 +186,8 @@ print_logdest(enum conf_log_dest d)
 		return ("none");
 	case LOGDEST_MERGE:
 		return ("merge");
+	case LOGDEST_CONSOLE:
+		return ("console");
 	}
 	return ("file");
 }

@@ -58,6 +58,8 @@ enum imsg_log_type {
 	IMSG_LOG_TAIL,		/* struct msg_log_tail: after its files */
 	IMSG_LOG_UNFOLLOW,	/* struct msg_log_req: the client went away */
 	IMSG_LOG_CLEAR,		/* struct msg_log_clear: one instance */
+	IMSG_LOG_CONSOLE,	/* no data, fd: vigild's own stdout (log.stdout:
+				   console), or none */
 
 	/* logger -> parent */
 	IMSG_LOG_CLOSED = IMSG_LOG_BASE + 50,	/* struct msg_log_sid */
@@ -86,7 +88,8 @@ enum log_stream {
 
 enum log_dest {
 	LOG_DEST_FILE = 0,
-	LOG_DEST_SYSLOG
+	LOG_DEST_SYSLOG,
+	LOG_DEST_CONSOLE
 };
 
 struct msg_log_sid {

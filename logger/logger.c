@@ -211,7 +211,7 @@ logger_valid_attach(const struct msg_log_attach *m)
 	const char	*p;
 
 	if (!MSG_STR_OK(m->id) || !MSG_STR_OK(m->name) || m->sid == 0 ||
-	    m->stream > LOG_STREAM_ERR || m->dest > LOG_DEST_SYSLOG ||
+	    m->stream > LOG_STREAM_ERR || m->dest > LOG_DEST_CONSOLE ||
 	    m->keep > 1000 || m->timestamps > 1)
 		return (0);
 	if (m->name[0] == '\0' || m->name[0] == '.' || m->name[0] == '-')
@@ -297,6 +297,11 @@ logger_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			tv.tv_usec = 0;
 			evtimer_add(&logger_syslog_ev, &tv);
 		}
+		return (0);
+	case IMSG_LOG_CONSOLE:
+		if (imsg_get_data(imsg, NULL, 0) == -1)
+			return (-1);
+		logger_console_set(imsg_get_fd(imsg));
 		return (0);
 	case IMSG_LOG_JOURNAL:
 		if (imsg_get_data(imsg, &m, sizeof(m)) == -1 ||

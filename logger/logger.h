@@ -171,6 +171,11 @@ void	 logger_file_undo(struct logger_file *, uint64_t, uint64_t,
 	    uint64_t);
 int	 logger_file_openat(const char *, int);
 
+/* logger_console.c */
+void	 logger_console_set(int);
+int	 logger_console_up(void);
+int	 logger_console_send(const char *, const unsigned char *, size_t);
+
 /* logger_syslog.c */
 void	 logger_syslog_set(int);
 int	 logger_syslog_up(void);

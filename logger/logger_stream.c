@@ -591,6 +591,16 @@ stream_syslog_line(struct logger_stream *ls, const unsigned char *p,
 	}
 }
 
+/* No console (vigild's stdout closed, or none): the file. */
+static void
+stream_console_down(struct logger_stream *ls)
+{
+	if (!ls->syslog_warned)
+		log_warnx("%s: no console (vigild's stdout), writing to %s",
+		    ls->conf.id, ls->file->path);
+	ls->syslog_warned = 1;
+}
+
 /* No syslog: the file, until it is back (asked for every few seconds). */
 static void
 stream_syslog_down(struct logger_stream *ls)
@@ -616,7 +626,7 @@ stream_output(struct logger_stream *ls)
 	struct timespec		 ts;
 	char			 tsbuf[LOGGER_TSLEN + 1];
 	uint32_t		 pos, end, lend, col, max, len, out, in;
-	int			 addnl, bol, tsmode, use_syslog, runs;
+	int			 addnl, bol, tsmode, use_syslog, runs, con, r1;
 	int			 rot_ok = 1;
 
 	ts.tv_sec = r->ts_sec;
@@ -628,6 +638,14 @@ stream_output(struct logger_stream *ls)
 	use_syslog = ls->conf.dest == LOG_DEST_SYSLOG && logger_syslog_up();
 	if (ls->conf.dest == LOG_DEST_SYSLOG && !use_syslog)
 		stream_syslog_down(ls);
+	/* The console goes the syslog way: a line at a time, or the file. */
+	con = ls->conf.dest == LOG_DEST_CONSOLE;
+	if (con && logger_console_up())
+		use_syslog = 1;
+	else if (con) {
+		stream_console_down(ls);
+		con = 0;
+	}
 	if (!use_syslog && logger_file_open(f) == -1)
 		return (-1);
 
@@ -666,21 +684,27 @@ stream_output(struct logger_stream *ls)
 		bol = col == 0;
 
 		if (use_syslog) {
-			switch (stream_syslog_line(ls, data + pos, len, &ts)) {
+			r1 = con ? logger_console_send(ls->conf.id, data + pos,
+			    len) : stream_syslog_line(ls, data + pos, len, &ts);
+			switch (r1) {
 			case 1:
 				JR_BARRIER();
 				r->done = lend;
 				if (ls->syslog_warned) {
-					log_info("%s: sending to syslog again",
-					    ls->conf.id);
+					log_info("%s: sending to %s again",
+					    ls->conf.id, con ? "the console" :
+					    "syslog");
 					ls->syslog_warned = 0;
 				}
 				break;
 			case 0:
 				return (-1);
 			default:
-				stream_syslog_down(ls);
-				use_syslog = 0;
+				if (con)
+					stream_console_down(ls);
+				else
+					stream_syslog_down(ls);
+				use_syslog = con = 0;
 				if (logger_file_open(f) == -1)
 					return (-1);
 				continue;

@@ -111,6 +111,8 @@ pctl_logdest(enum conf_log_dest d)
 		return ("none");
 	case LOGDEST_MERGE:
 		return ("merge");
+	case LOGDEST_CONSOLE:
+		return ("console (vigild's stdout)");
 	}
 	return ("?");
 }

@@ -163,6 +163,27 @@ plog_send_syslog(void)
 	    plog_syslog_socket(), NULL, 0);
 }
 
+/*
+ * log.stdout: console: the logger writes those lines to a copy of
+ * vigild's own stdout (the container's log under -d), which it could not
+ * open from its chroot.  Non-blocking, so that a reader that stops
+ * reading stalls only those services (the logger retries), never the
+ * logger; vigild itself writes nothing to its stdout.
+ */
+static void
+plog_send_console(void)
+{
+	int	 fd, fl;
+
+	if ((fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)) != -1 &&
+	    ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)) {
+		close(fd);
+		fd = -1;
+	}
+	(void)parent_proc_send(PROC_LOGGER, IMSG_LOG_CONSOLE, 0, fd, NULL, 0);
+}
+
 static void
 plog_fill(struct msg_log_attach *m, uint32_t sid, struct svc *s,
     uint32_t stream)
@@ -175,7 +196,8 @@ plog_fill(struct msg_log_attach *m, uint32_t sid, struct svc *s,
 	memset(m, 0, sizeof(*m));
 	m->sid = sid;
 	m->stream = stream;
-	m->dest = d == LOGDEST_SYSLOG ? LOG_DEST_SYSLOG : LOG_DEST_FILE;
+	m->dest = d == LOGDEST_SYSLOG ? LOG_DEST_SYSLOG :
+	    d == LOGDEST_CONSOLE ? LOG_DEST_CONSOLE : LOG_DEST_FILE;
 	m->instance = s->instance;
 	m->keep = cl->keep;
 	m->timestamps = cl->timestamps ? 1 : 0;
@@ -281,6 +303,7 @@ parent_logger_ready(void)
 		return;
 	}
 	plog_send_syslog();
+	plog_send_console();
 	/*
 	 * Readers first: they start at the ends of the files, before the
 	 * new logger writes what waited in the pipes.  A tail or clear
@@ -531,7 +554,8 @@ plog_cmd_tail(struct pctl_peer *p)
 			    err ? "stderr" : "stdout",
 			    err ? "stderr" : "stdout",
 			    (err ? cl->err : cl->out) == LOGDEST_SYSLOG ?
-			    "syslog" : "none");
+			    "syslog" : (err ? cl->err : cl->out) ==
+			    LOGDEST_CONSOLE ? "console" : "none");
 		else
 			preq_add_file(r, v[i], err ? CTL_LOG_ERR : 0);
 	}

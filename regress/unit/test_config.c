@@ -758,7 +758,7 @@ test_errors(void)
 	    "t.conf:17:20: bad value for log.stderr in service \"web\": "
 	    "expected merge, file, syslog or none\n"
 	    "t.conf:17:34: bad value for log.stdout in service \"web\": "
-	    "expected file, syslog or none\n"
+	    "expected file, syslog, console or none\n"
 	    "t.conf:17:47: bad number \"-1\" for log.keep in service \"web\": "
 	    "must be between 0 and 1000\n"
 	    "t.conf:17:61: bad size \"big\" for log.max_size in service "
