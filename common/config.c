@@ -461,6 +461,7 @@ svc_conf_free(struct svc_conf *s)
 	free(s->depends_on);
 	free(s->ready_target);
 	free(s->health.target);
+	free(s->health.service);
 	config_free_argv(s->health.exec_argv);
 	free(s);
 }
@@ -616,6 +617,7 @@ static int
 health_eq(const struct conf_health *a, const struct conf_health *b)
 {
 	return a->type == b->type && str_eq(a->target, b->target) &&
+	    str_eq(a->service, b->service) &&
 	    argv_eq(a->exec_argv, a->exec_argc, b->exec_argv,
 	    b->exec_argc) &&
 	    a->interval_ms == b->interval_ms &&

@@ -150,7 +150,8 @@ enum conf_health_type {
 	HEALTH_NONE = 0,
 	HEALTH_HTTP,
 	HEALTH_TCP,
-	HEALTH_EXEC
+	HEALTH_EXEC,
+	HEALTH_GRPC			/* grpc.health.v1, cleartext HTTP/2 */
 };
 
 enum conf_unhealthy {
@@ -158,10 +159,15 @@ enum conf_unhealthy {
 	UNHEALTHY_NONE
 };
 
+#define CONF_GRPC_SERVICEMAX	200	/* health.service, as written */
+
 struct conf_health {
 	enum conf_health_type	 type;
-	char			*target;	/* HTTP: URL; TCP: HOST:PORT;
-						   unexpanded; NULL for EXEC */
+	char			*target;	/* HTTP: URL; TCP, GRPC:
+						   HOST:PORT; unexpanded;
+						   NULL for EXEC */
+	char			*service;	/* GRPC: service name,
+						   unexpanded; NULL: "" */
 	char			**exec_argv;	/* EXEC: NULL-terminated */
 	size_t			 exec_argc;
 	uint64_t		 interval_ms;	/* default 10s */

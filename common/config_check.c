@@ -287,7 +287,10 @@ svc_finish(struct cfg *ctx, struct svc_parse *sp)
 		    "check in service \"%s\"", svc->name);
 	if (sp->health_seen && svc->health.type == HEALTH_NONE)
 		cfg_errp(ctx, &sp->p_health, "health of service \"%s\" needs "
-		    "one of http, tcp or exec", svc->name);
+		    "one of http, tcp, grpc or exec", svc->name);
+	if (svc->health.service != NULL && svc->health.type != HEALTH_GRPC)
+		cfg_errp(ctx, &sp->p_health_service, "health.service of "
+		    "service \"%s\" needs a grpc check", svc->name);
 	if (svc->backoff.initial_ms > svc->backoff.max_ms)
 		cfg_errp(ctx, &sp->p_backoff, "backoff.initial is greater "
 		    "than backoff.max in service \"%s\"", svc->name);
@@ -317,7 +320,11 @@ svc_finish(struct cfg *ctx, struct svc_parse *sp)
 	if (svc->health.target != NULL)
 		cfg_check_vars(ctx, sp, svc->health.target,
 		    &sp->p_health_target, svc->health.type == HEALTH_HTTP ?
-		    "health.http" : "health.tcp");
+		    "health.http" : svc->health.type == HEALTH_GRPC ?
+		    "health.grpc" : "health.tcp");
+	if (svc->health.service != NULL)
+		cfg_check_vars(ctx, sp, svc->health.service,
+		    &sp->p_health_service, "health.service");
 	for (i = 0; i < svc->health.exec_argc; i++)
 		cfg_check_vars(ctx, sp, svc->health.exec_argv[i],
 		    &sp->p_health_target, "health.exec");

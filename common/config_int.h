@@ -49,6 +49,7 @@ struct svc_parse {
 	struct lpos		 p_ready;
 	struct lpos		 p_health;
 	struct lpos		 p_health_target;
+	struct lpos		 p_health_service;
 	struct lpos		 p_backoff;
 	struct lpos		 p_restart_limit;
 	struct lpos		*env_pos;	/* parallel to svc->env */

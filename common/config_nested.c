@@ -181,6 +181,52 @@ k_health_tcp(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 	sp->p_health_target = cfg_pos(ctx, v);
 }
 
+/* HOST:PORT of a gRPC server speaking cleartext HTTP/2 (no TLS). */
+static void
+k_health_grpc(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+    const char *key, const char *where)
+{
+	const char	*s;
+
+	if ((s = cfg_scalar(v)) == NULL) {
+		cfg_err(ctx, v, "expected a string for %s%s", key, where);
+		return;
+	}
+	if (strstr(s, "://") != NULL || check_hostport(ctx, v, s, key,
+	    where) == -1) {
+		cfg_err(ctx, v, "bad address \"%s\" for %s%s: expected "
+		    "HOST:PORT (cleartext HTTP/2, no TLS)", s, key, where);
+		return;
+	}
+	health_set(sp, HEALTH_GRPC, xstrdup(s), NULL, 0);
+	sp->p_health_target = cfg_pos(ctx, v);
+}
+
+/* The gRPC service asked about; "" (the default) is the whole server. */
+static void
+k_health_service(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+    const char *key, const char *where)
+{
+	const char	*s, *p;
+
+	if ((s = cfg_scalar(v)) == NULL) {
+		cfg_err(ctx, v, "expected a string for %s%s", key, where);
+		return;
+	}
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			break;
+	if (*p != '\0' || strlen(s) > CONF_GRPC_SERVICEMAX) {
+		cfg_err(ctx, v, "bad gRPC service name for %s%s: expected at "
+		    "most %d characters, no control characters", key, where,
+		    CONF_GRPC_SERVICEMAX);
+		return;
+	}
+	free(sp->svc->health.service);
+	sp->svc->health.service = xstrdup(s);
+	sp->p_health_service = cfg_pos(ctx, v);
+}
+
 static void
 k_health_exec(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
@@ -230,6 +276,8 @@ static const struct key health_keys[] = {
 	{ "http",	K_FN, 0, 0, 0, k_health_http },
 	{ "tcp",	K_FN, 0, 0, 0, k_health_tcp },
 	{ "exec",	K_FN, 0, 0, 0, k_health_exec },
+	{ "grpc",	K_FN, 0, 0, 0, k_health_grpc },
+	{ "service",	K_FN, 0, 0, 0, k_health_service },
 	{ "interval",	K_DURATION, FIELD(health.interval_ms), 0, 0, NULL },
 	{ "timeout",	K_DURATION, FIELD(health.timeout_ms), 0, 0, NULL },
 	{ "retries",	K_UINT, FIELD(health.retries), 1, 1000, NULL },
@@ -252,12 +300,13 @@ k_health(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 	    pair < v->data.mapping.pairs.top; pair++) {
 		k = cfg_scalar(yaml_document_get_node(ctx->doc, pair->key));
 		if (k != NULL && (strcmp(k, "http") == 0 ||
-		    strcmp(k, "tcp") == 0 || strcmp(k, "exec") == 0))
+		    strcmp(k, "tcp") == 0 || strcmp(k, "exec") == 0 ||
+		    strcmp(k, "grpc") == 0))
 			n++;
 	}
 	if (n > 1) {
-		cfg_err(ctx, v, "%s%s has more than one of http, tcp and exec",
-		    key, where);
+		cfg_err(ctx, v, "%s%s has more than one of http, tcp, grpc "
+		    "and exec", key, where);
 		return;
 	}
 	/* In defaults, health may only tune interval and the like. */

@@ -65,6 +65,8 @@ parent_control_status(struct svc *s, struct ctl_status *st)
 	}
 	strlcpy(st->reason, svc_reason(s), sizeof(st->reason));
 	strlcpy(st->status_text, svc_status_text(s), sizeof(st->status_text));
+	strlcpy(st->health_reason, svc_health_reason(s),
+	    sizeof(st->health_reason));
 	st->instance = s->instance;
 	st->ninstances = s->grp->ninst;
 	st->pid = s->pid;
@@ -158,6 +160,10 @@ pctl_info_health(uint32_t peerid, const struct conf_health *h)
 		break;
 	case HEALTH_TCP:
 		snprintf(what, sizeof(what), "tcp %s", h->target);
+		break;
+	case HEALTH_GRPC:
+		snprintf(what, sizeof(what), "grpc %s service \"%s\"",
+		    h->target, h->service != NULL ? h->service : "");
 		break;
 	case HEALTH_EXEC:
 		strlcpy(what, "exec ", sizeof(what));

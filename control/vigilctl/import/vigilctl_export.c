@@ -532,7 +532,11 @@ unit_print(FILE *fp, struct vigil_conf *conf, struct svc_conf *svc)
 		    "unit with ListenStream=%s\n", svc->listen[i].url,
 		    svc->name, svc->listen[i].type == LISTEN_UNIX ?
 		    svc->listen[i].path : svc->listen[i].url + 6);
-	if (svc->health.type != HEALTH_NONE)
+	if (svc->health.type == HEALTH_GRPC)
+		fprintf(fp, "# health: grpc %s: not carried over; systemd has "
+		    "no health checks (a service can ping its watchdog, "
+		    "WatchdogSec=, sd_notify WATCHDOG=1)\n", svc->health.target);
+	else if (svc->health.type != HEALTH_NONE)
 		fprintf(fp, "# health: no equivalent; a service can ping "
 		    "systemd's watchdog (WatchdogSec=, sd_notify "
 		    "WATCHDOG=1)\n");
