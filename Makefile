@@ -16,7 +16,7 @@ DESTDIR	?=
 
 BUILD	?= build
 CC	?= cc
-PKGS	 = libbsd-overlay libevent yaml-0.1
+PKGS	 = libbsd-overlay libevent yaml-0.1 libnghttp2
 
 VERSION	 = 0.1.0
 
@@ -101,6 +101,8 @@ VIGILD_SRCS	+= logger/logger_console.c
 VIGILD_SRCS	+= logger/logger_syslog.c
 VIGILD_SRCS	+= monitor/monitor.c
 VIGILD_SRCS	+= monitor/monitor_check.c
+VIGILD_SRCS	+= monitor/monitor_grpc.c
+VIGILD_SRCS	+= monitor/monitor_grpc_msg.c
 VIGILD_SRCS	+= monitor/monitor_http.c
 VIGILD_SRCS	+= monitor/monitor_notify.c
 VIGILD_SRCS	+= monitor/monitor_probe.c

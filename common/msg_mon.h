@@ -76,7 +76,8 @@ enum mon_check_type {
 	MON_CHECK_NONE = 0,
 	MON_CHECK_HTTP,
 	MON_CHECK_TCP,
-	MON_CHECK_EXEC
+	MON_CHECK_EXEC,
+	MON_CHECK_GRPC		/* grpc.health.v1 over cleartext HTTP/2 */
 };
 
 enum mon_ready_type {
@@ -102,7 +103,7 @@ struct msg_mon_svc {
 	uint32_t	 check;			/* enum mon_check_type */
 	uint32_t	 naddrs;		/* 0: see error */
 	struct mon_addr	 addrs[MON_ADDRMAX];
-	char		 host[MON_HOSTMAX];	/* HTTP Host: header */
+	char		 host[MON_HOSTMAX];	/* HTTP Host:, gRPC :authority */
 	char		 uri[MON_URIMAX];	/* HTTP request target */
 	char		 target[MON_TEXTMAX];	/* for messages */
 	char		 error[MON_TEXTMAX];	/* why naddrs is 0 */
@@ -110,6 +111,7 @@ struct msg_mon_svc {
 	uint64_t	 timeout_ms;
 	uint64_t	 start_period_ms;
 	uint32_t	 retries;
+	char		 service[MON_HOSTMAX];	/* gRPC: service asked about */
 
 	/* readiness: */
 	uint32_t	 ready;			/* enum mon_ready_type */

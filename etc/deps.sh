@@ -6,6 +6,7 @@ set -eu
 # One package (or a few of one purpose) a line.
 PKGS="build-essential pkg-config"
 PKGS="$PKGS libevent-dev libbsd-dev libyaml-dev"	# the libraries
+PKGS="$PKGS libnghttp2-dev"				# grpc: health checks (HTTP/2)
 PKGS="$PKGS clang libclang-rt-dev"			# fuzzing, sanitizers
 PKGS="$PKGS mandoc"					# man page lint
 PKGS="$PKGS procps util-linux netcat-openbsd python3 curl"	# tests
@@ -13,6 +14,7 @@ PKGS="$PKGS chromium"					# the web console's browser test
 PKGS="$PKGS bash-completion zsh"			# the completion test
 PKGS="$PKGS debhelper lintian"				# make deb and its test
 PKGS="$PKGS supervisor"					# supervisorctl comparison test (regress/e2e/ctl_supervisorctl.sh)
+PKGS="$PKGS python3-grpcio"				# tests: a real gRPC server
 
 missing=""
 for p in $PKGS; do

@@ -98,9 +98,9 @@ mon_svc_valid(const struct msg_mon_svc *d)
 	    !MSG_STR_OK(d->cgroup) || !MSG_STR_OK(d->host) ||
 	    !MSG_STR_OK(d->uri) || !MSG_STR_OK(d->target) ||
 	    !MSG_STR_OK(d->error) || !MSG_STR_OK(d->ready_target) ||
-	    !MSG_STR_OK(d->ready_error))
+	    !MSG_STR_OK(d->ready_error) || !MSG_STR_OK(d->service))
 		return (0);
-	if (d->check > MON_CHECK_EXEC || d->ready > MON_READY_TCP ||
+	if (d->check > MON_CHECK_GRPC || d->ready > MON_READY_TCP ||
 	    d->naddrs > MON_ADDRMAX || d->nready_addrs > MON_ADDRMAX)
 		return (0);
 	if (d->check != MON_CHECK_NONE && (d->interval_ms == 0 ||

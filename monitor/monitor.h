@@ -56,6 +56,7 @@ struct mon_check {
 	struct mon_addr		 addrs[MON_ADDRMAX];
 	char			 host[MON_HOSTMAX];
 	char			 uri[MON_URIMAX];
+	char			 service[MON_HOSTMAX];	/* grpc */
 	char			 target[MON_TEXTMAX];
 	char			 error[MON_TEXTMAX];
 	uint64_t		 interval_ms;
@@ -137,7 +138,47 @@ typedef void	(*mon_probe_cb)(struct mon_svc *, int ok, const char *why);
 struct mon_probe *mon_probe_start(struct mon_svc *, const struct mon_addr *,
 		    unsigned int, const char *host, const char *uri,
 		    uint64_t timeout_ms, mon_probe_cb);
+struct mon_probe *mon_probe_start_grpc(struct mon_svc *,
+		    const struct mon_addr *, unsigned int,
+		    const char *authority, const char *service,
+		    uint64_t timeout_ms, mon_probe_cb);
 void		 mon_probe_cancel(struct mon_probe *);
+
+/*
+ * monitor/monitor_grpc.c: one grpc.health.v1 Check over cleartext
+ * HTTP/2 (libnghttp2) on a connected socket; monitor_probe.c connects,
+ * waits for the events asked and keeps the deadline.
+ */
+#define GRPC_IO_MORE		0	/* wait for *events, call again */
+#define GRPC_IO_DONE		1	/* *ok and why are the result */
+struct mon_grpc;
+struct mon_grpc	*mon_grpc_new(const char *authority, const char *service);
+void		 mon_grpc_free(struct mon_grpc *);
+int		 mon_grpc_io(struct mon_grpc *, int fd, short *events,
+		    int *ok, char *why, size_t);
+const char	*mon_grpc_stage(const struct mon_grpc *);
+
+/* monitor/monitor_grpc_msg.c: the messages, by hand (fuzzed) */
+#define GRPC_PREFIX_LEN		5	/* flag, 32-bit length */
+#define GRPC_MSG_MAX		4096	/* a response message */
+#define GRPC_SERVICE_MAX	(MON_HOSTMAX - 1)
+#define GRPC_REQ_MAX		(GRPC_PREFIX_LEN + 3 + GRPC_SERVICE_MAX)
+#define GRPC_DECODE_ERROR	-1
+#define GRPC_DECODE_MORE	0
+#define GRPC_DECODE_DONE	1
+enum grpc_health {
+	GRPC_HEALTH_UNKNOWN = 0,
+	GRPC_HEALTH_SERVING,
+	GRPC_HEALTH_NOT_SERVING,
+	GRPC_HEALTH_SERVICE_UNKNOWN
+};
+int		 grpc_decode_response(const uint8_t *, size_t, int *status,
+		    size_t *used, const char **);
+ssize_t		 grpc_encode_request(const char *, uint8_t *, size_t);
+int		 grpc_parse_status(const char *, size_t, int *);
+void		 grpc_text(const char *, size_t, char *, size_t);
+const char	*grpc_health_name(int);
+const char	*grpc_code_name(int);
 
 /* monitor/monitor_http.c: the HTTP response head parser (fuzzed) */
 #define HTTP_RESP_MAX		8192	/* status line and headers */

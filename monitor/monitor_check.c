@@ -144,15 +144,21 @@ check_run(int fd, short ev, void *arg)
 	switch (c->type) {
 	case MON_CHECK_HTTP:
 	case MON_CHECK_TCP:
+	case MON_CHECK_GRPC:
 		if (c->naddrs == 0) {
 			mon_join(why, sizeof(why), c->target,
 			    c->error[0] ? c->error : "no address");
 			check_result(ms, 0, why);
 			return;
 		}
-		c->probe = mon_probe_start(ms, c->addrs, c->naddrs,
-		    c->type == MON_CHECK_HTTP ? c->host : NULL, c->uri,
-		    c->timeout_ms, check_probe_cb);
+		if (c->type == MON_CHECK_GRPC)
+			c->probe = mon_probe_start_grpc(ms, c->addrs,
+			    c->naddrs, c->host, c->service, c->timeout_ms,
+			    check_probe_cb);
+		else
+			c->probe = mon_probe_start(ms, c->addrs, c->naddrs,
+			    c->type == MON_CHECK_HTTP ? c->host : NULL,
+			    c->uri, c->timeout_ms, check_probe_cb);
 		break;
 	case MON_CHECK_EXEC:
 		memset(&k, 0, sizeof(k));
@@ -238,6 +244,10 @@ check_new(struct mon_svc *ms, const struct msg_mon_svc *d)
 			strlcpy(c->host, d->host, sizeof(c->host));
 			strlcpy(c->uri, d->uri, sizeof(c->uri));
 		}
+		if (d->check == MON_CHECK_GRPC) {
+			strlcpy(c->host, d->host, sizeof(c->host));
+			strlcpy(c->service, d->service, sizeof(c->service));
+		}
 		strlcpy(c->target, d->target, sizeof(c->target));
 		strlcpy(c->error, d->error, sizeof(c->error));
 		c->interval_ms = d->interval_ms;
@@ -269,6 +279,7 @@ check_same(const struct mon_check *a, const struct mon_check *b)
 	return (a->type == b->type && a->naddrs == b->naddrs &&
 	    memcmp(a->addrs, b->addrs, sizeof(a->addrs)) == 0 &&
 	    strcmp(a->host, b->host) == 0 && strcmp(a->uri, b->uri) == 0 &&
+	    strcmp(a->service, b->service) == 0 &&
 	    strcmp(a->target, b->target) == 0 &&
 	    strcmp(a->error, b->error) == 0 &&
 	    a->interval_ms == b->interval_ms &&

@@ -17,8 +17,9 @@
 /*
  * One probe: a non-blocking connect to each address in turn until one
  * answers, then, for an HTTP check, "GET uri HTTP/1.0" and the head of
- * the response.  2xx and 3xx are healthy.  The whole probe, every
- * address included, has one deadline.  The callback runs exactly once
+ * the response (2xx and 3xx are healthy), for a gRPC check the
+ * exchange of monitor_grpc.c (SERVING is healthy).  The whole probe,
+ * every address included, has one deadline.  The callback runs exactly once
  * (unless the probe is cancelled), after the probe is freed.
  */
 
@@ -48,6 +49,7 @@ struct mon_probe {
 	unsigned int		 naddrs;
 	unsigned int		 cur;
 	int			 http;
+	struct mon_grpc		*grpc;		/* a gRPC check */
 	int			 fd;
 	int			 connected;
 	int			 armed;		/* ev is set and added */
@@ -127,6 +129,7 @@ mon_probe_cancel(struct mon_probe *p)
 	probe_close(p);
 	evtimer_del(&p->timeout_ev);
 	evtimer_del(&p->start_ev);
+	mon_grpc_free(p->grpc);
 	free(p);
 }
 
@@ -152,6 +155,8 @@ probe_timeout(int fd, short ev, void *arg)
 	    (unsigned long long)p->timeout_ms);
 	if (p->lasterr[0] != '\0' && !p->connected)
 		mon_join(why, sizeof(why), why, p->lasterr);
+	else if (p->grpc != NULL && p->connected)
+		mon_join(why, sizeof(why), why, mon_grpc_stage(p->grpc));
 	probe_done(p, 0, why);
 }
 
@@ -233,6 +238,21 @@ probe_http_read(struct mon_probe *p)
 }
 
 static void
+probe_grpc(struct mon_probe *p)
+{
+	char	 why[MON_TEXTMAX];
+	short	 events;
+	int	 ok;
+
+	if (mon_grpc_io(p->grpc, p->fd, &events, &ok, why, sizeof(why)) ==
+	    GRPC_IO_DONE) {
+		probe_done(p, ok, why);
+		return;
+	}
+	probe_wait(p, events);
+}
+
+static void
 probe_io(int fd, short ev, void *arg)
 {
 	struct mon_probe	*p = arg;
@@ -249,10 +269,14 @@ probe_io(int fd, short ev, void *arg)
 			return;
 		}
 		p->connected = 1;
-		if (!p->http) {
+		if (!p->http && p->grpc == NULL) {
 			probe_done(p, 1, "connected");
 			return;
 		}
+	}
+	if (p->grpc != NULL) {
+		probe_grpc(p);
+		return;
 	}
 	if (p->reqoff < p->reqlen) {
 		n = send(p->fd, p->req + p->reqoff, p->reqlen - p->reqoff,
@@ -273,6 +297,37 @@ probe_io(int fd, short ev, void *arg)
 	probe_http_read(p);
 }
 
+static struct mon_probe *
+probe_new(struct mon_svc *ms, const struct mon_addr *addrs,
+    unsigned int naddrs, uint64_t timeout_ms, mon_probe_cb cb)
+{
+	struct mon_probe	*p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		fatal(NULL);
+	p->ms = ms;
+	p->addrs = addrs;
+	p->naddrs = naddrs;
+	p->fd = -1;
+	p->cb = cb;
+	p->timeout_ms = timeout_ms;
+	return (p);
+}
+
+static struct mon_probe *
+probe_go(struct mon_probe *p)
+{
+	evtimer_set(&p->timeout_ev, probe_timeout, p);
+	mon_timer_add(&p->timeout_ev, p->timeout_ms);
+	/*
+	 * Start from the event loop, so that the callback never runs
+	 * before the caller has stored the probe.
+	 */
+	evtimer_set(&p->start_ev, probe_start_cb, p);
+	mon_timer_add(&p->start_ev, 0);
+	return (p);
+}
+
 /*
  * Probe the addresses in order.  host == NULL: a TCP connect is the
  * whole check; else an HTTP GET of uri with that Host: header.
@@ -285,14 +340,7 @@ mon_probe_start(struct mon_svc *ms, const struct mon_addr *addrs,
 	struct mon_probe	*p;
 	int			 n;
 
-	if ((p = calloc(1, sizeof(*p))) == NULL)
-		fatal(NULL);
-	p->ms = ms;
-	p->addrs = addrs;
-	p->naddrs = naddrs;
-	p->fd = -1;
-	p->cb = cb;
-	p->timeout_ms = timeout_ms;
+	p = probe_new(ms, addrs, naddrs, timeout_ms, cb);
 	if (host != NULL) {
 		p->http = 1;
 		n = snprintf(p->req, sizeof(p->req), "GET %s HTTP/1.0\r\n"
@@ -302,13 +350,18 @@ mon_probe_start(struct mon_svc *ms, const struct mon_addr *addrs,
 			fatalx("%s: request too long", __func__);
 		p->reqlen = (size_t)n;
 	}
-	evtimer_set(&p->timeout_ev, probe_timeout, p);
-	mon_timer_add(&p->timeout_ev, timeout_ms);
-	/*
-	 * Start from the event loop, so that the callback never runs
-	 * before the caller has stored the probe.
-	 */
-	evtimer_set(&p->start_ev, probe_start_cb, p);
-	mon_timer_add(&p->start_ev, 0);
-	return (p);
+	return (probe_go(p));
+}
+
+/* Probe the addresses in order: a grpc.health.v1 Check of service. */
+struct mon_probe *
+mon_probe_start_grpc(struct mon_svc *ms, const struct mon_addr *addrs,
+    unsigned int naddrs, const char *authority, const char *service,
+    uint64_t timeout_ms, mon_probe_cb cb)
+{
+	struct mon_probe	*p;
+
+	p = probe_new(ms, addrs, naddrs, timeout_ms, cb);
+	p->grpc = mon_grpc_new(authority, service);
+	return (probe_go(p));
 }

@@ -207,6 +207,31 @@ pmon_copy_target(const struct pmon_target *t, struct mon_addr *addrs,
 		strlcpy(error, t->error, errlen);
 }
 
+/* The gRPC service name of a check, expanded; -1 with m->error set. */
+static int
+pmon_grpc_service(const char *service, struct config_expand_ctx *ctx,
+    struct msg_mon_svc *m)
+{
+	char	 xerr[MON_TEXTMAX], *x;
+
+	if (service == NULL)
+		return (0);
+	if ((x = config_expand(service, ctx, xerr, sizeof(xerr))) == NULL) {
+		strlcpy(m->target, service, sizeof(m->target));
+		strlcpy(m->error, "service: ", sizeof(m->error));
+		strlcat(m->error, xerr, sizeof(m->error));
+		return (-1);
+	}
+	if (strlcpy(m->service, x, sizeof(m->service)) >= sizeof(m->service)) {
+		strlcpy(m->target, service, sizeof(m->target));
+		strlcpy(m->error, "service name too long", sizeof(m->error));
+		free(x);
+		return (-1);
+	}
+	free(x);
+	return (0);
+}
+
 /* What the monitor must know about the current process of s. */
 void
 pmon_build(struct svc *s, struct pmon *p, struct msg_mon_svc *m)
@@ -241,8 +266,13 @@ pmon_build(struct svc *s, struct pmon *p, struct msg_mon_svc *m)
 	switch (sc->health.type) {
 	case HEALTH_HTTP:
 	case HEALTH_TCP:
+	case HEALTH_GRPC:
 		m->check = sc->health.type == HEALTH_HTTP ? MON_CHECK_HTTP :
+		    sc->health.type == HEALTH_GRPC ? MON_CHECK_GRPC :
 		    MON_CHECK_TCP;
+		if (m->check == MON_CHECK_GRPC &&
+		    pmon_grpc_service(sc->health.service, &ctx, m) == -1)
+			break;
 		if ((x = config_expand(sc->health.target, &ctx, xerr,
 		    sizeof(xerr))) == NULL) {
 			strlcpy(m->target, sc->health.target,
@@ -254,8 +284,12 @@ pmon_build(struct svc *s, struct pmon *p, struct msg_mon_svc *m)
 		t = pmon_target_get(&p->health);
 		if (m->check == MON_CHECK_HTTP)
 			pmon_http_target(t, x, m);
-		else
+		else {
+			/* grpc: resolved as tcp: is; :authority as written */
 			pmon_tcp_target(t, x, m->error, sizeof(m->error));
+			if (m->check == MON_CHECK_GRPC)
+				strlcpy(m->host, x, sizeof(m->host));
+		}
 		free(x);
 		pmon_copy_target(t, m->addrs, &m->naddrs, m->error,
 		    sizeof(m->error));
