@@ -251,5 +251,6 @@ ctl_json_status(struct ctl_json *j, const char *key,
 	ctl_json_str(j, "ports", st->ports);
 	ctl_json_str(j, "reason", st->reason);
 	ctl_json_str(j, "status_text", st->status_text);
+	ctl_json_str(j, "health_reason", st->health_reason);
 	ctl_json_close(j);
 }

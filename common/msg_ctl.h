@@ -228,6 +228,7 @@ struct ctl_status {
 	char		 ports[CTL_PORTSMAX];	/* "8000", "80,443", "" */
 	char		 reason[CTL_REASONMAX];	/* BACKOFF/FATAL/EXITED */
 	char		 status_text[CTL_REASONMAX];	/* sd_notify STATUS= */
+	char		 health_reason[CTL_REASONMAX];	/* while unhealthy */
 	uint32_t	 instance;
 	uint32_t	 ninstances;
 	int32_t		 pid;			/* 0: none */

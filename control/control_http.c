@@ -556,7 +556,7 @@ chttp_status_ok(const struct ctl_status *st)
 	return (MSG_STR_OK(st->id) && MSG_STR_OK(st->group) &&
 	    MSG_STR_OK(st->state) && MSG_STR_OK(st->health) &&
 	    MSG_STR_OK(st->ports) && MSG_STR_OK(st->reason) &&
-	    MSG_STR_OK(st->status_text));
+	    MSG_STR_OK(st->status_text) && MSG_STR_OK(st->health_reason));
 }
 
 static int

@@ -149,6 +149,15 @@ svc_set_status_text(struct svc *s, const char *text)
 	strlcpy(svc_text_buf(&s->status_text), text, SVC_REASONMAX);
 }
 
+/* Why the check failed, while the process is unhealthy. */
+const char *
+svc_health_reason(const struct svc *s)
+{
+	if (s->health != SVC_HEALTH_UNHEALTHY || s->health_reason == NULL)
+		return ("");
+	return (s->health_reason);
+}
+
 struct svc_exit *
 svc_last_exit(const struct svc *s)
 {
@@ -444,6 +453,8 @@ svc_set_health(struct svc *s, enum svc_health h, const char *why)
 	unsigned int	 i;
 
 	s->health = h;
+	if (why != NULL)
+		strlcpy(svc_text_buf(&s->health_reason), why, SVC_REASONMAX);
 	if (old == h)
 		return;
 	log_info("%s: health %s%s%s", s->id, svc_health_name(h),

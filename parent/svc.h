@@ -116,6 +116,8 @@ struct svc {
 	char			*status_text;	/* sd_notify STATUS=: NULL
 						   until one is sent, then
 						   SVC_REASONMAX bytes */
+	char			*health_reason;	/* of the last health report:
+						   NULL until one comes */
 
 	/* Resource samples of the whole tree, filled from the monitor. */
 	uint32_t		 cpu_permille;	/* 1000 = one core busy */
@@ -171,6 +173,8 @@ uint64_t	 svc_uptime_ms(const struct svc *);
 const char	*svc_reason(const struct svc *);	/* "" if none */
 const char	*svc_status_text(const struct svc *);	/* "" if none */
 void		 svc_set_status_text(struct svc *, const char *);
+const char	*svc_health_reason(const struct svc *);	/* "" unless
+							   unhealthy */
 struct svc_exit	*svc_last_exit(const struct svc *);	/* NULL if none */
 void		 svc_set_health(struct svc *, enum svc_health, const char *);
 void		 svc_set_ready(struct svc *);	/* readiness reported */

@@ -126,6 +126,7 @@ svc_free(struct svc *s)
 	free(s->reason);
 	free(s->history);
 	free(s->status_text);
+	free(s->health_reason);
 	free(s);
 }
 

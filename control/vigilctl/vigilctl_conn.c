@@ -300,7 +300,7 @@ vctl_get_status(struct imsg *imsg, struct ctl_status *st)
 	if (!MSG_STR_OK(st->id) || !MSG_STR_OK(st->group) ||
 	    !MSG_STR_OK(st->state) || !MSG_STR_OK(st->health) ||
 	    !MSG_STR_OK(st->ports) || !MSG_STR_OK(st->reason) ||
-	    !MSG_STR_OK(st->status_text))
+	    !MSG_STR_OK(st->status_text) || !MSG_STR_OK(st->health_reason))
 		return (-1);
 	return (0);
 }

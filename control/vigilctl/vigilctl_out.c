@@ -78,10 +78,14 @@ vctl_print_long(struct vctl_statuses *sts, size_t longest)
 			strlcpy(cpu, "-", sizeof(cpu));
 			strlcpy(mem, "-", sizeof(mem));
 		}
-		printf("%-*s%-10s%-10s%-9s%-17s%-10u%-8s%-9s%s\n", w, st->id,
+		printf("%-*s%-10s%-10s%-9s%-17s%-10u%-8s%-9s%s", w, st->id,
 		    st->state, st->health[0] != '\0' ? st->health : "-", pid,
 		    up, st->restarts, cpu, mem,
 		    st->ports[0] != '\0' ? st->ports : "-");
+		/* Why unhealthy, after the table's last column. */
+		if (st->health_reason[0] != '\0')
+			printf("  (%s)", st->health_reason);
+		printf("\n");
 	}
 }
 
@@ -132,8 +136,10 @@ vctl_print_info_status(const struct ctl_status *st)
 	printf("%s\n", st->id);
 	printf("  %-20s %s%s%s\n", "state:", st->state,
 	    desc[0] != '\0' ? ", " : "", desc);
-	printf("  %-20s %s\n", "health:", st->health[0] != '\0' ?
-	    st->health : "(no check)");
+	printf("  %-20s %s%s%s%s\n", "health:", st->health[0] != '\0' ?
+	    st->health : "(no check)", st->health_reason[0] != '\0' ?
+	    " (" : "", st->health_reason, st->health_reason[0] != '\0' ?
+	    ")" : "");
 	if (st->pid != 0) {
 		printf("  %-20s %d\n", "pid:", (int)st->pid);
 		printf("  %-20s %s\n", "uptime:", ctl_fmt_uptime(
