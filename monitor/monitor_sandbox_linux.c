@@ -27,7 +27,7 @@ static const int monitor_calls[] = {
 	SANDBOX_CALL(lseek),
 	SANDBOX_CALL(pread64),
 	SANDBOX_CALL(sysinfo),		/* uptime, memory */
-	SANDBOX_CALL(socket),		/* tcp: and http: checks */
+	SANDBOX_CALL(socket),		/* tcp:, http: and grpc: checks */
 	SANDBOX_CALL(connect),
 	SANDBOX_CALL(getsockopt),	/* SO_ERROR after connect */
 	SANDBOX_CALL(setsockopt),
