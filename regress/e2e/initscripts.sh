@@ -290,6 +290,12 @@ EOF2
 	# Not installed: 5; not configured: 6.
 	DAEMON=$T/nothere expect_rc 5 start
 	CONFIG=$T/nothere.conf expect_rc 6 start
+	# A configuration without services (the sample's): not started.
+	write_conf "$T/none.conf" </dev/null
+	CONFIG=$T/none.conf expect_rc 0 start
+	grep -q "defines no services: vigild not started" "$T/initd.out" ||
+	    fail "start without services: $(cat "$T/initd.out")"
+	[ -e "$PIDFILE" ] && fail "start without services started vigild"
 fi
 
 # ---- Uninstall: everything but the configuration and the logs.
