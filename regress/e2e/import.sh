@@ -45,6 +45,7 @@ golden supervisord.conf.expected supervisord.conf
 golden ecosystem.json.expected ecosystem.json
 golden ecosystem.json.production.expected --env production ecosystem.json
 golden ecosystem.yaml.expected ecosystem.yaml
+golden container.conf.expected container.conf
 
 # A JavaScript ecosystem is code: refused, exit 1, nothing on stdout.
 for f in ecosystem.config.js app.config.cjs app.config.mjs; do
@@ -116,11 +117,19 @@ for k in stdout_events_enabled serverurl username password logfile \
 	grep -q "# unsupported: .*$k = " "$D/supervisord.conf.expected" ||
 	    fail "$k is not listed as unsupported"
 done
-for k in watch wait_ready listen_timeout cron_restart deploy \
-    log_date_format namespace; do
+for k in cron_restart deploy log_date_format namespace; do
 	grep -q "# unsupported: $k = " "$D/ecosystem.json.expected" \
 	    "$D/ecosystem.yaml.expected" || fail "$k is not listed as unsupported"
 done
+# What the PM2 keys without an equivalent become, said in the output.
+grep -qF "# unsupported: cron_restart = \"0 3 * * *\" (timed restarts are cron(8)'s or a systemd timer's job, not vigil's: a crontab line \`0 3 * * * vigilctl restart sleep\`)" \
+    "$D/ecosystem.json.expected" || fail "cron_restart: no crontab line"
+grep -qF "# note: wait_ready = true, listen_timeout = 10s: start_seconds" \
+    "$D/ecosystem.json.expected" || fail "wait_ready: not said what it became"
+# supervisord's minimums are not caps on the services.
+grep -qE "nofile|nproc" "$D/supervisord.conf.expected" "$D/container.conf.expected" &&
+    grep -E "^ *(nofile|nproc):" "$D/supervisord.conf.expected" "$D/container.conf.expected" &&
+    fail "minfds/minprocs became limits"
 
 # ---- Behaviour: vigild runs the imported files.  Services switch users:
 # that needs root.
@@ -232,4 +241,27 @@ wait_log 10 "api:[01]: (.*restarting|retry 1 of)" ||
 wait_until 10 count "^bash $D/server.sh" 2 || fail "api did not come back to 2"
 grep -qE "py_worker: (.*restarting|retry [0-9])" "$VIGILD_LOG" &&
     fail "py_worker was restarted"
+stop_vigild
+
+# PM2 autorestart: false runs once, even when it exits at once.
+: >"$VIGILD_LOG"
+printf '[{"name": "once", "script": "/bin/sh", "args": ["-c", "echo ran >>%s/once.out; exit 3"], "autorestart": false}]\n' \
+    "$T" >"$T/once.json"
+import "$T/once.out.conf" "$T/once.json"
+runnable "$T/once.out.conf" "$T/once.conf"
+start_vigild "$T/once.conf"
+wait_log 10 "once: RUNNING -> EXITED" || fail "once was not left EXITED"
+grep -qE "once: .*(FATAL|BACKOFF|retry)" "$VIGILD_LOG" && fail "once was retried"
+[ "$(wc -l <"$T/once.out")" -eq 1 ] || fail "once ran $(wc -l <"$T/once.out") times"
+stop_vigild
+
+# supervisord in a container: numprocs_start numbers the instances from
+# 18200 (%(process_num)d), their lines go to vigild's stdout.
+: >"$VIGILD_LOG"
+runnable "$T/container.conf.expected.conf" "$T/cont.conf"
+start_vigild "$T/cont.conf"
+for i in 0 1 2; do
+	wait_log 10 "^api:$i \| api on 1820$i\$" || fail "no 'api:$i | api on 1820$i' on the console"
+done
+wait_until 10 count "^/bin/sleep 1002 [56] " 2 || fail "worker: not 5 and 6"
 exit 0

@@ -362,11 +362,19 @@ expand_one(struct ini *ini, const struct ini_kv *kv,
 		num = exp->numprocs_start;
 		isnum = 1;
 		if (exp->vigil && exp->numprocs > 1) {
-			deferred = "INSTANCE";
+			/*
+			 * ${INSTANCE} counts from 0; from numprocs_start
+			 * the importer gives the service a port range,
+			 * whose ${PORT} is numprocs_start + instance.
+			 */
+			deferred = exp->numprocs_start != 0 ? "PORT" :
+			    "INSTANCE";
+			if (exp->used_num != NULL)
+				*exp->used_num = 1;
 			if (exp->notes != NULL && spec[0] != '\0')
 				imp_note(exp->notes, "note: %s: %%(process_num)"
-				    "%s%c became ${INSTANCE}, without the "
-				    "padding", kv->key, spec, conv);
+				    "%s%c became ${%s}, without the "
+				    "padding", kv->key, spec, conv, deferred);
 		}
 	} else if (strncmp(name, "ENV_", 4) == 0 && name[4] != '\0') {
 		env = getenv(name + 4);

@@ -68,6 +68,9 @@ struct ini_exp {
 						   vigild: defer ENV_X and
 						   process_num (numprocs > 1) */
 	struct imp_node		*notes;		/* where to note a loss */
+	int			*used_num;	/* set when process_num was
+						   deferred to ${INSTANCE} or
+						   ${PORT} */
 };
 
 int		 ini_load(struct ini *, struct imp_ctx *, const char *);

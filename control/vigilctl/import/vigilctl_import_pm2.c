@@ -67,14 +67,17 @@ static const struct {
 	{ "ignore_watch", "vigil does not watch files" },
 	{ "watch_options", "vigil does not watch files" },
 	{ "watch_delay", "vigil does not watch files" },
-	{ "cron_restart", "vigil has no timed restarts; run `vigilctl "
-	    "restart NAME` from cron(8)" },
-	{ "cron", "vigil has no timed restarts; run `vigilctl restart "
-	    "NAME` from cron(8)" },
-	{ "wait_ready", "PM2's process.send('ready'); vigil's `ready: "
-	    "notify` waits for sd_notify READY=1" },
-	{ "listen_timeout", "PM2's process.send('ready'); vigil's `ready: "
-	    "notify` waits for sd_notify READY=1" },
+	{ "cron_restart", "timed restarts are cron(8)'s or a systemd "
+	    "timer's job, not vigil's: a crontab line `CRON vigilctl restart "
+	    "NAME`" },
+	{ "cron", "timed restarts are cron(8)'s or a systemd timer's job, "
+	    "not vigil's: a crontab line `CRON vigilctl restart NAME`" },
+	{ "wait_ready", "PM2's process.send('ready') has no equivalent: "
+	    "NAME is ready after start_seconds; if it sends sd_notify "
+	    "READY=1 use `ready: notify`, if it listens `ready: "
+	    "tcp://HOST:PORT`" },
+	{ "listen_timeout", "PM2's process.send('ready') has no "
+	    "equivalent: NAME is ready after start_seconds" },
 	{ "shutdown_with_message", "vigil stops services with a signal "
 	    "(stop_signal)" },
 	{ "pid_file", "vigil keeps the pids (`vigilctl pid NAME`)" },
@@ -301,6 +304,31 @@ app_log(struct app *a)
 		imp_del(a->svc, "log");
 }
 
+/* A reason with NAME (the service) and CRON (the value) filled in. */
+static char *
+pm2_reason(const char *why, const char *name, const char *val)
+{
+	char		*out = NULL, *t;
+	const char	*p;
+
+	for (p = why; *p != '\0';) {
+		if (strncmp(p, "NAME", 4) == 0) {
+			t = imp_printf("%s%s", out != NULL ? out : "", name);
+			p += 4;
+		} else if (strncmp(p, "CRON", 4) == 0) {
+			t = imp_printf("%s%s", out != NULL ? out : "",
+			    val != NULL ? val : "* * * * *");
+			p += 4;
+		} else {
+			t = imp_printf("%s%c", out != NULL ? out : "", *p);
+			p++;
+		}
+		free(out);
+		out = t;
+	}
+	return out;
+}
+
 /* autorestart, stop_exit_codes, max_restarts, min_uptime, delays. */
 static void
 app_restart(struct app *a)
@@ -313,12 +341,34 @@ app_restart(struct app *a)
 	uint64_t		 ms, exp = 0, delay = 0;
 	long long		 v;
 	int			 b, restart = 1, have_exp = 0, have_delay = 0;
+	int			 ready;
 
 	if ((n = app_get(a, "autorestart")) != NULL &&
 	    app_bool(a, n, "autorestart", &b) == 0) {
 		restart = b;
 		imp_raw(a->svc, "restart", "%s", b ? "always" : "never");
 	}
+	/*
+	 * With wait_ready, PM2 counts the app up once it says so or after
+	 * listen_timeout at the latest: the nearest vigil has.
+	 */
+	if ((n = app_get(a, "wait_ready")) == NULL || app_bool(a, n,
+	    "wait_ready", &ready) == -1)
+		ready = 0;
+	if (ready && (n = app_get(a, "listen_timeout")) != NULL &&
+	    !pm2_is_null(n) && app_ms(a, n, "listen_timeout", &ms, 1) == 0) {
+		imp_raw(a->svc, "start_seconds", "%s", imp_dur(ms));
+		imp_note(a->svc, "note: wait_ready = true, listen_timeout = "
+		    "%s: start_seconds (PM2 counts the app ready after it "
+		    "at the latest; process.send('ready') has no "
+		    "equivalent: with sd_notify READY=1 use `ready: "
+		    "notify`)", imp_dur(ms));
+	} else if (ready)
+		imp_note(a->svc, "note: wait_ready = true: process.send("
+		    "'ready') has no equivalent; %s is ready after "
+		    "start_seconds (with sd_notify READY=1 use `ready: "
+		    "notify`, if it listens `ready: tcp://HOST:PORT`)",
+		    imp_name(a->svc));
 	if ((n = app_get2(a, k_stopcodes)) != NULL && !pm2_is_null(n)) {
 		if (restart)
 			imp_raw(a->svc, "restart", "on-failure");
@@ -381,6 +431,19 @@ app_restart(struct app *a)
 		imp_raw(bo, "factor", "1");
 		imp_raw(bo, "jitter", "0%%");
 	}
+	/*
+	 * autorestart: false runs once: PM2 never starts it again, not even
+	 * after a quick exit, which vigil would retry (start_retries) and
+	 * call FATAL.  Up at once, no retry: any exit leaves it EXITED.
+	 */
+	if (!restart) {
+		imp_raw(a->svc, "start_seconds", "0");
+		imp_raw(a->svc, "start_retries", "0");
+		imp_del(a->svc, "backoff");
+		imp_note(a->svc, "note: autorestart = false: runs once "
+		    "(start_seconds 0, start_retries 0: any exit leaves it "
+		    "EXITED, as PM2 leaves it stopped)");
+	}
 }
 
 /* One app -> one service. */
@@ -402,7 +465,7 @@ pm2_app(struct pm2 *p, yaml_node_t *node, size_t idx)
 	yaml_node_pair_t *pr;
 	yaml_node_t	*n, *k;
 	const char	*script, *name, *s, *mode, *ivar, *e, *base;
-	char		*dir, *d, *nm, *envkey, *f;
+	char		*dir, *d, *nm, *envkey, *f, *w;
 	uint64_t	 ms, bytes;
 	long long	 inst = 1, v;
 	size_t		 i, j;
@@ -599,9 +662,13 @@ pm2_app(struct pm2 *p, yaml_node_t *node, size_t idx)
 		for (j = 0; pm2_scalar(k) != NULL && j < nitems(reasons); j++)
 			if (strcmp(pm2_scalar(k), reasons[j].key) == 0)
 				e = reasons[j].why;
+		w = e != NULL ? pm2_reason(e, imp_name(a.svc),
+		    pm2_scalar(yaml_document_get_node(&p->doc, pr->value))) :
+		    NULL;
 		imp_note(a.svc, "unsupported: %s = %s%s%s%s", d, f,
-		    e != NULL ? " (" : "", e != NULL ? e : "",
-		    e != NULL ? ")" : "");
+		    w != NULL ? " (" : "", w != NULL ? w : "",
+		    w != NULL ? ")" : "");
+		free(w);
 		free(d);
 		free(f);
 	}

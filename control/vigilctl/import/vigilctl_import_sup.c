@@ -43,6 +43,17 @@ static int	 sup_log(struct sup *, struct ini_sec *, struct imp_node *,
 		    const struct ini_exp *);
 static int	 sup_program(struct sup *, struct ini_sec *, const char *);
 
+/* /dev/stdout and its aliases: supervisord's own stdout (or stderr). */
+static int
+sup_is_console(const char *v)
+{
+	return (strcmp(v, "/dev/stdout") == 0 ||
+	    strcmp(v, "/dev/stderr") == 0 || strcmp(v, "/dev/fd/1") == 0 ||
+	    strcmp(v, "/dev/fd/2") == 0 ||
+	    strcmp(v, "/proc/self/fd/1") == 0 ||
+	    strcmp(v, "/proc/self/fd/2") == 0);
+}
+
 /*
  * stdout_logfile*, stderr_logfile*, *_syslog, redirect_stderr -> log:
  * (supervisord's AUTO files are vigil's files in log_dir).  Only what
@@ -56,7 +67,7 @@ sup_log(struct sup *sup, struct ini_sec *sec, struct imp_node *svc,
 	struct imp_node	*log;
 	struct ini_kv	*kv;
 	char		 key[64], *v;
-	const char	*dest[2];
+	const char	*dest[2], *dev[2] = { NULL, NULL };
 	uint64_t	 maxbytes[2] = { SUP_LOG_MAXBYTES, SUP_LOG_MAXBYTES };
 	long long	 backups[2] = { SUP_LOG_BACKUPS, SUP_LOG_BACKUPS };
 	int		 i, b, redirect = 0, rv = 0;
@@ -74,7 +85,11 @@ sup_log(struct sup *sup, struct ini_sec *sec, struct imp_node *svc,
 				dest[i] = "none";
 			else if (strcasecmp(v, "syslog") == 0)
 				dest[i] = "syslog";
-			else if (strcasecmp(v, "AUTO") != 0 && !(i == 1 &&
+			else if (sup_is_console(v)) {
+				/* the container idiom: supervisord's stdout */
+				dev[i] = i == 0 ? "/dev/stdout" : "/dev/stderr";
+				dest[i] = i == 0 ? "console" : "merge";
+			} else if (strcasecmp(v, "AUTO") != 0 && !(i == 1 &&
 			    redirect))
 				imp_note(svc, "note: %s = %s: vigil writes %s "
 				    "to its own file in log_dir (`vigilctl "
@@ -104,6 +119,25 @@ sup_log(struct sup *sup, struct ini_sec *sec, struct imp_node *svc,
 			rv = -1;
 		free(v);
 	}
+	for (i = 0; i < 2; i++) {
+		if (dev[i] == NULL)
+			continue;
+		if (maxbytes[i] != 0)
+			imp_note(svc, "note: %s_logfile = %s with maxbytes "
+			    "%s: supervisord cannot rotate it either; vigil "
+			    "does not rotate the console", streams[i], dev[i],
+			    imp_size(maxbytes[i]));
+		maxbytes[i] = SUP_LOG_MAXBYTES;
+		backups[i] = SUP_LOG_BACKUPS;
+	}
+	if (dev[1] != NULL && strcmp(dest[0], "console") != 0) {
+		imp_note(svc, "note: stderr_logfile = %s: vigil's console "
+		    "is vigild's stdout, for stdout only; stderr goes to the "
+		    "stdout log", dev[1]);
+	} else if (dev[1] != NULL && !redirect)
+		imp_note(svc, "note: stderr_logfile = %s: merged into "
+		    "stdout on the console (vigild's stdout; there is no "
+		    "stderr console)", dev[1]);
 	if (redirect) {
 		dest[1] = "merge";
 		TAILQ_FOREACH(kv, &sec->kvs, entry)
@@ -146,13 +180,14 @@ sup_program(struct sup *sup, struct ini_sec *sec, const char *name)
 	const char	*group, *e;
 	char		*v, *w, *last, *c;
 	long long	 n;
-	int		 b, sig, nerr = ctx->nerr;
+	int		 b, sig, nerr = ctx->nerr, used_num = 0;
 
 	svc = imp_service(ctx, name, sec->file->path, sec->line);
 	memset(&exp, 0, sizeof(exp));
 	exp.program = name;
 	exp.notes = svc;
 	exp.numprocs = 1;
+	exp.used_num = &used_num;
 	if ((group = sup_group_of(sup, name, &gsec)) != NULL) {
 		imp_note(svc, "note: in [group:%s] (supervisorctl called it "
 		    "%s:%s)", group, group, name);
@@ -167,9 +202,14 @@ sup_program(struct sup *sup, struct ini_sec *sec, const char *name)
 	if ((v = sup_get(sup, sec, "numprocs_start", &exp, &kv)) != NULL &&
 	    sup_int(sup, kv, v, 0, INT_MAX, &n) == 0) {
 		exp.numprocs_start = (int)n;
-		if (n != 0 && exp.numprocs > 1)
-			imp_note(svc, "note: numprocs_start = %lld: vigil "
-			    "numbers instances from 0 (${INSTANCE})", n);
+		if (n != 0 && exp.numprocs > 1 &&
+		    n + exp.numprocs - 1 > 65535) {
+			imp_err(ctx, kv->file->path, kv->line, 0,
+			    "numprocs_start = %lld: vigil counts instances "
+			    "from 0 (${INSTANCE}), or from a port (${PORT}, "
+			    "at most 65535)", n);
+			exp.numprocs_start = 0;
+		}
 	}
 	free(v);
 
@@ -250,6 +290,21 @@ sup_program(struct sup *sup, struct ini_sec *sec, const char *name)
 	free(v);
 	if (exp.numprocs > 1)
 		imp_raw(svc, "instances", "%d", exp.numprocs);
+	/*
+	 * %(process_num)d counts from numprocs_start; vigil's ${INSTANCE}
+	 * from 0.  A port range starting there makes ${PORT} that number.
+	 */
+	if (exp.numprocs > 1 && exp.numprocs_start != 0 && used_num) {
+		imp_raw(svc, "port", "%d-%d", exp.numprocs_start,
+		    exp.numprocs_start + exp.numprocs - 1);
+		imp_note(svc, "note: numprocs_start = %d: %%(process_num) "
+		    "became ${PORT}, which counts from %d (port: %d-%d); "
+		    "${INSTANCE} counts from 0", exp.numprocs_start,
+		    exp.numprocs_start, exp.numprocs_start,
+		    exp.numprocs_start + exp.numprocs - 1);
+	} else if (exp.numprocs > 1 && exp.numprocs_start != 0)
+		imp_note(svc, "note: numprocs_start = %d: vigil numbers the "
+		    "instances from 0 (${INSTANCE})", exp.numprocs_start);
 	if ((kv = ini_kv(&sup->ini, sec, "process_name")) != NULL) {
 		w = sup_oneline(kv->val);
 		if (exp.numprocs > 1)

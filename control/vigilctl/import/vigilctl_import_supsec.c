@@ -329,18 +329,24 @@ sup_main(struct sup *sup, struct ini_sec *sec)
 	}
 	free(v);
 	exp.vigil = 0;
+	/*
+	 * minfds and minprocs are minimums supervisord checks (and raises
+	 * its own soft limits to) at start, not caps on the programs: as
+	 * `limits:` they would lower what a service may have.
+	 */
 	if ((v = sup_get(sup, sec, "minfds", &exp, &kv)) != NULL &&
-	    sup_int(sup, kv, v, 1, LLONG_MAX, &n) == 0) {
-		imp_note(ctx->defaults, "[supervisord] minfds, minprocs: "
-		    "supervisord raised its own limits, which programs "
-		    "inherit");
-		imp_raw(imp_map(ctx->defaults, "limits"), "nofile", "%lld",
-		    n);
-	}
+	    sup_int(sup, kv, v, 1, LLONG_MAX, &n) == 0)
+		imp_note(ctx->defaults, "[supervisord] minfds = %lld: a "
+		    "minimum supervisord asks of its own limit, not a limit "
+		    "on the services; they inherit vigild's (set "
+		    "limits.nofile where one needs more)", n);
 	free(v);
 	if ((v = sup_get(sup, sec, "minprocs", &exp, &kv)) != NULL &&
 	    sup_int(sup, kv, v, 1, LLONG_MAX, &n) == 0)
-		imp_raw(imp_map(ctx->defaults, "limits"), "nproc", "%lld", n);
+		imp_note(ctx->defaults, "[supervisord] minprocs = %lld: a "
+		    "minimum supervisord asks of its own limit, not a limit "
+		    "on the services; they inherit vigild's (set "
+		    "limits.nproc where one needs more)", n);
 	free(v);
 	exp.vigil = 1;
 	if ((v = sup_get(sup, sec, "environment", &exp, &kv)) != NULL &&
