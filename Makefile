@@ -75,6 +75,7 @@ COMMON_SRCS	+= common/msg_names.c
 COMMON_SRCS	+= common/log_limit.c
 COMMON_SRCS	+= common/privdrop.c
 COMMON_SRCS	+= common/proc_child.c
+COMMON_SRCS	+= common/xmalloc.c
 VIGILD_SRCS	= parent/parent.c
 VIGILD_SRCS	+= parent/parent_conf.c
 VIGILD_SRCS	+= parent/parent_control.c

@@ -116,7 +116,8 @@ conf_errors_print(const struct conf_errors *e, FILE *fp)
 }
 
 /*
- * Default paths (SPEC section 1).
+ * Default paths (vigild(8), FILES): as root the system's, else under
+ * the user's own directories.
  */
 
 static const char *
@@ -126,10 +127,10 @@ home_dir(void)
 	const char	*h;
 
 	if ((h = getenv("HOME")) != NULL && *h == '/')
-		return h;
+		return (h);
 	if ((pw = getpwuid(getuid())) != NULL && pw->pw_dir != NULL)
-		return pw->pw_dir;
-	return "/";
+		return (pw->pw_dir);
+	return ("/");
 }
 
 static const char *
@@ -142,7 +143,7 @@ user_path(char *buf, size_t len, const char *env, const char *envsub,
 		snprintf(buf, len, "%s/%s", e, envsub);
 	else
 		snprintf(buf, len, "%s/%s", home_dir(), homesub);
-	return buf;
+	return (buf);
 }
 
 const char *
@@ -151,9 +152,9 @@ config_default_path(void)
 	static char	buf[PATH_MAX];
 
 	if (getuid() == 0)
-		return "/etc/vigild.conf";
-	return user_path(buf, sizeof(buf), "XDG_CONFIG_HOME",
-	    "vigil/vigild.conf", ".config/vigil/vigild.conf");
+		return ("/etc/vigild.conf");
+	return (user_path(buf, sizeof(buf), "XDG_CONFIG_HOME",
+	    "vigil/vigild.conf", ".config/vigil/vigild.conf"));
 }
 
 const char *
@@ -162,9 +163,9 @@ config_default_socket(void)
 	static char	buf[PATH_MAX];
 
 	if (getuid() == 0)
-		return "/var/run/vigild.sock";
-	return user_path(buf, sizeof(buf), "XDG_RUNTIME_DIR", "vigild.sock",
-	    ".vigil/vigild.sock");
+		return ("/var/run/vigild.sock");
+	return (user_path(buf, sizeof(buf), "XDG_RUNTIME_DIR", "vigild.sock",
+	    ".vigil/vigild.sock"));
 }
 
 const char *
@@ -173,8 +174,8 @@ config_default_log_dir(void)
 	static char	buf[PATH_MAX];
 
 	if (getuid() == 0)
-		return "/var/log/vigil";
-	return user_path(buf, sizeof(buf), NULL, NULL, ".vigil/log");
+		return ("/var/log/vigil");
+	return (user_path(buf, sizeof(buf), NULL, NULL, ".vigil/log"));
 }
 
 const char *
@@ -183,8 +184,8 @@ config_default_state_dir(void)
 	static char	buf[PATH_MAX];
 
 	if (getuid() == 0)
-		return "/var/db/vigil";
-	return user_path(buf, sizeof(buf), NULL, NULL, ".vigil/state");
+		return ("/var/db/vigil");
+	return (user_path(buf, sizeof(buf), NULL, NULL, ".vigil/state"));
 }
 
 const char *
@@ -193,8 +194,8 @@ config_default_pidfile(void)
 	static char	buf[PATH_MAX];
 
 	if (getuid() == 0)
-		return "/var/run/vigild.pid";
-	return user_path(buf, sizeof(buf), NULL, NULL, ".vigil/vigild.pid");
+		return ("/var/run/vigild.pid");
+	return (user_path(buf, sizeof(buf), NULL, NULL, ".vigil/vigild.pid"));
 }
 
 const char *
@@ -205,18 +206,18 @@ config_default_user(void)
 	const char	*u;
 
 	if (getuid() == 0)
-		return "_vigil";
+		return ("_vigil");
 	if ((pw = getpwuid(getuid())) != NULL && pw->pw_name != NULL)
 		strlcpy(buf, pw->pw_name, sizeof(buf));
 	else if ((u = getenv("USER")) != NULL && *u != '\0')
 		strlcpy(buf, u, sizeof(buf));
 	else
 		snprintf(buf, sizeof(buf), "%u", (unsigned int)getuid());
-	return buf;
+	return (buf);
 }
 
 /*
- * The root check of SPEC section 6, on a file vigild reads as root (the
+ * The root check, on a file vigild reads as root (the
  * configuration, an include, an env_file, the token_file): the file it
  * opened (fstat of the descriptor, so nothing can be swapped between the
  * check and the read) and every directory above it are owned by root
@@ -236,33 +237,33 @@ config_open_checked(const char *path, const char *what, int check,
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
 		snprintf(err, errlen, "%s", strerror(errno));
-		return -1;
+		return (-1);
 	}
 	if (fstat(fd, &st) == -1) {
 		save = errno;
 		close(fd);
 		snprintf(err, errlen, "%s", strerror(save));
-		return -1;
+		return (-1);
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		snprintf(err, errlen, "not a regular file");
-		return -1;
+		return (-1);
 	}
 	if (!check)
-		return fd;
+		return (fd);
 	if (st.st_uid != 0) {
 		close(fd);
 		snprintf(err, errlen, "refusing %s: owned by uid %u, "
 		    "not by root", what, (unsigned int)st.st_uid);
-		return -1;
+		return (-1);
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
 		close(fd);
 		snprintf(err, errlen, "refusing %s: mode %04o is "
 		    "writable by group or others", what,
 		    (unsigned int)(st.st_mode & 07777));
-		return -1;
+		return (-1);
 	}
 	/* The directories above: by the path the file was found under. */
 	if ((real = realpath(path, NULL)) == NULL ||
@@ -272,7 +273,7 @@ config_open_checked(const char *path, const char *what, int check,
 		close(fd);
 		snprintf(err, errlen, "refusing %s: it changed while "
 		    "being opened", what);
-		return -1;
+		return (-1);
 	}
 	while ((slash = strrchr(real, '/')) != NULL) {
 		if (slash == real)
@@ -300,12 +301,12 @@ config_open_checked(const char *path, const char *what, int check,
 		}
 		if (slash == real) {
 			free(real);
-			return fd;
+			return (fd);
 		}
 	}
 	free(real);
 	close(fd);
-	return -1;
+	return (-1);
 }
 
 int
@@ -315,14 +316,14 @@ config_check_owner(const char *path, struct conf_errors *errs)
 	int	 fd;
 
 	if (getuid() != 0 && geteuid() != 0)
-		return 0;
+		return (0);
 	if ((fd = config_open_checked(path, "configuration file", 1, err,
 	    sizeof(err))) == -1) {
 		conf_errors_add(errs, "%s: %s", path, err);
-		return -1;
+		return (-1);
 	}
 	close(fd);
-	return 0;
+	return (0);
 }
 
 /*
@@ -337,16 +338,16 @@ conf_valid_name(const char *s)
 
 	len = strlen(s);
 	if (len == 0 || len >= 64 || strcmp(s, "all") == 0)
-		return 0;
+		return (0);
 	if (s[0] == '.' || s[0] == '-')
-		return 0;
+		return (0);
 	for (i = 0; i < len; i++) {
 		if (!isascii((unsigned char)s[i]) ||
 		    (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
 		    s[i] != '-' && s[i] != '.'))
-			return 0;
+			return (0);
 	}
-	return 1;
+	return (1);
 }
 
 int
@@ -355,12 +356,12 @@ conf_valid_envname(const char *s, size_t len)
 	size_t	i;
 
 	if (len == 0 || isdigit((unsigned char)s[0]))
-		return 0;
+		return (0);
 	for (i = 0; i < len; i++)
 		if (!isascii((unsigned char)s[i]) ||
 		    (!isalnum((unsigned char)s[i]) && s[i] != '_'))
-			return 0;
-	return 1;
+			return (0);
+	return (1);
 }
 
 /* Set name=value, replacing a previous one; *idxp gets its index. */
@@ -501,26 +502,26 @@ config_find(struct vigil_conf *conf, const char *name)
 
 	TAILQ_FOREACH(s, &conf->services, entry)
 		if (strcmp(s->name, name) == 0)
-			return s;
-	return NULL;
+			return (s);
+	return (NULL);
 }
 
 int
 svc_exit_expected(const struct svc_conf *s, int code)
 {
 	if (code < 0 || code > 255)
-		return 0;
-	return (s->exit_codes[code / 32] >> (code % 32)) & 1;
+		return (0);
+	return ((s->exit_codes[code / 32] >> (code % 32)) & 1);
 }
 
 int
 svc_conf_port(const struct svc_conf *s, unsigned int instance)
 {
 	if (s->port.type != PORT_FIXED)
-		return -1;
+		return (-1);
 	if ((unsigned int)s->port.lo + instance > 65535)
-		return -1;
-	return s->port.lo + instance;
+		return (-1);
+	return (s->port.lo + instance);
 }
 
 /*
@@ -531,8 +532,8 @@ static int
 str_eq(const char *a, const char *b)
 {
 	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
+		return (a == b);
+	return (strcmp(a, b) == 0);
 }
 
 static int
@@ -541,11 +542,11 @@ argv_eq(char **a, size_t na, char **b, size_t nb)
 	size_t	i;
 
 	if (na != nb)
-		return 0;
+		return (0);
 	for (i = 0; i < na; i++)
 		if (!str_eq(a[i], b[i]))
-			return 0;
-	return 1;
+			return (0);
+	return (1);
 }
 
 /* Order-insensitive: names are unique. */
@@ -555,15 +556,15 @@ env_eq(const struct svc_conf *a, const struct svc_conf *b)
 	size_t	i, j;
 
 	if (a->nenv != b->nenv)
-		return 0;
+		return (0);
 	for (i = 0; i < a->nenv; i++) {
 		for (j = 0; j < b->nenv; j++)
 			if (strcmp(a->env[i].name, b->env[j].name) == 0)
 				break;
 		if (j == b->nenv || strcmp(a->env[i].value, b->env[j].value))
-			return 0;
+			return (0);
 	}
-	return 1;
+	return (1);
 }
 
 static int
@@ -572,15 +573,15 @@ deps_eq(const struct svc_conf *a, const struct svc_conf *b)
 	size_t	i, j;
 
 	if (a->ndepends_on != b->ndepends_on)
-		return 0;
+		return (0);
 	for (i = 0; i < a->ndepends_on; i++) {
 		for (j = 0; j < b->ndepends_on; j++)
 			if (strcmp(a->depends_on[i], b->depends_on[j]) == 0)
 				break;
 		if (j == b->ndepends_on)
-			return 0;
+			return (0);
 	}
-	return 1;
+	return (1);
 }
 
 static int
@@ -589,41 +590,41 @@ listen_eq(const struct svc_conf *a, const struct svc_conf *b)
 	size_t	i;
 
 	if (a->nlisten != b->nlisten)
-		return 0;
+		return (0);
 	for (i = 0; i < a->nlisten; i++)
 		if (!str_eq(a->listen[i].url, b->listen[i].url))
-			return 0;
-	return 1;
+			return (0);
+	return (1);
 }
 
 static int
 rlimit_eq(const struct conf_rlimit *a, const struct conf_rlimit *b)
 {
-	return a->set == b->set && (!a->set || a->value == b->value);
+	return (a->set == b->set && (!a->set || a->value == b->value));
 }
 
 static int
 limits_eq(const struct conf_limits *a, const struct conf_limits *b)
 {
-	return a->memory == b->memory && a->cpu == b->cpu &&
+	return (a->memory == b->memory && a->cpu == b->cpu &&
 	    rlimit_eq(&a->nofile, &b->nofile) &&
 	    rlimit_eq(&a->nproc, &b->nproc) &&
 	    rlimit_eq(&a->core, &b->core) &&
 	    rlimit_eq(&a->stack, &b->stack) &&
-	    rlimit_eq(&a->as, &b->as);
+	    rlimit_eq(&a->as, &b->as));
 }
 
 static int
 health_eq(const struct conf_health *a, const struct conf_health *b)
 {
-	return a->type == b->type && str_eq(a->target, b->target) &&
+	return (a->type == b->type && str_eq(a->target, b->target) &&
 	    str_eq(a->service, b->service) &&
 	    argv_eq(a->exec_argv, a->exec_argc, b->exec_argv,
 	    b->exec_argc) &&
 	    a->interval_ms == b->interval_ms &&
 	    a->timeout_ms == b->timeout_ms && a->retries == b->retries &&
 	    a->start_period_ms == b->start_period_ms &&
-	    a->on_unhealthy == b->on_unhealthy;
+	    a->on_unhealthy == b->on_unhealthy);
 }
 
 int
@@ -634,50 +635,50 @@ svc_conf_equal_but_instances(const struct svc_conf *a,
 	    !argv_eq(a->argv, a->argc, b->argv, b->argc) ||
 	    a->command_is_list != b->command_is_list ||
 	    a->shell != b->shell)
-		return 0;
+		return (0);
 	if (!str_eq(a->user, b->user) || !str_eq(a->group, b->group) ||
 	    a->uid != b->uid || a->gid != b->gid ||
 	    a->use_initgroups != b->use_initgroups)
-		return 0;
+		return (0);
 	if (!str_eq(a->directory, b->directory) || a->umask != b->umask)
-		return 0;
+		return (0);
 	if (!env_eq(a, b) || !str_eq(a->env_file, b->env_file) ||
 	    a->inherit_environment != b->inherit_environment)
-		return 0;
+		return (0);
 	if (a->autostart != b->autostart || a->port.type != b->port.type ||
 	    a->port.lo != b->port.lo || a->port.hi != b->port.hi ||
 	    !listen_eq(a, b) || a->priority != b->priority || !deps_eq(a, b))
-		return 0;
+		return (0);
 	if (a->restart != b->restart ||
 	    memcmp(a->exit_codes, b->exit_codes, sizeof(a->exit_codes)) ||
 	    a->start_seconds_ms != b->start_seconds_ms ||
 	    a->start_retries != b->start_retries)
-		return 0;
+		return (0);
 	if (a->backoff.initial_ms != b->backoff.initial_ms ||
 	    a->backoff.max_ms != b->backoff.max_ms ||
 	    a->backoff.factor != b->backoff.factor ||
 	    a->backoff.jitter != b->backoff.jitter ||
 	    a->restart_limit.count != b->restart_limit.count ||
 	    a->restart_limit.window_ms != b->restart_limit.window_ms)
-		return 0;
+		return (0);
 	if (a->stop_signal != b->stop_signal ||
 	    a->stop_timeout_ms != b->stop_timeout_ms ||
 	    a->reload_signal != b->reload_signal)
-		return 0;
+		return (0);
 	if (a->ready != b->ready || !str_eq(a->ready_target, b->ready_target) ||
 	    !health_eq(&a->health, &b->health) ||
 	    !limits_eq(&a->limits, &b->limits) || a->cgroup != b->cgroup)
-		return 0;
+		return (0);
 	if (a->log.out != b->log.out || a->log.err != b->log.err ||
 	    a->log.max_size != b->log.max_size || a->log.keep != b->log.keep ||
 	    a->log.timestamps != b->log.timestamps)
-		return 0;
-	return 1;
+		return (0);
+	return (1);
 }
 
 int
 svc_conf_equal(const struct svc_conf *a, const struct svc_conf *b)
 {
-	return a->instances == b->instances &&
-	    svc_conf_equal_but_instances(a, b);
+	return (a->instances == b->instances &&
+	    svc_conf_equal_but_instances(a, b));
 }

@@ -15,7 +15,7 @@
  */
 
 /*
- * The configuration model (vigild.conf(5), SPEC section 3) and its loader.
+ * The configuration model (vigild.conf(5)) and its loader.
  *
  * config_load() reads the YAML file and every include, applies `defaults:`,
  * fills in the built-in defaults, resolves users, groups and directories and
@@ -361,7 +361,7 @@ int	svc_exit_expected(const struct svc_conf *, int);
 int	svc_conf_port(const struct svc_conf *, unsigned int);
 
 /*
- * The root check of SPEC section 6: when run as root, a file must be
+ * The root check: when run as root, a file must be
  * owned by root and not writable by group or others.  Adds
  * "PATH: refusing configuration file: ..." to errs and returns -1 if not.
  * Returns 0 when not root.
@@ -371,7 +371,7 @@ int	config_open_checked(const char *path, const char *what, int check,
 	    char *err, size_t errlen);
 
 /*
- * Defaults of SPEC section 1, chosen by getuid() == 0.  Each returns a
+ * The defaults of vigild(8), FILES, chosen by getuid() == 0.  Each returns a
  * static buffer, overwritten by the next call of the same function.
  */
 const char *config_default_path(void);

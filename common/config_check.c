@@ -42,8 +42,8 @@ env_get(const struct svc_conf *svc, const char *name, size_t len)
 	for (i = 0; i < svc->nenv; i++)
 		if (strlen(svc->env[i].name) == len &&
 		    memcmp(svc->env[i].name, name, len) == 0)
-			return svc->env[i].value;
-	return NULL;
+			return (svc->env[i].value);
+	return (NULL);
 }
 
 /*
@@ -94,9 +94,9 @@ unquote(char *v)
 
 	if (len >= 2 && (v[0] == '"' || v[0] == '\'') && v[len - 1] == v[0]) {
 		v[len - 1] = '\0';
-		return v + 1;
+		return (v + 1);
 	}
-	return v;
+	return (v);
 }
 
 /*
@@ -344,8 +344,8 @@ sp_index(struct cfg *ctx, const char *name)
 
 	for (i = 0; i < ctx->nsp; i++)
 		if (strcmp(ctx->sp[i]->svc->name, name) == 0)
-			return i;
-	return SIZE_MAX;
+			return (i);
+	return (SIZE_MAX);
 }
 
 enum { WHITE = 0, GREY, BLACK };

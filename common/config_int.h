@@ -26,6 +26,7 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "xmalloc.h"
 
 /* A position in a file; file points to a string owned by the loader. */
 struct lpos {
@@ -164,7 +165,6 @@ void		 svc_apply(struct cfg *, struct svc_parse *, yaml_node_t *,
 void		 apply_map(struct cfg *, struct svc_parse *, yaml_node_t *,
 		    const struct key *, size_t, const char *, const char *);
 yaml_node_t	**items(struct cfg *, yaml_node_t *, size_t *);
-char		*xstrdup(const char *);
 int		 strlist(struct cfg *, yaml_node_t *, const char *,
 		    const char *, char ***, size_t *);
 

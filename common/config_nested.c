@@ -62,7 +62,7 @@ check_hostport(struct cfg *ctx, yaml_node_t *v, const char *s,
 	int		 rv = 0;
 
 	if (cfg_hostport(s, &host, &port) == -1)
-		return -1;
+		return (-1);
 	if (strchr(port, '$') == NULL) {
 		strtonum(port, 1, 65535, &errstr);
 		if (errstr != NULL)
@@ -72,7 +72,7 @@ check_hostport(struct cfg *ctx, yaml_node_t *v, const char *s,
 		check_host(ctx, v, host, key, where);
 	free(host);
 	free(port);
-	return rv;
+	return (rv);
 }
 
 void

@@ -42,11 +42,11 @@ parse_digits(const char *s, uint64_t *v)
 	*v = 0;
 	while (isdigit((unsigned char)s[n])) {
 		if (*v > (UINT64_MAX - 9) / 10)
-			return -1;
+			return (-1);
 		*v = *v * 10 + (s[n] - '0');
 		n++;
 	}
-	return n;
+	return (n);
 }
 
 /*
@@ -61,11 +61,11 @@ config_parse_duration(const char *s, uint64_t *ms, const char **errstr)
 
 	if (*s == '\0') {
 		*errstr = "empty value";
-		return -1;
+		return (-1);
 	}
 	if (*s == '-') {
 		*errstr = "negative";
-		return -1;
+		return (-1);
 	}
 	while (*p != '\0') {
 		if ((n = parse_digits(p, &v)) == -1)
@@ -73,7 +73,7 @@ config_parse_duration(const char *s, uint64_t *ms, const char **errstr)
 		if (n == 0) {
 			*errstr = "expected a number followed by ms, s, m, "
 			    "h or d";
-			return -1;
+			return (-1);
 		}
 		p += n;
 		if (*p == '\0' && p - n == s) {
@@ -95,13 +95,13 @@ config_parse_duration(const char *s, uint64_t *ms, const char **errstr)
 			p++;
 		} else if (*p == '\0') {
 			*errstr = "a unit is missing (ms, s, m, h or d)";
-			return -1;
+			return (-1);
 		} else if (*p == '.' || *p == ',') {
 			*errstr = "use a whole number (1500ms, not 1.5s)";
-			return -1;
+			return (-1);
 		} else {
 			*errstr = "unknown unit (use ms, s, m, h or d)";
-			return -1;
+			return (-1);
 		}
 		if (v > DURATION_MAX_MS / mult)
 			goto toolarge;
@@ -110,10 +110,10 @@ config_parse_duration(const char *s, uint64_t *ms, const char **errstr)
 			goto toolarge;
 	}
 	*ms = total;
-	return 0;
+	return (0);
  toolarge:
 	*errstr = "too large (at most 365d)";
-	return -1;
+	return (-1);
 }
 
 /*
@@ -129,23 +129,23 @@ config_parse_size(const char *s, uint64_t *bytes, const char **errstr)
 
 	if (*s == '\0') {
 		*errstr = "empty value";
-		return -1;
+		return (-1);
 	}
 	if (*s == '-') {
 		*errstr = "negative";
-		return -1;
+		return (-1);
 	}
 	if ((n = parse_digits(s, &v)) == -1)
 		goto toolarge;
 	if (n == 0) {
 		*errstr = "expected a number optionally followed by K, M, G "
 		    "or T";
-		return -1;
+		return (-1);
 	}
 	p = s + n;
 	if (*p == '.' || *p == ',') {
 		*errstr = "use a whole number (1536M, not 1.5G)";
-		return -1;
+		return (-1);
 	}
 	switch (toupper((unsigned char)*p)) {
 	case '\0':
@@ -180,13 +180,13 @@ config_parse_size(const char *s, uint64_t *bytes, const char **errstr)
 	if (v > UINT64_MAX / mult || v * mult == CONF_UNLIMITED)
 		goto toolarge;
 	*bytes = v * mult;
-	return 0;
+	return (0);
  badunit:
 	*errstr = "unknown unit (use K, M, G or T)";
-	return -1;
+	return (-1);
  toolarge:
 	*errstr = "too large";
-	return -1;
+	return (-1);
 }
 
 static const struct {
@@ -237,27 +237,27 @@ config_parse_signal(const char *s, int *sig, const char **errstr)
 
 	if (*s == '\0') {
 		*errstr = "empty value";
-		return -1;
+		return (-1);
 	}
 	if (isdigit((unsigned char)*s)) {
 		n = strtonum(s, 1, NSIG - 1, &e);
 		if (e != NULL) {
 			*errstr = "not a signal number";
-			return -1;
+			return (-1);
 		}
 		*sig = (int)n;
-		return 0;
+		return (0);
 	}
 	if (strncasecmp(s, "SIG", 3) == 0)
 		s += 3;
 	for (i = 0; i < nitems(signames); i++) {
 		if (strcasecmp(s, signames[i].name) == 0) {
 			*sig = signames[i].sig;
-			return 0;
+			return (0);
 		}
 	}
 	*errstr = "unknown signal";
-	return -1;
+	return (-1);
 }
 
 const char *
@@ -267,8 +267,8 @@ config_signame(int sig)
 
 	for (i = 0; i < nitems(signames); i++)
 		if (signames[i].sig == sig)
-			return signames[i].name;
-	return NULL;
+			return (signames[i].name);
+	return (NULL);
 }
 
 /*
@@ -422,14 +422,14 @@ config_split_command(const char *s, char ***argvp, size_t *argcp,
 	}
 	*argvp = argv;
 	*argcp = argc;
-	return 0;
+	return (0);
  shellop:
 	*errstr = "shell operator outside quotes (quote it, or set "
 	    "shell: true)";
  fail:
 	free(w.s);
 	config_free_argv(argv);
-	return -1;
+	return (-1);
 }
 
 /*
@@ -446,21 +446,21 @@ config_var_at(const char *p, const char **name, size_t *namelen,
 	*name = NULL;
 	*namelen = 0;
 	if (p[1] == '$')
-		return 2;
+		return (2);
 	if (p[1] != '{')
-		return 1;
+		return (1);
 	if ((e = strchr(p + 2, '}')) == NULL) {
 		*errstr = "unterminated ${";
-		return -1;
+		return (-1);
 	}
 	if (!conf_valid_envname(p + 2, e - (p + 2))) {
 		*errstr = "bad variable name in ${...} (use letters, digits "
 		    "and _)";
-		return -1;
+		return (-1);
 	}
 	*name = p + 2;
 	*namelen = e - (p + 2);
-	return e - p + 1;
+	return (e - p + 1);
 }
 
 static const char *
@@ -470,8 +470,8 @@ env_lookup(const struct conf_env *env, size_t nenv, const char *name)
 
 	for (i = 0; i < nenv; i++)
 		if (strcmp(env[i].name, name) == 0)
-			return env[i].value;
-	return NULL;
+			return (env[i].value);
+	return (NULL);
 }
 
 char *
@@ -529,8 +529,8 @@ config_expand(const char *s, const struct config_expand_ctx *ctx, char *err,
 		}
 		sbuf_addn(&b, val, strlen(val));
 	}
-	return b.s;
+	return (b.s);
  fail:
 	free(b.s);
-	return NULL;
+	return (NULL);
 }

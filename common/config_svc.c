@@ -53,7 +53,7 @@ items(struct cfg *ctx, yaml_node_t *v, size_t *np)
 			fatal("%s", __func__);
 		n[0] = v;
 		*np = 1;
-		return n;
+		return (n);
 	}
 	*np = v->data.sequence.items.top - v->data.sequence.items.start;
 	if ((n = calloc(*np + 1, sizeof(*n))) == NULL)
@@ -61,17 +61,7 @@ items(struct cfg *ctx, yaml_node_t *v, size_t *np)
 	for (it = v->data.sequence.items.start;
 	    it < v->data.sequence.items.top; it++)
 		n[i++] = yaml_document_get_node(ctx->doc, *it);
-	return n;
-}
-
-char *
-xstrdup(const char *s)
-{
-	char	*p;
-
-	if ((p = strdup(s)) == NULL)
-		fatal("%s", __func__);
-	return p;
+	return (n);
 }
 
 /* A list of strings (or one string) into a NULL-terminated argv. */
@@ -85,7 +75,7 @@ strlist(struct cfg *ctx, yaml_node_t *v, const char *key, const char *where,
 
 	if (v->type == YAML_MAPPING_NODE) {
 		cfg_err(ctx, v, "expected a list for %s%s", key, where);
-		return -1;
+		return (-1);
 	}
 	it = items(ctx, v, &n);
 	if ((argv = calloc(n + 1, sizeof(*argv))) == NULL)
@@ -96,14 +86,14 @@ strlist(struct cfg *ctx, yaml_node_t *v, const char *key, const char *where,
 			    where);
 			config_free_argv(argv);
 			free(it);
-			return -1;
+			return (-1);
 		}
 		argv[i] = xstrdup(cfg_scalar(it[i]));
 	}
 	free(it);
 	*argvp = argv;
 	*argcp = n;
-	return 0;
+	return (0);
 }
 
 static char *
@@ -119,7 +109,7 @@ join(char **argv, size_t argc)
 		free(s);
 		s = t;
 	}
-	return s ? s : xstrdup("");
+	return (s ? s : xstrdup(""));
 }
 
 static void
@@ -388,21 +378,21 @@ port_range(const char *s, uint16_t *lo, uint16_t *hi)
 	if ((dash = strchr(s, '-')) == NULL) {
 		a = strtonum(s, 1, 65535, &e1);
 		if (e1 != NULL)
-			return -1;
+			return (-1);
 		*lo = *hi = (uint16_t)a;
-		return 0;
+		return (0);
 	}
 	if ((size_t)(dash - s) >= sizeof(buf))
-		return -1;
+		return (-1);
 	memcpy(buf, s, dash - s);
 	buf[dash - s] = '\0';
 	a = strtonum(buf, 1, 65535, &e1);
 	b = strtonum(dash + 1, 1, 65535, &e2);
 	if (e1 != NULL || e2 != NULL || a > b)
-		return -1;
+		return (-1);
 	*lo = (uint16_t)a;
 	*hi = (uint16_t)b;
-	return 0;
+	return (0);
 }
 
 static void
@@ -439,25 +429,25 @@ parse_listen(const char *s, struct conf_listen *l)
 	memset(l, 0, sizeof(*l));
 	if (strncmp(s, "unix://", 7) == 0) {
 		if (s[7] != '/' || strlen(s + 7) >= sizeof(sun.sun_path))
-			return -1;
+			return (-1);
 		l->type = LISTEN_UNIX;
 		l->path = xstrdup(s + 7);
 	} else if (strncmp(s, "tcp://", 6) == 0) {
 		if (cfg_hostport(s + 6, &host, &port) == -1)
-			return -1;
+			return (-1);
 		p = strtonum(port, 1, 65535, &errstr);
 		free(port);
 		if (errstr != NULL) {
 			free(host);
-			return -1;
+			return (-1);
 		}
 		l->type = LISTEN_TCP;
 		l->host = host;
 		l->port = (uint16_t)p;
 	} else
-		return -1;
+		return (-1);
 	l->url = xstrdup(s);
-	return 0;
+	return (0);
 }
 
 static void
@@ -781,7 +771,7 @@ svc_parse_new(struct cfg *ctx, const char *name)
 		fatal("%s", __func__);
 	svc_conf_init(sp->svc);
 	sp->svc->name = xstrdup(name);
-	return sp;
+	return (sp);
 }
 
 void

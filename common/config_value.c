@@ -41,7 +41,7 @@ cfg_intern(struct cfg *ctx, const char *s)
 	ctx->pool = n;
 	if ((n[ctx->npool] = strdup(s)) == NULL)
 		fatal("%s", __func__);
-	return n[ctx->npool++];
+	return (n[ctx->npool++]);
 }
 
 struct lpos
@@ -52,7 +52,7 @@ cfg_pos(struct cfg *ctx, const yaml_node_t *node)
 	p.file = ctx->file;
 	p.line = node->start_mark.line + 1;
 	p.col = node->start_mark.column + 1;
-	return p;
+	return (p);
 }
 
 /* Registers a file in the order read (errors are sorted by it). */
@@ -63,12 +63,12 @@ cfg_file(struct cfg *ctx, const char *file)
 
 	for (i = 0; i < ctx->nforder; i++)
 		if (strcmp(ctx->forder[i], file) == 0)
-			return i;
+			return (i);
 	if ((ctx->forder = reallocarray(ctx->forder, i + 1,
 	    sizeof(*ctx->forder))) == NULL)
 		fatal("%s", __func__);
 	ctx->forder[ctx->nforder++] = cfg_intern(ctx, file);
-	return i;
+	return (i);
 }
 
 /* Adds a formatted message; positions sort the list at the end. */
@@ -98,12 +98,12 @@ cerr_cmp(const void *a, const void *b)
 	const struct cerr	*x = a, *y = b;
 
 	if (x->fidx != y->fidx)
-		return x->fidx < y->fidx ? -1 : 1;
+		return (x->fidx < y->fidx ? -1 : 1);
 	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
+		return (x->line < y->line ? -1 : 1);
 	if (x->col != y->col)
-		return x->col < y->col ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+		return (x->col < y->col ? -1 : 1);
+	return (x->seq < y->seq ? -1 : x->seq > y->seq);
 }
 
 /* Moves the errors, sorted by file (in the order read) and position. */
@@ -187,20 +187,20 @@ cfg_is_null(const yaml_node_t *n)
 
 	if (n->type != YAML_SCALAR_NODE ||
 	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return 0;
+		return (0);
 	v = (const char *)n->data.scalar.value;
-	return *v == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
-	    strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
+	return (*v == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
+	    strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0);
 }
 
 const char *
 cfg_scalar(const yaml_node_t *n)
 {
 	if (n == NULL || n->type != YAML_SCALAR_NODE || cfg_is_null(n))
-		return NULL;
+		return (NULL);
 	if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
-		return NULL;		/* an embedded NUL */
-	return (const char *)n->data.scalar.value;
+		return (NULL);		/* an embedded NUL */
+	return ((const char *)n->data.scalar.value);
 }
 
 int
@@ -212,13 +212,13 @@ cfg_str(struct cfg *ctx, yaml_node_t *n, const char *key, const char *where,
 
 	if ((v = cfg_scalar(n)) == NULL) {
 		cfg_err(ctx, n, "expected a string for %s%s", key, where);
-		return -1;
+		return (-1);
 	}
 	if ((s = strdup(v)) == NULL)
 		fatal("%s", __func__);
 	free(*out);
 	*out = s;
-	return 0;
+	return (0);
 }
 
 int
@@ -231,17 +231,17 @@ cfg_bool(struct cfg *ctx, yaml_node_t *n, const char *key, const char *where,
 		if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") ||
 		    !strcasecmp(v, "on")) {
 			*out = 1;
-			return 0;
+			return (0);
 		}
 		if (!strcasecmp(v, "false") || !strcasecmp(v, "no") ||
 		    !strcasecmp(v, "off")) {
 			*out = 0;
-			return 0;
+			return (0);
 		}
 	}
 	cfg_err(ctx, n, "expected a boolean (true or false) for %s%s", key,
 	    where);
-	return -1;
+	return (-1);
 }
 
 int
@@ -253,7 +253,7 @@ cfg_num(struct cfg *ctx, yaml_node_t *n, const char *key, const char *where,
 
 	if ((v = cfg_scalar(n)) == NULL) {
 		cfg_err(ctx, n, "expected a number for %s%s", key, where);
-		return -1;
+		return (-1);
 	}
 	x = strtonum(v, min, max, &errstr);
 	if (errstr != NULL) {
@@ -263,10 +263,10 @@ cfg_num(struct cfg *ctx, yaml_node_t *n, const char *key, const char *where,
 		else
 			cfg_err(ctx, n, "bad number \"%s\" for %s%s: must be "
 			    "between %lld and %lld", v, key, where, min, max);
-		return -1;
+		return (-1);
 	}
 	*out = x;
-	return 0;
+	return (0);
 }
 
 int
@@ -277,14 +277,14 @@ cfg_duration(struct cfg *ctx, yaml_node_t *n, const char *key,
 
 	if ((v = cfg_scalar(n)) == NULL) {
 		cfg_err(ctx, n, "expected a duration for %s%s", key, where);
-		return -1;
+		return (-1);
 	}
 	if (config_parse_duration(v, out, &errstr) == -1) {
 		cfg_err(ctx, n, "bad duration \"%s\" for %s%s: %s", v, key,
 		    where, errstr);
-		return -1;
+		return (-1);
 	}
-	return 0;
+	return (0);
 }
 
 int
@@ -295,14 +295,14 @@ cfg_size(struct cfg *ctx, yaml_node_t *n, const char *key, const char *where,
 
 	if ((v = cfg_scalar(n)) == NULL) {
 		cfg_err(ctx, n, "expected a size for %s%s", key, where);
-		return -1;
+		return (-1);
 	}
 	if (config_parse_size(v, out, &errstr) == -1) {
 		cfg_err(ctx, n, "bad size \"%s\" for %s%s: %s", v, key, where,
 		    errstr);
-		return -1;
+		return (-1);
 	}
-	return 0;
+	return (0);
 }
 
 int
@@ -313,14 +313,14 @@ cfg_signal(struct cfg *ctx, yaml_node_t *n, const char *key,
 
 	if ((v = cfg_scalar(n)) == NULL) {
 		cfg_err(ctx, n, "expected a signal for %s%s", key, where);
-		return -1;
+		return (-1);
 	}
 	if (config_parse_signal(v, out, &errstr) == -1) {
 		cfg_err(ctx, n, "bad signal \"%s\" for %s%s: %s", v, key,
 		    where, errstr);
-		return -1;
+		return (-1);
 	}
-	return 0;
+	return (0);
 }
 
 /* "80%" or "80". */
@@ -335,7 +335,7 @@ cfg_percent(struct cfg *ctx, yaml_node_t *n, const char *key,
 
 	if ((v = cfg_scalar(n)) == NULL) {
 		cfg_err(ctx, n, "expected a percentage for %s%s", key, where);
-		return -1;
+		return (-1);
 	}
 	len = strlcpy(buf, v, sizeof(buf));
 	if (len >= sizeof(buf))
@@ -346,10 +346,10 @@ cfg_percent(struct cfg *ctx, yaml_node_t *n, const char *key,
 	if (len == 0 || errstr != NULL) {
 		cfg_err(ctx, n, "bad percentage \"%s\" for %s%s: must be "
 		    "between %lld%% and %lld%%", v, key, where, min, max);
-		return -1;
+		return (-1);
 	}
 	*out = (unsigned int)x;
-	return 0;
+	return (0);
 }
 
 int
@@ -357,9 +357,9 @@ cfg_mapping(struct cfg *ctx, yaml_node_t *n, const char *key,
     const char *where)
 {
 	if (n->type == YAML_MAPPING_NODE)
-		return 0;
+		return (0);
 	cfg_err(ctx, n, "expected a mapping for %s%s", key, where);
-	return -1;
+	return (-1);
 }
 
 /*
@@ -379,17 +379,17 @@ cfg_dupkey(struct cfg *ctx, yaml_node_t *map, yaml_node_pair_t *pair,
 	if ((ks = cfg_scalar(k)) == NULL) {
 		cfg_err(ctx, k, "expected a string as key%s%s%s",
 		    *prefix ? " in " : "", prefix, where);
-		return -1;
+		return (-1);
 	}
 	for (p = map->data.mapping.pairs.start; p < pair; p++) {
 		pk = yaml_document_get_node(doc, p->key);
 		if ((pks = cfg_scalar(pk)) != NULL && strcmp(pks, ks) == 0) {
 			cfg_err(ctx, k, "duplicate key \"%s%s%s\"%s", prefix,
 			    *prefix ? "." : "", ks, where);
-			return -1;
+			return (-1);
 		}
 	}
-	return 0;
+	return (0);
 }
 
 /* "HOST:PORT" or "[V6]:PORT" into malloc'd host and port strings. */
@@ -402,22 +402,22 @@ cfg_hostport(const char *s, char **host, char **port)
 	*host = *port = NULL;
 	if (*s == '[') {
 		if ((e = strchr(s, ']')) == NULL || e[1] != ':')
-			return -1;
+			return (-1);
 		h = s + 1;
 		hlen = e - h;
 		c = e + 1;
 	} else {
 		if ((c = strrchr(s, ':')) == NULL || memchr(s, ':', c - s))
-			return -1;
+			return (-1);
 		h = s;
 		hlen = c - s;
 	}
 	if (hlen == 0 || c[1] == '\0')
-		return -1;
+		return (-1);
 	if ((*host = strndup(h, hlen)) == NULL ||
 	    (*port = strdup(c + 1)) == NULL)
 		fatal("%s", __func__);
-	return 0;
+	return (0);
 }
 
 /*
@@ -435,5 +435,5 @@ cfg_path(struct cfg *ctx, const char *path, const char *dir)
 			fatal("%s", __func__);
 	} else if (asprintf(&s, "%s/%s", dir, path) == -1)
 		fatal("%s", __func__);
-	return s;
+	return (s);
 }

@@ -15,8 +15,9 @@
  */
 
 /*
- * The YAML loader: files, includes, the global keys, the services
- * mapping, and the typed accessors shared with config_svc.c.
+ * The YAML loader: files, includes, the global keys and the services
+ * mapping (the typed accessors it shares with config_svc.c are in
+ * config_value.c).
  */
 
 #include <sys/types.h>
@@ -51,14 +52,14 @@ dir_of(struct cfg *ctx, const char *path)
 	char		*d;
 
 	if ((slash = strrchr(path, '/')) == NULL)
-		return cfg_intern(ctx, ".");
+		return (cfg_intern(ctx, "."));
 	if (slash == path)
-		return cfg_intern(ctx, "/");
+		return (cfg_intern(ctx, "/"));
 	if ((d = strndup(path, slash - path)) == NULL)
 		fatal("%s", __func__);
 	path = cfg_intern(ctx, d);
 	free(d);
-	return path;
+	return (path);
 }
 
 /*
@@ -80,17 +81,17 @@ read_file(struct cfg *ctx, const char *path, const char *what, size_t *lenp)
 	if ((fd = config_open_checked(path, what,
 	    (ctx->flags & CONFIG_CHECK_OWNER) != 0, err, sizeof(err))) == -1) {
 		cfg_errp(ctx, &fp, "%s", err);
-		return NULL;
+		return (NULL);
 	}
 	if (fstat(fd, &st) == -1) {
 		cfg_errp(ctx, &fp, "%s", strerror(errno));
 		close(fd);
-		return NULL;
+		return (NULL);
 	}
 	if (st.st_size > CONFIG_FILE_MAX) {
 		cfg_errp(ctx, &fp, "file too large");
 		close(fd);
-		return NULL;
+		return (NULL);
 	}
 	if ((buf = malloc(st.st_size + 1)) == NULL)
 		fatal("%s", __func__);
@@ -102,14 +103,14 @@ read_file(struct cfg *ctx, const char *path, const char *what, size_t *lenp)
 			cfg_errp(ctx, &fp, "%s", strerror(errno));
 			free(buf);
 			close(fd);
-			return NULL;
+			return (NULL);
 		}
 		len += n;
 	}
 	close(fd);
 	buf[len] = '\0';
 	*lenp = len;
-	return buf;
+	return (buf);
 }
 
 static void
@@ -161,7 +162,7 @@ parse_yaml(struct cfg *ctx, const void *buf, size_t len, yaml_document_t *doc)
 				    parser.problem : "syntax error");
 		}
 		yaml_parser_delete(&parser);
-		return -1;
+		return (-1);
 	}
 	if (yaml_document_get_root_node(doc) != NULL) {
 		if (!yaml_parser_load(&parser, &extra)) {
@@ -184,7 +185,7 @@ parse_yaml(struct cfg *ctx, const void *buf, size_t len, yaml_document_t *doc)
 	yaml_parser_delete(&parser);
 	if (rv == -1)
 		yaml_document_delete(doc);
-	return rv;
+	return (rv);
 }
 
 /*
@@ -527,7 +528,7 @@ read_include(struct cfg *ctx, const char *path)
 static int
 glob_err(const char *path, int e)
 {
-	return e != ENOENT && e != ENOTDIR;
+	return (e != ENOENT && e != ENOTDIR);
 }
 
 static void
@@ -683,21 +684,21 @@ load(const char *name, const void *buf, size_t len, int flags,
 	free(ctx.pool);
 	if (errs->nerrs != nerrs) {
 		config_free(conf);
-		return NULL;
+		return (NULL);
 	}
-	return conf;
+	return (conf);
 }
 
 struct vigil_conf *
 config_load(const char *path, int flags, struct conf_errors *errs)
 {
-	return load(path, NULL, 0, flags, errs);
+	return (load(path, NULL, 0, flags, errs));
 }
 
 struct vigil_conf *
 config_load_buffer(const char *name, const void *buf, size_t len, int flags,
     struct conf_errors *errs)
 {
-	return load(name, buf == NULL ? "" : buf, buf == NULL ? 0 : len,
-	    flags, errs);
+	return (load(name, buf == NULL ? "" : buf, buf == NULL ? 0 : len,
+	    flags, errs));
 }

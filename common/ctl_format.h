@@ -36,7 +36,7 @@
 char	*ctl_fmt_uptime(uint64_t, char *, size_t);
 /* supervisord's stop time: strftime("%b %d %I:%M %p"), local time */
 char	*ctl_fmt_stoptime(time_t, char *, size_t);
-/* The description column of supervisorctl status (SPEC section 5). */
+/* The description column of supervisorctl status (vigilctl(8), status). */
 char	*ctl_fmt_description(const struct ctl_status *, char *, size_t);
 /* The width of the name column for names up to this long. */
 int	 ctl_status_width(size_t);

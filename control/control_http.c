@@ -15,7 +15,7 @@
  */
 
 /*
- * vigild: control -- the HTTP API (SPEC section 7), served with evhttp
+ * vigild: control -- the HTTP API (vigild(8), HTTP API), served with evhttp
  * on the listening socket the parent bound (IMSG_CTL_HTTP: control is
  * chrooted and cannot bind).  Control decides nothing here either: it
  * routes each request (control/control_http_route.c), checks the bearer token of a

@@ -48,6 +48,7 @@
 #include "parent_control.h"
 #include "proc.h"
 #include "svc.h"
+#include "xmalloc.h"
 
 extern char		**environ;
 
@@ -76,16 +77,6 @@ usage(void)
 	fprintf(stderr, "usage: %s [-dnv] [-f file] [-p pidfile] "
 	    "[-s socket]\n", __progname);
 	exit(1);
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char	*p;
-
-	if ((p = strdup(s)) == NULL)
-		err(1, "strdup");
-	return (p);
 }
 
 int

@@ -20,7 +20,7 @@
  *
  * Control forwards each client's TARGETs and REQUEST with the client's
  * peer id and kernel-given credentials.  Here a request is authorized
- * (SPEC section 6: root, our own uid and members of socket.group may do
+ * (vigilctl(8), ACCESS: root, our own uid and members of socket.group may do
  * everything, anyone else only the read-only commands), carried out on
  * the services, logged with who asked ("vigilctl stop web by uid 1000
  * pid 4242: ok") and answered: any number of messages, then one END.

@@ -15,7 +15,7 @@
  */
 
 /*
- * The parent's side of the HTTP API (SPEC section 7).  At start, as
+ * The parent's side of the HTTP API (vigild(8), HTTP API).  At start, as
  * root, it binds http.listen and reads http.token_file; every new
  * control process gets the listening socket and the token
  * (IMSG_CTL_HTTP), and serves the API with evhttp (control/control_http.c):

@@ -15,7 +15,7 @@
  */
 
 /*
- * The service state machine and restart policy (SPEC section 4).
+ * The service state machine and restart policy (vigild.conf(5), STATES).
  *
  *   STOPPED/EXITED/FATAL --start--> STARTING --start_seconds/ready--> RUNNING
  *   STARTING --exit--> BACKOFF --delay--> STARTING   (start_retries, then FATAL)

@@ -33,7 +33,7 @@
 #include "config.h"
 #include "msg.h"
 
-/* The supervisord states, with their meanings (SPEC section 4). */
+/* The supervisord states (vigild.conf(5), STATES). */
 enum svc_state {
 	SVC_STOPPED = 0,
 	SVC_STARTING,

@@ -303,7 +303,7 @@ run_action(struct vctl *v, int argc, char **argv)
 		rc = vctl_usage_error(v, c, "%s", "--no-wait contradicts "
 		    "--wait and --rolling");
 	else {
-		/* SPEC 5: they wait unless told not to; --rolling waits. */
+		/* They wait unless told not to; --rolling waits. */
 		a.wait = !a.nowait && !a.rolling;
 		rc = vctl_cmd_action(v, cmd, 0, &a);
 	}
@@ -556,7 +556,7 @@ vctl_conf_socket(const char *path, int quiet)
 }
 
 /*
- * SPEC section 1: -s, then -c, then $VIGIL_SOCKET, then the socket of
+ * vigilctl(8), FILES: -s, then -c, then $VIGIL_SOCKET, then the socket of
  * the default configuration file if there is one, then the default.
  */
 static void

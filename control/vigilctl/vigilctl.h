@@ -30,7 +30,7 @@
 #include "imsg.h"
 #include "msg_ctl.h"
 
-/* Exit codes (SPEC section 5). */
+/* Exit codes (vigilctl(8), EXIT STATUS). */
 #define VCTL_EXIT_OK		0
 #define VCTL_EXIT_FAIL		1
 #define VCTL_EXIT_USAGE		2

@@ -17,7 +17,7 @@
 /*
  * The vigilctl commands that talk to vigild: each builds one request,
  * handles the answer messages as they stream in, and turns END into the
- * exit code of SPEC section 5.
+ * exit code of vigilctl(8), EXIT STATUS.
  */
 
 #include <sys/types.h>

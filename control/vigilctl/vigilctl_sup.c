@@ -15,7 +15,8 @@
  */
 
 /*
- * vigilctl under the name supervisorctl (SPEC section 5, last paragraph):
+ * vigilctl under the name supervisorctl (vigilctl(8), SUPERVISORCTL
+ * COMPATIBILITY):
  * what a script driving supervisorctl 4.2.5 can tell apart.  Its
  * arguments are one line split again on white space; every action and
  * error line goes to stdout; each name is one request, in order, and

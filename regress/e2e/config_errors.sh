@@ -1,5 +1,5 @@
 #!/bin/bash
-# Configuration errors (issue 3): vigild -n on every golden file of
+# Configuration errors: vigild -n on every golden file of
 # regress/config prints exactly the expected FILE:LINE:COLUMN errors and
 # exits 1, or prints "configuration OK" and exits 0.
 . "$(dirname "$0")/lib.sh"

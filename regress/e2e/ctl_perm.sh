@@ -1,5 +1,5 @@
 #!/bin/bash
-# Who may do what (SPEC section 6): the socket's owner, group and mode;
+# Who may do what (vigilctl(8), ACCESS): the socket's owner, group and mode;
 # an ordinary user may read but is refused actions (exit 4, logged);
 # members of socket.group may do everything.  Also: the socket's
 # directory is made, a stale socket is replaced, a live one is not.

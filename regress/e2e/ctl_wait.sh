@@ -110,7 +110,7 @@ for i in 0 1; do
 	    fail "roll:$((i + 1)) stopped before roll:$i was RUNNING again: $(cat "$T/roll.log")"
 done
 
-# waiting is the default (SPEC 5): start returns once RUNNING, stop once
+# waiting is the default: start returns once RUNNING, stop once
 # STOPPED, a spawn error fails; --no-wait returns at once
 ctl stop slow >/dev/null
 t0=$(now_ms)

@@ -1,5 +1,5 @@
 #!/bin/bash
-# vigilctl export systemd (issue 7).  regress/import/export.conf becomes
+# vigilctl export systemd.  regress/import/export.conf becomes
 # exactly regress/import/export.conf.expected: one unit per service, a
 # template NAME@.service for instances, the keys with no equivalent as
 # comments.  Targets select services (globs, name:N, all; an unknown one

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Foundation (issue 2): the parent and its three helpers.  As root the
+# Foundation: the parent and its three helpers.  As root the
 # helpers run as nobody, chrooted; as an ordinary user (FOUNDATION_AS_USER=1,
 # see foundation_user.sh) they run as that user without chroot.  A helper
 # killed with SIGKILL, or made to send a bad message, is replaced; the

@@ -1,5 +1,5 @@
 #!/bin/bash
-# A hung helper is replaced (issue 17, item 5): the parent pings each
+# A hung helper is replaced: the parent pings each
 # helper; control, logger and monitor are each stopped with SIGSTOP, and
 # each is killed and replaced once it has not answered for 5 seconds,
 # logged.  Meanwhile a service writes numbered lines, another is health

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The HTTP API (SPEC section 7): every endpoint, the bearer token, the
+# The HTTP API (vigild(8), HTTP API): every endpoint, the bearer token, the
 # event stream, metrics, the status page; environment values never shown;
 # garbage on the port harmless; served again after control is killed.
 . "$(dirname "$0")/lib.sh"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# vigilctl import (issue 7).  The supervisord and PM2 samples in
+# vigilctl import.  The supervisord and PM2 samples in
 # regress/import/ become exactly regress/import/*.expected (the absolute
 # path of regress/import written @DIR@), which `vigild -n` accepts; a
 # JavaScript ecosystem file is refused with the reason; bad input fails

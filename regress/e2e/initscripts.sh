@@ -1,5 +1,5 @@
 #!/bin/bash
-# Boot integration (issue 7).  etc/install.sh into a temporary DESTDIR
+# Boot integration.  etc/install.sh into a temporary DESTDIR
 # with its own PREFIX and SYSCONFDIR (files, modes, rewritten paths, an
 # existing vigild.conf kept), the shipped vigild.conf.sample accepted by
 # vigild -n, the systemd unit verified, the rc.d script's values, the

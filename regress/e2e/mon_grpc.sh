@@ -1,5 +1,5 @@
 #!/bin/bash
-# The monitor (issue 23): grpc.health.v1 health checks over cleartext
+# The monitor: grpc.health.v1 health checks over cleartext
 # HTTP/2, against a real gRPC server (regress/tools/vigil-grpcd.py on
 # Debian's python3-grpcio).  `ready: healthy' on a grpc check gates
 # depends_on; NOT_SERVING makes the service unhealthy after `retries'

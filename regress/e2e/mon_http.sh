@@ -1,5 +1,5 @@
 #!/bin/bash
-# The monitor (issue 6): HTTP and TCP health checks.  A service whose
+# The monitor: HTTP and TCP health checks.  A service whose
 # /health starts failing is reported unhealthy after `retries' failures
 # in a row and restarted (once per episode); `ready: healthy' makes it
 # RUNNING at the first passing check; a host name in the target is

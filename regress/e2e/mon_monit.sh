@@ -1,5 +1,5 @@
 #!/bin/bash
-# The monitor (issue 6): vigilctl monit.  Not on a terminal it prints the
+# The monitor: vigilctl monit.  Not on a terminal it prints the
 # `status -l' table (with CPU and memory figures) once, or -n times; on
 # a terminal it draws on the alternate screen and leaves the terminal as
 # it found it however it ends: q, SIGTERM, or vigild going away.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The monitor (issue 6): ready: notify.  A service is STARTING until it
+# The monitor: ready: notify.  A service is STARTING until it
 # sends READY=1 to $NOTIFY_SOCKET (from its main process, or from a child
 # such as systemd-notify, which waits on a BARRIER=1 that the monitor
 # answers); READY=1 from a process of another service does not make a

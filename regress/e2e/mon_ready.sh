@@ -1,5 +1,5 @@
 #!/bin/bash
-# The monitor (issue 6): ready: tcp://HOST:PORT keeps a service STARTING
+# The monitor: ready: tcp://HOST:PORT keeps a service STARTING
 # until a connect succeeds; depends_on waits for it.  limits.cpu is
 # refused with a clear error where the cgroup v2 cpu controller is not
 # available (and written to cpu.max where it is).

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The monitor (issue 6): resources.  The CPU and RSS the monitor reports
+# The monitor: resources.  The CPU and RSS the monitor reports
 # for a service's whole tree (a main process holding memory and a child
 # burning CPU) agree with /proc within 10%, through its cgroup and
 # through the /proc tree walk (cgroup: false); a service whose tree stays

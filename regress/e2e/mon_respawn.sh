@@ -1,5 +1,5 @@
 #!/bin/bash
-# The monitor (issue 6): killed while checks run, it is respawned and
+# The monitor: killed while checks run, it is respawned and
 # everything resumes -- health checks (a failure is still detected and
 # acted on), sd_notify (the socket is handed over again: a READY=1 sent
 # later still counts) and the watchdog (its interval is remembered by

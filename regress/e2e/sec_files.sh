@@ -1,5 +1,5 @@
 #!/bin/bash
-# Strict files (issue 18, items 4 and 6), run as root: an env_file, an
+# Strict files, run as root: an env_file, an
 # include, the directories above them and the token_file fall under the
 # configuration's rule (owned by root, not writable by group or others)
 # at start, under -n and on reload, each refusal naming the file and its

@@ -1,5 +1,5 @@
 #!/bin/bash
-# No lock-out (issue 18, items 1 and 2): with vigild's descriptors
+# No lock-out: with vigild's descriptors
 # limited to 256, 300 control socket clients of ten other uids (half
 # idle, half half-sent) and 2,000 HTTP clients (half idle, half
 # trickling a request a byte a second) are held; root's `vigilctl status`

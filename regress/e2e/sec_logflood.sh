@@ -1,5 +1,5 @@
 #!/bin/bash
-# Bounded audit log (issue 18, item 3): an unprivileged client asking for
+# Bounded audit log: an unprivileged client asking for
 # `reload` as fast as it is refused, and an HTTP client posting wrong
 # tokens, each for 6 s: every refusal and failed login is answered, the
 # log holds at most a few lines a second with the peer named, and a

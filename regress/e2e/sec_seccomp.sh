@@ -1,5 +1,5 @@
 #!/bin/bash
-# Seccomp (issue 18): every helper runs under its filter (Seccomp: 2 in
+# Seccomp: every helper runs under its filter (Seccomp: 2 in
 # /proc/PID/status), and a forbidden call (the test hook makes the helper
 # try chroot(2)) kills it with SIGSYS, the system call named in the log;
 # the parent logs the death and starts a new one.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The instance id (issue 17, item 4): state_dir/instance is created once
+# The instance id: state_dir/instance is created once
 # (32 hex digits, mode 0600), is the same for the next vigild on that
 # state_dir, and keys its cgroups; a second vigild on a state_dir in use
 # is refused.  After a kill -9 of vigild, the next one stops what its

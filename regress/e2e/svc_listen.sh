@@ -1,5 +1,5 @@
 #!/bin/bash
-# Services (issue 3): `listen:` sockets are bound by vigild and passed
+# Services: `listen:` sockets are bound by vigild and passed
 # as fds 3.. with LISTEN_FDS/LISTEN_PID (socket activation), shared by
 # the instances; `port: auto:LO-HI` gives each instance a free port.
 . "$(dirname "$0")/lib.sh"

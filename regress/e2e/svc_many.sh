@@ -1,5 +1,5 @@
 #!/bin/bash
-# Services (issue 3): 200 services start, run, and stop cleanly.
+# Services: 200 services start, run, and stop cleanly.
 . "$(dirname "$0")/lib.sh"
 
 {

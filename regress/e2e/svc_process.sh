@@ -1,5 +1,5 @@
 #!/bin/bash
-# Services (issue 3): a service runs as its user, in its directory, with
+# Services: a service runs as its user, in its directory, with
 # its umask, environment and rlimits -- checked from /proc.
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" -eq 0 ] || skip "needs root"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Services (issue 3): the restart policy.  Quick exits back off with
+# Services: the restart policy.  Quick exits back off with
 # growing delays and end FATAL; on-failure honours exit_codes; never
 # stays down; restart_limit is a circuit breaker; exec failures are
 # reported with their errno.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Instances side by side (issue 17, item 4): a vigild as root, one as an
+# Instances side by side: a vigild as root, one as an
 # ordinary user (nobody, its own state_dir and socket) and one as process 1
 # in a new pid namespace (unshare -pf --mount-proc, the container case),
 # each with its own configuration.  The container vigild is started,

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Services (issue 3): stopping.  A service that ignores SIGTERM is
+# Services: stopping.  A service that ignores SIGTERM is
 # SIGKILLed after stop_timeout; a service that double-forks leaves nothing
 # behind (cgroup v2 where the host allows it); depends_on orders start and
 # stop; SIGTERM to vigild leaves no orphan.

@@ -110,8 +110,8 @@ env_lookup(struct svc_conf *svc, const char *name, size_t len)
 	for (i = 0; i < svc->nenv; i++)
 		if (strlen(svc->env[i].name) == len &&
 		    strncmp(svc->env[i].name, name, len) == 0)
-			return svc->env[i].value;
-	return NULL;
+			return (svc->env[i].value);
+	return (NULL);
 }
 
 /*
@@ -173,7 +173,7 @@ xlate(struct unit *u, const char *s, enum xl_ctx ctx)
 			    "environment: left empty here\n", (int)n, p + 2);
 		p = e;
 	}
-	return b.s;
+	return (b.s);
 }
 
 /*
@@ -185,7 +185,7 @@ static char *
 exec_word(const char *s)
 {
 	if (strcmp(s, ";") == 0)
-		return imp_strdup("\\;");
+		return (imp_strdup("\\;"));
 	if (*s != '\0' && strpbrk(s, " \t\n\r\"'\\") == NULL) {
 		const unsigned char *p;
 
@@ -193,9 +193,9 @@ exec_word(const char *s)
 			if (*p < 0x20 || *p == 0x7f)
 				break;
 		if (*p == '\0')
-			return imp_strdup(s);
+			return (imp_strdup(s));
 	}
-	return quoted(s);
+	return (quoted(s));
 }
 
 /* "s" with C escapes, as systemd reads a double-quoted string. */
@@ -222,7 +222,7 @@ quoted(const char *s)
 			sb_addc(&b, *p);
 	}
 	sb_addc(&b, '"');
-	return b.s;
+	return (b.s);
 }
 
 /* A systemd time span; the result lives until the next call. */
@@ -236,7 +236,7 @@ sd_time(uint64_t ms)
 	else
 		snprintf(buf, sizeof(buf), "%llus",
 		    (unsigned long long)(ms / 1000));
-	return buf;
+	return (buf);
 }
 
 /* depends_on: start after (and stop before) each; instances: all of them. */
@@ -467,11 +467,11 @@ sd_output(enum conf_log_dest d)
 {
 	switch (d) {
 	case LOGDEST_NONE:
-		return "null";
+		return ("null");
 	case LOGDEST_MERGE:
-		return "inherit";
+		return ("inherit");
 	default:
-		return "journal";
+		return ("journal");
 	}
 }
 
@@ -553,7 +553,7 @@ export_usage(void)
 {
 	fprintf(stderr, "usage: vigilctl export systemd [-o directory] "
 	    "target ...\n");
-	return 2;
+	return (2);
 }
 
 int
@@ -571,7 +571,7 @@ vigilctl_export(int argc, char *argv[], const char *config_path)
 		if (argc >= 2)
 			fprintf(stderr, "vigilctl export: %s: only systemd "
 			    "units can be made\n", argv[1]);
-		return export_usage();
+		return (export_usage());
 	}
 	for (i = 2; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
@@ -580,10 +580,10 @@ vigilctl_export(int argc, char *argv[], const char *config_path)
 			i++;
 			break;
 		} else
-			return export_usage();
+			return (export_usage());
 	}
 	if (i == argc)
-		return export_usage();
+		return (export_usage());
 
 	if (config_path == NULL)
 		config_path = config_default_path();
@@ -592,7 +592,7 @@ vigilctl_export(int argc, char *argv[], const char *config_path)
 	    &errs)) == NULL) {
 		conf_errors_print(&errs, stderr);
 		conf_errors_free(&errs);
-		return 1;
+		return (1);
 	}
 	conf_errors_free(&errs);
 	if ((done = calloc(conf->nservices + 1, sizeof(*done))) == NULL)
@@ -655,7 +655,7 @@ vigilctl_export(int argc, char *argv[], const char *config_path)
 	config_free(conf);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		warn("export: stdout");
-		return 1;
+		return (1);
 	}
-	return rv;
+	return (rv);
 }

@@ -51,7 +51,7 @@ imp_strdup(const char *s)
 
 	if ((p = strdup(s)) == NULL)
 		err(1, NULL);
-	return p;
+	return (p);
 }
 
 char *
@@ -66,7 +66,7 @@ imp_printf(const char *fmt, ...)
 	va_end(ap);
 	if (r == -1)
 		err(1, NULL);
-	return s;
+	return (s);
 }
 
 char *
@@ -77,7 +77,7 @@ imp_dirname(const char *path)
 	tmp = imp_strdup(path);
 	d = imp_strdup(dirname(tmp));
 	free(tmp);
-	return d;
+	return (d);
 }
 
 /* An absolute path for path (which need not exist), without resolving. */
@@ -88,18 +88,18 @@ imp_abspath(const char *path)
 	size_t	 len;
 
 	if (path[0] == '/')
-		return imp_strdup(path);
+		return (imp_strdup(path));
 	if ((p = realpath(path, NULL)) != NULL)
-		return p;
+		return (p);
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
-		return imp_strdup(path);
+		return (imp_strdup(path));
 	while (strncmp(path, "./", 2) == 0)
 		path += 2;
 	d = imp_printf("%s/%s", cwd, path);
 	len = strlen(d);
 	if (len > 2 && strcmp(d + len - 2, "/.") == 0)
 		d[len - 2] = '\0';
-	return d;
+	return (d);
 }
 
 /* dir/path, without "./" components; path itself if absolute. */
@@ -107,7 +107,7 @@ char *
 imp_join(const char *dir, const char *path)
 {
 	if (path[0] == '/')
-		return imp_strdup(path);
+		return (imp_strdup(path));
 	for (;;) {
 		if (strncmp(path, "./", 2) == 0)
 			path += 2;
@@ -117,9 +117,9 @@ imp_join(const char *dir, const char *path)
 			break;
 	}
 	if (path[0] == '\0' || strcmp(path, ".") == 0)
-		return imp_strdup(dir);
-	return imp_printf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ?
-	    "" : "/", path);
+		return (imp_strdup(dir));
+	return (imp_printf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ?
+	    "" : "/", path));
 }
 
 /*
@@ -186,7 +186,7 @@ imp_service(struct imp_ctx *ctx, const char *name, const char *file,
 		imp_note(svc, "note: renamed from \"%s\" (vigil names are "
 		    "unique and made of letters, digits, '_', '-', '.')",
 		    name);
-	return svc;
+	return (svc);
 }
 
 /*
@@ -207,7 +207,7 @@ imp_dollar(const char *s)
 			*p++ = '$';
 	}
 	*p = '\0';
-	return d;
+	return (d);
 }
 
 /* A vigil duration; the result lives until the fourth next call. */
@@ -230,7 +230,7 @@ imp_dur(uint64_t ms)
 	else
 		snprintf(buf[i], sizeof(buf[i]), "%llus",
 		    (unsigned long long)(ms / 1000));
-	return buf[i];
+	return (buf[i]);
 }
 
 /* A vigil size (1024-based units); same lifetime as imp_dur(). */
@@ -252,7 +252,7 @@ imp_size(uint64_t bytes)
 		snprintf(buf[i], sizeof(buf[i]), "%llu", v);
 	else
 		snprintf(buf[i], sizeof(buf[i]), "%llu%c", v, units[u]);
-	return buf[i];
+	return (buf[i]);
 }
 
 long
@@ -262,7 +262,7 @@ imp_ncpu(void)
 
 	if ((n = sysconf(_SC_NPROCESSORS_ONLN)) < 1)
 		n = 1;
-	return n;
+	return (n);
 }
 
 /*
@@ -273,7 +273,7 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: vigilctl import [--env NAME] FILE\n");
-	return 2;
+	return (2);
 }
 
 /* A JavaScript ecosystem file is a program: say so and how to convert it. */
@@ -300,7 +300,7 @@ refuse_js(const char *path, const char *ext)
 		    "require(\"%s\"), null, 2))' > ecosystem.json\n", abs);
 	fprintf(stderr, "  vigilctl import ecosystem.json > vigild.conf\n");
 	free(abs);
-	return 1;
+	return (1);
 }
 
 /*
@@ -317,7 +317,7 @@ sniff_ini(const char *path)
 	int	 ini = 0;
 
 	if ((fp = fopen(path, "r")) == NULL)
-		return -1;
+		return (-1);
 	while (getline(&line, &sz, fp) != -1) {
 		p = line + strspn(line, " \t\r\n");
 		if (*p == '\0' || *p == '#')
@@ -334,7 +334,7 @@ sniff_ini(const char *path)
 	}
 	free(line);
 	fclose(fp);
-	return ini;
+	return (ini);
 }
 
 int
@@ -352,28 +352,28 @@ vigilctl_import(int argc, char *argv[])
 		}
 		if (strcmp(argv[i], "--env") == 0) {
 			if (++i == argc)
-				return usage();
+				return (usage());
 			ctx.envname = argv[i];
 		} else if (strncmp(argv[i], "--env=", 6) == 0)
 			ctx.envname = argv[i] + 6;
 		else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			fprintf(stderr, "vigilctl import: unknown option: "
 			    "%s\n", argv[i]);
-			return usage();
+			return (usage());
 		} else
 			break;
 	}
 	if (argc - i != 1)
-		return usage();
+		return (usage());
 	if (ctx.envname != NULL && ctx.envname[0] == '\0')
-		return usage();
+		return (usage());
 	file = ctx.path = argv[i];
 
 	base = strrchr(file, '/') != NULL ? strrchr(file, '/') + 1 : file;
 	ext = strrchr(base, '.') != NULL ? strrchr(base, '.') : "";
 	if (strcasecmp(ext, ".js") == 0 || strcasecmp(ext, ".cjs") == 0 ||
 	    strcasecmp(ext, ".mjs") == 0)
-		return refuse_js(file, ext);
+		return (refuse_js(file, ext));
 	if (strcasecmp(ext, ".json") == 0 || strcasecmp(ext, ".yml") == 0 ||
 	    strcasecmp(ext, ".yaml") == 0)
 		ini = 0;
@@ -383,12 +383,12 @@ vigilctl_import(int argc, char *argv[])
 	else if ((ini = sniff_ini(file)) == -1) {
 		fprintf(stderr, "vigilctl import: %s: %s\n", file,
 		    strerror(errno));
-		return 1;
+		return (1);
 	}
 	if (ini && ctx.envname != NULL) {
 		fprintf(stderr, "vigilctl import: --env selects a PM2 "
 		    "env_NAME block; %s is a supervisord file\n", file);
-		return usage();
+		return (usage());
 	}
 
 	ctx.root = imp_root();
@@ -408,13 +408,13 @@ vigilctl_import(int argc, char *argv[])
 	rv = ini ? imp_supervisord(&ctx) : imp_pm2(&ctx);
 	if (rv == -1 || ctx.nerr > 0) {
 		imp_free(ctx.root);
-		return 1;
+		return (1);
 	}
 	imp_print(stdout, ctx.root);
 	imp_free(ctx.root);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		warn("import: stdout");
-		return 1;
+		return (1);
 	}
-	return 0;
+	return (0);
 }

@@ -63,7 +63,7 @@ file_add(struct ini *ini, const char *path)
 	f->abs = imp_abspath(path);
 	f->here = imp_dirname(f->abs);
 	TAILQ_INSERT_TAIL(&ini->files, f, entry);
-	return f;
+	return (f);
 }
 
 static struct ini_sec *
@@ -73,8 +73,8 @@ sec_find(struct ini *ini, const char *name)
 
 	TAILQ_FOREACH(s, &ini->secs, entry)
 		if (strcmp(s->name, name) == 0)
-			return s;
-	return NULL;
+			return (s);
+	return (NULL);
 }
 
 static struct ini_sec *
@@ -83,7 +83,7 @@ sec_get(struct ini *ini, const char *name, struct ini_file *f, size_t line)
 	struct ini_sec	*s;
 
 	if ((s = sec_find(ini, name)) != NULL)
-		return s;
+		return (s);
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		err(1, NULL);
 	s->name = imp_strdup(name);
@@ -91,7 +91,7 @@ sec_get(struct ini *ini, const char *name, struct ini_file *f, size_t line)
 	s->line = line;
 	TAILQ_INIT(&s->kvs);
 	TAILQ_INSERT_TAIL(&ini->secs, s, entry);
-	return s;
+	return (s);
 }
 
 static struct ini_kv *
@@ -114,7 +114,7 @@ kv_set(struct ini_sec *s, const char *key, const char *val,
 	kv->file = f;
 	kv->line = line;
 	kv->used = 0;
-	return kv;
+	return (kv);
 }
 
 static char *
@@ -127,7 +127,7 @@ strip(char *s)
 	e = s + strlen(s);
 	while (e > s && isspace((unsigned char)e[-1]))
 		*--e = '\0';
-	return s;
+	return (s);
 }
 
 /* One file into the model; -1 (reported) on a syntax error. */
@@ -145,7 +145,7 @@ ini_read(struct ini *ini, struct ini_file *f)
 
 	if ((fp = fopen(f->path, "r")) == NULL) {
 		imp_err(ini->ctx, f->path, 0, 0, "%s", strerror(errno));
-		return -1;
+		return (-1);
 	}
 	while ((len = getline(&buf, &sz, fp)) != -1) {
 		lineno++;
@@ -213,7 +213,7 @@ ini_read(struct ini *ini, struct ini_file *f)
 	}
 	free(buf);
 	fclose(fp);
-	return rv;
+	return (rv);
 }
 
 /*
@@ -234,15 +234,15 @@ ini_includes(struct ini *ini, struct ini_file *main)
 	int			 r, rv = 0;
 
 	if ((sec = sec_find(ini, "include")) == NULL)
-		return 0;
+		return (0);
 	if ((kv = ini_kv(ini, sec, "files")) == NULL) {
 		imp_err(ini->ctx, sec->file->path, sec->line, 0,
 		    "[include] has no files setting");
-		return -1;
+		return (-1);
 	}
 	memset(&exp, 0, sizeof(exp));
 	if ((files = ini_expand(ini, kv, &exp)) == NULL)
-		return -1;
+		return (-1);
 	dir = imp_dirname(main->path);
 	note = ini->ctx->root;
 	for (word = strtok_r(files, " \t\n", &last); word != NULL;
@@ -279,7 +279,7 @@ ini_includes(struct ini *ini, struct ini_file *main)
 	}
 	free(dir);
 	free(files);
-	return rv;
+	return (rv);
 }
 
 /* key in sec, else in [DEFAULT]; marked used.  NULL if absent. */
@@ -292,15 +292,15 @@ ini_kv(struct ini *ini, struct ini_sec *sec, const char *key)
 	TAILQ_FOREACH(kv, &sec->kvs, entry)
 		if (strcmp(kv->key, key) == 0) {
 			kv->used = 1;
-			return kv;
+			return (kv);
 		}
 	if ((def = sec_find(ini, "DEFAULT")) != NULL && def != sec)
 		TAILQ_FOREACH(kv, &def->kvs, entry)
 			if (strcmp(kv->key, key) == 0) {
 				kv->used = 1;
-				return kv;
+				return (kv);
 			}
-	return NULL;
+	return (NULL);
 }
 
 /*
@@ -324,7 +324,7 @@ expand_one(struct ini *ini, const struct ini_kv *kv,
 	    (size_t)(close - s - 1) >= sizeof(name)) {
 		imp_err(ini->ctx, kv->file->path, kv->line, 0,
 		    "%s: bad %%(name) expansion in \"%s\"", kv->key, kv->val);
-		return -1;
+		return (-1);
 	}
 	memcpy(name, s + 1, close - s - 1);
 	name[close - s - 1] = '\0';
@@ -340,7 +340,7 @@ expand_one(struct ini *ini, const struct ini_kv *kv,
 		imp_err(ini->ctx, kv->file->path, kv->line, 0,
 		    "%s: %%(%s) needs a conversion such as s or d",
 		    kv->key, name);
-		return -1;
+		return (-1);
 	}
 	memcpy(spec, s, sl);
 	spec[sl] = '\0';
@@ -390,13 +390,13 @@ expand_one(struct ini *ini, const struct ini_kv *kv,
 			    "%s: %%(%s)s: %s is not set in the environment "
 			    "(supervisord expands it when it reads the file)",
 			    kv->key, name, name + 4);
-			return -1;
+			return (-1);
 		} else
 			strval = env;
 	} else {
 		imp_err(ini->ctx, kv->file->path, kv->line, 0,
 		    "%s: %%(%s)s cannot be expanded here", kv->key, name);
-		return -1;
+		return (-1);
 	}
 
 	if (deferred != NULL)
@@ -414,7 +414,7 @@ expand_one(struct ini *ini, const struct ini_kv *kv,
 	} else if (conv != 's' && conv != 'r') {
 		imp_err(ini->ctx, kv->file->path, kv->line, 0,
 		    "%s: %%(%s)%c: a number is required", kv->key, name, conv);
-		return -1;
+		return (-1);
 	} else {
 		snprintf(fmt, sizeof(fmt), "%%%ss", spec);
 		if ((r = asprintf(&n, fmt, strval)) == -1)
@@ -430,7 +430,7 @@ expand_one(struct ini *ini, const struct ini_kv *kv,
 	memcpy(*out + *len, n, vl + 1);
 	*len += vl;
 	free(n);
-	return 0;
+	return (0);
 }
 
 /*
@@ -476,15 +476,15 @@ ini_expand(struct ini *ini, const struct ini_kv *kv,
 			    "%s: a lone %% (write %%%% for a literal one): "
 			    "\"%s\"", kv->key, kv->val);
 			free(out);
-			return NULL;
+			return (NULL);
 		}
 		s++;
 		if (expand_one(ini, kv, exp, &s, &out, &len, &cap) == -1) {
 			free(out);
-			return NULL;
+			return (NULL);
 		}
 	}
-	return out;
+	return (out);
 }
 
 /*
@@ -513,7 +513,7 @@ ini_vigil(const char *s)
 			*p++ = *s;
 	}
 	*p = '\0';
-	return d;
+	return (d);
 }
 
 int
@@ -530,8 +530,8 @@ ini_load(struct ini *ini, struct imp_ctx *ctx, const char *path)
 	ini->hostname[sizeof(ini->hostname) - 1] = '\0';
 	main = file_add(ini, path);
 	if (ini_read(ini, main) == -1)
-		return -1;
-	return ini_includes(ini, main);
+		return (-1);
+	return (ini_includes(ini, main));
 }
 
 void

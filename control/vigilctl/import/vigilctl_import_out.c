@@ -77,7 +77,7 @@ node_new(enum imp_type type, const char *key)
 	if (key != NULL)
 		n->key = imp_strdup(key);
 	TAILQ_INIT(&n->kids);
-	return n;
+	return (n);
 }
 
 static void
@@ -104,8 +104,8 @@ node_find(struct imp_node *m, const char *key)
 	TAILQ_FOREACH(k, &m->kids, entry)
 		if (k->type != IMP_COMMENT && k->key != NULL &&
 		    strcmp(k->key, key) == 0)
-			return k;
-	return NULL;
+			return (k);
+	return (NULL);
 }
 
 /* key's node of the given type: the existing one (in its place) or new. */
@@ -119,7 +119,7 @@ node_set(struct imp_node *m, const char *key, enum imp_type type)
 	if ((n = node_find(m, key)) == NULL) {
 		n = node_new(type, key);
 		TAILQ_INSERT_TAIL(&m->kids, n, entry);
-		return n;
+		return (n);
 	}
 	if (n->type != type) {
 		TAILQ_FOREACH_SAFE(k, &n->kids, entry, tk) {
@@ -130,13 +130,13 @@ node_set(struct imp_node *m, const char *key, enum imp_type type)
 		n->value = NULL;
 		n->type = type;
 	}
-	return n;
+	return (n);
 }
 
 struct imp_node *
 imp_map(struct imp_node *m, const char *key)
 {
-	return node_set(m, key, IMP_MAP);
+	return (node_set(m, key, IMP_MAP));
 }
 
 /* Set a string, quoted on output when YAML needs it; NULL: placeholder. */
@@ -180,7 +180,7 @@ imp_list(struct imp_node *m, const char *key)
 		TAILQ_REMOVE(&n->kids, k, entry);
 		node_free(k);
 	}
-	return n;
+	return (n);
 }
 
 void
@@ -215,8 +215,8 @@ imp_get(struct imp_node *m, const char *key)
 	struct imp_node	*n;
 
 	if ((n = node_find(m, key)) == NULL || n->type != IMP_SCALAR)
-		return NULL;
-	return n->value;
+		return (NULL);
+	return (n->value);
 }
 
 void
@@ -240,14 +240,14 @@ imp_count(struct imp_node *m)
 	TAILQ_FOREACH(k, &m->kids, entry)
 		if (k->type != IMP_COMMENT && !node_empty(k))
 			n++;
-	return n;
+	return (n);
 }
 
 /* The key of a node: a service's name. */
 const char *
 imp_name(struct imp_node *n)
 {
-	return n->key != NULL ? n->key : "";
+	return (n->key != NULL ? n->key : "");
 }
 
 /* A node that prints nothing but comments. */
@@ -258,18 +258,18 @@ node_empty(struct imp_node *n)
 
 	switch (n->type) {
 	case IMP_COMMENT:
-		return 1;
+		return (1);
 	case IMP_SCALAR:
-		return n->value == NULL;
+		return (n->value == NULL);
 	case IMP_LIST:
-		return 0;
+		return (0);
 	case IMP_MAP:
 		TAILQ_FOREACH(k, &n->kids, entry)
 			if (!node_empty(k))
-				return 0;
-		return 1;
+				return (0);
+		return (1);
 	}
-	return 1;
+	return (1);
 }
 
 /*
@@ -294,26 +294,26 @@ plain_ok(const char *s)
 	len = strlen(s);
 	if (len == 0 || isspace((unsigned char)s[0]) ||
 	    isspace((unsigned char)s[len - 1]))
-		return 0;
+		return (0);
 	for (i = 0; i < nitems(words); i++)
 		if (strcasecmp(s, words[i]) == 0)
-			return 0;
+			return (0);
 	if (isdigit((unsigned char)s[0]) || s[0] == '.' || s[0] == '+')
-		return 0;
+		return (0);
 	if (s[0] == '-' && (len == 1 || s[1] == ' ' || s[1] == '.' ||
 	    isdigit((unsigned char)s[1]) || strcmp(s, "---") == 0))
-		return 0;
+		return (0);
 	if (strchr("?:,[]{}#&*!|>'\"%@`<=", s[0]) != NULL)
-		return 0;
+		return (0);
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
 		if (*p < 0x20 || *p >= 0x7f)
-			return 0;
+			return (0);
 		if (strchr(",[]{}\"'\\:", *p) != NULL)
-			return 0;
+			return (0);
 		if (*p == '#' && p[-1] == ' ')
-			return 0;
+			return (0);
 	}
-	return 1;
+	return (1);
 }
 
 static void
@@ -443,7 +443,7 @@ put_map(FILE *fp, struct imp_node *m, int indent, int spaced)
 struct imp_node *
 imp_root(void)
 {
-	return node_new(IMP_MAP, NULL);
+	return (node_new(IMP_MAP, NULL));
 }
 
 void
@@ -456,7 +456,7 @@ imp_free(struct imp_node *n)
 int
 imp_exists(struct imp_node *m, const char *key)
 {
-	return node_find(m, key) != NULL;
+	return (node_find(m, key) != NULL);
 }
 
 /* The whole tree as YAML. */

@@ -127,12 +127,12 @@ find_path(const char *name)
 		cand = imp_printf("%s/%s", d, name);
 		if (access(cand, X_OK) == 0) {
 			free(dirs);
-			return cand;
+			return (cand);
 		}
 		free(cand);
 	}
 	free(dirs);
-	return NULL;
+	return (NULL);
 }
 
 /* PM2's isBinary(): a NUL, or more than 10% control bytes in 512. */
@@ -144,20 +144,20 @@ is_binary(const char *path)
 	int		 fd;
 
 	if ((fd = open(path, O_RDONLY | O_NONBLOCK)) == -1)
-		return 0;
+		return (0);
 	n = read(fd, buf, sizeof(buf));
 	close(fd);
 	if (n <= 0)
-		return 0;
+		return (0);
 	if (n >= 3 && buf[0] == 0xef && buf[1] == 0xbb && buf[2] == 0xbf)
-		return 0;
+		return (0);
 	for (i = 0; i < n; i++) {
 		if (buf[i] == 0)
-			return 1;
+			return (1);
 		if (buf[i] < 7 || (buf[i] > 14 && buf[i] < 32))
 			odd++;
 	}
-	return odd * 10 > n;
+	return (odd * 10 > n);
 }
 
 /*
@@ -239,11 +239,11 @@ app_command(struct app *a, const char *script, const char *dir,
 		goto fail;
 	free(path);
 	free(found);
-	return 0;
+	return (0);
  fail:
 	free(path);
 	free(found);
-	return -1;
+	return (-1);
 }
 
 /* out_file, error_file, log_file, merge_logs, time, disable_logs -> log: */
@@ -326,7 +326,7 @@ pm2_reason(const char *why, const char *name, const char *val)
 		free(out);
 		out = t;
 	}
-	return out;
+	return (out);
 }
 
 /* autorestart, stop_exit_codes, max_restarts, min_uptime, delays. */
@@ -474,7 +474,7 @@ pm2_app(struct pm2 *p, yaml_node_t *node, size_t idx)
 	if (node->type != YAML_MAPPING_NODE) {
 		imp_err(ctx, p->file, pm2_line(node), pm2_col(node),
 		    "apps[%zu]: expected a mapping", idx);
-		return -1;
+		return (-1);
 	}
 	memset(&a, 0, sizeof(a));
 	a.p = p;
@@ -489,7 +489,7 @@ pm2_app(struct pm2 *p, yaml_node_t *node, size_t idx)
 			imp_err(ctx, p->file, pm2_line(node), pm2_col(node),
 			    "apps[%zu] has no script", idx);
 		free(a.used);
-		return -1;
+		return (-1);
 	}
 	if ((name = app_str(&a, k_name, "name", &n)) != NULL)
 		nm = imp_strdup(name);
@@ -675,7 +675,7 @@ pm2_app(struct pm2 *p, yaml_node_t *node, size_t idx)
  done:
 	free(dir);
 	free(a.used);
-	return ctx->nerr > nerr ? -1 : 0;
+	return (ctx->nerr > nerr ? -1 : 0);
 }
 
 int
@@ -783,5 +783,5 @@ imp_pm2(struct imp_ctx *ctx)
 	if (loaded)
 		yaml_document_delete(&p.doc);
 	free(p.dir);
-	return rv;
+	return (rv);
 }

@@ -98,10 +98,10 @@ pm2_load(struct pm2 *p)
 	}
 	yaml_parser_delete(&parser);
 	free(buf);
-	return 0;
+	return (0);
  fail:
 	free(buf);
-	return -1;
+	return (-1);
 
 }
 
@@ -109,8 +109,8 @@ const char *
 pm2_scalar(const yaml_node_t *n)
 {
 	if (n == NULL || n->type != YAML_SCALAR_NODE)
-		return NULL;
-	return (const char *)n->data.scalar.value;
+		return (NULL);
+	return ((const char *)n->data.scalar.value);
 }
 
 int
@@ -119,21 +119,21 @@ pm2_is_null(const yaml_node_t *n)
 	const char	*s;
 
 	if ((s = pm2_scalar(n)) == NULL)
-		return 0;
-	return n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-	    (*s == '\0' || strcmp(s, "null") == 0 || strcmp(s, "~") == 0);
+		return (0);
+	return (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	    (*s == '\0' || strcmp(s, "null") == 0 || strcmp(s, "~") == 0));
 }
 
 size_t
 pm2_line(const yaml_node_t *n)
 {
-	return n->start_mark.line + 1;
+	return (n->start_mark.line + 1);
 }
 
 size_t
 pm2_col(const yaml_node_t *n)
 {
-	return n->start_mark.column + 1;
+	return (n->start_mark.column + 1);
 }
 
 /* A node as one line of JSON-like text, for a comment. */
@@ -145,9 +145,9 @@ pm2_flow(struct pm2 *p, yaml_node_t *n, int depth)
 	char			*s, *a, *b, *t;
 
 	if (n == NULL)
-		return imp_strdup("");
+		return (imp_strdup(""));
 	if (depth > 8)
-		return imp_strdup("...");
+		return (imp_strdup("..."));
 	switch (n->type) {
 	case YAML_SCALAR_NODE:
 		s = imp_strdup((const char *)n->data.scalar.value);
@@ -159,7 +159,7 @@ pm2_flow(struct pm2 *p, yaml_node_t *n, int depth)
 			free(s);
 			s = t;
 		}
-		return s;
+		return (s);
 	case YAML_SEQUENCE_NODE:
 		s = imp_strdup("[");
 		for (it = n->data.sequence.items.start;
@@ -174,7 +174,7 @@ pm2_flow(struct pm2 *p, yaml_node_t *n, int depth)
 		}
 		t = imp_printf("%s]", s);
 		free(s);
-		return t;
+		return (t);
 	case YAML_MAPPING_NODE:
 		s = imp_strdup("{");
 		for (pr = n->data.mapping.pairs.start;
@@ -192,9 +192,9 @@ pm2_flow(struct pm2 *p, yaml_node_t *n, int depth)
 		}
 		t = imp_printf("%s}", s);
 		free(s);
-		return t;
+		return (t);
 	default:
-		return imp_strdup("");
+		return (imp_strdup(""));
 	}
 }
 
@@ -215,7 +215,7 @@ app_get(struct app *a, const char *key)
 			v = yaml_document_get_node(&a->p->doc, pr->value);
 		}
 	}
-	return v;
+	return (v);
 }
 
 /* The first of several names (PM2's aliases) that is set. */
@@ -227,7 +227,7 @@ app_get2(struct app *a, const char *const *keys)
 	for (; *keys != NULL; keys++)
 		if ((v = app_get(a, *keys)) != NULL && found == NULL)
 			found = v;
-	return found;
+	return (found);
 }
 
 /* A string option; non-scalars are errors. */
@@ -239,13 +239,13 @@ app_str(struct app *a, const char *const *keys, const char *what,
 
 	*np = n = app_get2(a, keys);
 	if (n == NULL || pm2_is_null(n))
-		return NULL;
+		return (NULL);
 	if (pm2_scalar(n) == NULL) {
 		imp_err(a->p->ctx, a->p->file, pm2_line(n), pm2_col(n),
 		    "%s: expected a string", what);
-		return NULL;
+		return (NULL);
 	}
-	return pm2_scalar(n);
+	return (pm2_scalar(n));
 }
 
 int
@@ -256,16 +256,16 @@ app_bool(struct app *a, yaml_node_t *n, const char *what, int *b)
 	if (s != NULL && (strcmp(s, "true") == 0 || strcmp(s, "True") == 0 ||
 	    strcmp(s, "yes") == 0)) {
 		*b = 1;
-		return 0;
+		return (0);
 	}
 	if (s != NULL && (strcmp(s, "false") == 0 ||
 	    strcmp(s, "False") == 0 || strcmp(s, "no") == 0)) {
 		*b = 0;
-		return 0;
+		return (0);
 	}
 	imp_err(a->p->ctx, a->p->file, pm2_line(n), pm2_col(n),
 	    "%s: expected true or false", what);
-	return -1;
+	return (-1);
 }
 
 /*
@@ -303,12 +303,12 @@ app_ms(struct app *a, yaml_node_t *n, const char *what, uint64_t *ms,
 	if (e != NULL)
 		goto bad;
 	*ms = (uint64_t)v * mult;
-	return 0;
+	return (0);
  bad:
 	imp_err(a->p->ctx, a->p->file, pm2_line(n), pm2_col(n),
 	    "%s: expected a number of milliseconds%s", what,
 	    units ? " (or with h, m or s)" : "");
-	return -1;
+	return (-1);
 }
 
 /* args, interpreter_args: a list, or a string split like a shell. */
@@ -323,7 +323,7 @@ app_words(struct app *a, yaml_node_t *n, const char *what,
 	size_t			 argc, i;
 
 	if (n == NULL || pm2_is_null(n))
-		return 0;
+		return (0);
 	if (n->type == YAML_SEQUENCE_NODE) {
 		for (it = n->data.sequence.items.start;
 		    it < n->data.sequence.items.top; it++) {
@@ -331,23 +331,23 @@ app_words(struct app *a, yaml_node_t *n, const char *what,
 			if (pm2_scalar(e) == NULL) {
 				imp_err(a->p->ctx, a->p->file, pm2_line(e),
 				    pm2_col(e), "%s: expected strings", what);
-				return -1;
+				return (-1);
 			}
 			d = imp_dollar(pm2_scalar(e));
 			imp_item(list, d, 0);
 			free(d);
 		}
-		return 0;
+		return (0);
 	}
 	if (pm2_scalar(n) == NULL) {
 		imp_err(a->p->ctx, a->p->file, pm2_line(n), pm2_col(n),
 		    "%s: expected a string or a list", what);
-		return -1;
+		return (-1);
 	}
 	if (config_split_command(pm2_scalar(n), &argv, &argc, &err) == -1) {
 		imp_err(a->p->ctx, a->p->file, pm2_line(n), pm2_col(n),
 		    "%s: %s", what, err);
-		return -1;
+		return (-1);
 	}
 	for (i = 0; i < argc; i++) {
 		d = imp_dollar(argv[i]);
@@ -355,7 +355,7 @@ app_words(struct app *a, yaml_node_t *n, const char *what,
 		free(d);
 	}
 	config_free_argv(argv);
-	return 0;
+	return (0);
 }
 
 /* The variables of an env mapping, over what env already holds. */

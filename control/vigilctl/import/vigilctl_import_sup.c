@@ -163,7 +163,7 @@ sup_log(struct sup *sup, struct ini_sec *sec, struct imp_node *svc,
 		imp_note(svc, "note: vigil rotates both files at stdout's "
 		    "size and count (stderr's: %s, %lld)",
 		    imp_size(maxbytes[1]), backups[1]);
-	return rv;
+	return (rv);
 }
 
 /* [program:x] -> services: x: */
@@ -219,7 +219,7 @@ sup_program(struct sup *sup, struct ini_sec *sec, const char *name)
 		if (kv == NULL)
 			imp_err(ctx, sec->file->path, sec->line, 0,
 			    "[%s] has no command", sec->name);
-		return -1;
+		return (-1);
 	}
 	for (c = v; *c != '\0'; c++)
 		if (*c == '\n')
@@ -386,7 +386,7 @@ sup_program(struct sup *sup, struct ini_sec *sec, const char *name)
 		imp_del(svc, "log");
 
 	sup_unsupported(sup, svc, sec, NULL);
-	return ctx->nerr > nerr ? -1 : 0;
+	return (ctx->nerr > nerr ? -1 : 0);
 }
 
 int
@@ -404,7 +404,7 @@ imp_supervisord(struct imp_ctx *ctx)
 	sup.ctx = ctx;
 	if (ini_load(&sup.ini, ctx, ctx->path) == -1) {
 		ini_free(&sup.ini);
-		return -1;
+		return (-1);
 	}
 
 	/* The top level, in the order it is printed. */
@@ -493,5 +493,5 @@ imp_supervisord(struct imp_ctx *ctx)
 	}
 	sup_env_free(sup.genv, sup.ngenv);
 	ini_free(&sup.ini);
-	return rv;
+	return (rv);
 }

@@ -80,7 +80,7 @@ sup_oneline(const char *s)
 	for (p = d; *p != '\0'; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
-	return d;
+	return (d);
 }
 
 /* Every key of sec that the mapping did not use, as a comment in m. */
@@ -123,9 +123,9 @@ sup_get(struct sup *sup, struct ini_sec *sec, const char *key,
 
 	*kvp = NULL;
 	if ((kv = ini_kv(&sup->ini, sec, key)) == NULL)
-		return NULL;
+		return (NULL);
 	*kvp = kv;
-	return ini_expand(&sup->ini, kv, exp);
+	return (ini_expand(&sup->ini, kv, exp));
 }
 
 /* supervisord's boolean: true/yes/on/1 or false/no/off/0. */
@@ -139,16 +139,16 @@ sup_bool(struct sup *sup, struct ini_kv *kv, const char *v, int *b)
 	for (i = 0; i < nitems(t); i++) {
 		if (strcasecmp(v, t[i]) == 0) {
 			*b = 1;
-			return 0;
+			return (0);
 		}
 		if (strcasecmp(v, f[i]) == 0) {
 			*b = 0;
-			return 0;
+			return (0);
 		}
 	}
 	imp_err(sup->ctx, kv->file->path, kv->line, 0,
 	    "%s: not a boolean: \"%s\"", kv->key, v);
-	return -1;
+	return (-1);
 }
 
 int
@@ -161,9 +161,9 @@ sup_int(struct sup *sup, struct ini_kv *kv, const char *v, long long min,
 	if (e != NULL) {
 		imp_err(sup->ctx, kv->file->path, kv->line, 0,
 		    "%s: \"%s\" is %s (%lld..%lld)", kv->key, v, e, min, max);
-		return -1;
+		return (-1);
 	}
-	return 0;
+	return (0);
 }
 
 /* supervisord's byte_size: a number, optionally with KB, MB or GB. */
@@ -175,12 +175,12 @@ sup_bytes(struct sup *sup, struct ini_kv *kv, const char *v, uint64_t *n)
 	if (strspn(v, "0123456789") == strlen(v) && *v != '\0') {
 		*n = strtonum(v, 0, LLONG_MAX, &e);
 		if (e == NULL)
-			return 0;
+			return (0);
 	} else if (config_parse_size(v, n, &e) == 0)
-		return 0;
+		return (0);
 	imp_err(sup->ctx, kv->file->path, kv->line, 0,
 	    "%s: not a size: \"%s\"", kv->key, v);
-	return -1;
+	return (-1);
 }
 
 void
@@ -281,7 +281,7 @@ sup_env(struct sup *sup, struct ini_kv *kv, const char *s,
 	for (i = 0; i < ntok; i++)
 		free(tok[i]);
 	free(tok);
-	return rv;
+	return (rv);
 }
 
 /* [supervisord]: what supervisord itself does for all its children. */
@@ -356,7 +356,7 @@ sup_main(struct sup *sup, struct ini_sec *sec)
 		    "every service");
 	free(v);
 	sup_unsupported(sup, sup->notes, sec, NULL);
-	return 0;
+	return (0);
 }
 
 /* [unix_http_server] -> socket: */
@@ -396,7 +396,7 @@ sup_unix(struct sup *sup, struct ini_sec *sec)
 	}
 	free(v);
 	sup_unsupported(sup, sock, sec, NULL);
-	return 0;
+	return (0);
 }
 
 /* [inet_http_server] -> http: */
@@ -424,7 +424,7 @@ sup_inet(struct sup *sup, struct ini_sec *sec)
 	}
 	free(v);
 	sup_unsupported(sup, http, sec, NULL);
-	return 0;
+	return (0);
 }
 
 /* The [group:x] that lists program, and that section. */
@@ -453,11 +453,11 @@ sup_group_of(struct sup *sup, const char *program, struct ini_sec **gp)
 		free(list);
 		if (found) {
 			*gp = s;
-			return s->name + 6;
+			return (s->name + 6);
 		}
 	}
 	*gp = NULL;
-	return NULL;
+	return (NULL);
 }
 
 /* The [program:x] section of a program name, or NULL. */
@@ -477,9 +477,9 @@ sup_program_sec(struct sup *sup, const char *name)
 		while (len > 0 && isspace((unsigned char)p[len - 1]))
 			len--;
 		if (len == strlen(name) && strncmp(p, name, len) == 0)
-			return s;
+			return (s);
 	}
-	return NULL;
+	return (NULL);
 }
 
 /* [group:x]: checked, and listed as a comment (vigil has no groups). */
@@ -523,5 +523,5 @@ sup_groups(struct sup *sup)
 		free(members);
 		sup_unsupported(sup, sup->notes, s, "vigil has no groups");
 	}
-	return rv;
+	return (rv);
 }
