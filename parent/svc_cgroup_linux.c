@@ -27,6 +27,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -44,6 +45,7 @@
 #include "svc.h"
 
 static char	 cg_base[PATH_MAX];	/* .../vigil/<id>, "" if unusable */
+static int	 cg_lockfd = -1;		/* cg_base, locked */
 
 /* Find the cgroup2 mount in /proc/self/mountinfo. */
 int
@@ -148,6 +150,27 @@ svc_cgroup_init(void)
 	    errno != EEXIST) || access(cg_base, W_OK) == -1) {
 		log_debug("cgroup %s: %s; using process groups", cg_base,
 		    strerror(errno));
+		cg_base[0] = '\0';
+		return (0);
+	}
+	/*
+	 * Held while we run (the lock goes with a crash, and with an exec:
+	 * the next life takes it again).  Another live vigild with the
+	 * same id -- a state_dir copied into a container image, say -- holds
+	 * it already: its groups are not ours to sweep or share.
+	 */
+	if (cg_lockfd == -1 && ((cg_lockfd = open(cg_base,
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    flock(cg_lockfd, LOCK_EX | LOCK_NB) == -1)) {
+		if (errno == EWOULDBLOCK)
+			log_warnx("cgroup %s is in use by another running "
+			    "vigild with this instance id (was its state_dir "
+			    "copied?); using process groups only", cg_base);
+		else
+			log_warn("cgroup %s: lock", cg_base);
+		if (cg_lockfd != -1)
+			close(cg_lockfd);
+		cg_lockfd = -1;
 		cg_base[0] = '\0';
 		return (0);
 	}
@@ -282,4 +305,7 @@ svc_cgroup_fini(void)
 	if (cg_base[0] != '\0')
 		svc_cgroup_remove(cg_base);
 	cg_base[0] = '\0';
+	if (cg_lockfd != -1)
+		close(cg_lockfd);
+	cg_lockfd = -1;
 }

@@ -6,7 +6,8 @@
 # earlier life left in its own groups gracefully (stop_signal, then
 # cgroup.kill after stop_timeout), logged, before starting fresh copies;
 # groups of other instances -- another id, or an old vigild's pid -- are
-# not touched, populated or not.
+# not touched, populated or not; a copy of the state_dir (the same id)
+# finds the groups locked by the running vigild and keeps out of them.
 . "$(dirname "$0")/lib.sh"
 
 # Written by the service as nobody.
@@ -128,6 +129,35 @@ for name in "$other" "$oldpid"; do
 done
 [ -d "$top/$other-empty" ] || fail "another instance's empty group was removed"
 grep -qE "$other|/$oldpid" "$VIGILD_LOG" && fail "another instance's group was mentioned"
+
+# A copy of this state_dir (as in a container image) is the same id for
+# another vigild: it finds the groups in use and keeps out of them.
+mkdir -p "$T/copy/state"
+cp -p "$T/state/instance" "$T/copy/state/instance"
+cat >"$T/copy.conf" <<EOF2
+user: nobody
+socket: { path: $T/copy.sock }
+log_dir: $T/copy/log
+state_dir: $T/copy/state
+services:
+  copied:
+    command: $TESTPROG stamp $T/copied
+EOF2
+p1=$(svc_pid "trap 'echo got INT")
+p2=$(svc_pid "stamp $T/stubborn")
+"$VIGILD" -d -f "$T/copy.conf" -p "$T/copy.pid" >"$T/copy.log" 2>&1 &
+copy=$!
+wait_until 10 grep -q "copied: STARTING -> RUNNING" "$T/copy.log" ||
+    fail "the copy did not start: $(cat "$T/copy.log")"
+grep -q "cgroup $cg is in use by another running vigild with this instance id (was its state_dir copied?); using process groups only" \
+    "$T/copy.log" || fail "the copy did not see the groups in use: $(cat "$T/copy.log")"
+kill -TERM "$copy"
+wait "$copy"
+grep -qE "left by an earlier life|cgroup.kill" "$T/copy.log" && fail "the copy swept"
+grep -qx "$p1" "$cg/polite/cgroup.procs" && grep -qx "$p2" "$cg/stubborn/cgroup.procs" ||
+    fail "the copy disturbed the groups"
+[ "$(svc_pid "trap 'echo got INT")" = "$p1" ] && [ "$(svc_pid "stamp $T/stubborn")" = "$p2" ] ||
+    fail "the copy disturbed the services"
 
 # An instance file that is not to be trusted: reported, kept aside, and
 # this vigild becomes a new instance (its old groups are then left alone).
