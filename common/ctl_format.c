@@ -170,6 +170,8 @@ ctl_fmt_exit(int status, int spawn_errno, char *buf, size_t len)
 		snprintf(buf, len, "spawn error (%s)", strerror(spawn_errno));
 	else if (status == -1)
 		snprintf(buf, len, "spawn error");
+	else if (status == -2)		/* adopted: not vigild's child */
+		snprintf(buf, len, "exit status unknown");
 	else if (WIFEXITED(status))
 		snprintf(buf, len, "exit %d", WEXITSTATUS(status));
 	else if (WIFSIGNALED(status)) {

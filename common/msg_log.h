@@ -67,8 +67,27 @@ enum imsg_log_type {
 	IMSG_LOG_DATA,		/* struct msg_log_data: for a client */
 	IMSG_LOG_TAIL_DONE,	/* struct msg_log_req: a tail without -f has
 				   sent everything */
-	IMSG_LOG_CLEARED	/* struct msg_log_result */
+	IMSG_LOG_CLEARED,	/* struct msg_log_result */
+
+	/*
+	 * An orphaned logger (its parent died) to the next parent, on
+	 * LOG_ORPHAN_SOCK: for every open stream IMSG_LOG_HANDOVER_JOURNAL
+	 * then IMSG_LOG_HANDOVER, then IMSG_LOG_HANDOVER_END; then it
+	 * exits, and the new parent hands the streams to its own logger.
+	 */
+	IMSG_LOG_HANDOVER_JOURNAL = IMSG_LOG_BASE + 80,	/* struct
+					   msg_log_sid, fd: the journal
+					   (or none) */
+	IMSG_LOG_HANDOVER,	/* struct msg_log_attach, fd: pipe read end */
+	IMSG_LOG_HANDOVER_END	/* struct msg_log_sid: sid is the count */
 };
+
+/*
+ * In log_dir (the logger's root): where an orphaned logger waits for the
+ * next parent.  Instance ids never start with a dot, so no log file can
+ * take this name.
+ */
+#define LOG_ORPHAN_SOCK		".vigild-logger.sock"
 
 /*
  * The journal: LOG_JOURNAL_SIZE bytes of shared memory per stream, made

@@ -56,6 +56,7 @@ void		 proc_child_init(const struct proc_opts *);
 struct imsgev	*proc_child_channel(imsgev_dispatch_cb, void *data);
 int		 proc_child_compose(uint32_t type, uint32_t peerid, int fd,
 		    const void *data, size_t len);
+void		 proc_child_on_parent_gone(void (*)(void));
 
 /* Entry points of the helpers, in their own folders. */
 __dead void	 control_main(const struct proc_opts *);

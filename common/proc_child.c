@@ -38,6 +38,7 @@ static struct event	 proc_child_ev_term;
 static struct event	 proc_child_ev_usr2;
 static enum vigil_proc	 proc_child_role;
 static imsgev_dispatch_cb proc_child_cb;
+static void		(*proc_child_gone_cb)(void);
 
 static const char *proc_names[PROC_MAX] = {
 	"parent", "control", "logger", "monitor"
@@ -107,9 +108,21 @@ proc_child_init(const struct proc_opts *opts)
 static void
 proc_child_closed(struct imsgev *iev, const char *reason)
 {
-	/* The parent is gone or misbehaves: nothing left to do. */
-	log_debug("channel to parent %s, exiting", reason);
-	exit(0);
+	/* The parent is gone or misbehaves: nothing left to do ... */
+	if (proc_child_gone_cb == NULL) {
+		log_debug("channel to parent %s, exiting", reason);
+		exit(0);
+	}
+	/* ... but for a helper that outlives it (the logger). */
+	log_debug("channel to parent %s", reason);
+	proc_child_gone_cb();
+}
+
+/* The helper goes on without its parent: cb instead of exit(0). */
+void
+proc_child_on_parent_gone(void (*cb)(void))
+{
+	proc_child_gone_cb = cb;
 }
 
 /*

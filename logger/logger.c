@@ -47,6 +47,7 @@
 static struct imsgev		*logger_iev;
 static struct logger_journal	*logger_pending_jr;
 static int			 logger_pending_fresh;
+static int			 logger_pending_jfd = -1;
 static uint32_t			 logger_pending_sid;
 static struct event		 logger_syslog_ev;
 static int			 logger_syslog_asked;
@@ -158,6 +159,7 @@ void
 logger_main(const struct proc_opts *opts)
 {
 	proc_child_init(opts);
+	logger_orphan_init(opts);
 	logger_preinit();
 	sandbox_prepare(opts->role, opts->debug);
 	privdrop(opts->user, opts->root);
@@ -168,6 +170,7 @@ logger_main(const struct proc_opts *opts)
 		fatal("scratch pipe");
 	evtimer_set(&logger_syslog_ev, logger_syslog_timer, NULL);
 	logger_iev = proc_child_channel(logger_dispatch_parent, NULL);
+	proc_child_on_parent_gone(logger_orphan_enter);
 	logger_follow_init(logger_iev);
 	if (atexit(logger_atexit) != 0)
 		fatalx("atexit");
@@ -227,9 +230,11 @@ logger_valid_attach(const struct msg_log_attach *m)
 	return (strcmp(m->id, want) == 0);
 }
 
+/* The journal's mapping; *fd stays open (for a next parent) or is -1. */
 static struct logger_journal *
-logger_map_journal(int fd, int *fresh)
+logger_map_journal(int *fdp, int *fresh)
 {
+	int		 fd = *fdp;
 	struct stat	 sb;
 	void		*p = MAP_FAILED;
 
@@ -245,7 +250,10 @@ logger_map_journal(int fd, int *fresh)
 			    MAP_SHARED, fd, 0);
 			*fresh = sb.st_blocks == 0;
 		}
-		close(fd);
+		if (p == MAP_FAILED) {
+			close(fd);
+			*fdp = -1;
+		}
 	}
 	if (p == MAP_FAILED) {
 		*fresh = 0;
@@ -307,7 +315,8 @@ logger_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		if (imsg_get_data(imsg, &m, sizeof(m)) == -1 ||
 		    logger_pending_jr != NULL || m.sid == 0)
 			return (-1);
-		logger_pending_jr = logger_map_journal(imsg_get_fd(imsg),
+		logger_pending_jfd = imsg_get_fd(imsg);
+		logger_pending_jr = logger_map_journal(&logger_pending_jfd,
 		    &logger_pending_fresh);
 		logger_pending_sid = m.sid;
 		return (0);
@@ -320,8 +329,9 @@ logger_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		if ((fd = imsg_get_fd(imsg)) == -1)
 			fatalx("%s: the pipe did not arrive", att.id);
 		logger_stream_new(&att, fd, logger_pending_jr,
-		    logger_pending_fresh);
+		    logger_pending_fresh, logger_pending_jfd);
 		logger_pending_jr = NULL;
+		logger_pending_jfd = -1;
 		return (0);
 	case IMSG_LOG_SETTINGS:
 		if (imsg_get_data(imsg, &att, sizeof(att)) == -1 ||

@@ -23,6 +23,7 @@
  * logger_file.c	log files: open, rotate, reopen, clear
  * logger_syslog.c	RFC 3164 messages to the syslog socket
  * logger_follow.c	tail, tail -f, logs -f for vigilctl (via the parent)
+ * logger_orphan.c	the parent died: keep writing, hand the streams over
  */
 
 #ifndef VIGIL_LOGGER_H
@@ -121,6 +122,8 @@ struct logger_stream {
 	uint32_t		 sid;
 	struct msg_log_attach	 conf;
 	int			 fd;		/* the pipe; -1: EOF */
+	int			 jfd;		/* the journal's shm, kept for
+						   a next parent; -1: none */
 	int			 jr_untouched;	/* fresh journal, not yet
 						   written: not even read,
 						   so it costs no memory */
@@ -148,7 +151,7 @@ void	 logger_syslog_request(void);
 /* logger_stream.c */
 int	 logger_stream_init(void);
 void	 logger_stream_new(const struct msg_log_attach *, int,
-	    struct logger_journal *, int);
+	    struct logger_journal *, int, int);
 void	 logger_stream_settings(struct logger_stream *,
 	    const struct msg_log_attach *);
 void	 logger_stream_free(struct logger_stream *);
@@ -170,6 +173,7 @@ int	 logger_file_clear(const char *);
 void	 logger_file_undo(struct logger_file *, uint64_t, uint64_t,
 	    uint64_t);
 int	 logger_file_openat(const char *, int);
+int	 logger_file_dirfd(void);
 
 /* logger_console.c */
 void	 logger_console_set(int);
@@ -189,5 +193,12 @@ int	 logger_follow_file(const struct msg_log_tailfile *);
 int	 logger_follow_start(const struct msg_log_tail *);
 void	 logger_follow_stop(uint32_t);
 void	 logger_follow_clear(const struct msg_log_clear *);
+void	 logger_follow_stop_all(void);
+
+/* logger_orphan.c */
+struct proc_opts;
+extern int	 logger_orphaned;
+void	 logger_orphan_init(const struct proc_opts *);
+void	 logger_orphan_enter(void);
 
 #endif /* VIGIL_LOGGER_H */

@@ -55,6 +55,12 @@ logger_file_setdir(int fd)
 	logger_file_reopen_all();
 }
 
+int
+logger_file_dirfd(void)
+{
+	return (file_dirfd);
+}
+
 /* open(2) in log_dir, for readers (tail) and writers alike. */
 int
 logger_file_openat(const char *path, int flags)

@@ -244,6 +244,17 @@ logger_follow_stop(uint32_t reqid)
 		follow_free(fw);
 }
 
+/* No parent, no clients: every reader goes. */
+void
+logger_follow_stop_all(void)
+{
+	struct follower	*fw;
+
+	while ((fw = TAILQ_FIRST(&followers)) != NULL)
+		follow_free(fw);
+	evtimer_del(&follow_ev);
+}
+
 static int
 follow_queue_full(void)
 {

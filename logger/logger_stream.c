@@ -126,7 +126,7 @@ logger_stream_init(void)
 
 void
 logger_stream_new(const struct msg_log_attach *conf, int fd,
-    struct logger_journal *jr, int fresh)
+    struct logger_journal *jr, int fresh, int jfd)
 {
 	struct logger_stream	*ls;
 	char			 path[LOGGER_PATHMAX];
@@ -137,6 +137,7 @@ logger_stream_new(const struct msg_log_attach *conf, int fd,
 	ls->sid = conf->sid;
 	ls->conf = *conf;
 	ls->fd = fd;
+	ls->jfd = jfd;
 	ls->jr = jr;
 	ls->jr_untouched = fresh;
 	if ((fl = fcntl(fd, F_GETFL)) != -1)
@@ -195,6 +196,8 @@ logger_stream_free(struct logger_stream *ls)
 	}
 	if (ls->fd != -1)
 		close(ls->fd);
+	if (ls->jfd != -1)
+		close(ls->jfd);
 	TAILQ_REMOVE(&logger_streams, ls, entry);
 	logger_file_put(ls->file);
 	munmap(ls->jr, LOG_JOURNAL_SIZE);

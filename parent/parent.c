@@ -262,9 +262,12 @@ main(int argc, char *argv[])
 	parent_control_init();
 	parent_logger_init();
 	parent_monitor_init();
+	parent_adopt_load();
 	penv->confref = svc_confref_new(penv->conf);
 	svc_init(penv->confref);
 	parent_monitor_notify_access();
+	parent_state_init();
+	parent_adopt_apply();
 	parent_proc_start_all();
 	log_info("started, pid %d, %zu services, configuration %s",
 	    (int)getpid(), penv->conf->nservices, penv->conf_path);
@@ -278,6 +281,7 @@ main(int argc, char *argv[])
 	parent_proc_stop_all();
 	parent_control_shutdown();
 	parent_monitor_shutdown();
+	parent_state_remove();
 	svc_free_all();
 	pidfile_remove(parent_pidfh);
 	svc_confref_release(penv->confref);

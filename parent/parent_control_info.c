@@ -327,6 +327,9 @@ parent_control_info(uint32_t peerid, struct svc *s)
 
 	parent_control_status(s, &st);
 	(void)parent_control_send(peerid, IMSG_CTL_STATUS, &st, sizeof(st));
+	if (s->adopted)
+		pctl_kv(peerid, "adopted", "from a previous vigild: not its "
+		    "child, so how it exits will be unknown");
 	pctl_kv(peerid, "defined_at", "%s:%zu", sc->pos.file != NULL ?
 	    sc->pos.file : "?", sc->pos.line);
 	pctl_info_conf(peerid, s);

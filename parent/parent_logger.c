@@ -55,6 +55,9 @@ struct plog {
 	struct svc		*svc;	/* NULL: instance forgotten */
 	int			 fd;	/* our copy of the read end */
 	int			 jfd;	/* the journal, or -1 */
+	int			 nowrite;	/* handed over by an orphaned
+					   logger: we hold no write end,
+					   it may end while svc is set */
 };
 
 /* A vigilctl tail, logs or clear the logger is serving. */
@@ -276,6 +279,37 @@ plog_new(struct svc *s, uint32_t stream, int *rfdp)
 	s->plog[stream == LOG_STREAM_OUT ? 0 : 1] = p;
 	p->jfd = plog_journal();
 	plog_fill(&p->msg, plog_lastsid, s, stream);
+	TAILQ_INSERT_TAIL(&plogs, p, entry);
+	plog_send(p);
+}
+
+/*
+ * A stream an orphaned logger handed over (parent_adopt.c): the output
+ * pipe of an adopted instance s, or of a process not adopted (s NULL),
+ * which is only drained to its end.  Its sid is new; the journal comes
+ * with it, so the next logger finishes what the old one left.
+ */
+void
+parent_logger_adopt(struct svc *s, const struct msg_log_attach *m, int fd,
+    int jfd)
+{
+	struct plog	*p;
+	size_t		 i = m->stream == LOG_STREAM_OUT ? 0 : 1;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		fatal(NULL);
+	p->fd = fd;
+	p->jfd = jfd;
+	p->nowrite = 1;
+	if (++plog_lastsid == 0)
+		plog_lastsid = 1;
+	p->msg = *m;
+	p->msg.sid = plog_lastsid;
+	if (s != NULL && s->plog[i] == NULL) {
+		p->svc = s;
+		s->plog[i] = p;
+		plog_fill(&p->msg, plog_lastsid, s, m->stream);
+	}
 	TAILQ_INSERT_TAIL(&plogs, p, entry);
 	plog_send(p);
 }
@@ -716,11 +750,16 @@ parent_logger_dispatch(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_LOG_CLOSED:
 		if (imsg_get_data(imsg, &m, sizeof(m)) == -1)
 			return (-1);
-		if ((p = plog_find(m.sid)) == NULL || p->svc != NULL) {
+		if ((p = plog_find(m.sid)) == NULL ||
+		    (p->svc != NULL && !p->nowrite)) {
 			log_warnx("logger: stream %u of %s is not closed",
 			    m.sid, p != NULL ? p->msg.id : "nothing");
 			return (-1);
 		}
+		/* An adopted process's pipe: all its writers are gone. */
+		if (p->svc != NULL)
+			p->svc->plog[p->msg.stream == LOG_STREAM_OUT ? 0 : 1] =
+			    NULL;
 		log_debug("%s: output drained", p->msg.id);
 		plog_free(p);
 		return (0);

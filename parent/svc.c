@@ -520,7 +520,11 @@ svc_describe_exit(const struct svc_conf *sc, int status, char *buf,
 {
 	const char	*name;
 
-	if (WIFEXITED(status) && svc_exit_expected(sc, WEXITSTATUS(status)))
+	if (status == SVC_STATUS_UNKNOWN)
+		snprintf(buf, len, "Exited, status unknown (adopted, not "
+		    "vigild's child)");
+	else if (WIFEXITED(status) && svc_exit_expected(sc,
+	    WEXITSTATUS(status)))
 		snprintf(buf, len, "Exited with code %d", WEXITSTATUS(status));
 	else if (WIFEXITED(status))
 		snprintf(buf, len, "Bad exit code %d", WEXITSTATUS(status));
@@ -562,6 +566,17 @@ svc_reaped(pid_t pid, int status)
 	s->stop_wall = e->when;
 	s->pid = 0;
 	svc_timer_clear(s);
+	parent_adopt_unwatch(s);
+	s->adopted = 0;
+	s->adopt_stopsig = 0;
+	s->adopt_stop_ms = 0;
+	/*
+	 * Pipes a previous vigild made (we hold no write end of them): they
+	 * end with this process, and a restart makes new ones.
+	 */
+	if (s->out_wfd == -1 && s->err_wfd == -1)
+		parent_logger_detach(s);
+	parent_state_changed();
 
 	/* Whatever the main process left behind goes with it. */
 	svc_kill_tree(s, SIGKILL);
@@ -621,9 +636,9 @@ svc_reaped(pid_t pid, int status)
 		return (1);
 	}
 
-	/* It was RUNNING. */
-	expected = WIFEXITED(status) && svc_exit_expected(sc,
-	    WEXITSTATUS(status));
+	/* It was RUNNING.  An unknown exit counts as a failure. */
+	expected = status != SVC_STATUS_UNKNOWN && WIFEXITED(status) &&
+	    svc_exit_expected(sc, WEXITSTATUS(status));
 	if (!s->want_up || sc->restart == RESTART_NEVER ||
 	    (sc->restart == RESTART_ON_FAILURE && expected)) {
 		s->want_up = 0;
@@ -677,8 +692,10 @@ svc_timer_cb(int fd, short ev, void *arg)
 			break;
 		log_warnx("%s: still running %llu ms after SIG%s, sending "
 		    "SIGKILL to its process tree", s->id,
-		    (unsigned long long)s->grp->conf->stop_timeout_ms,
-		    config_signame(s->grp->conf->stop_signal));
+		    (unsigned long long)(s->adopt_stopsig ? s->adopt_stop_ms :
+		    s->grp->conf->stop_timeout_ms),
+		    config_signame(s->adopt_stopsig ? s->adopt_stopsig :
+		    s->grp->conf->stop_signal));
 		svc_kill_tree(s, SIGKILL);
 		break;
 	}
@@ -753,6 +770,7 @@ int
 svc_stop(struct svc *s)
 {
 	struct svc_conf	*sc = s->grp->conf;
+	int		 sig;
 
 	s->want_up = 0;
 	s->restart_after_stop = 0;
@@ -762,9 +780,12 @@ svc_stop(struct svc *s)
 		if (s->pid == 0)
 			break;
 		svc_set_state(s, SVC_STOPPING, NULL);
-		(void)kill(-s->pid, sc->stop_signal);
-		(void)kill(s->pid, sc->stop_signal);
-		svc_timer_set(s, TIMER_STOPKILL, sc->stop_timeout_ms);
+		/* An adopted process stops as it was configured then. */
+		sig = s->adopt_stopsig ? s->adopt_stopsig : sc->stop_signal;
+		(void)kill(-s->pid, sig);
+		(void)kill(s->pid, sig);
+		svc_timer_set(s, TIMER_STOPKILL, s->adopt_stopsig ?
+		    s->adopt_stop_ms : sc->stop_timeout_ms);
 		return (0);
 	case SVC_STOPPING:
 		return (0);
@@ -804,6 +825,59 @@ svc_signal(struct svc *s, int sig)
 		return (-1);
 	}
 	return (kill(-s->pid, sig) == -1 ? kill(s->pid, sig) : 0);
+}
+
+/*
+ * A process a previous vigild started, proven to be this instance's
+ * (parent_adopt.c): it goes on with its pid, uptime, restart count and
+ * health, as if this vigild had started it.
+ */
+void
+svc_adopt(struct svc *s, const struct svc_adoption *a)
+{
+	struct timespec	 now, mono;
+	int64_t		 now_ms, age_ms;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	age_ms = now_ms > a->start_ms ? now_ms - a->start_ms : 0;
+	if ((int64_t)mono.tv_sec * 1000 < age_ms)
+		age_ms = (int64_t)mono.tv_sec * 1000;
+	s->start_mono.tv_sec = mono.tv_sec - age_ms / 1000;
+	s->start_mono.tv_nsec = mono.tv_nsec;
+	if (age_ms % 1000 > 0) {
+		s->start_mono.tv_nsec -= (age_ms % 1000) * 1000000;
+		if (s->start_mono.tv_nsec < 0) {
+			s->start_mono.tv_nsec += 1000000000;
+			s->start_mono.tv_sec--;
+		}
+	}
+	s->start_wall = (time_t)(a->start_ms / 1000);
+	s->pid = a->pid;
+	s->starttime = a->starttime;
+	s->starttime_pid = a->pid;
+	s->adopted = !a->child;
+	s->restarts = a->restarts;
+	s->want_up = a->state != SVC_STOPPING;
+	s->ever_started = 1;
+	if (a->cgroup != NULL && s->cgroup == NULL &&
+	    (s->cgroup = strdup(a->cgroup)) == NULL)
+		fatal(NULL);
+	if (s->grp->conf->health.type != HEALTH_NONE &&
+	    a->health <= SVC_HEALTH_UNHEALTHY)
+		s->health = a->health;
+	log_info("%s: adopted pid %d (%s, up %llu s, %u restarts)", s->id,
+	    (int)s->pid, a->child ? "still our child" : "watched by pidfd",
+	    (unsigned long long)(age_ms / 1000), s->restarts);
+	if (a->state == SVC_STARTING &&
+	    s->grp->conf->ready == READY_STARTED) {
+		svc_set_state(s, SVC_STARTING, "adopted");
+		svc_timer_set(s, TIMER_STARTSECS, s->grp->conf->start_seconds_ms);
+	} else if (a->state == SVC_STARTING)
+		svc_set_state(s, SVC_STARTING, "adopted");
+	else
+		svc_set_state(s, SVC_RUNNING, NULL);
 }
 
 /* on_unhealthy: restart, or a memory limit: counted as a restart. */

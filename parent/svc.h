@@ -33,6 +33,9 @@
 #include "config.h"
 #include "msg.h"
 
+/* svc_exit.status of an adopted process: how it ended is not known. */
+#define SVC_STATUS_UNKNOWN	(-2)
+
 /* The supervisord states (vigild.conf(5), STATES). */
 enum svc_state {
 	SVC_STOPPED = 0,
@@ -65,6 +68,8 @@ struct svc_exit {
 
 struct svc_group;
 struct plog;
+struct pstate_svc;
+struct msg_log_attach;
 
 struct svc {
 	TAILQ_ENTRY(svc)	 entry;		/* all instances, by id */
@@ -111,6 +116,16 @@ struct svc {
 						   stderr streams, or NULL */
 	struct event		 timer;		/* start_seconds, backoff, stop */
 	int			 timer_kind;
+	int			 adopted;	/* from a previous vigild, not
+						   our child: pidfd_ev says
+						   when it exits, not how */
+	struct event		*pidfd_ev;	/* or NULL */
+	int			 adopt_stopsig;	/* its stop signal and timeout
+						   as recorded, 0: the conf's */
+	uint64_t		 adopt_stop_ms;
+	uint64_t		 starttime;	/* of pid (/proc), for the state
+						   file; 0: not read yet */
+	pid_t			 starttime_pid;
 	char			*cgroup;	/* path, or NULL */
 	int			 cgroup_killed;	/* cgroup.kill used on it */
 	char			*status_text;	/* sd_notify STATUS=: NULL
@@ -180,6 +195,21 @@ void		 svc_set_health(struct svc *, enum svc_health, const char *);
 void		 svc_set_ready(struct svc *);	/* readiness reported */
 void		 svc_unhealthy_restart(struct svc *, const char *);
 
+/* A process of a previous vigild, proven to be this instance's. */
+struct svc_adoption {
+	pid_t		 pid;
+	enum svc_state	 state;		/* STARTING, RUNNING or STOPPING */
+	unsigned int	 restarts;
+	enum svc_health	 health;
+	int64_t		 start_ms;	/* wall clock */
+	uint64_t	 starttime;
+	int		 child;		/* ours still (an upgrade) */
+	const char	*cgroup;	/* or NULL */
+	int		 stop_signal;	/* as recorded */
+	uint64_t	 stop_timeout_ms;
+};
+void		 svc_adopt(struct svc *, const struct svc_adoption *);
+
 /*
  * Observers of transitions: control (--wait, events), monitor (which
  * services to watch).  Called after every state change.
@@ -241,6 +271,24 @@ void		 svc_cgroup_set_adopt(svc_cgroup_adopt_cb);
 void		 svc_cgroup_sweep(void);
 int		 svc_cgroup_busy(const struct svc *);	/* old group stopping */
 
+/* parent/svc_adopt_linux.c */
+int		 svc_proc_identity(pid_t, uint64_t *, pid_t *);
+int		 svc_proc_in_cgroup(pid_t, const char *);
+int		 svc_pidfd_open(pid_t);
+
+/* parent/parent_adopt.c */
+void		 parent_adopt_load(void);	/* before svc_init */
+void		 parent_adopt_apply(void);	/* after it */
+void		 parent_adopt_unwatch(struct svc *);
+uint64_t	 parent_adopt_fingerprint(const struct svc *);
+int		 parent_adopt_leftovers(struct pstate_svc **, size_t *);
+
+/* parent/parent_state.c */
+void		 parent_state_init(void);
+void		 parent_state_changed(void);
+int		 parent_state_write(void);	/* now; -1: failed */
+void		 parent_state_remove(void);
+
 /* parent/svc_fork_linux.c */
 pid_t		 svc_fork(const char *, int *, int (*)(void *), void *);
 
@@ -269,5 +317,8 @@ int		 parent_reload(enum reload_mode, const char *,
 /* parent/parent_logger.c: hand a new instance's output pipes over */
 void		 parent_logger_attach(struct svc *);
 void		 parent_logger_detach(struct svc *);
+/* A stream handed over by an orphaned logger; s NULL: drain it only. */
+void		 parent_logger_adopt(struct svc *, const struct msg_log_attach *,
+		    int, int);
 
 #endif /* VIGIL_SVC_H */

@@ -1,0 +1,185 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The state file, written: after every change of a service's process or
+ * state (a pass of the event loop makes one write of all the changes it
+ * saw), to a temporary file, fsync'd, then renamed over the old one, so
+ * a reader sees one whole version or the other (format: parent_state.h).
+ * It is what a next vigild adopts from (parent_adopt.c); a clean exit,
+ * with every service stopped, removes it.
+ */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event.h>
+
+#include "log.h"
+#include "parent.h"
+#include "parent_state.h"
+#include "svc.h"
+
+static char		 state_path[PATH_MAX];
+static char		 state_tmp[PATH_MAX];
+static struct event	 state_ev;
+static int		 state_pending;
+static int		 state_failed;	/* warned once */
+
+static void
+state_listener(struct svc *s, enum svc_state old)
+{
+	parent_state_changed();
+}
+
+static void
+state_cb(int fd, short ev, void *arg)
+{
+	state_pending = 0;
+	(void)parent_state_write();
+}
+
+void
+parent_state_init(void)
+{
+	if (snprintf(state_path, sizeof(state_path), "%s/%s",
+	    penv->conf->state_dir, PSTATE_FILE) >= (int)sizeof(state_path) ||
+	    snprintf(state_tmp, sizeof(state_tmp), "%s.tmp", state_path) >=
+	    (int)sizeof(state_tmp))
+		fatalx("state_dir %s: path too long", penv->conf->state_dir);
+	evtimer_set(&state_ev, state_cb, NULL);
+	svc_add_listener(state_listener);
+}
+
+/* Something changed: one write, when this pass of the loop is over. */
+void
+parent_state_changed(void)
+{
+	struct timeval	 tv = { 0, 0 };
+
+	if (state_pending || state_path[0] == '\0')
+		return;
+	state_pending = 1;
+	evtimer_add(&state_ev, &tv);
+}
+
+static int
+state_fill(struct svc *s, struct pstate_svc *r)
+{
+	struct timespec	 now;
+	pid_t		 ppid;
+
+	if (s->starttime_pid != s->pid) {
+		if (svc_proc_identity(s->pid, &s->starttime, &ppid) == -1)
+			return (-1);	/* gone: SIGCHLD comes */
+		s->starttime_pid = s->pid;
+	}
+	memset(r, 0, sizeof(*r));
+	strlcpy(r->id, s->id, sizeof(r->id));
+	r->pid = s->pid;
+	r->starttime = s->starttime;
+	r->state = s->state;
+	r->restarts = s->restarts;
+	clock_gettime(CLOCK_REALTIME, &now);
+	r->start_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 -
+	    (int64_t)svc_uptime_ms(s);
+	r->health = s->health;
+	r->stop_signal = s->adopt_stopsig ? s->adopt_stopsig :
+	    s->grp->conf->stop_signal;
+	r->stop_timeout_ms = s->adopt_stopsig ? s->adopt_stop_ms :
+	    s->grp->conf->stop_timeout_ms;
+	r->fingerprint = parent_adopt_fingerprint(s);
+	if (s->cgroup != NULL)
+		strlcpy(r->cgroup, s->cgroup, sizeof(r->cgroup));
+	return (0);
+}
+
+int
+parent_state_write(void)
+{
+	struct pstate	 st;
+	struct svc	*s;
+	char		*buf;
+	size_t		 len, n = 0, off = 0;
+	ssize_t		 w;
+	int		 fd;
+
+	memset(&st, 0, sizeof(st));
+	st.version = PSTATE_VERSION;
+	(void)parent_adopt_leftovers(&st.svc, &st.nsvc);
+	TAILQ_FOREACH(s, &svc_all, entry)
+		if (s->pid != 0)
+			n++;
+	if ((st.svc = reallocarray(st.svc, st.nsvc + n + 1,
+	    sizeof(*st.svc))) == NULL)
+		fatal(NULL);
+	TAILQ_FOREACH(s, &svc_all, entry)
+		if (s->pid != 0 && state_fill(s, &st.svc[st.nsvc]) == 0)
+			st.nsvc++;
+	buf = pstate_encode(&st, &len);
+	free(st.svc);
+	if (buf == NULL)
+		fatal("state file");
+
+	if ((fd = open(state_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0600)) == -1)
+		goto fail;
+	while (off < len) {
+		if ((w = write(fd, buf + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			goto fail;
+		}
+		off += w;
+	}
+	if (fdatasync(fd) == -1 || close(fd) == -1)
+		goto fail;
+	if (rename(state_tmp, state_path) == -1)
+		goto fail;
+	free(buf);
+	if (state_failed)
+		log_info("state file %s written again", state_path);
+	state_failed = 0;
+	return (0);
+ fail:
+	if (!state_failed)
+		log_warn("state file %s: a crash now would leave the services "
+		    "unadopted", state_tmp);
+	state_failed = 1;
+	(void)unlink(state_tmp);
+	free(buf);
+	return (-1);
+}
+
+/* A clean exit: nothing runs that a next vigild could adopt. */
+void
+parent_state_remove(void)
+{
+	if (state_path[0] == '\0')
+		return;
+	evtimer_del(&state_ev);
+	if (unlink(state_path) == -1 && errno != ENOENT)
+		log_warn("state file %s", state_path);
+}
