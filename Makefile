@@ -219,6 +219,9 @@ $(BUILD)/regress/%: regress/unit/%.c regress/unit/unit.c regress/unit/unit.h \
 # The imsg tests share their helpers.
 $(BUILD)/regress/test_imsg $(BUILD)/regress/test_imsgev: \
 	    regress/unit/unit_imsg.c regress/unit/unit_imsg.h
+# The state file's codec, tested on its own.
+$(BUILD)/regress/test_pstate: parent/parent_statefile.c parent/parent_state.h
+$(BUILD)/regress/test_pstate: CFLAGS += -Iparent
 # The logger's file handling, tested on its own.
 $(BUILD)/regress/test_logger_file: logger/logger_file.c logger/logger.h
 $(BUILD)/regress/test_logger_file: CFLAGS += -Ilogger
@@ -248,6 +251,11 @@ $(BUILD)/fuzz/fuzz_http_api: FUZZ_EXTRA_CFLAGS = -Icontrol -Iparent
 $(BUILD)/fuzz/fuzz_http_api: control/control_http_route.c \
 	    control/control_http_route.h parent/parent_http_token.c \
 	    parent/parent_http_token.h
+
+# The state file a next vigild adopts from.
+$(BUILD)/fuzz/fuzz_pstate: FUZZ_EXTRA = parent/parent_statefile.c
+$(BUILD)/fuzz/fuzz_pstate: FUZZ_EXTRA_CFLAGS = -Iparent
+$(BUILD)/fuzz/fuzz_pstate: parent/parent_statefile.c parent/parent_state.h
 
 fuzz: $(FUZZ_BINS)
 

@@ -60,6 +60,9 @@ enum imsg_log_type {
 	IMSG_LOG_CLEAR,		/* struct msg_log_clear: one instance */
 	IMSG_LOG_CONSOLE,	/* no data, fd: vigild's own stdout (log.stdout:
 				   console), or none */
+	IMSG_LOG_SHUTDOWN,	/* no data: vigild stops; when the channel
+				   closes, exit instead of waiting for a
+				   next parent */
 
 	/* logger -> parent */
 	IMSG_LOG_CLOSED = IMSG_LOG_BASE + 50,	/* struct msg_log_sid */

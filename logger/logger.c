@@ -287,6 +287,11 @@ logger_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		logger_file_reopen_all();
 		log_info("log files reopened");
 		return (0);
+	case IMSG_LOG_SHUTDOWN:
+		if (imsg_get_data(imsg, NULL, 0) == -1)
+			return (-1);
+		proc_child_on_parent_gone(NULL);
+		return (0);
 	case IMSG_LOG_DIR:
 		if (imsg_get_data(imsg, NULL, 0) == -1 ||
 		    (fd = imsg_get_fd(imsg)) == -1)

@@ -277,6 +277,7 @@ main(int argc, char *argv[])
 
 	event_dispatch();
 
+	parent_logger_shutdown();
 	penv->shutting_down = 1;
 	parent_proc_stop_all();
 	parent_control_shutdown();

@@ -88,6 +88,7 @@ void	parent_control_shutdown(void);	/* at exit: remove the socket */
 int	parent_logger_dispatch(struct imsgev *, struct imsg *);
 void	parent_logger_ready(void);
 void	parent_logger_reopen(void);
+void	parent_logger_shutdown(void);
 int	parent_monitor_dispatch(struct imsgev *, struct imsg *);
 void	parent_monitor_ready(void);
 void	parent_monitor_shutdown(void);

@@ -357,6 +357,13 @@ parent_logger_ready(void)
 		plog_send(p);
 }
 
+/* vigild stops: the logger is to exit with the channel, not wait. */
+void
+parent_logger_shutdown(void)
+{
+	(void)parent_proc_send(PROC_LOGGER, IMSG_LOG_SHUTDOWN, 0, -1, NULL, 0);
+}
+
 void
 parent_logger_reopen(void)
 {

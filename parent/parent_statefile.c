@@ -174,7 +174,8 @@ pstate_num(const char *s, uint64_t max, uint64_t *v)
 	for (p = s; *p != '\0'; p++) {
 		if (*p < '0' || *p > '9')
 			return (-1);
-		if (n > (max - (uint64_t)(*p - '0')) / 10)
+		if (n > max / 10 || (n == max / 10 &&
+		    (uint64_t)(*p - '0') > max % 10))
 			return (-1);
 		n = n * 10 + (uint64_t)(*p - '0');
 	}

@@ -113,15 +113,19 @@ done
 [ "$(svc_pid '^/bin/sleep 1000')" = "$service" ] ||
     fail "the service was restarted"
 
-# The parent gone (SIGKILL): the helpers notice EOF and exit by themselves.
-helpers="$(helper_pid control) $(helper_pid logger) $(helper_pid monitor)"
+# The parent gone (SIGKILL): control and monitor notice EOF and exit by
+# themselves; the logger stays, holding the service's pipe for the next
+# vigild (survive_crash.sh), and goes when killed.
+helpers="$(helper_pid control) $(helper_pid monitor)"
+logger=$(helper_pid logger)
 kill -KILL "$parent"
 wait "$parent" 2>/dev/null
 for p in $helpers; do
 	wait_until 10 bash -c "! kill -0 $p 2>/dev/null" ||
 	    fail "helper $p outlived its parent"
 done
-kill -KILL "$service" 2>/dev/null
+kill -0 "$logger" 2>/dev/null || fail "the logger died with its parent"
+kill -KILL "$service" "$logger" 2>/dev/null
 VIGILD_PID=
 
 # SIGTERM stops the services and the daemon, and removes the pid file.

@@ -197,9 +197,14 @@ descendants() {
 	done
 }
 
+# Pids a test started that are no descendants of the current vigild (an
+# orphaned logger, services a killed vigild left behind): killed at exit.
+CLEANUP_PIDS=
+
 cleanup() {
 	local rc=$? pids p cg
 	cg=$(instance_cgroup)
+	[ -n "$CLEANUP_PIDS" ] && kill -KILL $CLEANUP_PIDS 2>/dev/null
 	if [ -n "$VIGILD_PID" ]; then
 		pids=$(descendants "$VIGILD_PID")
 		kill -KILL "$VIGILD_PID" $pids 2>/dev/null
