@@ -324,6 +324,23 @@ adopt_take_streams(void)
 	    adopt_nstreams);
 }
 
+/*
+ * The cgroup sweep (svc_cgroup_sweep_linux.c) offers each populated group
+ * an earlier life left: it is ours to adopt or stop if a proven process
+ * of the state file is in it; else the sweep stops it.
+ */
+static int
+adopt_cgroup_hook(struct svc *s, const char *path)
+{
+	size_t	 i;
+
+	for (i = 0; i < adopt_st.nsvc; i++)
+		if (adopt_proven[i] && strcmp(adopt_st.svc[i].cgroup,
+		    path) == 0)
+			return (1);
+	return (0);
+}
+
 void
 parent_adopt_load(void)
 {
@@ -344,8 +361,16 @@ parent_adopt_load(void)
 		return;
 	}
 	free(buf);
+	if (strcmp(adopt_st.instance, parent_instance_id()) != 0) {
+		log_warnx("state file %s: written by another vigild instance "
+		    "(%s, not %s): ignored, nothing adopted", path,
+		    adopt_st.instance, parent_instance_id());
+		pstate_free(&adopt_st);
+		return;
+	}
 	if ((adopt_proven = calloc(adopt_st.nsvc + 1, sizeof(int))) == NULL)
 		fatal(NULL);
+	svc_cgroup_set_adopt(adopt_cgroup_hook);
 	for (i = 0; i < adopt_st.nsvc; i++) {
 		if ((why = adopt_prove(&adopt_st.svc[i], &child)) != NULL) {
 			log_warnx("%s: pid %d not adopted and not signalled: "
@@ -525,6 +550,7 @@ parent_adopt_apply(void)
 	struct svc		*s;
 	size_t			 i, n = 0;
 
+	svc_cgroup_set_adopt(NULL);
 	for (i = 0; i < adopt_st.nsvc; i++) {
 		if (!adopt_proven[i])
 			continue;

@@ -127,6 +127,7 @@ parent_state_write(void)
 
 	memset(&st, 0, sizeof(st));
 	st.version = PSTATE_VERSION;
+	strlcpy(st.instance, parent_instance_id(), sizeof(st.instance));
 	(void)parent_adopt_leftovers(&st.svc, &st.nsvc);
 	TAILQ_FOREACH(s, &svc_all, entry)
 		if (s->pid != 0)

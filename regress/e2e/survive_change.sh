@@ -4,28 +4,30 @@
 # is stopped with its own stop signal, an unchanged one is adopted with
 # its pid.  A recorded pid that now belongs to another process is neither
 # adopted nor signalled; a corrupted or truncated state file is reported
-# and ignored.  SURVIVE_USER=1 runs it as an ordinary user.
+# and ignored.  SURVIVE_USER=1 runs it as an ordinary user,
+# SURVIVE_CGROUP=false without a cgroup per service.
 if [ "${SURVIVE_USER:-}" = 1 ]; then
 	export VIGIL_E2E_USER=nobody
 fi
 . "$(dirname "$0")/lib.sh"
+CG=${SURVIVE_CGROUP:-true}
 
 conf() {
 	write_conf "$T/vigild.conf" <<EOF
 services:
   keep:
     command: [ /bin/sleep, "1001" ]
-    cgroup: false
+    cgroup: $CG
   change:
     command: [ /bin/sleep, "$1" ]
-    cgroup: false
+    cgroup: $CG
     stop_signal: $2
 EOF
 	if [ -n "${3:-}" ]; then
 		cat >>"$T/vigild.conf" <<EOF
   gone:
     command: [ /bin/sleep, "1003" ]
-    cgroup: false
+    cgroup: $CG
     stop_signal: INT
 EOF
 	fi

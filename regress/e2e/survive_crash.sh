@@ -4,8 +4,8 @@
 # (orphaned) and keeps writing; a new vigild on the same configuration
 # takes the pipes from it and adopts all 20 with the same pids; every
 # line arrives exactly once, in order.  SURVIVE_USER=1 runs it as an
-# ordinary user (no chroot, no privilege drop); SURVIVE_CGROUP=true with
-# a cgroup per service.
+# ordinary user (no chroot, no privilege drop); SURVIVE_CGROUP=false
+# without a cgroup per service (adopted from the state file alone).
 if [ "${SURVIVE_USER:-}" = 1 ]; then
 	export VIGIL_E2E_USER=nobody
 fi
@@ -15,7 +15,7 @@ TOOLS=${VIGIL_TOOLS:-$(dirname "$VIGILD")/regress}
 for t in vigil-lines vigil-seqcheck; do
 	[ -x "$TOOLS/$t" ] || skip "no $t in $TOOLS (make tools)"
 done
-CG=${SURVIVE_CGROUP:-false}
+CG=${SURVIVE_CGROUP:-true}
 NSVC=20
 N=3000		# lines per service, 1000 a second
 
