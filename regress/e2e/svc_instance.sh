@@ -93,8 +93,11 @@ for p in $old_polite $old_stubborn $old_gone; do
 	kill -0 "$p" || fail "service pid $p died with vigild"
 done
 
-# The next life of the same instance, without `gone`.
+# The next life of the same instance, without `gone`, and without the
+# state file (lost, or refused as corrupted): nothing can be proven, so
+# nothing is adopted (survive_crash.sh) and the sweep stops what is left.
 conf ""
+rm -f "$T/state/vigild.state"
 start_vigild "$T/vigild.conf"
 [ "$(instance_id)" = "$id" ] || fail "the instance id changed: $(instance_id)"
 wait_log 10 "cgroup $cg/polite: [0-9]+ process(es)? left by an earlier life .* \\(polite\\): sent SIGINT, cgroup.kill in 10000 ms; pids.* $old_polite( |\$)" ||
