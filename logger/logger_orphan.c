@@ -99,7 +99,7 @@ logger_orphan_enter(void)
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	strlcpy(sun.sun_path, LOG_ORPHAN_SOCK, sizeof(sun.sun_path));
-	(void)unlink(LOG_ORPHAN_SOCK);
+	(void)unlinkat(orphan_dirfd, LOG_ORPHAN_SOCK, 0);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    0)) == -1 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) ==
 	    -1 || listen(fd, 4) == -1) {

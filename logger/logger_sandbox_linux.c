@@ -40,6 +40,12 @@ static const int logger_calls[] = {
 	SANDBOX_CALL(socket),		/* syslog(3) reconnects */
 	SANDBOX_CALL(connect),
 	SANDBOX_CALL(shutdown),
+	/* Orphaned (logger_orphan.c): wait for the next parent. */
+	SANDBOX_CALL(fchdir),		/* into log_dir, for bind */
+	SANDBOX_CALL(bind),
+	SANDBOX_CALL(listen),
+	SANDBOX_CALL(accept4),
+	SANDBOX_CALL(getsockopt),	/* getpeereid: SO_PEERCRED */
 };
 
 void
