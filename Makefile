@@ -4,6 +4,7 @@
 #   make check      install missing packages, build, run every test
 #   make demo       install missing packages, build, run vigild -d on etc/demo.conf
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        build/vigil_VERSION_ARCH.deb (debian/, debhelper)
 #   make bench      benchmarks (regress/bench), not part of check
 #   make fuzz       build the libFuzzer targets into build/fuzz
 
@@ -172,7 +173,7 @@ TOOL_BINS	 = $(patsubst regress/tools/%.c,$(BUILD)/regress/%,$(TOOL_SRCS))
 FUZZ_BINS	 = $(patsubst regress/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
 .PHONY: all clean check demo deps install uninstall bench fuzz unit tools \
-	asan
+	asan deb
 
 all: $(BUILD)/vigild $(BUILD)/vigilctl
 
@@ -294,6 +295,21 @@ install: all
 
 uninstall:
 	$(INSTALL_ENV) sh etc/uninstall.sh
+
+# The Debian package, built by dpkg-buildpackage from a copy of the tree
+# (it writes its results next to the tree it builds).
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB	 = $(BUILD)/vigil_$(VERSION)_$(DEB_ARCH).deb
+deb:
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/vigil-$(VERSION)
+	tar --exclude=./build --exclude=./.git -cf - . | \
+	    tar -xf - -C $(BUILD)/deb/vigil-$(VERSION)
+	cd $(BUILD)/deb/vigil-$(VERSION) && \
+	    dpkg-buildpackage -b -us -uc -j2 >../build.log 2>&1 || \
+	    { tail -40 ../build.log; exit 1; }
+	mv $(BUILD)/deb/vigil_$(VERSION)_$(DEB_ARCH).deb $(DEB)
+	@echo "  DEB     $(DEB)"
 
 clean:
 	rm -rf build
