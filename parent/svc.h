@@ -111,6 +111,8 @@ struct svc {
 	int			 err_rfd;	/* the same for stderr, or -1 */
 	int			 exec_rfd;	/* exec error pipe, if not read
 						   at the spawn */
+	struct event		 exec_ev;	/* ...its EOF or errno, soon */
+	int			 exec_ev_on;
 	int			 exec_errno;	/* read at the spawn: exec's */
 	struct plog		*plog[2];	/* parent_logger.c: stdout and
 						   stderr streams, or NULL */

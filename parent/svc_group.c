@@ -115,6 +115,8 @@ svc_free(struct svc *s)
 	evtimer_del(&s->timer);
 	parent_logger_detach(s);
 	svc_spawn_close_pipes(s);
+	if (s->exec_ev_on)
+		event_del(&s->exec_ev);
 	if (s->exec_rfd != -1)
 		close(s->exec_rfd);
 	if (s->cgroup != NULL) {

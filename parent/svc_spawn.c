@@ -268,14 +268,27 @@ svc_pipes(struct svc *s, int *outw, int *errw)
 	return (0);
 }
 
+static void
+svc_spawn_exec_ready(int fd, short ev, void *arg)
+{
+	struct svc	*s = arg;
+
+	s->exec_ev_on = 0;
+	if (s->exec_rfd != -1)
+		svc_spawn_exec_result(s, 0);
+}
+
 /*
  * The exec error pipe, read now if it can be: with vfork semantics the
- * child has exec'd (and the kernel is closing its end) or written its
- * errno and exited by the time svc_fork returns.  An fd kept until the
- * reap is one more in the table the kernel copies on every spawn, so a
- * pipe that does not answer yet (fork semantics, or the child's end not
- * closed quite yet) is the only one kept; svc_reaped reads it then
- * (final: the child is gone, what the pipe holds now is all there is).
+ * child has exec'd or written its errno and exited by the time svc_fork
+ * returns.  But execve wakes a vfork parent when it drops the old memory,
+ * a moment before it closes the close-on-exec descriptors, so the pipe
+ * may not answer yet (as with fork semantics).  Then the event loop waits
+ * for its EOF or errno, which comes as soon as the child runs on: kept
+ * until the reap, the descriptor stayed open for as long as the service
+ * ran, one more each time the race was lost (the parent's descriptors
+ * crept up in a soak).  svc_reaped reads whatever is left (final: the
+ * child is gone, what the pipe holds now is all there is).
  */
 void
 svc_spawn_exec_result(struct svc *s, int final)
@@ -285,8 +298,19 @@ svc_spawn_exec_result(struct svc *s, int final)
 
 	s->exec_errno = 0;
 	n = read(s->exec_rfd, &eno, sizeof(eno));
-	if (!final && n == -1 && (errno == EAGAIN || errno == EINTR))
+	if (!final && n == -1 && (errno == EAGAIN || errno == EINTR)) {
+		if (!s->exec_ev_on) {
+			event_set(&s->exec_ev, s->exec_rfd, EV_READ,
+			    svc_spawn_exec_ready, s);
+			event_add(&s->exec_ev, NULL);
+			s->exec_ev_on = 1;
+		}
 		return;
+	}
+	if (s->exec_ev_on) {
+		event_del(&s->exec_ev);
+		s->exec_ev_on = 0;
+	}
 	if (n == sizeof(eno))
 		s->exec_errno = eno;
 	close(s->exec_rfd);
