@@ -66,6 +66,22 @@ wait_until() {
 	return 0
 }
 
+# free_port: a TCP port on 127.0.0.1 that nothing listens on now and that
+# this test has not been given before (it runs in $(...), so the ports
+# given are kept in a file).  Another test may still take it meanwhile.
+free_port() {
+	local p i
+	for i in $(seq 200); do
+		p=$(( 20000 + RANDOM % 40000 ))
+		grep -qx "$p" "$T/.ports" 2>/dev/null && continue
+		ss -ltnH "sport = :$p" 2>/dev/null | grep -q . && continue
+		echo "$p" >>"$T/.ports"
+		echo "$p"
+		return 0
+	done
+	return 1
+}
+
 # Run a command as the test's vigild user (root, or $E2E_USER).
 as_user() {
 	if [ -n "$E2E_USER" ]; then

@@ -13,14 +13,6 @@ HTTPD=${HTTPD:-$(dirname "$VIGILD")/regress/vigil-httpd}
 [ -x "$HTTPD" ] || skip "vigil-httpd is not built"
 SVCUSER=; [ -z "$E2E_USER" ] && SVCUSER="user: nobody"
 
-free_port() {
-	local p i
-	for i in $(seq 100); do
-		p=$(( 20000 + RANDOM % 40000 ))
-		ss -ltnH "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return 0; }
-	done
-	return 1
-}
 # log_count REGEX N: the log has at least N lines matching
 log_count() {
 	[ "$(grep -cE "$1" "$VIGILD_LOG")" -ge "$2" ]

@@ -14,14 +14,6 @@ HTTPD=${HTTPD:-$(dirname "$VIGILD")/regress/vigil-httpd}
 [ -x "$HTTPD" ] || skip "vigil-httpd is not built"
 SVCUSER=; [ -z "$E2E_USER" ] && SVCUSER="user: nobody"
 
-free_port() {
-	local p i
-	for i in $(seq 100); do
-		p=$(( 20000 + RANDOM % 40000 ))
-		ss -ltnH "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return 0; }
-	done
-	return 1
-}
 P1=$(free_port)
 
 write_conf "$T/vigild.conf" <<EOF2
