@@ -110,8 +110,9 @@ tail -1 "$DEST$CONFDIR/vigild.conf" | grep -qx "# mine" ||
 # ---- The sample: vigild -n accepts it as shipped, and with every example
 # key taken out of its comment (pointed at users and files that exist).
 write_conf "$T/probe.conf" </dev/null
-[ "$(as_user "$VIGILD" -n -f "$T/probe.conf" 2>&1)" = "configuration OK" ] ||
-    skip "skipped: vigild not functional yet"
+out=$(as_user "$VIGILD" -n -f "$T/probe.conf" 2>&1)
+[ "$out" = "configuration OK" ] ||
+    fail "vigild -n on a minimal configuration: $out"
 hu=$(helper_user)
 sed -e "s/^user: _vigil\$/user: $hu/" "$DEST$CONFDIR/vigild.conf.sample" \
     >"$T/sample1.conf"
