@@ -30,6 +30,7 @@
 
 #include "../../monitor/monitor_http.c"
 #include "../../monitor/monitor_notify.c"
+#include "unit.h"
 
 struct mon_svc_list	 mon_svcs = TAILQ_HEAD_INITIALIZER(mon_svcs);
 
@@ -76,17 +77,6 @@ mon_notify_prepare(int fd)
 	return (0);
 }
 
-static int	failures;
-
-#define CHECK(c, ...) do {						\
-	if (!(c)) {							\
-		printf("FAIL line %d: ", __LINE__);			\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-		failures++;						\
-	}								\
-} while (0)
-
 static void
 http(const char *in, int want, int want_status)
 {
@@ -94,10 +84,10 @@ http(const char *in, int want, int want_status)
 	int		 r, status = 0;
 
 	r = http_parse_response(in, strlen(in), &status, &err);
-	CHECK(r == want, "http \"%.40s\": %d, want %d (%s)", in, r, want,
+	check(r == want, "http \"%.40s\": %d, want %d (%s)", in, r, want,
 	    err != NULL ? err : "");
 	if (r == HTTP_PARSE_DONE)
-		CHECK(status == want_status, "http \"%.40s\": status %d, "
+		check(status == want_status, "http \"%.40s\": status %d, "
 		    "want %d", in, status, want_status);
 }
 
@@ -147,7 +137,7 @@ notify(const char *in, size_t len, int want_flags, int want_wd)
 	int			 flags, wd;
 
 	flags = mon_notify_parse(in, len, &m, &wd);
-	CHECK(flags == want_flags && wd == want_wd && (int)m.flags == flags,
+	check(flags == want_flags && wd == want_wd && (int)m.flags == flags,
 	    "notify \"%.40s\": flags %#x wd %d, want %#x %d", in, flags, wd,
 	    want_flags, want_wd);
 }
@@ -178,20 +168,20 @@ test_notify(void)
 
 	(void)mon_notify_parse(N("WATCHDOG_USEC=2000000\nWATCHDOG=1"), &m,
 	    &wd);
-	CHECK(m.flags == MON_NOTIFY_WATCHDOG && m.watchdog_usec == 2000000 &&
+	check(m.flags == MON_NOTIFY_WATCHDOG && m.watchdog_usec == 2000000 &&
 	    wd == 1, "WATCHDOG_USEC: %#x %llu %d", m.flags,
 	    (unsigned long long)m.watchdog_usec, wd);
 	(void)mon_notify_parse(N("READY=1\nSTATUS=up and running"), &m, &wd);
-	CHECK(m.flags == (MON_NOTIFY_READY | MON_NOTIFY_STATUS) &&
+	check(m.flags == (MON_NOTIFY_READY | MON_NOTIFY_STATUS) &&
 	    strcmp(m.status, "up and running") == 0, "STATUS: \"%s\"",
 	    m.status);
 	(void)mon_notify_parse(N("STATUS=a\tb\033c"), &m, &wd);
-	CHECK(strcmp(m.status, "a?b?c") == 0, "STATUS controls: \"%s\"",
+	check(strcmp(m.status, "a?b?c") == 0, "STATUS controls: \"%s\"",
 	    m.status);
 	memset(buf, 'x', sizeof(buf));
 	memcpy(buf, "STATUS=", 7);
 	(void)mon_notify_parse(buf, sizeof(buf), &m, &wd);
-	CHECK(strlen(m.status) == sizeof(m.status) - 1, "long STATUS: %zu",
+	check(strlen(m.status) == sizeof(m.status) - 1, "long STATUS: %zu",
 	    strlen(m.status));
 #undef N
 }
@@ -201,10 +191,6 @@ main(void)
 {
 	test_http();
 	test_notify();
-	if (failures > 0) {
-		printf("%d failures\n", failures);
-		return (1);
-	}
-	printf("ok\n");
-	return (0);
+	printf("%s\n", nfail ? "FAILED" : "all passed");
+	return (nfail != 0);
 }
