@@ -273,9 +273,10 @@ sample_one(struct mon_svc *ms, struct mon_snap *snap, uint64_t now)
 	ms->cpu_last_ms = now;
 
 	if (log_getverbose() > 1)
-		log_debug("sample %s: cpu %u.%u%% rss %llu procs %u fds %d",
-		    ms->id, m.cpu_permille / 10, m.cpu_permille % 10,
-		    (unsigned long long)m.rss, m.nprocs,
+		log_debug("sample %s: cpu %u.%u%% usec %llu rss %llu procs %u "
+		    "fds %d", ms->id, m.cpu_permille / 10, m.cpu_permille % 10,
+		    (unsigned long long)usec, (unsigned long long)m.rss,
+		    m.nprocs,
 		    m.nfds == MON_UNKNOWN ? -1 : (int)m.nfds);
 	(void)mon_send(IMSG_MON_SAMPLE, &m, sizeof(m));
 }

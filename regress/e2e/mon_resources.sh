@@ -1,7 +1,7 @@
 #!/bin/bash
 # The monitor: resources.  The CPU and RSS the monitor reports
 # for a service's whole tree (a main process holding memory and a child
-# burning CPU) agree with /proc within 10%, through its cgroup and
+# burning CPU) agree with /proc within 10% (CPU as CPU time), through its cgroup and
 # through the /proc tree walk (cgroup: false); a service whose tree stays
 # above limits.memory for two samples is restarted, and the log says by
 # how much.
@@ -58,30 +58,62 @@ nsamples() {
 more_samples() {
 	[ "$(nsamples "$1")" -ge "$2" ]
 }
-# Compare what /proc says between two samples of the monitor with the
-# five samples it took over the same window.
+# Compare what /proc says with what the monitor saw over five samples.
+# CPU is compared as CPU time, not as a rate: the monitor's cumulative
+# usec from sample k to sample k+5 must lie between what /proc counted
+# from just after sample k to just before sample k+5 (lo) and from just
+# before sample k to just after sample k+5 (hi), give or take 10 % and
+# two ticks.  The test's clock is not compared with the monitor's, so a
+# busy machine (less CPU for the burner, late looks at the log) does not
+# matter.
+ticks() { set -- $(proc_tree "$1"); echo "$1"; }
+# around NAME N MAIN: wait for sample N of NAME; print /proc's ticks of
+# MAIN's tree at the last look before the sample was logged and at the
+# first after.  Fails (1) if the sample was there at the first look.
+around() {
+	local t prev= end=$(( $(date +%s) + 15 ))
+	while :; do
+		t=$(ticks "$3")
+		[ "$(nsamples "$1")" -ge "$2" ] && break
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		prev=$t
+		sleep 0.02
+	done
+	[ -n "$prev" ] || return 1
+	echo "$prev $(ticks "$3")"
+}
+field() { awk -v f="$1" '{ for (i = 1; i <= NF; i++) if ($i == f) print $(i+1) }'; }
 check_tree() {
-	local name=$1 main before after t0 t1 n0 cpu_proc vig rss_vig rss_proc procs
+	local name=$1 main n0 w0 w1 vig rss_vig rss_proc procs u0 u1 lo hi pct
+	local tries=0
 	main=$(svc_pid "vigil-httpd -b 1 -a $2") || fail "no $name process"
 	wait_log 10 "sample $name: cpu" || fail "no samples of $name"
-	n0=$(nsamples "$name")
-	wait_until 10 more_samples "$name" $((n0 + 1)) || fail "$name: no sample"
-	before=$(proc_tree "$main"); t0=$(date +%s%N)
-	wait_until 10 more_samples "$name" $((n0 + 6)) || fail "$name: no samples"
-	after=$(proc_tree "$main"); t1=$(date +%s%N)
-	set -- $before; local tk0=$1
-	set -- $after; local tk1=$1 rss_kib=$2 nproc=$3
-	cpu_proc=$(awk -v a="$tk0" -v b="$tk1" -v hz="$HZ" -v t0="$t0" -v t1="$t1" \
-	    'BEGIN { printf "%.1f", (b - a) / hz * 100 / ((t1 - t0) / 1e9) }')
-	vig=$(grep "sample $name: " "$VIGILD_LOG" | sed -n "$((n0 + 2)),$((n0 + 6))p")
-	cpu_vig=$(awk '{ for (i = 1; i <= NF; i++) if ($i == "cpu") { sub("%", "", $(i+1)); s += $(i+1); n++ } }
-	    END { printf "%.1f", s / n }' <<<"$vig")
-	rss_vig=$(tail -n 1 <<<"$vig" | awk '{ for (i = 1; i <= NF; i++) if ($i == "rss") print $(i+1) }')
-	procs=$(tail -n 1 <<<"$vig" | awk '{ for (i = 1; i <= NF; i++) if ($i == "procs") print $(i+1) }')
+	while :; do
+		n0=$(( $(nsamples "$name") + 1 ))
+		w0=$(around "$name" "$n0" "$main") &&
+		    w1=$(around "$name" $((n0 + 5)) "$main") && break
+		tries=$((tries + 1))
+		[ "$tries" -lt 5 ] || fail "$name: no samples to compare"
+	done
+	set -- $w0 $w1
+	lo=$(( ($3 - $2) * 1000000 / HZ ))
+	hi=$(( ($4 - $1) * 1000000 / HZ ))
+	set -- $(proc_tree "$main")
+	local rss_kib=$2 nproc=$3
+	vig=$(grep "sample $name: " "$VIGILD_LOG" | sed -n "${n0}p;$((n0 + 5))p")
+	u0=$(head -n 1 <<<"$vig" | field usec)
+	u1=$(tail -n 1 <<<"$vig" | field usec)
+	pct=$(grep "sample $name: " "$VIGILD_LOG" | sed -n "$((n0 + 1)),$((n0 + 5))p" |
+	    field cpu | tr -d % | awk '{ s += $1; n++ } END { printf "%.1f", s / n }')
+	rss_vig=$(tail -n 1 <<<"$vig" | field rss)
+	procs=$(tail -n 1 <<<"$vig" | field procs)
 	rss_proc=$(( rss_kib * 1024 ))
-	note "$name: cpu monitor ${cpu_vig}% /proc ${cpu_proc}%; rss monitor $rss_vig /proc $rss_proc; procs $procs/$nproc"
-	awk -v a="$cpu_vig" -v b="$cpu_proc" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 20 && d <= b * 0.10) }' ||
-	    fail "$name: CPU ${cpu_vig}% vs ${cpu_proc}% from /proc"
+	note "$name: cpu time monitor $(( (u1 - u0) / 1000 )) ms, /proc $((lo / 1000))..$((hi / 1000)) ms (monitor: ${pct}% of a core); rss monitor $rss_vig /proc $rss_proc; procs $procs/$nproc"
+	awk -v u="$((u1 - u0))" -v lo="$lo" -v hi="$hi" -v tick="$((1000000 / HZ))" \
+	    'BEGIN { exit !(u >= lo * 0.9 - 2 * tick && u <= hi * 1.1 + 2 * tick) }' ||
+	    fail "$name: CPU time $((u1 - u0)) us, /proc counted $lo..$hi us"
+	awk -v p="$pct" 'BEGIN { exit !(p > 0 && p <= 110) }' ||
+	    fail "$name: the monitor says ${pct}% for one burning process"
 	awk -v a="$rss_vig" -v b="$rss_proc" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= b * 0.10) }' ||
 	    fail "$name: RSS $rss_vig vs $rss_proc from /proc"
 	[ "$procs" = "$nproc" ] || fail "$name: $procs processes, /proc has $nproc"
