@@ -6,6 +6,8 @@
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deb        build/vigil_VERSION_ARCH.deb (debian/, debhelper)
 #   make bench      benchmarks (regress/bench), not part of check
+#   make soak       SOAK_MINUTES=30 of a busy day (regress/bench/soak.py),
+#                   not part of check
 #   make fuzz       build the libFuzzer targets into build/fuzz
 
 PREFIX	?= /usr/local
@@ -173,7 +175,7 @@ TOOL_BINS	 = $(patsubst regress/tools/%.c,$(BUILD)/regress/%,$(TOOL_SRCS))
 FUZZ_BINS	 = $(patsubst regress/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
 .PHONY: all clean check demo deps install uninstall bench fuzz unit tools \
-	asan deb
+	asan deb soak
 
 all: $(BUILD)/vigild $(BUILD)/vigilctl
 
@@ -280,6 +282,11 @@ bench: deps
 	$(MAKE) tools
 	-$(MAKE) all
 	./regress/bench/run.sh $(BENCHFLAGS)
+
+# As root: vigild under a mixed workload for SOAK_MINUTES (default 30),
+# sampled every 30 s; exits non-zero on growth, lost lines or failures.
+soak: all tools
+	PYTHONDONTWRITEBYTECODE=1 python3 regress/bench/soak.py
 
 # etc/install.sh: programs, man pages, bash and zsh completion,
 # vigild.conf.sample, init files, /var/empty, the log and state
