@@ -6,7 +6,8 @@
 # checked, a third sleeps: afterwards every line has arrived exactly once,
 # health checks run again, a vigilctl command sent during the hang has
 # been answered by the new control helper, and no service was restarted
-# (same pids, restart counts unchanged).
+# (same pids, restart counts unchanged).  Then the parent itself is
+# stopped for longer than the deadline: no helper is taken for hung.
 . "$(dirname "$0")/lib.sh"
 
 TOOLS=${VIGIL_TOOLS:-$(dirname "$VIGILD")/regress}
@@ -93,6 +94,22 @@ after:  $after"
     fail "a service was started twice"
 grep -E ': (lines|checked|idle): .* -> (STOPPING|BACKOFF|EXITED|FATAL)' \
     "$VIGILD_LOG" && fail "a service was stopped"
+
+# A parent that did not run for longer than the deadline (stopped here; a
+# starved machine) finds the helpers' answers waiting and kills nobody.
+for h in control logger monitor; do
+	old[$h]=$(helper_pid $h)
+done
+kill -STOP "$VIGILD_PID"
+sleep 6
+kill -CONT "$VIGILD_PID"
+ctl status >/dev/null || fail "vigilctl status after the parent's stall: exit $?"
+ctl status >/dev/null || fail "vigilctl status after the parent's stall: exit $?"
+for h in control logger monitor; do
+	[ "$(helper_pid $h)" = "${old[$h]}" ] || fail "$h replaced after the parent's stall"
+done
+[ "$(grep -c 'did not answer a ping' "$VIGILD_LOG")" = 3 ] ||
+    fail "a healthy helper was taken for hung after the parent's stall"
 
 note "$res"
 note "replaced after (vigild's clock, from each helper's last answer):" \
