@@ -4,8 +4,10 @@
 # in a new pid namespace (unshare -pf --mount-proc, the container case),
 # each with its own configuration.  The container vigild is started,
 # killed with SIGKILL, started again (its start-up sweep runs) and stopped;
-# the user's is stopped and started again; meanwhile the others' services
-# keep their pids and start times (/proc) and their restart counts.
+# the user's is stopped and started again, then root's is stopped;
+# meanwhile the others' services keep their pids and start times (/proc)
+# and their restart counts, and the container's group holds only its
+# current services.
 . "$(dirname "$0")/lib.sh"
 
 [ -z "$E2E_USER" ] || skip "needs root: it runs a vigild as root and one as nobody"
@@ -132,6 +134,14 @@ wait "$BOX_UNSHARE" 2>/dev/null
 VPID[box]=
 start_inst box unshare -pf --mount-proc
 [ "$(instance_id "$T/box/state")" = "$box_id" ] || fail "box: new instance id"
+if cg=$(instance_cgroup "$T/box/state"); then
+	for s in app worker; do
+		[ "$(wc -l <"$cg/$s/cgroup.procs")" = 1 ] ||
+		    fail "box: $cg/$s holds $(cat "$cg/$s/cgroup.procs")"
+	done
+	[ "$(find "$cg" -mindepth 1 -maxdepth 1 -type d | wc -l)" = 2 ] ||
+	    fail "box: stale groups in $cg: $(ls "$cg")"
+fi
 unchanged root "$root0" "box killed and restarted"
 unchanged user "$user0" "box killed and restarted"
 stop_inst box
@@ -144,14 +154,16 @@ unchanged root "$root0" "user stopped"
 start_inst user setpriv --reuid=nobody --regid="$(id -g nobody)" \
     --clear-groups env HOME="$T/user" XDG_RUNTIME_DIR="$T/user"
 unchanged root "$root0" "user restarted"
+user1=$(snap user)
 
 # Nobody logged taking anything over or stopping anything of another.
 for i in root user box; do
 	grep -E "left by an earlier life|cgroup\.kill|killing" "$T/$i/vigild.log" &&
 	    fail "$i: swept something"
 done
-stop_inst user
 stop_inst root
+unchanged user "$user1" "root stopped"
+stop_inst user
 note "root: $(tr '\n' ' ' <<<"$root0")"
 note "user: $(tr '\n' ' ' <<<"$user0")"
 exit 0
