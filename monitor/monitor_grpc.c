@@ -523,6 +523,12 @@ mon_grpc_io(struct mon_grpc *g, int fd, short *events, int *ok, char *why,
 	g->fd = fd;
 	if (g->sess == NULL && grpc_begin(g) == -1)
 		goto done;
+	/* What is queued goes first: the request precedes any answer. */
+	g->wblocked = 0;
+	if ((rv = nghttp2_session_send(g->sess)) != 0) {
+		grpc_broken(g, rv);
+		goto done;
+	}
 	grpc_read(g);
 	if (g->done)
 		goto done;
