@@ -319,7 +319,11 @@ print_health(FILE *fp, const struct svc_conf *sc)
 		print_key_str(fp, "      ", "http", h->target);
 	else if (h->type == HEALTH_TCP)
 		print_key_str(fp, "      ", "tcp", h->target);
-	else {
+	else if (h->type == HEALTH_GRPC) {
+		print_key_str(fp, "      ", "grpc", h->target);
+		if (h->service != NULL)
+			print_key_str(fp, "      ", "service", h->service);
+	} else {
 		fputs("      exec: ", fp);
 		print_list(fp, h->exec_argv, h->exec_argc);
 		fputc('\n', fp);

@@ -9,8 +9,9 @@
 # fake server (vigil-grpcd.py --raw) answers garbage, HTTP/1, a huge
 # frame, a frame that never ends, RST_STREAM, a huge message and DATA
 # without HEADERS: each a failed check with its reason, and the monitor
-# goes on (same pid).  The configuration errors of the new keys, and
-# `export systemd' saying the check is not carried over.
+# goes on (same pid).  The configuration errors of the new keys, their
+# round trip through vigild -nv, and `export systemd' saying the check
+# is not carried over.
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -78,6 +79,12 @@ services:
     ready: healthy
     health: { grpc: "127.0.0.1:50051", service: app }
 EOF2
+# vigild -nv prints the check, and what it prints loads again.
+as_user "$VIGILD" -nv -f "$T/export.conf" >"$T/printed.conf" 2>&1 || fail "vigild -nv: $(cat "$T/printed.conf")"
+grep -A1 -x '      grpc: "127.0.0.1:50051"' "$T/printed.conf" | grep -qx '      service: "app"' ||
+    fail "vigild -nv does not print the grpc check: $(cat "$T/printed.conf")"
+out=$(as_user "$VIGILD" -n -f "$T/printed.conf" 2>&1) && [ "$out" = "configuration OK" ] ||
+    fail "vigild -n refuses what -nv printed: $out"
 as_user "$VIGILCTL" -c "$T/export.conf" export systemd g >"$T/unit" 2>&1 || fail "export systemd g: $(cat "$T/unit")"
 grep -qx '# health: grpc 127.0.0.1:50051: not carried over; systemd has no health checks (a service can ping its watchdog, WatchdogSec=, sd_notify WATCHDOG=1)' "$T/unit" ||
     fail "export systemd does not say the grpc check is not carried over: $(cat "$T/unit")"
