@@ -228,6 +228,9 @@ $(BUILD)/regress/test_pstate: CFLAGS += -Iparent
 # The logger's file handling, tested on its own.
 $(BUILD)/regress/test_logger_file: logger/logger_file.c logger/logger.h
 $(BUILD)/regress/test_logger_file: CFLAGS += -Ilogger
+# The monitor's gRPC messages, tested on their own.
+$(BUILD)/regress/test_grpc_msg: monitor/monitor_grpc_msg.c monitor/monitor.h
+$(BUILD)/regress/test_grpc_msg: CFLAGS += -Imonitor
 
 $(BUILD)/regress/%: regress/tools/%.c
 	@mkdir -p $(dir $@)
@@ -259,6 +262,13 @@ $(BUILD)/fuzz/fuzz_http_api: control/control_http_route.c \
 $(BUILD)/fuzz/fuzz_pstate: FUZZ_EXTRA = parent/parent_statefile.c
 $(BUILD)/fuzz/fuzz_pstate: FUZZ_EXTRA_CFLAGS = -Iparent
 $(BUILD)/fuzz/fuzz_pstate: parent/parent_statefile.c parent/parent_state.h
+
+# The monitor's gRPC decoder, alone; and the whole exchange over nghttp2.
+$(BUILD)/fuzz/fuzz_grpc: monitor/monitor_grpc_msg.c monitor/monitor.h
+$(BUILD)/fuzz/fuzz_grpc_h2: FUZZ_EXTRA = monitor/monitor_grpc.c \
+	    monitor/monitor_grpc_msg.c
+$(BUILD)/fuzz/fuzz_grpc_h2: monitor/monitor_grpc.c monitor/monitor_grpc_msg.c \
+	    monitor/monitor.h
 
 fuzz: $(FUZZ_BINS)
 

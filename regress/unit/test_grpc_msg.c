@@ -23,11 +23,11 @@
 
 #include <sys/types.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "../../monitor/monitor_grpc_msg.c"
-
+#include "monitor.h"
 #include "unit.h"
 
 static int
