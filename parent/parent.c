@@ -221,7 +221,6 @@ main(int argc, char *argv[])
 	penv->socket_path = xstrdup(penv->conf->socket_path);
 	parent_self_path(argv[-optind]);
 	parent_prepare_dirs();
-	(void)parent_instance_id();	/* or exit, with the reason */
 
 	parent_pidfh = pidfile_open(penv->pidfile, 0644, &otherpid);
 	if (parent_pidfh == NULL) {
@@ -229,6 +228,10 @@ main(int argc, char *argv[])
 			errx(1, "vigild is already running, pid %d (%s)",
 			    (int)otherpid, penv->pidfile);
 		err(1, "pid file %s", penv->pidfile);
+	}
+	if (parent_instance_init() == -1) {	/* logged why */
+		pidfile_remove(parent_pidfh);
+		exit(1);
 	}
 
 	if (!penv->debug) {

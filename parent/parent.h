@@ -52,6 +52,7 @@ struct parent_env {
 extern struct parent_env	*penv;
 
 /* parent/parent_instance.c: this instance's id, kept in state_dir */
+int	parent_instance_init(void);	/* at start-up; -1: logged why */
 const char *parent_instance_id(void);
 
 /* parent/parent_conf.c */

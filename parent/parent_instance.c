@@ -216,15 +216,22 @@ instance_init(const char *dir)
 }
 
 /*
- * The id of this vigild instance.  The first call (early in main, while
- * errors still reach the terminal) reads or creates it; vigild cannot run
- * without one.
+ * Read or create the id, early in main while errors still reach the
+ * terminal; vigild cannot run without one.
  */
+int
+parent_instance_init(void)
+{
+	if (instance_id[0] != '\0')
+		return (0);
+	return (instance_init(penv->conf->state_dir));
+}
+
+/* The id of this vigild instance. */
 const char *
 parent_instance_id(void)
 {
-	if (instance_id[0] == '\0' &&
-	    instance_init(penv->conf->state_dir) == -1)
+	if (parent_instance_init() == -1)
 		fatalx("no instance id in state_dir %s",
 		    penv->conf->state_dir);
 	return (instance_id);
