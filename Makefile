@@ -96,6 +96,7 @@ VIGILD_SRCS	+= parent/parent_proc.c
 VIGILD_SRCS	+= parent/parent_reload.c
 VIGILD_SRCS	+= parent/parent_state.c
 VIGILD_SRCS	+= parent/parent_statefile.c
+VIGILD_SRCS	+= parent/parent_upgrade.c
 VIGILD_SRCS	+= parent/svc.c
 VIGILD_SRCS	+= parent/svc_group.c
 VIGILD_SRCS	+= parent/svc_listen.c

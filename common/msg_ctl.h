@@ -165,6 +165,7 @@ enum ctl_cmd {
 	/* 16: never served, not to be reused (vigilctl monit polls status) */
 	CTL_CMD_REOPEN = 17,		/* no targets */
 	CTL_CMD_CLEAR,			/* targets */
+	CTL_CMD_UPGRADE,		/* no targets: re-exec in place */
 	CTL_CMD_MAX
 };
 

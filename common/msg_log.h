@@ -63,6 +63,9 @@ enum imsg_log_type {
 	IMSG_LOG_SHUTDOWN,	/* no data: vigild stops; when the channel
 				   closes, exit instead of waiting for a
 				   next parent */
+	IMSG_LOG_ORPHAN,	/* no data: vigild re-executes itself; wait
+				   for the next parent now (logger_orphan.c),
+				   say so with IMSG_LOG_ORPHANED */
 
 	/* logger -> parent */
 	IMSG_LOG_CLOSED = IMSG_LOG_BASE + 50,	/* struct msg_log_sid */
@@ -71,6 +74,7 @@ enum imsg_log_type {
 	IMSG_LOG_TAIL_DONE,	/* struct msg_log_req: a tail without -f has
 				   sent everything */
 	IMSG_LOG_CLEARED,	/* struct msg_log_result */
+	IMSG_LOG_ORPHANED,	/* no data: waiting on LOG_ORPHAN_SOCK */
 
 	/*
 	 * An orphaned logger (its parent died) to the next parent, on

@@ -287,6 +287,14 @@ logger_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		logger_file_reopen_all();
 		log_info("log files reopened");
 		return (0);
+	case IMSG_LOG_ORPHAN:
+		if (imsg_get_data(imsg, NULL, 0) == -1)
+			return (-1);
+		logger_orphan_enter();
+		if (logger_orphan_waiting())
+			(void)proc_child_compose(IMSG_LOG_ORPHANED, 0, -1,
+			    NULL, 0);
+		return (0);
 	case IMSG_LOG_SHUTDOWN:
 		if (imsg_get_data(imsg, NULL, 0) == -1)
 			return (-1);

@@ -200,5 +200,6 @@ struct proc_opts;
 extern int	 logger_orphaned;
 void	 logger_orphan_init(const struct proc_opts *);
 void	 logger_orphan_enter(void);
+int	 logger_orphan_waiting(void);
 
 #endif /* VIGIL_LOGGER_H */

@@ -113,8 +113,14 @@ logger_orphan_enter(void)
 		log_warnx("atexit");
 	event_set(&orphan_ev, fd, EV_READ | EV_PERSIST, orphan_accept, NULL);
 	event_add(&orphan_ev, NULL);
-	log_warnx("the parent is gone: writing %u streams and waiting for "
-	    "the next vigild on %s", n, LOG_ORPHAN_SOCK);
+	log_warnx("without a parent: writing %u streams and waiting for the "
+	    "next vigild on %s", n, LOG_ORPHAN_SOCK);
+}
+
+int
+logger_orphan_waiting(void)
+{
+	return (orphan_fd != -1);
 }
 
 /*

@@ -86,14 +86,15 @@ main(int argc, char *argv[])
 	struct proc_opts	 opts;
 	struct passwd		*pw;
 	const char		*role = NULL, *user = NULL, *root = NULL;
-	int			 ch, noaction = 0, flags;
+	const char		*upgrade_check = NULL;
+	int			 ch, noaction = 0, flags, upgraded = 0;
 	pid_t			 otherpid;
 
 	setproctitle_init(argc, argv, environ);
 	memset(penv, 0, sizeof(*penv));
 	penv->notify_fd = -1;
 
-	while ((ch = getopt(argc, argv, "df:np:P:R:s:U:v")) != -1) {
+	while ((ch = getopt(argc, argv, "df:np:P:R:s:U:vX:")) != -1) {
 		switch (ch) {
 		case 'd':
 			penv->debug = 1;
@@ -121,6 +122,9 @@ main(int argc, char *argv[])
 			break;
 		case 'v':
 			penv->verbose++;
+			break;
+		case 'X':
+			upgrade_check = optarg;
 			break;
 		default:
 			usage();
@@ -194,6 +198,9 @@ main(int argc, char *argv[])
 		free(penv->conf->socket_path);
 		penv->conf->socket_path = xstrdup(penv->sock_override);
 	}
+	if (upgrade_check != NULL && parent_upgrade_check(upgrade_check) ==
+	    -1)
+		exit(1);
 	if (noaction) {
 		if (penv->verbose)
 			config_print(penv->conf, stdout);
@@ -234,7 +241,12 @@ main(int argc, char *argv[])
 		exit(1);
 	}
 
-	if (!penv->debug) {
+	/* Re-executed for an upgrade: the same process, daemon already. */
+	if (getenv("VIGIL_UPGRADE") != NULL) {
+		upgraded = 1;
+		(void)unsetenv("VIGIL_UPGRADE");
+	}
+	if (!penv->debug && !upgraded) {
 		if (daemon(0, 0) == -1)
 			err(1, "daemon");
 		log_init(0, LOG_DAEMON);
@@ -272,7 +284,8 @@ main(int argc, char *argv[])
 	parent_state_init();
 	parent_adopt_apply();
 	parent_proc_start_all();
-	log_info("started, pid %d, %zu services, configuration %s",
+	log_info("%s, pid %d, %zu services, configuration %s",
+	    upgraded ? "re-executed for an upgrade" : "started",
 	    (int)getpid(), penv->conf->nservices, penv->conf_path);
 	svc_add_listener(parent_startup_listener);
 	svc_start_all();
@@ -287,7 +300,8 @@ main(int argc, char *argv[])
 	parent_monitor_shutdown();
 	parent_state_remove();
 	svc_free_all();
-	pidfile_remove(parent_pidfh);
+	if (parent_pidfh != NULL)
+		pidfile_remove(parent_pidfh);
 	svc_confref_release(penv->confref);
 	log_info("exiting");
 	return (0);
@@ -303,6 +317,15 @@ parent_startup_listener(struct svc *s, enum svc_state old)
 	log_info("all autostart services started");
 	compat_heap_release();
 	parent_sd_notify("READY=1");
+}
+
+/* Before an upgrade's exec: the new image locks the pid file again. */
+void
+parent_pidfile_close(void)
+{
+	if (parent_pidfh != NULL)
+		(void)pidfile_close(parent_pidfh);
+	parent_pidfh = NULL;
 }
 
 /* Every service is down after a SIGTERM: end the loop. */
@@ -369,6 +392,8 @@ parent_reap(void)
 		if (parent_proc_reaped(pid, status))
 			continue;
 		if (parent_exec_check_reaped(pid, status))
+			continue;
+		if (parent_upgrade_reaped(pid, status))
 			continue;
 		if (svc_reaped(pid, status))
 			continue;

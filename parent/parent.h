@@ -60,6 +60,7 @@ int	parent_conf_check(struct vigil_conf *, struct conf_errors *);
 
 /* parent/parent.c */
 void	parent_shutdown_done(void);
+void	parent_pidfile_close(void);
 void	parent_sd_notify(const char *);
 
 /* parent/parent_proc.c: the three helpers */
@@ -72,6 +73,8 @@ int	parent_proc_ready(enum vigil_proc);
 pid_t	parent_proc_pid(enum vigil_proc);
 void	parent_proc_stop_all(void);
 void	parent_proc_verbose(int);
+void	parent_proc_restart(enum vigil_proc);	/* kill; it is respawned */
+int	parent_proc_flush(enum vigil_proc);
 
 /*
  * Per-helper glue: what the parent prepares for each helper while still
@@ -90,6 +93,13 @@ int	parent_logger_dispatch(struct imsgev *, struct imsg *);
 void	parent_logger_ready(void);
 void	parent_logger_reopen(void);
 void	parent_logger_shutdown(void);
+int	parent_control_listen_fd(void);
+void	parent_control_flush(void);
+
+/* parent/parent_upgrade.c: vigilctl upgrade */
+int	parent_upgrade_check(const char *);	/* vigild -n -X */
+int	parent_upgrade_reaped(pid_t, int);	/* 1: the check's child */
+void	parent_upgrade_logger_ready(void);
 int	parent_monitor_dispatch(struct imsgev *, struct imsg *);
 void	parent_monitor_ready(void);
 void	parent_monitor_shutdown(void);

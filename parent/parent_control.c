@@ -101,12 +101,14 @@ static const struct pctl_cmd pctl_cmds[] = {
 	{ CTL_CMD_LOGS,     0, plog_cmd_tail, plog_cmd_gone },
 	{ CTL_CMD_REOPEN,   0, plog_cmd_reopen, NULL },
 	{ CTL_CMD_CLEAR,    0, plog_cmd_clear, plog_cmd_gone },
+	{ CTL_CMD_UPGRADE,  0, parent_upgrade_cmd, parent_upgrade_gone },
 };
 
 static struct log_limit	 pctl_denied_limit =
     LOG_LIMIT_INIT("\"permission denied\" lines", 10);
 
 static int	pctl_peer_cmp(struct pctl_peer *, struct pctl_peer *);
+static int	pctl_inherited(const char *);
 RB_HEAD(pctl_peers, pctl_peer);
 RB_GENERATE_STATIC(pctl_peers, pctl_peer, entry, pctl_peer_cmp);
 
@@ -611,6 +613,8 @@ parent_control_init(void)
 		fatalx("control socket %s: path too long (at most %zu bytes)",
 		    path, sizeof(sun.sun_path) - 1);
 	pctl_mkdirs(path);
+	if ((fd = pctl_inherited(path)) != -1)
+		goto listening;
 	if (lstat(path, &sb) == 0) {
 		if (!S_ISSOCK(sb.st_mode))
 			fatalx("control socket %s: exists and is not a socket",
@@ -644,6 +648,7 @@ parent_control_init(void)
 		fatal("control socket %s: chmod", path);
 	if (listen(fd, PCTL_BACKLOG) == -1)
 		fatal("control socket %s: listen", path);
+ listening:
 	if (stat(path, &sb) == -1)
 		fatal("control socket %s", path);
 	pctl_dev = sb.st_dev;
@@ -685,6 +690,53 @@ pctl_socket_setup(struct ctl_socket_setup *setup)
 		if ((pw = getpwnam(*m)) != NULL)
 			setup->uids[setup->nuids++] = (uint32_t)pw->pw_uid;
 	}
+}
+
+/* The listening socket, for an upgrade's exec to keep. */
+int
+parent_control_listen_fd(void)
+{
+	return (pctl_listen_fd);
+}
+
+/* Whatever is queued for control goes out now (before an exec). */
+void
+parent_control_flush(void)
+{
+	(void)parent_proc_flush(PROC_CONTROL);
+}
+
+/*
+ * After an upgrade's exec, the old image's listening socket: kept, so
+ * that clients that connected meanwhile are served.  -1: none or not it.
+ */
+static int
+pctl_inherited(const char *path)
+{
+	struct sockaddr_un	 sun;
+	struct stat		 sb;
+	socklen_t		 len = sizeof(sun);
+	const char		*s, *errstr;
+	int			 fd;
+
+	if ((s = getenv("VIGIL_UPGRADE_CTLFD")) == NULL)
+		return (-1);
+	fd = (int)strtonum(s, 3, INT_MAX, &errstr);
+	(void)unsetenv("VIGIL_UPGRADE_CTLFD");
+	if (errstr != NULL)
+		return (-1);
+	memset(&sun, 0, sizeof(sun));
+	if (fstat(fd, &sb) == -1 || !S_ISSOCK(sb.st_mode) ||
+	    getsockname(fd, (struct sockaddr *)&sun, &len) == -1 ||
+	    sun.sun_family != AF_UNIX || strcmp(sun.sun_path, path) != 0) {
+		log_warnx("upgrade: descriptor %d is not the control socket "
+		    "%s; making it anew", fd, path);
+		(void)close(fd);
+		return (-1);
+	}
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	(void)fcntl(fd, F_SETFL, O_NONBLOCK);
+	return (fd);
 }
 
 /* A new control process said hello: give it the socket. */

@@ -127,6 +127,9 @@ void	pctl_wait_timeout(int, short, void *);
 /* The handlers (the table in parent_control.c), by file. */
 /* parent_control_info.c */
 void	pctl_cmd_status(struct pctl_peer *);
+/* parent/parent_upgrade.c */
+void	parent_upgrade_cmd(struct pctl_peer *);
+void	parent_upgrade_gone(uint32_t);
 void	pctl_cmd_pid(struct pctl_peer *);
 void	pctl_cmd_info(struct pctl_peer *);
 void	pctl_cmd_version(struct pctl_peer *);

@@ -770,6 +770,11 @@ parent_logger_dispatch(struct imsgev *iev, struct imsg *imsg)
 		log_debug("%s: output drained", p->msg.id);
 		plog_free(p);
 		return (0);
+	case IMSG_LOG_ORPHANED:
+		if (imsg_get_data(imsg, NULL, 0) == -1)
+			return (-1);
+		parent_upgrade_logger_ready();
+		return (0);
 	case IMSG_LOG_SYSLOG_REQ:
 		if (imsg_get_data(imsg, NULL, 0) == -1)
 			return (-1);

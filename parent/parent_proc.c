@@ -422,6 +422,23 @@ parent_proc_send(enum vigil_proc id, uint32_t type, uint32_t peerid, int fd,
 	return (0);
 }
 
+/* A helper that must go (the logger after a failed upgrade): respawned. */
+void
+parent_proc_restart(enum vigil_proc id)
+{
+	if (helpers[id].pid > 0)
+		kill(helpers[id].pid, SIGKILL);
+}
+
+/* Write what is queued for a helper now. */
+int
+parent_proc_flush(enum vigil_proc id)
+{
+	if (!helpers[id].chan_up)
+		return (-1);
+	return (imsgbuf_flush(&helpers[id].iev.ibuf));
+}
+
 int
 parent_proc_ready(enum vigil_proc id)
 {

@@ -99,6 +99,8 @@ static const struct vctl_cmddef vctl_cmds[] = {
 	{ "clear", NULL, vctl_run_clear, "target ...", "empty the log files" },
 	{ "shutdown", NULL, run_shutdown, "[--timeout sec]",
 	    "stop every service, then vigild" },
+	{ "upgrade", NULL, run_shutdown, "[--timeout sec]",
+	    "re-execute vigild from its binary, the services untouched" },
 	{ "import", NULL, run_import, "file",
 	    "print a vigild.conf made from a supervisord or PM2 file" },
 	{ "export", NULL, run_export, "systemd target",
@@ -459,6 +461,8 @@ run_shutdown(struct vctl *v, int argc, char **argv)
 		return (rc);
 	if (a.ntargets > 0)
 		rc = vctl_usage_error(v, c, "%s takes no argument", c->name);
+	else if (strcmp(c->name, "upgrade") == 0)
+		rc = vctl_cmd_upgrade(v, &a);
 	else
 		rc = vctl_cmd_shutdown(v, &a);
 	free(a.targets);

@@ -91,6 +91,7 @@ int	vctl_cmd_pid(struct vctl *, const struct vctl_args *);
 int	vctl_cmd_reload(struct vctl *, uint32_t, const char *);
 int	vctl_cmd_info(struct vctl *, const struct vctl_args *);
 int	vctl_cmd_shutdown(struct vctl *, const struct vctl_args *);
+int	vctl_cmd_upgrade(struct vctl *, const struct vctl_args *);
 int	vctl_cmd_version(struct vctl *);
 int	vctl_end_exit(struct vctl *, const struct ctl_end *);
 

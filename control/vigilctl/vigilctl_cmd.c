@@ -22,9 +22,11 @@
 
 #include <sys/types.h>
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ctl_format.h"
 #include "log.h"
@@ -610,6 +612,78 @@ vctl_cmd_shutdown(struct vctl *v, const struct vctl_args *a)
 		printf("Shut down\n");
 	else
 		printf("Shutting down: vigild is still stopping services\n");
+	return (VCTL_EXIT_OK);
+}
+
+#define VCTL_UPGRADE_WAIT_MS	10000	/* the new image answers */
+
+static uint64_t
+vctl_mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/*
+ * upgrade: vigild checks the binary at its path and re-executes it; this
+ * returns once the new image answers (its pid is the same), or says why
+ * it refused (exit 1, and nothing changed).
+ */
+int
+vctl_cmd_upgrade(struct vctl *v, const struct vctl_args *a)
+{
+	struct ctl_request	 req;
+	struct ctl_end		 end;
+	uint64_t		 t0, deadline;
+	uint32_t		 ms;
+	int			 rc;
+	pid_t			 pid;
+
+	if ((rc = vctl_connect(v, 0)) != VCTL_EXIT_OK)
+		return (rc);
+	ms = a->timeout_ms != 0 ? a->timeout_ms : VCTL_UPGRADE_WAIT_MS;
+	vctl_req_init(&req, CTL_CMD_UPGRADE, NULL);
+	if (vctl_request(v, &req, NULL, NULL, NULL, &end, 0) == -1)
+		return (VCTL_EXIT_UNREACHABLE);
+	if (end.result != CTL_RES_OK) {
+		if (end.result == CTL_RES_FAIL)
+			fprintf(stderr, "%s: upgrade refused: %s\n", v->progname,
+			    end.msg);
+		return (vctl_end_exit(v, &end));
+	}
+	pid = end.daemon_pid;
+	t0 = vctl_mono_ms();
+	deadline = t0 + ms;
+	/* The old control goes with the old image. */
+	(void)vctl_wait_eof(v, ms);
+	vctl_close(v);
+	for (;;) {
+		if (vctl_connect(v, 1) == VCTL_EXIT_OK) {
+			vctl_req_init(&req, CTL_CMD_VERSION, NULL);
+			if (vctl_request(v, &req, NULL, NULL, NULL, &end, 0) ==
+			    0 && end.result == CTL_RES_OK)
+				break;
+			vctl_close(v);
+		}
+		if (vctl_mono_ms() >= deadline) {
+			fprintf(stderr, "%s: vigild (pid %d) did not answer "
+			    "within %u ms of its re-execution\n", v->progname,
+			    (int)pid, ms);
+			return (VCTL_EXIT_UNREACHABLE);
+		}
+		(void)poll(NULL, 0, 10);
+	}
+	if (v->json) {
+		json_open(NULL, '{');
+		json_bool("ok", 1);
+		json_str("vigild", v->daemon_version);
+		json_finish();
+	} else
+		printf("Upgraded: vigild %s, pid %d, answering again after "
+		    "%llu ms\n", v->daemon_version, (int)end.daemon_pid,
+		    (unsigned long long)(vctl_mono_ms() - t0));
 	return (VCTL_EXIT_OK);
 }
 

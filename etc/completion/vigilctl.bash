@@ -31,7 +31,7 @@ _vigilctl()
 	local cur prev cmd i w
 	local cmds="status list ls start stop restart signal pid reload update
 	    reread add remove info tail logs monit reopen clear shutdown
-	    import export version avail maintail help"
+	    upgrade import export version avail maintail help"
 	local sigs="HUP INT QUIT KILL USR1 USR2 TERM CONT STOP ALRM WINCH"
 
 	COMPREPLY=()
@@ -73,7 +73,7 @@ _vigilctl()
 	tail)		opts="-f -n -j" ;;
 	logs)		opts="-f -n -j" ;;
 	monit)		opts="-d -n"; names=0 ;;
-	shutdown)	opts="--timeout"; names=0 ;;
+	shutdown|upgrade)	opts="--timeout"; names=0 ;;
 	reload|update|reread|reopen|version)	opts="-j"; names=0 ;;
 	avail|maintail)	opts=""; names=0 ;;
 	add|remove)	names=0 ;;

@@ -231,6 +231,14 @@ cleanup() {
 		[ "$p" = $$ ] && continue
 		kill -KILL "$p" 2>/dev/null
 	done
+	# A logger orphaned by a killed vigild waits for the next one in its
+	# log_dir (vigild(8), CRASH RECOVERY): its root or directory is ours.
+	for p in /proc/[0-9]*; do
+		case "$(readlink "$p/root" 2>/dev/null)/ $(readlink "$p/cwd" \
+		    2>/dev/null)/" in
+		"$T"/*|*" $T"/*) kill -KILL "${p#/proc/}" 2>/dev/null ;;
+		esac
+	done
 	# The cgroups of our vigild's instance, if any are left.
 	[ -n "$cg" ] && remove_cgroup "$cg"
 	# A sanitizer report anywhere in vigild fails the test, even when
