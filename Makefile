@@ -318,7 +318,7 @@ uninstall:
 # (it writes its results next to the tree it builds).
 DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
 DEB	 = $(BUILD)/vigil_$(VERSION)_$(DEB_ARCH).deb
-deb:
+deb: deps
 	rm -rf $(BUILD)/deb
 	mkdir -p $(BUILD)/deb/vigil-$(VERSION)
 	tar --exclude=./build --exclude=./.git -cf - . | \
