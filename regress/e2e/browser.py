@@ -402,6 +402,27 @@ def main():
         with open(shot, "wb") as f:
             f.write(png)
         note("screenshot %s, %d bytes" % (shot, len(png)))
+
+        # A phone: nothing wider than the screen but the table's own
+        # scroller, the wide columns gone, buttons big enough to tap.
+        dt.call("Emulation.setDeviceMetricsOverride", width=390,
+                height=844, deviceScaleFactor=2, mobile=True)
+        dt.goto(url + "/")
+        phone = dt.js("(function(){var b = document.querySelector("
+                      "'button[data-act=stop]'); return {page: document."
+                      "documentElement.scrollWidth, screen: window."
+                      "innerWidth, wide: getComputedStyle(document."
+                      "querySelector('td.wide')).display, tap: b."
+                      "getBoundingClientRect().height};})()")
+        if phone["page"] > phone["screen"] + 1:
+            fail("on a phone the page is %d px wide for %d" %
+                 (phone["page"], phone["screen"]))
+        if phone["wide"] != "none":
+            fail("on a phone the wide columns show")
+        if phone["tap"] < 30:
+            fail("on a phone a button is %.0f px high" % phone["tap"])
+        note("phone: %d px wide, buttons %.0f px high" %
+             (phone["page"], phone["tap"]))
         ws.close()
     finally:
         stop_chromium(proc)

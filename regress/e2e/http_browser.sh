@@ -3,8 +3,9 @@
 # DevTools protocol by regress/e2e/browser.py, lists every service, asks
 # for the token, refuses a wrong one, stops a service whose row turns
 # STOPPED from the event stream within 2 seconds, follows a service's
-# log to a line written after the page loaded, and saves a screenshot
-# (build/console.png, the README's picture).
+# log to a line written after the page loaded, saves a screenshot
+# (build/console.png, the README's picture), and checks the list on a
+# phone's screen (no page wider than it, buttons big enough to tap).
 . "$(dirname "$0")/lib.sh"
 
 command -v chromium >/dev/null || skip "no chromium (etc/deps.sh installs it)"
