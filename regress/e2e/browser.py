@@ -403,6 +403,35 @@ def main():
             f.write(png)
         note("screenshot %s, %d bytes" % (shot, len(png)))
 
+        # Without script: the same table, states in words, reloaded by
+        # the page itself (the noscript refresh), and no dead buttons.
+        dt.call("Emulation.setDeviceMetricsOverride", width=1000,
+                height=620, deviceScaleFactor=1, mobile=False)
+        dt.call("Emulation.setScriptExecutionDisabled", value=True)
+        loads = len([e for e in dt.events
+                     if e["method"] == "Page.loadEventFired"])
+        dt.call("Page.navigate", url=url + "/")
+        dt.wait("document.readyState === 'complete' && document."
+                "querySelectorAll('#services tbody tr').length === 5", 10,
+                "without script the list does not load")
+        if dt.js("document.getElementById('live').textContent") != "not live":
+            fail("without script the page says it is live")
+        if dt.js(state_of("web")) != "RUNNING":
+            fail("without script web is %s" % dt.js(state_of("web")))
+        shown = dt.js("Array.from(document.querySelectorAll('button'))"
+                      ".filter(b => b.offsetParent !== null).length")
+        if shown != 0:
+            fail("without script %d buttons show" % shown)
+        end = time.monotonic() + 12
+        while len([e for e in dt.events if e["method"] ==
+                   "Page.loadEventFired"]) < loads + 2:
+            if time.monotonic() > end:
+                fail("without script the page does not reload itself")
+            dt.js("1")
+            time.sleep(0.2)
+        dt.call("Emulation.setScriptExecutionDisabled", value=False)
+        note("without script: the list, in words, reloaded by the page")
+
         # A phone: nothing wider than the screen but the table's own
         # scroller, the wide columns gone, buttons big enough to tap.
         dt.call("Emulation.setDeviceMetricsOverride", width=390,

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Shell completion (etc/completion/): bash's completes commands, options
 # and the running vigild's process names, and nothing when no vigild
-# answers; zsh's at least parses.
+# answers; zsh's parses and offers the same names (its _arguments part
+# needs an interactive zsh and is not run).
 . "$(dirname "$0")/lib.sh"
 
 COMP=$ROOT/etc/completion/vigilctl.bash
@@ -69,6 +70,23 @@ want "$S sta" start status
 
 if command -v zsh >/dev/null 2>&1; then
 	zsh -n "$ROOT/etc/completion/_vigilctl" || fail "_vigilctl: zsh syntax"
+	# zsh's names, with compadd stood in for: the file's functions
+	# without its last line (the call completion makes).
+	zsh_names() {	# zsh_names SOCK: what _vigilctl_names offers
+		as_user env PATH="$BIN:$PATH" SOCK="$1" \
+		    FILE="$ROOT/etc/completion/_vigilctl" zsh -f -c '
+			compadd() { print -l -- "${(@P)${@[-1]}}"; }
+			eval "$(sed "\$d" "$FILE")"
+			words=(vigilctl -s "$SOCK" stop "")
+			CURRENT=5
+			_vigilctl_names
+		' | sort | tr "\n" " "
+	}
+	got=$(zsh_names "$SOCK")
+	[ "$got" = "db web web:* web:0 web:1 " ] ||
+	    fail "zsh names: got [$got]"
+	got=$(zsh_names "$T/none.sock")
+	[ -z "$got" ] || fail "zsh names without vigild: got [$got]"
 else
 	note "zsh is not installed: its completion not checked"
 fi
