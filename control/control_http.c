@@ -489,6 +489,9 @@ chttp_request(struct evhttp_request *req, void *arg)
 		chttp_asset(req, &r);
 		return;
 	}
+	/* HEAD of a followed log: the headers of the lines so far. */
+	if (r.kind == CTL_HTTP_LOG && strcmp(method, "GET") != 0)
+		r.follow = 0;
 	if (r.kind == CTL_HTTP_LOG && r.follow) {
 		peerid = chttp_peerid();
 		if (chttp_log_follow(req, peerid) == 0)

@@ -150,6 +150,10 @@ kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null
 wait_log 10 'http GET /api/v1/services/talk/log from 127.0.0.1: ended by the client' ||
     fail "the parent did not stop the follower's tail"
 
+c=$(curl -s -I -o /dev/null -w '%{http_code}' --max-time 10 "${auth[@]}" \
+    "$URL/api/v1/services/talk/log?follow=1")
+[ "$c" = 200 ] || fail "HEAD of a followed log: $c"
+
 # ---- signal: ?signal=NAME, or the reload_signal
 c=$(code POST "/api/v1/services/talk/signal?signal=USR1" "${auth[@]}")
 [ "$c" = 200 ] || fail "signal USR1: $c $(cat "$T/body")"
