@@ -104,6 +104,7 @@ VIGILD_SRCS	+= parent/svc_spawn.c
 VIGILD_SRCS	+= logger/logger.c
 VIGILD_SRCS	+= logger/logger_file.c
 VIGILD_SRCS	+= logger/logger_follow.c
+VIGILD_SRCS	+= logger/logger_journal.c
 VIGILD_SRCS	+= logger/logger_orphan.c
 VIGILD_SRCS	+= logger/logger_stream.c
 VIGILD_SRCS	+= logger/logger_console.c
@@ -226,6 +227,9 @@ $(BUILD)/regress/test_imsg $(BUILD)/regress/test_imsgev: \
 # The state file's codec, tested on its own.
 $(BUILD)/regress/test_pstate: parent/parent_statefile.c parent/parent_state.h
 $(BUILD)/regress/test_pstate: CFLAGS += -Iparent
+# The logger's journal, killed at every step.
+$(BUILD)/regress/test_logger_journal: logger/logger_journal.c logger/logger.h
+$(BUILD)/regress/test_logger_journal: CFLAGS += -Ilogger
 # The logger's file handling, tested on its own.
 $(BUILD)/regress/test_logger_file: logger/logger_file.c logger/logger.h
 $(BUILD)/regress/test_logger_file: CFLAGS += -Ilogger

@@ -16,9 +16,14 @@
 
 /* The Linux side of the few calls that differ between Linux and the BSDs. */
 
+#include <sys/types.h>
 #include <sys/prctl.h>
 
+#include <fcntl.h>
+#include <limits.h>
 #include <malloc.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "proc.h"
@@ -48,4 +53,35 @@ compat_heap_release(void)
 #ifdef __GLIBC__
 	(void)malloc_trim(0);
 #endif
+}
+
+/*
+ * The first byte waiting in a pipe, without taking it: tee(2) copies it
+ * to a scratch pipe (sw, sr its ends), where it is read.  The logger's
+ * journal needs it (logger_journal.c).  0, or -1.
+ */
+int
+compat_pipe_peek(int fd, int sw, int sr, unsigned char *b)
+{
+	unsigned char	 junk[64];
+
+	if (tee(fd, sw, 1, SPLICE_F_NONBLOCK) == 1 && read(sr, b, 1) == 1)
+		return (0);
+	while (read(sr, junk, sizeof(junk)) > 0)
+		;
+	return (-1);
+}
+
+/* A pipe with room for size bytes (the services' output pipes). */
+int
+compat_pipe_setsize(int fd, int size)
+{
+	return (fcntl(fd, F_SETPIPE_SZ, size));
+}
+
+/* The absolute path of the running executable. */
+int
+compat_self_exe(char *buf)
+{
+	return (realpath("/proc/self/exe", buf) == NULL ? -1 : 0);
 }

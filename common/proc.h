@@ -67,5 +67,8 @@ __dead void	 monitor_main(const struct proc_opts *);
 int		 compat_no_new_privs(void);
 int		 compat_set_subreaper(void);
 void		 compat_heap_release(void);
+int		 compat_pipe_peek(int, int, int, unsigned char *);
+int		 compat_pipe_setsize(int, int);
+int		 compat_self_exe(char *);	/* PATH_MAX bytes */
 
 #endif /* VIGIL_PROC_H */

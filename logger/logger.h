@@ -18,8 +18,8 @@
  * vigild: logger -- what its files share.
  *
  * logger.c		main, the channel to the parent, streams come and go
- * logger_stream.c	one stream: take a chunk from the pipe, write it out,
- *			the journal that makes a SIGKILL lose nothing
+ * logger_stream.c	one stream: take a chunk from the pipe, write it out
+ * logger_journal.c	the journal that makes a SIGKILL lose nothing
  * logger_file.c	log files: open, rotate, reopen, clear
  * logger_syslog.c	RFC 3164 messages to the syslog socket
  * logger_follow.c	tail, tail -f, logs -f for vigilctl (via the parent)
@@ -158,6 +158,23 @@ void	 logger_stream_free(struct logger_stream *);
 void	 logger_stream_drain_all(void);
 struct logger_stream *logger_stream_find(uint32_t);
 size_t	 logger_format_time(const struct timespec *, char *, size_t);
+
+/* logger_journal.c: the journal of one stream (see above) */
+unsigned char	*logger_jr_area(struct logger_journal *, uint32_t);
+struct logger_jrec *logger_jr_rec(struct logger_journal *);
+void	 logger_jr_fresh(struct logger_journal *);
+unsigned char	*logger_jr_read_begin(struct logger_journal *, uint32_t,
+	    unsigned char);
+void	 logger_jr_read_end(struct logger_journal *, ssize_t);
+int	 logger_jr_flush_held(struct logger_journal *, uint32_t);
+void	 logger_jr_write_begin(struct logger_journal *, uint64_t, uint64_t,
+	    uint64_t);
+void	 logger_jr_write_end(struct logger_journal *, uint32_t);
+void	 logger_jr_write_fail(struct logger_journal *);
+void	 logger_jr_done(struct logger_journal *, uint32_t);
+uint32_t logger_jr_commit(struct logger_journal *, uint32_t);
+int	 logger_jr_replay(struct logger_journal *, const char *,
+	    void (*)(void *, uint64_t, uint64_t, uint64_t), void *);
 
 /* logger_file.c */
 struct stat;

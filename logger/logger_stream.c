@@ -42,7 +42,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +53,7 @@
 
 #include "log.h"
 #include "logger.h"
+#include "proc.h"
 
 #define STREAM_RETRY_MIN_MS	100
 #define STREAM_RETRY_MAX_MS	5000
@@ -61,19 +61,9 @@
 #define OB_IOV			256
 #define OBUF_SIZE		(128 * 1024)
 
-/*
- * The journal's fields are written in program order, and a process that
- * dies leaves memory as its last instruction left it: only the compiler
- * could reorder them, which this forbids.
- */
-#define JR_BARRIER()	atomic_signal_fence(memory_order_seq_cst)
-
-#define JREC(ls)	(&(ls)->jr->rec[(ls)->jr->cur])
-#define AREA(ls, a)	((unsigned char *)(ls)->jr + LOG_JOURNAL_HDR + \
-			    (size_t)(a) * LOGGER_AREA_SIZE)
-
-_Static_assert(sizeof(struct logger_journal) <= LOG_JOURNAL_HDR,
-    "journal header too big");
+/* The journal (logger_journal.c): the chunk in hand, its area. */
+#define JREC(ls)	logger_jr_rec((ls)->jr)
+#define AREA(ls, a)	logger_jr_area((ls)->jr, (a))
 
 /* Output of one chunk, gathered for one writev. */
 struct obatch {
@@ -204,81 +194,22 @@ logger_stream_free(struct logger_stream *ls)
 	free(ls);
 }
 
-/*
- * Whatever the previous logger was doing when it died, make the journal
- * consistent again (see logger.h); anything that makes no sense is
- * dropped rather than trusted.
- */
+static void
+stream_undo(void *arg, uint64_t dev, uint64_t ino, uint64_t off)
+{
+	struct logger_stream	*ls = arg;
+
+	logger_file_undo(ls->file, dev, ino, off);
+}
+
+/* Finish from the journal what the previous logger was doing. */
 static void
 stream_recover(struct logger_stream *ls)
 {
-	struct logger_journal	*jr = ls->jr;
-	struct logger_jrec	*r;
-	struct timespec		 ts;
-	const unsigned char	*a;
-
 	/* All zero, nothing to recover; made valid on first use. */
 	if (ls->jr_untouched)
 		return;
-	if (jr->version == 0) {
-		memset(jr, 0, sizeof(*jr));
-		jr->version = JR_VERSION;
-		return;
-	}
-	if (jr->version != JR_VERSION || jr->cur > 1)
-		goto bad;
-	r = &jr->rec[jr->cur];
-	if (r->area > 1 || r->carry > LOG_LINE_MAX || r->col >= LOG_LINE_MAX)
-		goto bad;
-	switch (r->phase) {
-	case JR_IDLE:
-		break;
-	case JR_READING:
-		if (r->rd_len == 0 || r->rd_len > LOG_READ_MAX)
-			goto bad;
-		a = AREA(ls, r->area);
-		if (a[r->carry] != (unsigned char)r->peek) {
-			r->phase = JR_IDLE;	/* still in the pipe */
-			break;
-		}
-		clock_gettime(CLOCK_REALTIME, &ts);
-		r->len = r->carry + r->rd_len;
-		r->done = 0;
-		r->flags = 0;
-		r->wr_active = 0;
-		r->ts_sec = ts.tv_sec;
-		r->ts_nsec = ts.tv_nsec;
-		JR_BARRIER();
-		r->phase = JR_READ;
-		log_info("%s: taking over %u bytes the previous logger read",
-		    ls->conf.id, r->rd_len);
-		break;
-	case JR_READ:
-		if (r->len > LOGGER_AREA_SIZE || r->done > r->len ||
-		    (r->flags & ~(JR_F_FLUSH | JR_F_EOF)) != 0 ||
-		    r->ts_nsec < 0 || r->ts_nsec >= 1000000000)
-			goto bad;
-		if (r->wr_active) {
-			if (r->wr_done > r->done)
-				goto bad;
-			logger_file_undo(ls->file, r->wr_dev, r->wr_ino,
-			    r->wr_off);
-			r->done = r->wr_done;
-			JR_BARRIER();
-			r->wr_active = 0;
-		}
-		if (r->len > r->done)
-			log_info("%s: writing %u bytes the previous logger "
-			    "left", ls->conf.id, r->len - r->done);
-		break;
-	default:
-		goto bad;
-	}
-	return;
- bad:
-	log_warnx("%s: journal damaged, starting afresh", ls->conf.id);
-	memset(jr, 0, sizeof(*jr));
-	jr->version = JR_VERSION;
+	(void)logger_jr_replay(ls->jr, ls->conf.id, stream_undo, ls);
 }
 
 static void
@@ -298,21 +229,9 @@ static void
 stream_hold_cb(int fd, short ev, void *arg)
 {
 	struct logger_stream	*ls = arg;
-	struct logger_jrec	*r = JREC(ls);
-	struct timespec		 ts;
 
-	if (r->phase != JR_IDLE || r->carry == 0 || ls->retry_ms != 0)
+	if (ls->retry_ms != 0 || !logger_jr_flush_held(ls->jr, JR_F_FLUSH))
 		return;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	r->len = r->carry;
-	r->done = 0;
-	r->flags = JR_F_FLUSH;
-	r->wr_active = 0;
-	r->ts_sec = ts.tv_sec;
-	r->ts_nsec = ts.tv_nsec;
-	JR_BARRIER();
-	r->phase = JR_READ;
-	JR_BARRIER();
 	stream_step(ls);
 }
 
@@ -382,10 +301,8 @@ stream_stall(struct logger_stream *ls)
 static int
 stream_take(struct logger_stream *ls)
 {
-	struct logger_jrec	*r;
 	struct pollfd		 pfd;
-	struct timespec		 ts;
-	unsigned char		*a, b, junk[64];
+	unsigned char		*a, b;
 	ssize_t			 n;
 	int			 avail;
 
@@ -405,53 +322,30 @@ stream_take(struct logger_stream *ls)
 	if (avail > LOG_READ_MAX)
 		avail = LOG_READ_MAX;
 
-	/* The first byte, without taking it: tee(2) to a scratch pipe. */
-	if (tee(ls->fd, stream_scratch[1], 1, SPLICE_F_NONBLOCK) != 1 ||
-	    read(stream_scratch[0], &b, 1) != 1) {
-		log_warn("%s: tee", ls->conf.id);
-		while (read(stream_scratch[0], junk, sizeof(junk)) > 0)
-			;
+	/* The first byte, without taking it (for the journal). */
+	if (compat_pipe_peek(ls->fd, stream_scratch[1], stream_scratch[0],
+	    &b) == -1) {
+		log_warn("%s: peek", ls->conf.id);
 		return (0);
 	}
 
 	if (ls->jr_untouched) {
 		/* First output: the journal, all zero, becomes valid. */
-		ls->jr->version = JR_VERSION;
-		JR_BARRIER();
+		logger_jr_fresh(ls->jr);
 		ls->jr_untouched = 0;
 	}
-	r = JREC(ls);
-	a = AREA(ls, r->area);
-	r->rd_len = avail;
-	r->peek = b;
-	a[r->carry] = (unsigned char)~b;
-	JR_BARRIER();
-	r->phase = JR_READING;
-	JR_BARRIER();
-	n = read(ls->fd, a + r->carry, avail);
+	a = logger_jr_read_begin(ls->jr, avail, b);
+	n = read(ls->fd, a, avail);
+	logger_jr_read_end(ls->jr, n);
 	if (n <= 0) {
-		JR_BARRIER();
-		r->phase = JR_IDLE;
 		if (n == -1 && errno != EAGAIN && errno != EINTR) {
 			log_warn("%s: read", ls->conf.id);
 			return (-1);
 		}
 		return (0);
 	}
-	if (n != avail) {
+	if (n != avail)
 		log_warnx("%s: short read (%zd of %d)", ls->conf.id, n, avail);
-		r->rd_len = n;
-	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	r->len = r->carry + n;
-	r->done = 0;
-	r->flags = 0;
-	r->wr_active = 0;
-	r->ts_sec = ts.tv_sec;
-	r->ts_nsec = ts.tv_nsec;
-	JR_BARRIER();
-	r->phase = JR_READ;
-	JR_BARRIER();
 	return (1);
 }
 
@@ -514,16 +408,10 @@ ob_flush(struct logger_stream *ls, struct obatch *b)
 	}
 	niov = b->niov;
 	if (b->niov == 0) {
-		r->done = b->in_end;
+		logger_jr_done(ls->jr, b->in_end);
 		return (0);
 	}
-	r->wr_off = f->size;
-	r->wr_dev = f->dev;
-	r->wr_ino = f->ino;
-	r->wr_done = r->done;
-	JR_BARRIER();
-	r->wr_active = 1;
-	JR_BARRIER();
+	logger_jr_write_begin(ls->jr, f->size, f->dev, f->ino);
 	while (left > 0) {
 		if ((n = writev(f->fd, v, niov)) <= 0) {
 			if (n == -1 && errno == EINTR)
@@ -537,8 +425,7 @@ ob_flush(struct logger_stream *ls, struct obatch *b)
 			if (left != b->bytes)
 				logger_file_undo(f, r->wr_dev, r->wr_ino,
 				    r->wr_off);
-			JR_BARRIER();
-			r->wr_active = 0;
+			logger_jr_write_fail(ls->jr);
 			return (-1);
 		}
 		f->size += n;
@@ -558,11 +445,7 @@ ob_flush(struct logger_stream *ls, struct obatch *b)
 		v->iov_base = (char *)v->iov_base + n;
 		v->iov_len -= n;
 	}
-	JR_BARRIER();
-	r->done = b->in_end;
-	JR_BARRIER();
-	r->wr_active = 0;
-	JR_BARRIER();
+	logger_jr_write_end(ls->jr, b->in_end);
 	logger_follow_kick();
 	ob_reset(b, b->in_end);
 	return (0);
@@ -691,8 +574,7 @@ stream_output(struct logger_stream *ls)
 			    len) : stream_syslog_line(ls, data + pos, len, &ts);
 			switch (r1) {
 			case 1:
-				JR_BARRIER();
-				r->done = lend;
+				logger_jr_done(ls->jr, lend);
 				if (ls->syslog_warned) {
 					log_info("%s: sending to %s again",
 					    ls->conf.id, con ? "the console" :
@@ -761,25 +643,12 @@ stream_output(struct logger_stream *ls)
 static void
 stream_commit(struct logger_stream *ls)
 {
-	struct logger_journal	*jr = ls->jr;
-	struct logger_jrec	*r = &jr->rec[jr->cur];
-	struct logger_jrec	*n = &jr->rec[!jr->cur];
+	struct logger_jrec	*r = JREC(ls);
 	struct timeval		 tv;
-	uint32_t		 tail = r->len - r->done;
+	uint32_t		 tail;
 	int			 newline = r->done > 0 || r->carry == 0;
 
-	memset(n, 0, sizeof(*n));
-	n->phase = JR_IDLE;
-	n->col = ls->out_col;
-	n->area = r->area;
-	if (tail > 0) {
-		n->area = !r->area;
-		memcpy(AREA(ls, n->area), AREA(ls, r->area) + r->done, tail);
-		n->carry = tail;
-	}
-	JR_BARRIER();
-	jr->cur = !jr->cur;
-	JR_BARRIER();
+	tail = logger_jr_commit(ls->jr, ls->out_col);
 
 	/* A new partial line may wait LOGGER_HOLD_MS, not more. */
 	if (tail == 0) {
@@ -799,20 +668,8 @@ static void
 stream_finish(struct logger_stream *ls)
 {
 	struct logger_jrec	*r = JREC(ls);
-	struct timespec		 ts;
 
-	if (r->phase == JR_IDLE && (r->carry > 0 || r->col > 0)) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		r->len = r->carry;
-		r->done = 0;
-		r->flags = JR_F_FLUSH | JR_F_EOF;
-		r->wr_active = 0;
-		r->ts_sec = ts.tv_sec;
-		r->ts_nsec = ts.tv_nsec;
-		JR_BARRIER();
-		r->phase = JR_READ;
-		JR_BARRIER();
-	}
+	(void)logger_jr_flush_held(ls->jr, JR_F_FLUSH | JR_F_EOF);
 	if (r->phase == JR_READ) {
 		if (stream_output(ls) == -1) {
 			stream_stall(ls);
@@ -834,7 +691,6 @@ logger_stream_drain_all(void)
 {
 	struct logger_stream	*ls;
 	struct logger_jrec	*r;
-	struct timespec		 ts;
 	int			 i;
 
 	if (stream_busy)
@@ -850,18 +706,8 @@ logger_stream_drain_all(void)
 			if (ls->fd == -1 || stream_take(ls) != 1)
 				break;
 		}
-		r = JREC(ls);
-		if (r->phase != JR_IDLE || (r->carry == 0 && r->col == 0))
+		if (!logger_jr_flush_held(ls->jr, JR_F_FLUSH | JR_F_EOF))
 			continue;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		r->len = r->carry;
-		r->done = 0;
-		r->flags = JR_F_FLUSH | JR_F_EOF;
-		r->ts_sec = ts.tv_sec;
-		r->ts_nsec = ts.tv_nsec;
-		JR_BARRIER();
-		r->phase = JR_READ;
-		JR_BARRIER();
 		if (stream_output(ls) == 0)
 			stream_commit(ls);
 	}

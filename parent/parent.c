@@ -522,7 +522,7 @@ parent_self_path(const char *argv0)
 		return;
 	}
 	/* Found through PATH: the kernel knows where. */
-	if (realpath("/proc/self/exe", penv->self) == NULL)
+	if (compat_self_exe(penv->self) == -1)
 		err(1, "cannot find my own executable (%s)", argv0);
 }
 

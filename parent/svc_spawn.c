@@ -40,6 +40,7 @@
 
 #include "log.h"
 #include "parent.h"
+#include "proc.h"
 #include "svc.h"
 
 #define SVC_PIPE_SIZE		(1024 * 1024)
@@ -230,7 +231,7 @@ svc_make_pipe(int *rfd, int *wfd)
 	if (pipe2(p, O_CLOEXEC) == -1)
 		return (-1);
 	/* Room for output while the logger is being replaced. */
-	(void)fcntl(p[0], F_SETPIPE_SZ, SVC_PIPE_SIZE);
+	(void)compat_pipe_setsize(p[0], SVC_PIPE_SIZE);
 	*rfd = p[0];
 	*wfd = p[1];
 	return (0);
