@@ -543,6 +543,41 @@ adopt_one(const struct pstate_svc *rec, int child)
 		(void)svc_stop(s);
 }
 
+/*
+ * A service's `listen:` sockets, shared by its instances, held by the
+ * vigild that died: taken back from a process of it we adopted, so that
+ * a restart passes the same sockets on instead of binding new ones (an
+ * instance still running would hold the address).
+ */
+static void
+adopt_listen(const struct pstate_listen *l)
+{
+	struct svc_group	*g;
+	unsigned int		 i, j;
+	int			*fds;
+
+	if ((g = svc_group_find(l->name)) == NULL || g->listen_fds != NULL ||
+	    g->conf->nlisten != l->n)
+		return;
+	if ((fds = calloc(l->n, sizeof(int))) == NULL)
+		fatal(NULL);
+	for (i = 0; i < g->ninst; i++) {
+		if (g->inst[i]->pid == 0 || svc_proc_getfds(g->inst[i]->pid,
+		    l->ino, l->n, fds) == -1)
+			continue;
+		g->listen_fds = fds;
+		g->nlisten_fds = l->n;
+		for (j = 0; j < l->n; j++)
+			(void)fcntl(fds[j], F_SETFD, FD_CLOEXEC);
+		log_info("%s: its %u listen sockets taken back from pid %d",
+		    l->name, l->n, (int)g->inst[i]->pid);
+		return;
+	}
+	free(fds);
+	log_warnx("%s: its listen sockets could not be taken back from an "
+	    "adopted process: a restart binds new ones", l->name);
+}
+
 void
 parent_adopt_apply(void)
 {
@@ -557,6 +592,8 @@ parent_adopt_apply(void)
 		adopt_one(&adopt_st.svc[i], adopt_proven[i] == 2);
 		n++;
 	}
+	for (i = 0; i < adopt_st.nlisten; i++)
+		adopt_listen(&adopt_st.listen[i]);
 	for (i = 0; i < adopt_nstreams; i++) {
 		as = &adopt_streams[i];
 		s = svc_find(as->m.id);

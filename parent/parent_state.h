@@ -23,14 +23,18 @@
  *	svc <id> <pid> <starttime> <state> <restarts> <start_ms> <health>
  *	    <stop_signal> <stop_timeout_ms> <fingerprint> <cgroup, or ->
  *	...
+ *	listen <service> <inode> ...
+ *	...
  *	sum <FNV-1a 64 of every byte before this line, 16 hex digits>
  *
  * One line a running instance; starttime is field 22 of /proc/PID/stat
  * (what proves the pid is still that process), start_ms the wall clock
  * of its start in milliseconds, fingerprint a hash of what the process
- * was started with (parent_adopt.c).  Written whole to a temporary file,
- * fsync'd and renamed over the old one: a reader sees the old or the new
- * state, never a mix; anything that does not decode exactly is refused.
+ * was started with (parent_adopt.c).  A listen line names the inodes of
+ * a service's `listen:` sockets, in order, so that the next vigild can
+ * take them back from a process it adopts.  Written whole to a temporary file
+ * and renamed over the old one: a reader sees the old or the new state,
+ * never a mix; anything that does not decode exactly is refused.
  */
 
 #ifndef VIGIL_PARENT_STATE_H
@@ -64,11 +68,21 @@ struct pstate_svc {
 	char		 cgroup[PSTATE_PATHMAX];	/* "": none */
 };
 
+#define PSTATE_LISTENMAX	64	/* sockets of one service */
+
+struct pstate_listen {
+	char		 name[VIGIL_NAMEMAX];
+	uint32_t	 n;
+	uint64_t	 ino[PSTATE_LISTENMAX];
+};
+
 struct pstate {
 	uint32_t		 version;
 	char			 instance[PSTATE_IDMAX];	/* "": none */
 	struct pstate_svc	*svc;
 	size_t			 nsvc;
+	struct pstate_listen	*listen;
+	size_t			 nlisten;
 };
 
 /* parent/parent_statefile.c: the codec, with no other dependency */

@@ -125,6 +125,18 @@ pstate_encode(const struct pstate *st, size_t *lenp)
 		    s->start_ms, s->health, s->stop_signal, s->stop_timeout_ms,
 		    s->fingerprint, pstate_token(s->cgroup));
 	}
+	for (i = 0; i < st->nlisten; i++) {
+		const struct pstate_listen	*l = &st->listen[i];
+		uint32_t			 j;
+
+		if (l->n == 0 || l->n > PSTATE_LISTENMAX ||
+		    strcmp(pstate_token(l->name), "-") == 0)
+			continue;
+		pbuf_printf(&b, "listen %s", l->name);
+		for (j = 0; j < l->n; j++)
+			pbuf_printf(&b, " %" PRIu64, l->ino[j]);
+		pbuf_printf(&b, "\n");
+	}
 	if (!b.err)
 		pbuf_printf(&b, "sum %016" PRIx64 "\n",
 		    pstate_hash(b.p, b.len, PSTATE_HASH_INIT));
@@ -141,6 +153,7 @@ void
 pstate_free(struct pstate *st)
 {
 	free(st->svc);
+	free(st->listen);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -256,6 +269,27 @@ pstate_svc_line(char *rest, struct pstate_svc *s)
 }
 
 static int
+pstate_listen_line(char *rest, struct pstate_listen *l)
+{
+	uint64_t	 v;
+	char		*f;
+
+	memset(l, 0, sizeof(*l));
+	if (pstate_str(pstate_field(&rest), l->name, sizeof(l->name)) == -1 ||
+	    l->name[0] == '\0')
+		return (-1);
+	while ((f = pstate_field(&rest)) != NULL) {
+		if (l->n == PSTATE_LISTENMAX ||
+		    pstate_num(f, UINT64_MAX >> 1, &v) == -1 || v == 0)
+			return (-1);
+		l->ino[l->n++] = v;
+	}
+	if (l->n == 0 || rest != NULL)
+		return (-1);
+	return (0);
+}
+
+static int
 pstate_fail(char *err, size_t errlen, unsigned int line, const char *what)
 {
 	if (line > 0)
@@ -340,6 +374,26 @@ pstate_decode(const char *in, size_t len, struct pstate *st, char *err,
 				    "line");
 				goto done;
 			}
+			continue;
+		}
+		if (f != NULL && strcmp(f, "listen") == 0) {
+			struct pstate_listen	*lv;
+
+			if (st->nlisten >= PSTATE_MAXSVC ||
+			    (lv = reallocarray(st->listen, st->nlisten + 1,
+			    sizeof(*lv))) == NULL) {
+				pstate_fail(err, errlen, lineno, "too many "
+				    "listen lines");
+				goto done;
+			}
+			st->listen = lv;
+			if (pstate_listen_line(rest,
+			    &st->listen[st->nlisten]) == -1) {
+				pstate_fail(err, errlen, lineno, "bad listen "
+				    "line");
+				goto done;
+			}
+			st->nlisten++;
 			continue;
 		}
 		if (f == NULL || strcmp(f, "svc") != 0) {

@@ -277,6 +277,7 @@ int		 svc_cgroup_busy(const struct svc *);	/* old group stopping */
 int		 svc_proc_identity(pid_t, uint64_t *, pid_t *);
 int		 svc_proc_in_cgroup(pid_t, const char *);
 int		 svc_pidfd_open(pid_t);
+int		 svc_proc_getfds(pid_t, const uint64_t *, size_t, int *);
 
 /* parent/parent_adopt.c */
 void		 parent_adopt_load(void);	/* before svc_init */

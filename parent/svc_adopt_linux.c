@@ -24,6 +24,7 @@
 #include <sys/types.h>
 #include <sys/syscall.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -38,6 +39,9 @@
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open	434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd	438
 #endif
 
 /* 0 and the start time and parent of pid, or -1 (no such process). */
@@ -114,4 +118,61 @@ svc_pidfd_open(pid_t pid)
 		return (-1);
 	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 	return (fd);
+}
+
+/*
+ * Copies of the sockets with inodes ino[0..n) that process pid holds (a
+ * service keeps its `listen:` sockets), into fds[]: 0, or -1 if one of
+ * them is not found (nothing is kept then).  pidfd_getfd(2), Linux 5.6.
+ */
+int
+svc_proc_getfds(pid_t pid, const uint64_t *ino, size_t n, int *fds)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 path[64], link[64], want[64];
+	size_t		 i, found = 0;
+	ssize_t		 len;
+	int		 pfd, fd;
+	long		 num;
+
+	for (i = 0; i < n; i++)
+		fds[i] = -1;
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	if ((pfd = svc_pidfd_open(pid)) == -1)
+		return (-1);
+	if ((d = opendir(path)) == NULL) {
+		close(pfd);
+		return (-1);
+	}
+	while (found < n && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fd/%.16s", (int)pid,
+		    de->d_name);
+		if ((len = readlink(path, link, sizeof(link) - 1)) <= 0)
+			continue;
+		link[len] = '\0';
+		num = strtol(de->d_name, NULL, 10);
+		for (i = 0; i < n; i++) {
+			snprintf(want, sizeof(want), "socket:[%llu]",
+			    (unsigned long long)ino[i]);
+			if (fds[i] != -1 || strcmp(link, want) != 0)
+				continue;
+			if ((fd = (int)syscall(SYS_pidfd_getfd, pfd, (int)num,
+			    0)) == -1)
+				break;
+			fds[i] = fd;
+			found++;
+			break;
+		}
+	}
+	closedir(d);
+	close(pfd);
+	if (found == n)
+		return (0);
+	for (i = 0; i < n; i++)
+		if (fds[i] != -1)
+			close(fds[i]);
+	return (-1);
 }

@@ -1,8 +1,9 @@
 #!/bin/bash
-# survive_crash, survive_change and survive_upgrade as an ordinary user:
+# The survive_* tests as an ordinary user:
 # no chroot, no privilege drop, the logger's socket checked against
 # vigild's own uid.
 d=$(dirname "$0")
 SURVIVE_USER=1 bash "$d/survive_crash.sh" || exit 1
 SURVIVE_USER=1 bash "$d/survive_change.sh" || exit 1
-SURVIVE_USER=1 exec bash "$d/survive_upgrade.sh"
+SURVIVE_USER=1 bash "$d/survive_upgrade.sh" || exit 1
+SURVIVE_USER=1 exec bash "$d/survive_listen.sh"

@@ -29,11 +29,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    st.svc[i].health > 3 || st.svc[i].stop_signal == 0 ||
 		    st.svc[i].stop_signal > 64 || st.svc[i].id[0] == '\0')
 			abort();
+	for (i = 0; i < st.nlisten; i++)
+		if (st.listen[i].n == 0 || st.listen[i].n > PSTATE_LISTENMAX ||
+		    st.listen[i].name[0] == '\0')
+			abort();
 	if ((txt = pstate_encode(&st, &len)) == NULL)
 		abort();
 	if (pstate_decode(txt, len, &again, err, sizeof(err)) == -1 ||
 	    again.nsvc != st.nsvc || (st.nsvc > 0 && memcmp(again.svc,
-	    st.svc, st.nsvc * sizeof(*st.svc)) != 0))
+	    st.svc, st.nsvc * sizeof(*st.svc)) != 0) ||
+	    again.nlisten != st.nlisten || (st.nlisten > 0 &&
+	    memcmp(again.listen, st.listen, st.nlisten *
+	    sizeof(*st.listen)) != 0))
 		abort();
 	pstate_free(&again);
 	pstate_free(&st);

@@ -50,6 +50,7 @@ main(void)
 {
 	struct pstate		 st, out;
 	struct pstate_svc	 sv[3];
+	struct pstate_listen	 ls[1];
 	char			*txt, *bad, err[128];
 	size_t			 len, i, refused;
 	int			 bit, ok;
@@ -81,6 +82,13 @@ main(void)
 	strlcpy(sv[2].cgroup, "/a b", sizeof(sv[2].cgroup));
 	st.svc = sv;
 	st.nsvc = 3;
+	memset(ls, 0, sizeof(ls));
+	strlcpy(ls[0].name, "web", sizeof(ls[0].name));
+	ls[0].n = 2;
+	ls[0].ino[0] = 123456;
+	ls[0].ino[1] = 7;
+	st.listen = ls;
+	st.nlisten = 1;
 
 	txt = pstate_encode(&st, &len);
 	check(txt != NULL, "encodes");
@@ -93,6 +101,8 @@ main(void)
 	    sizeof(sv[1])) == 0, "every field of every line kept");
 	check(out.nsvc == 3 && out.svc[2].cgroup[0] == '\0',
 	    "a cgroup path with a space is not recorded");
+	check(out.nlisten == 1 && memcmp(&out.listen[0], &ls[0],
+	    sizeof(ls[0])) == 0, "the listen sockets' inodes kept");
 	pstate_free(&out);
 
 	/* Cut at every length: refused, each time. */
@@ -170,6 +180,14 @@ main(void)
 	    "0123456789abcdef -\n"), "an unknown line refused");
 	check(!decodes("vigild-state 1\ninstance -\n\n"), "an empty line "
 	    "refused");
+	check(decodes("vigild-state 1\ninstance -\nlisten web 5 6\n"),
+	    "a listen line decodes");
+	check(!decodes("vigild-state 1\ninstance -\nlisten web\n"),
+	    "a listen line without a socket refused");
+	check(!decodes("vigild-state 1\ninstance -\nlisten web 0\n"),
+	    "inode 0 refused");
+	check(!decodes("vigild-state 1\ninstance -\nlisten - 5\n"),
+	    "a listen line without a name refused");
 	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 "
 	    "99999999999999999999 2 0 0 0 15 1000 0123456789abcdef -\n"),
 	    "a number that overflows refused");
