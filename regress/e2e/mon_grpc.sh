@@ -5,7 +5,8 @@
 # depends_on; NOT_SERVING makes the service unhealthy after `retries'
 # failures and restarts it; a stalled server is a timeout; an unknown
 # service, SERVICE_UNKNOWN, a trailers-only UNAVAILABLE and a closed
-# port each give their reason in the log, `status -l' and `info'.  A
+# port each give their reason in the log, `status -l' and `info'; a
+# reload that changes the service asked about takes effect.  A
 # fake server (vigil-grpcd.py --raw) answers garbage, HTTP/1, a huge
 # frame, a frame that never ends, RST_STREAM, a huge message and DATA
 # without HEADERS: each a failed check with its reason, and the monitor
@@ -191,6 +192,13 @@ grep -qE "health_check: +grpc $A:$P1 service \"nosuch\", every 500ms" <<<"$out" 
     fail "info does not show the grpc check: $out"
 grep -qE "health: +unhealthy \($A:$P1: grpc status 5 NOT_FOUND: unknown service\)" <<<"$out" ||
     fail "info does not show the reason: $out"
+
+# A reload that changes only the service asked about is a change.
+sed 's/service: nosuch,/service: app,/' "$T/vigild.conf" >"$T/new.conf"
+cat "$T/new.conf" >"$T/vigild.conf"
+out=$(ctl reload 2>&1) || fail "reload: exit $?: $out"
+grep -qx "ghost: updated process group" <<<"$out" || fail "reload did not update ghost: $out"
+wait_log 10 "ghost: health healthy: $A:$P1: SERVING" || fail "ghost, asking for app now, is not healthy"
 
 # healthy -> unhealthy -> restart -> healthy.
 pid1=$(svc_pid "vigil-grpcd.py $P1") || fail "no gsrv process"
