@@ -207,23 +207,27 @@ pmon_copy_target(const struct pmon_target *t, struct mon_addr *addrs,
 		strlcpy(error, t->error, errlen);
 }
 
-/* The gRPC service name of a check, expanded; -1 with m->error set. */
+/*
+ * The gRPC service name of check h, expanded; -1 with m->target (as
+ * written) and m->error set.
+ */
 static int
-pmon_grpc_service(const char *service, struct config_expand_ctx *ctx,
+pmon_grpc_service(const struct conf_health *h, struct config_expand_ctx *ctx,
     struct msg_mon_svc *m)
 {
 	char	 xerr[MON_TEXTMAX], *x;
 
-	if (service == NULL)
+	if (h->service == NULL)
 		return (0);
-	if ((x = config_expand(service, ctx, xerr, sizeof(xerr))) == NULL) {
-		strlcpy(m->target, service, sizeof(m->target));
+	if ((x = config_expand(h->service, ctx, xerr, sizeof(xerr))) ==
+	    NULL) {
+		strlcpy(m->target, h->target, sizeof(m->target));
 		strlcpy(m->error, "service: ", sizeof(m->error));
 		strlcat(m->error, xerr, sizeof(m->error));
 		return (-1);
 	}
 	if (strlcpy(m->service, x, sizeof(m->service)) >= sizeof(m->service)) {
-		strlcpy(m->target, service, sizeof(m->target));
+		strlcpy(m->target, h->target, sizeof(m->target));
 		strlcpy(m->error, "service name too long", sizeof(m->error));
 		free(x);
 		return (-1);
@@ -271,7 +275,7 @@ pmon_build(struct svc *s, struct pmon *p, struct msg_mon_svc *m)
 		    sc->health.type == HEALTH_GRPC ? MON_CHECK_GRPC :
 		    MON_CHECK_TCP;
 		if (m->check == MON_CHECK_GRPC &&
-		    pmon_grpc_service(sc->health.service, &ctx, m) == -1)
+		    pmon_grpc_service(&sc->health, &ctx, m) == -1)
 			break;
 		if ((x = config_expand(sc->health.target, &ctx, xerr,
 		    sizeof(xerr))) == NULL) {

@@ -1,18 +1,18 @@
 #!/bin/bash
-# The monitor: grpc.health.v1 health checks over cleartext
-# HTTP/2, against a real gRPC server (regress/tools/vigil-grpcd.py on
-# Debian's python3-grpcio).  `ready: healthy' on a grpc check gates
-# depends_on; NOT_SERVING makes the service unhealthy after `retries'
-# failures and restarts it; a stalled server is a timeout; an unknown
-# service, SERVICE_UNKNOWN, a trailers-only UNAVAILABLE and a closed
-# port each give their reason in the log, `status -l' and `info'; a
-# reload that changes the service asked about takes effect.  A
-# fake server (vigil-grpcd.py --raw) answers garbage, HTTP/1, a huge
-# frame, a frame that never ends, RST_STREAM, a huge message and DATA
-# without HEADERS: each a failed check with its reason, and the monitor
-# goes on (same pid).  The configuration errors of the new keys, their
-# round trip through vigild -nv, and `export systemd' saying the check
-# is not carried over.
+# The monitor: grpc.health.v1 health checks over cleartext HTTP/2,
+# against a real gRPC server (regress/tools/vigil-grpcd.py on Debian's
+# python3-grpcio).  `ready: healthy' on a grpc check gates depends_on;
+# NOT_SERVING makes the service unhealthy after `retries' failures and
+# restarts it; a stalled server is a timeout; an unknown service,
+# SERVICE_UNKNOWN, a trailers-only UNAVAILABLE, a closed port and a
+# service name too long once expanded each give their reason in the
+# log, `status -l' and `info'; a reload that changes the service asked
+# about takes effect.  A fake server (vigil-grpcd.py --raw) answers
+# garbage, HTTP/1, a huge frame, a frame that never ends, RST_STREAM, a
+# huge message and DATA without HEADERS: each a failed check with its
+# reason, and the monitor goes on (same pid).  The configuration errors
+# of the new keys, their round trip through vigild -nv, and `export
+# systemd' saying the check is not carried over.
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -138,6 +138,11 @@ services:
     $SVCUSER
     depends_on: [ gsrv ]
     health: { grpc: "127.0.0.1:$P1", service: down, interval: 500ms, retries: 1, on_unhealthy: none }
+  longname:
+    command: [ $TESTPROG, sleep ]
+    $SVCUSER
+    environment: { LONG: $(printf 'x%.0s' $(seq 300)) }
+    health: { grpc: "127.0.0.1:$P1", service: "\${LONG}", interval: 500ms, retries: 1, on_unhealthy: none }
   closed:
     command: [ $TESTPROG, sleep ]
     $SVCUSER
@@ -173,6 +178,7 @@ expect() {	# NAME REASON-REGEX
 expect ghost "$A:$P1: grpc status 5 NOT_FOUND: unknown service"
 expect other "$A:$P1: SERVICE_UNKNOWN"
 expect down "$A:$P1: grpc status 14 UNAVAILABLE: going down"
+expect longname "$A:$P1: service name too long"
 expect closed "$A:$CLOSED: connect $A:$CLOSED: Connection refused"
 expect garbage "$A:${RP[0]}: protocol error: PROTOCOL_ERROR"
 expect http1 "$A:${RP[1]}: not an HTTP/2 server: it answered HTTP/1"
@@ -218,5 +224,5 @@ state STALL other=SERVICE_UNKNOWN down=UNAVAILABLE
 wait_log 15 "gsrv: restarting: unhealthy after 2 failed checks: $A:$P1: timed out after 1000 ms" ||
     fail "a stalled gsrv was not restarted"
 [ "$(helper_pid monitor)" = "$mon" ] || fail "the monitor was respawned"
-note "grpc: healthy, NOT_SERVING, restart, stall; 11 failure reasons"
+note "grpc: healthy, NOT_SERVING, restart, stall; 12 failure reasons"
 exit 0
