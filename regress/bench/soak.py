@@ -183,8 +183,9 @@ class Soak:
                                (" ".join(args), timeout))
             return None, ms
         ms = (now() - t0) * 1000
-        name = " ".join(a for a in args[:2] if a.startswith("-") or
-                        a == args[0])
+        words = [a for a in args if a.startswith("-")] + \
+            [a for a in args if not a.startswith("-")][:1]
+        name = " ".join(sorted(words, key=lambda a: a.startswith("-")))
         self.cmds[name] += 1
         self.lat[name].append(ms)
         if p.returncode not in ok:
@@ -723,6 +724,7 @@ class Soak:
 def summarize_fds(d):
     c = collections.Counter()
     for v in d.values():
+        v = re.sub(r" \(deleted\)$", "", v)
         c[re.sub(r"\[\d+\]", "", re.sub(r"\.\d+\.[0-9a-f]+$", ".*", v))] += 1
     return ", ".join("%s x%d" % (k, n) for k, n in sorted(c.items())) or "-"
 
