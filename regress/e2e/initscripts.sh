@@ -59,8 +59,15 @@ inst() {
 	    >"$T/install.out" 2>&1 || fail "install.sh: $(cat "$T/install.out")"
 }
 inst
-grep -q "DESTDIR is set: not creating the user" "$T/install.out" ||
-    fail "install.sh did not say why it creates no user: $(cat "$T/install.out")"
+# Whether install.sh has a user to create depends on this machine (a
+# package or another install may have made _vigil already).
+if id _vigil >/dev/null 2>&1; then
+	grep -q "not creating the user" "$T/install.out" &&
+	    fail "install.sh talks of creating _vigil, which exists: $(cat "$T/install.out")"
+else
+	grep -q "DESTDIR is set: not creating the user" "$T/install.out" ||
+	    fail "install.sh did not say why it creates no user: $(cat "$T/install.out")"
+fi
 
 # mode FILE MODE
 mode() {

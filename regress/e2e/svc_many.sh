@@ -5,14 +5,14 @@
 {
 	echo "services:"
 	for i in $(seq 1 200); do
-		printf '  s%03d:\n    command: [ /bin/sleep, "2%03d0" ]\n' "$i" "$i"
+		printf '  s%03d:\n    command: [ /bin/sleep, "2%03d0.%d" ]\n' "$i" "$i" $$
 		echo "    start_seconds: 200ms"
 	done
 } | write_conf "$T/vigild.conf"
 start_vigild "$T/vigild.conf"
 
-count() { pgrep -c -f '^/bin/sleep 2[0-9]{3}0$' || true; }
-wait_until 60 bash -c "[ \$(pgrep -c -f '^/bin/sleep 2[0-9]{3}0\$') -eq 200 ]" ||
+count() { pgrep -c -f "^/bin/sleep 2[0-9]{3}0\\.$$\$" || true; }
+wait_until 60 bash -c "[ \$(pgrep -c -f '^/bin/sleep 2[0-9]{3}0\.$$\$') -eq 200 ]" ||
     fail "only $(count) of 200 services are running"
 wait_until 30 bash -c "[ \$(grep -c 'STARTING -> RUNNING' $VIGILD_LOG) -eq 200 ]" ||
     fail "only $(grep -c 'STARTING -> RUNNING' "$VIGILD_LOG") reached RUNNING"

@@ -17,7 +17,7 @@ chmod 0644 "$T/env"
 write_conf "$T/vigild.conf" <<EOF2
 services:
   probe:
-    command: /bin/sh -c 'umask > $T/work/umask.\${INSTANCE}; exec /bin/sleep 1001'
+    command: /bin/sh -c 'umask > $T/work/umask.\${INSTANCE}; exec /bin/sleep 1001.$$'
     user: nobody
     directory: $T/work
     umask: "027"
@@ -36,9 +36,9 @@ trap '' USR2
 start_vigild "$T/vigild.conf"
 trap - USR2
 
-wait_until 10 bash -c "[ \$(pgrep -c -f '^/bin/sleep 1001') -eq 2 ]" ||
+wait_until 10 bash -c "[ \$(pgrep -c -f '^/bin/sleep 1001\.$$\$') -eq 2 ]" ||
     fail "the two instances did not start"
-for pid in $(pgrep -f '^/bin/sleep 1001'); do
+for pid in $(pgrep -f "^/bin/sleep 1001\\.$$\$"); do
 	uid=$(awk '/^Uid:/ { print $2 }' /proc/"$pid"/status)
 	[ "$uid" = "$(id -u nobody)" ] || fail "uid $uid, not nobody's"
 	gid=$(awk '/^Gid:/ { print $2 }' /proc/"$pid"/status)
@@ -84,7 +84,7 @@ for i in 0 1; do
 	[ "$(cat "$T/work/umask.$i")" = 0027 ] ||
 	    fail "umask is $(cat "$T/work/umask.$i")"
 done
-pid=$(pgrep -n -f '^/bin/sleep 1001')
+pid=$(pgrep -n -f "^/bin/sleep 1001\\.$$\$")
 grep -qx "VIGIL_INSTANCE=[01]" < <(tr '\0' '\n' </proc/"$pid"/environ) ||
     fail "VIGIL_INSTANCE missing"
 
