@@ -1213,6 +1213,49 @@ test_golden(const char *srcdir)
 		exit(2);
 }
 
+/* health.grpc and health.service: parsed, kept, compared on reload. */
+static void
+test_grpc(void)
+{
+	struct vigil_conf	*c, *c2;
+	struct svc_conf		*s;
+	const char		*fmt =
+	    "services:\n"
+	    "  g:\n"
+	    "    command: /bin/g\n"
+	    "    port: 50051\n"
+	    "    ready: healthy\n"
+	    "    health: { grpc: \"localhost:${PORT}\", service: %s }\n"
+	    "  whole:\n"
+	    "    command: /bin/w\n"
+	    "    health: { grpc: \"[::1]:50052\", retries: 2 }\n";
+	char			 buf[512];
+
+	snprintf(buf, sizeof(buf), fmt, "\"app.v1.${NAME}\"");
+	if ((c = load_ok("grpc", "grpc.conf", buf, 0)) == NULL)
+		return;
+	s = config_find(c, "g");
+	check(s->health.type == HEALTH_GRPC &&
+	    strcmp(s->health.target, "localhost:${PORT}") == 0 &&
+	    strcmp(s->health.service, "app.v1.${NAME}") == 0 &&
+	    s->ready == READY_HEALTHY && s->health.retries == 3,
+	    "grpc: target and service as written, defaults kept");
+	s = config_find(c, "whole");
+	check(s->health.type == HEALTH_GRPC && s->health.service == NULL &&
+	    strcmp(s->health.target, "[::1]:50052") == 0 &&
+	    s->health.retries == 2, "grpc: no service, an IPv6 target");
+	snprintf(buf, sizeof(buf), fmt, "other");
+	if ((c2 = load_ok("grpc, another service", "grpc2.conf", buf, 0)) !=
+	    NULL) {
+		check(!svc_conf_equal(config_find(c, "g"),
+		    config_find(c2, "g")) && svc_conf_equal(config_find(c,
+		    "whole"), config_find(c2, "whole")),
+		    "grpc: another service is a change on reload");
+		config_free(c2);
+	}
+	config_free(c);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1236,6 +1279,7 @@ main(int argc, char *argv[])
 	test_defaults_merge();
 	test_includes();
 	test_misc_good();
+	test_grpc();
 	test_errors();
 	test_owner();
 	test_golden(srcdir);
