@@ -80,6 +80,7 @@ static int			*adopt_proven;
 static struct adopt_stream	*adopt_streams;
 static size_t			 adopt_nstreams;
 static TAILQ_HEAD(, leftover)	 leftovers = TAILQ_HEAD_INITIALIZER(leftovers);
+static struct timespec		 adopt_t0;
 
 static void	adopt_exit_cb(int, short, void *);
 static void	leftover_exit_cb(int, short, void *);
@@ -349,6 +350,7 @@ parent_adopt_load(void)
 	const char	*why;
 	int		 child;
 
+	clock_gettime(CLOCK_MONOTONIC, &adopt_t0);
 	adopt_take_streams();
 	snprintf(path, sizeof(path), "%s/%s", penv->conf->state_dir,
 	    PSTATE_FILE);
@@ -506,7 +508,8 @@ parent_adopt_leftovers(struct pstate_svc **v, size_t *n)
 	return (0);
 }
 
-static void
+/* 1: adopted; 0: no longer configured, being stopped. */
+static int
 adopt_one(const struct pstate_svc *rec, int child)
 {
 	struct svc_adoption	 a;
@@ -516,7 +519,7 @@ adopt_one(const struct pstate_svc *rec, int child)
 	if ((s = svc_find(rec->id)) == NULL || s->grp->removed ||
 	    s->pid != 0) {
 		leftover_stop(rec);
-		return;
+		return (0);
 	}
 	memset(&a, 0, sizeof(a));
 	a.pid = rec->pid;
@@ -541,6 +544,7 @@ adopt_one(const struct pstate_svc *rec, int child)
 		(void)svc_restart(s);
 	} else if (rec->state == SVC_STOPPING)
 		(void)svc_stop(s);
+	return (1);
 }
 
 /*
@@ -583,14 +587,17 @@ parent_adopt_apply(void)
 {
 	struct adopt_stream	*as;
 	struct svc		*s;
-	size_t			 i, n = 0;
+	struct timespec		 t1;
+	size_t			 i, n = 0, gone = 0;
 
 	svc_cgroup_set_adopt(NULL);
 	for (i = 0; i < adopt_st.nsvc; i++) {
 		if (!adopt_proven[i])
 			continue;
-		adopt_one(&adopt_st.svc[i], adopt_proven[i] == 2);
-		n++;
+		if (adopt_one(&adopt_st.svc[i], adopt_proven[i] == 2))
+			n++;
+		else
+			gone++;
 	}
 	for (i = 0; i < adopt_st.nlisten; i++)
 		adopt_listen(&adopt_st.listen[i]);
@@ -601,9 +608,13 @@ parent_adopt_apply(void)
 			s = NULL;
 		parent_logger_adopt(s, &as->m, as->fd, as->jfd);
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (adopt_st.nsvc > 0 || adopt_nstreams > 0)
 		log_info("adopted %zu of the %zu processes the previous vigild "
-		    "recorded", n, adopt_st.nsvc);
+		    "recorded (%zu no longer configured), in %lld ms", n,
+		    adopt_st.nsvc, gone,
+		    (long long)((t1.tv_sec - adopt_t0.tv_sec) * 1000 +
+		    (t1.tv_nsec - adopt_t0.tv_nsec) / 1000000));
 	pstate_free(&adopt_st);
 	free(adopt_proven);
 	adopt_proven = NULL;
