@@ -460,6 +460,8 @@ svc_conf_free(struct svc_conf *s)
 	for (i = 0; i < s->ndepends_on; i++)
 		free(s->depends_on[i]);
 	free(s->depends_on);
+	config_free_argv(s->watch);
+	config_free_argv(s->ignore);
 	free(s->ready_target);
 	free(s->health.target);
 	free(s->health.service);

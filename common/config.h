@@ -301,6 +301,11 @@ struct svc_conf {
 	struct conf_limits	 limits;
 	int			 cgroup;	/* default 1 */
 	struct conf_log		 log;
+	char			**watch;	/* absolute paths: restart when
+						   a file under them changes */
+	size_t			 nwatch;
+	char			**ignore;	/* globs of names not watched */
+	size_t			 nignore;
 };
 TAILQ_HEAD(svc_conf_list, svc_conf);
 
@@ -327,6 +332,9 @@ struct vigil_conf {
 	char			*http_host;	/* parsed, brackets removed */
 	uint16_t		 http_port;
 	char			*http_token_file; /* NULL: GET only */
+
+	int			 watch_config;	/* reload when a file read
+						   changes */
 
 	struct svc_conf_list	 services;	/* in order of definition */
 	size_t			 nservices;

@@ -175,6 +175,8 @@ void		 k_health(struct cfg *, struct svc_parse *, yaml_node_t *,
 		    const char *, const char *);
 void		 k_limits(struct cfg *, struct svc_parse *, yaml_node_t *,
 		    const char *, const char *);
+void		 k_watch(struct cfg *, struct svc_parse *, yaml_node_t *,
+		    const char *, const char *);
 void		 k_log(struct cfg *, struct svc_parse *, yaml_node_t *,
 		    const char *, const char *);
 struct svc_parse *svc_parse_new(struct cfg *, const char *);

@@ -435,6 +435,40 @@ k_logdest(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 	    "merge, file, syslog or none" : "file, syslog, console or none");
 }
 
+/*
+ * watch: [ paths ] (absolute: a file, or a directory and everything
+ * under it) and ignore: [ globs ] (names or relative paths under them).
+ */
+void
+k_watch(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+    const char *key, const char *where)
+{
+	int		  w = strcmp(key, "watch") == 0;
+	char		**l;
+	size_t		  n, i;
+
+	if (strlist(ctx, v, key, where, &l, &n) == -1)
+		return;
+	for (i = 0; i < n; i++) {
+		if (l[i][0] == '\0' || (w && l[i][0] != '/')) {
+			cfg_err(ctx, v, "bad %s \"%s\" for %s%s: expected %s",
+			    w ? "path" : "glob", l[i], key, where,
+			    w ? "an absolute path" : "a glob");
+			config_free_argv(l);
+			return;
+		}
+	}
+	if (w) {
+		config_free_argv(sp->svc->watch);
+		sp->svc->watch = l;
+		sp->svc->nwatch = n;
+	} else {
+		config_free_argv(sp->svc->ignore);
+		sp->svc->ignore = l;
+		sp->svc->nignore = n;
+	}
+}
+
 static const struct key log_keys[] = {
 	{ "stdout",	K_FN, 0, 0, 0, k_logdest },
 	{ "stderr",	K_FN, 0, 0, 0, k_logdest },

@@ -360,6 +360,16 @@ print_limits(FILE *fp, const struct svc_conf *sc)
 	print_size(fp, "      ", "max_size", sc->log.max_size);
 	fprintf(fp, "      keep: %u\n", sc->log.keep);
 	fprintf(fp, "      timestamps: %s\n", print_bool(sc->log.timestamps));
+	if (sc->nwatch > 0) {
+		fputs("    watch: ", fp);
+		print_list(fp, sc->watch, sc->nwatch);
+		fputc('\n', fp);
+	}
+	if (sc->nignore > 0) {
+		fputs("    ignore: ", fp);
+		print_list(fp, sc->ignore, sc->nignore);
+		fputc('\n', fp);
+	}
 }
 
 void
@@ -385,6 +395,8 @@ config_print(const struct vigil_conf *conf, FILE *fp)
 		print_key_str(fp, "  ", "group", conf->socket_group);
 	print_key_str(fp, "", "log_dir", conf->log_dir);
 	print_key_str(fp, "", "state_dir", conf->state_dir);
+	if (conf->watch_config)
+		fputs("watch_config: true\n", fp);
 	if (conf->http_enabled) {
 		fputs("http:\n", fp);
 		print_key_str(fp, "  ", "listen", conf->http_listen);

@@ -686,6 +686,8 @@ static const struct key svc_keys[] = {
 	{ "limits",	K_FN, 0, 0, 0, k_limits },
 	{ "cgroup",	K_BOOL, FIELD(cgroup), 0, 0, NULL },
 	{ "log",	K_FN, 0, 0, 0, k_log },
+	{ "watch",	K_FN, 0, 0, 0, k_watch },
+	{ "ignore",	K_FN, 0, 0, 0, k_watch },
 };
 
 static void

@@ -594,6 +594,9 @@ load_root(struct cfg *ctx, yaml_node_t *root)
 			load_includes(ctx, v, inc, &ninc);
 		else if (strcmp(key, "http") == 0)
 			load_http(ctx, v);
+		else if (strcmp(key, "watch_config") == 0)
+			(void)cfg_bool(ctx, v, "watch_config", "",
+			    &conf->watch_config);
 		else if (strcmp(key, "defaults") == 0) {
 			if (cfg_is_null(v))
 				continue;

@@ -290,6 +290,7 @@ main(int argc, char *argv[])
 	svc_add_listener(parent_startup_listener);
 	svc_start_all();
 	parent_startup_listener(NULL, SVC_STOPPED);
+	parent_watch_apply();
 
 	event_dispatch();
 

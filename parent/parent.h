@@ -63,6 +63,16 @@ void	parent_shutdown_done(void);
 void	parent_pidfile_close(void);
 void	parent_sd_notify(const char *);
 
+/* parent_watch.c: watch: and watch_config: restart or reload on change */
+void	parent_watch_apply(void);
+void	pwatch_event(int, const char *, int, int);
+void	pwatch_gone(int);
+/* parent_watch_linux.c: the kernel's side */
+int	pwatch_os_init(void);
+int	pwatch_os_add(int, const char *, int);
+void	pwatch_os_rm(int, int);
+void	pwatch_os_read(int);
+
 /* parent/parent_proc.c: the three helpers */
 void	parent_proc_init(void);
 void	parent_proc_start_all(void);

@@ -245,6 +245,7 @@ parent_reload(enum reload_mode mode, const char *only,
 	compat_heap_release();		/* the YAML document, the old conf */
 	if (mode != RELOAD_DRYRUN) {
 		parent_monitor_notify_access();
+		parent_watch_apply();
 		parent_sd_notify("READY=1");
 	}
 	return (0);

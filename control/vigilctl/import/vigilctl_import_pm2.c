@@ -62,11 +62,13 @@ static const struct {
 	const char	*key;
 	const char	*why;
 } reasons[] = {
-	{ "watch", "vigil does not watch files; `vigilctl restart NAME` "
-	    "after a change" },
-	{ "ignore_watch", "vigil does not watch files" },
-	{ "watch_options", "vigil does not watch files" },
-	{ "watch_delay", "vigil does not watch files" },
+	{ "watch", "expected true, a path or a list of paths" },
+	{ "ignore_watch", "expected a glob or a list of globs" },
+	{ "watch_options", "chokidar's options: vigil watches with "
+	    "inotify, never polls, follows no link below a watched "
+	    "directory" },
+	{ "watch_delay", "vigil acts 500ms after the first change of a "
+	    "burst" },
 	{ "cron_restart", "timed restarts are cron(8)'s or a systemd "
 	    "timer's job, not vigil's: a crontab line `CRON vigilctl restart "
 	    "NAME`" },
@@ -302,6 +304,60 @@ app_log(struct app *a)
 	}
 	if (imp_count(log) == 0)
 		imp_del(a->svc, "log");
+}
+
+/*
+ * watch: true (the directory), a path or a list (relative to it) ->
+ * watch: [ absolute paths ]; ignore_watch -> ignore: [ globs ].  A regular
+ * expression of PM2's is taken as a glob: mostly the same for names.
+ */
+static void
+app_watch(struct app *a, const char *dir)
+{
+	struct imp_node		*l;
+	yaml_node_t		*n, *e;
+	yaml_node_item_t	*it;
+	char			*path;
+	int			 b;
+
+	if ((n = app_get(a, "watch")) == NULL || pm2_is_null(n))
+		return;
+	if (pm2_scalar(n) != NULL && (strcmp(pm2_scalar(n), "false") == 0 ||
+	    strcmp(pm2_scalar(n), "true") == 0)) {
+		if (app_bool(a, n, "watch", &b) == -1 || !b)
+			return;
+		imp_item(imp_list(a->svc, "watch"), dir, 0);
+	} else if (pm2_scalar(n) != NULL) {
+		path = imp_join(dir, pm2_scalar(n));
+		imp_item(imp_list(a->svc, "watch"), path, 0);
+		free(path);
+	} else if (n->type == YAML_SEQUENCE_NODE) {
+		l = imp_list(a->svc, "watch");
+		for (it = n->data.sequence.items.start;
+		    it < n->data.sequence.items.top; it++) {
+			e = yaml_document_get_node(&a->p->doc, *it);
+			if (pm2_scalar(e) == NULL)
+				continue;
+			path = imp_join(dir, pm2_scalar(e));
+			imp_item(l, path, 0);
+			free(path);
+		}
+	}
+	if ((n = app_get(a, "ignore_watch")) == NULL || pm2_is_null(n))
+		return;
+	l = imp_list(a->svc, "ignore");
+	if (pm2_scalar(n) != NULL)
+		imp_item(l, pm2_scalar(n), 0);
+	else if (n->type == YAML_SEQUENCE_NODE)
+		for (it = n->data.sequence.items.start;
+		    it < n->data.sequence.items.top; it++) {
+			e = yaml_document_get_node(&a->p->doc, *it);
+			if (pm2_scalar(e) != NULL)
+				imp_item(l, pm2_scalar(e), 0);
+		}
+	imp_note(a->svc, "note: ignore_watch: PM2's patterns (regular "
+	    "expressions or globs) became globs of names or paths under "
+	    "the watched directories");
 }
 
 /* A reason with NAME (the service) and CRON (the value) filled in. */
@@ -647,6 +703,7 @@ pm2_app(struct pm2 *p, yaml_node_t *node, size_t idx)
 		}
 	}
 	app_log(&a);
+	app_watch(&a, dir);
 	if (imp_count(env) == 0)
 		imp_del(a.svc, "environment");
 
