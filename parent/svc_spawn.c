@@ -639,6 +639,17 @@ svc_spawn(struct svc *s, char *err, size_t errlen)
 	}
 	if (sc->cgroup && svc_cgroup_available() && s->cgroup == NULL)
 		s->cgroup = svc_cgroup_create(s->id);
+	/*
+	 * cgroup: false since a reload: the new process goes into no group,
+	 * and the old group goes once nothing of the old one is left in it.
+	 */
+	if (!sc->cgroup && s->cgroup != NULL &&
+	    !svc_cgroup_populated(s->cgroup)) {
+		svc_cgroup_remove(s->cgroup);
+		free(s->cgroup);
+		s->cgroup = NULL;
+		s->cgroup_killed = 0;
+	}
 	if (svc_pipes(s, &outw, &errw) == -1) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		goto fail;
@@ -655,7 +666,7 @@ svc_spawn(struct svc *s, char *err, size_t errlen)
 
 	memset(&c, 0, sizeof(c));
 	c.sc = sc;
-	c.cgroup = s->cgroup;
+	c.cgroup = sc->cgroup ? s->cgroup : NULL;
 	c.set_ids = set_ids;
 	c.groups = groups != NULL ? groups : &sc->gid;
 	c.ngroups = groups != NULL ? ngroups : 1;
@@ -675,7 +686,7 @@ svc_spawn(struct svc *s, char *err, size_t errlen)
 	 * with the one of the parent's group and kill every child born into
 	 * a group whose count differs.  Such an instance moves itself.
 	 */
-	pid = svc_fork(s->cgroup_killed ? NULL : s->cgroup, &c.entered,
+	pid = svc_fork(s->cgroup_killed ? NULL : c.cgroup, &c.entered,
 	    svc_child_main, &c);
 	if (pid == -1)
 		snprintf(err, errlen, "fork: %s", strerror(errno));
