@@ -23,6 +23,7 @@
 #include <limits.h>
 #include <malloc.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -84,4 +85,42 @@ int
 compat_self_exe(char *buf)
 {
 	return (realpath("/proc/self/exe", buf) == NULL ? -1 : 0);
+}
+
+/*
+ * Process titles.  libbsd's setproctitle() writes the title over argv
+ * and leaves a '.' where argv[0] ended; the kernel, which shows the whole
+ * argument area while its last byte is a NUL, then shows "vigild:
+ * parent", NULs, "." -- "vigild: parent ." to ps and pgrep -f, which
+ * breaks pgrep -x and rc.d's pattern.  A non-NUL last byte tells the
+ * kernel the area holds a title: it shows it up to its first NUL, and
+ * nothing else.
+ */
+static char	*compat_argstart;	/* argv[0], where the title goes */
+static char	*compat_argend;		/* the NUL ending the last argument */
+
+void
+compat_proctitle_init(int argc, char **argv)
+{
+	if (argc > 0 && argv[argc - 1] != NULL) {
+		compat_argstart = argv[0];
+		compat_argend = argv[argc - 1] + strlen(argv[argc - 1]);
+	}
+}
+
+void
+compat_proctitle(const char *title)
+{
+	size_t	 len;
+
+	setproctitle("%s", title);
+	if (compat_argend == NULL)
+		return;
+	/* "vigild: " and the title; a title as long as argv[0] got a ' ' */
+	len = strlen(getprogname()) + 2 + strlen(title);
+	if (compat_argstart + len < compat_argend &&
+	    compat_argstart[len] == ' ')
+		compat_argstart[len] = '\0';
+	if (compat_argend[0] == '\0' && compat_argend[-1] == '\0')
+		compat_argend[0] = ' ';
 }

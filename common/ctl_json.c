@@ -21,6 +21,7 @@
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctl_format.h"
@@ -212,7 +213,9 @@ void
 ctl_json_status(struct ctl_json *j, const char *key,
     const struct ctl_status *st)
 {
-	char	 desc[256];
+	char		 desc[256], *end;
+	const char	*p;
+	long		 port;
 
 	ctl_fmt_description(st, desc, sizeof(desc));
 	ctl_json_open(j, key, '{');
@@ -248,7 +251,15 @@ ctl_json_status(struct ctl_json *j, const char *key,
 		ctl_json_null(j, "memory");
 		ctl_json_null(j, "processes");
 	}
-	ctl_json_str(j, "ports", st->ports);
+	/* "8000" or "80,443": a list of numbers, [] when there is none */
+	ctl_json_open(j, "ports", '[');
+	for (p = st->ports; *p != '\0'; p = *end == ',' ? end + 1 : end) {
+		port = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		ctl_json_int(j, NULL, port);
+	}
+	ctl_json_close(j);
 	ctl_json_str(j, "reason", st->reason);
 	ctl_json_str(j, "status_text", st->status_text);
 	ctl_json_str(j, "health_reason", st->health_reason);

@@ -70,5 +70,7 @@ void		 compat_heap_release(void);
 int		 compat_pipe_peek(int, int, int, unsigned char *);
 int		 compat_pipe_setsize(int, int);
 int		 compat_self_exe(char *);	/* PATH_MAX bytes */
+void		 compat_proctitle_init(int, char **);
+void		 compat_proctitle(const char *);
 
 #endif /* VIGIL_PROC_H */

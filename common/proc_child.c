@@ -93,7 +93,7 @@ proc_child_init(const struct proc_opts *opts)
 	log_setverbose(opts->verbose);
 	proc_child_role = opts->role;
 	log_procinit(proc_name(opts->role));
-	setproctitle("%s", proc_name(opts->role));
+	compat_proctitle(proc_name(opts->role));
 
 	/*
 	 * The parent handles SIGINT and SIGHUP for the whole daemon (a

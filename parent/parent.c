@@ -56,6 +56,37 @@ static struct parent_env	 parent_env;
 struct parent_env		*penv = &parent_env;
 
 static struct pidfh		*parent_pidfh;
+static pid_t			 parent_mainpid;
+
+static void
+parent_pidfile_atexit(void)
+{
+	if (parent_pidfh != NULL && getpid() == parent_mainpid) {
+		pidfile_remove(parent_pidfh);
+		parent_pidfh = NULL;
+	}
+}
+
+/*
+ * No configuration where it is looked for by default: where to put one,
+ * and the smallest that works, rather than "No such file or directory".
+ */
+static void
+parent_no_config(const char *path)
+{
+	fprintf(stderr, "vigild: no configuration file at %s\n"
+	    "Create one there (or give -f FILE); the smallest that works:\n"
+	    "\n"
+	    "    mkdir -p \"$(dirname %s)\"\n"
+	    "    cat > %s <<'EOF'\n"
+	    "    services:\n"
+	    "      hello:\n"
+	    "        command: /bin/sleep 3600\n"
+	    "    EOF\n"
+	    "\n"
+	    "then start vigild again; see vigild.conf(5).\n", path, path, path);
+	exit(1);
+}
 static struct event		 ev_sigterm, ev_sigint, ev_sighup, ev_sigusr1,
 				 ev_sigchld;
 
@@ -90,6 +121,7 @@ main(int argc, char *argv[])
 	int			 ch, noaction = 0, flags, upgraded = 0;
 	pid_t			 otherpid;
 
+	compat_proctitle_init(argc, argv);
 	setproctitle_init(argc, argv, environ);
 	memset(penv, 0, sizeof(*penv));
 	penv->notify_fd = -1;
@@ -163,8 +195,11 @@ main(int argc, char *argv[])
 	log_procinit("parent");
 	penv->is_root = geteuid() == 0;
 
-	if (penv->conf_path == NULL)
+	if (penv->conf_path == NULL) {
 		penv->conf_path = xstrdup(config_default_path());
+		if (access(penv->conf_path, F_OK) == -1 && errno == ENOENT)
+			parent_no_config(penv->conf_path);
+	}
 	if (penv->pidfile == NULL)
 		penv->pidfile = xstrdup(config_default_pidfile());
 
@@ -201,6 +236,18 @@ main(int argc, char *argv[])
 	if (upgrade_check != NULL && parent_upgrade_check(upgrade_check) ==
 	    -1)
 		exit(1);
+	/*
+	 * As root the helpers' user must exist: -n finds what a start would
+	 * refuse (the default _vigil, which a named user:, checked at load,
+	 * is not).
+	 */
+	if (penv->is_root && getpwnam(penv->conf->user) == NULL) {
+		fprintf(stderr, "%s: user %s does not exist; create it with: "
+		    "useradd -r -M -d /var/empty -s /usr/sbin/nologin -U %s\n",
+		    noaction ? penv->conf_path : "vigild", penv->conf->user,
+		    penv->conf->user);
+		exit(1);
+	}
 	if (noaction) {
 		if (penv->verbose)
 			config_print(penv->conf, stdout);
@@ -253,8 +300,11 @@ main(int argc, char *argv[])
 	}
 	if (pidfile_write(parent_pidfh) == -1)
 		log_warn("pid file %s", penv->pidfile);
+	/* A start refused from here on (fatal, errx) leaves no pid file. */
+	parent_mainpid = getpid();
+	atexit(parent_pidfile_atexit);
 
-	setproctitle("parent");
+	compat_proctitle("parent");
 	if (compat_set_subreaper() == -1)
 		log_warn("cannot become a child subreaper");
 	/* Our own children, the services, start with a clean mask. */
@@ -303,6 +353,7 @@ main(int argc, char *argv[])
 	svc_free_all();
 	if (parent_pidfh != NULL)
 		pidfile_remove(parent_pidfh);
+	parent_pidfh = NULL;
 	svc_confref_release(penv->confref);
 	log_info("exiting");
 	return (0);

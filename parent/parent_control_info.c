@@ -179,6 +179,43 @@ pctl_info_health(uint32_t peerid, const struct conf_health *h)
 	    h->on_unhealthy == UNHEALTHY_RESTART ? "restart" : "none");
 }
 
+/*
+ * The command as a shell would read it back: an empty argument or one
+ * with blanks or quotes in double quotes, so that none is lost to the
+ * eye (the list is run as is, without a shell).
+ */
+static void
+pctl_info_command(const struct svc_conf *sc, char *buf, size_t len)
+{
+	const char	*a, *p;
+	char		 c[3];
+	size_t		 i;
+
+	if (sc->shell || sc->argv == NULL) {
+		strlcpy(buf, sc->command_str, len);
+		return;
+	}
+	buf[0] = '\0';
+	for (i = 0; i < sc->argc; i++) {
+		a = sc->argv[i];
+		if (i > 0)
+			strlcat(buf, " ", len);
+		if (a[0] != '\0' && strpbrk(a, " \t\n\"'\\$`") == NULL) {
+			strlcat(buf, a, len);
+			continue;
+		}
+		strlcat(buf, "\"", len);
+		for (p = a; *p != '\0'; p++) {
+			c[0] = *p == '"' || *p == '\\' || *p == '$' ||
+			    *p == '`' ? '\\' : *p;
+			c[1] = c[0] == '\\' ? *p : '\0';
+			c[2] = '\0';
+			strlcat(buf, c, len);
+		}
+		strlcat(buf, "\"", len);
+	}
+}
+
 static void
 pctl_info_conf(uint32_t peerid, struct svc *s)
 {
@@ -190,7 +227,8 @@ pctl_info_conf(uint32_t peerid, struct svc *s)
 	static const char *readies[] = { "started", "notify", "healthy",
 	    "tcp" };
 
-	pctl_kv(peerid, "command", "%s", sc->command_str);
+	pctl_info_command(sc, buf, sizeof(buf));
+	pctl_kv(peerid, "command", "%s", buf);
 	pctl_kv(peerid, "shell", "%s", sc->shell ? "true" : "false");
 	pctl_kv(peerid, "user", "%s", sc->user != NULL ? sc->user :
 	    "(vigild's own)");

@@ -565,6 +565,7 @@ svc_reaped(pid_t pid, int status)
 	e->uptime_ms = svc_uptime_ms(s);
 	s->stop_wall = e->when;
 	s->pid = 0;
+	svc_set_status_text(s, "");	/* what it said went with it */
 	svc_timer_clear(s);
 	parent_adopt_unwatch(s);
 	s->adopted = 0;

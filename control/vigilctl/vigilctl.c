@@ -57,6 +57,7 @@ static int	run_help(struct vctl *, int, char **);
 static int	run_import(struct vctl *, int, char **);
 static int	run_export(struct vctl *, int, char **);
 static int	run_avail(struct vctl *, int, char **);
+static const char *vctl_sock_url(struct vctl *, const char *);
 static int	run_maintail(struct vctl *, int, char **);
 
 /* Every command, in the order `vigilctl help' lists them. */
@@ -508,10 +509,32 @@ run_import(struct vctl *v, int argc, char **argv)
 	return (vigilctl_import(argc, argv));
 }
 
+/*
+ * export reads a configuration: -c's; with only -s (or $VIGIL_SOCKET),
+ * the file the vigild there runs, not the default one.
+ */
 static int
 run_export(struct vctl *v, int argc, char **argv)
 {
-	return (vigilctl_export(argc, argv, v->config));
+	const char	*conf = v->config, *env;
+	int		 i;
+
+	env = getenv("VIGIL_SOCKET");
+	if (conf == NULL && (v->sopt != NULL || (env != NULL &&
+	    *env != '\0'))) {
+		v->sock = vctl_sock_url(v, v->sopt != NULL ? v->sopt : env);
+		for (i = 2; i < argc && argv[i][0] == '-'; i++)
+			if (strcmp(argv[i], "-o") == 0)
+				i++;
+		if (i < argc && (conf = vctl_cmd_confpath(v, argv[i])) ==
+		    NULL) {
+			fprintf(stderr, "%s: export: vigild at %s cannot say "
+			    "where %s is defined; give -c FILE\n",
+			    v->progname, v->sock, argv[i]);
+			return (VCTL_EXIT_FAIL);
+		}
+	}
+	return (vigilctl_export(argc, argv, conf));
 }
 
 /* "unix:///run/x.sock" -> "/run/x.sock"; other URLs are refused. */
@@ -641,7 +664,7 @@ main(int argc, char *argv[])
 		case 'r':
 			break;
 		case 's':
-			sopt = optarg;
+			sopt = v.sopt = optarg;
 			break;
 		default:
 			vctl_usage_line(stderr, &v);

@@ -53,6 +53,7 @@ struct vctl {
 	int		 json;
 	const char	*sock;		/* the control socket */
 	const char	*config;	/* -c */
+	const char	*sopt;		/* -s */
 	int		 fd;
 	struct imsgbuf	 ibuf;
 	char		 daemon_version[CTL_VERSIONMAX];
@@ -93,6 +94,7 @@ int	vctl_cmd_info(struct vctl *, const struct vctl_args *);
 int	vctl_cmd_shutdown(struct vctl *, const struct vctl_args *);
 int	vctl_cmd_upgrade(struct vctl *, const struct vctl_args *);
 int	vctl_cmd_version(struct vctl *);
+const char *vctl_cmd_confpath(struct vctl *, const char *);
 int	vctl_end_exit(struct vctl *, const struct ctl_end *);
 
 /* control/vigilctl/vigilctl_out.c: text and JSON output */

@@ -22,6 +22,7 @@
 
 #include <sys/types.h>
 
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -723,4 +724,55 @@ vctl_cmd_version(struct vctl *v)
 		printf("vigild %s\n", v->daemon_version);
 	}
 	return (vctl_end_exit(v, &end));
+}
+
+static int
+vctl_confpath_cb(struct vctl *v, struct imsg *imsg, void *arg)
+{
+	char		*path = arg, *colon;
+	struct ctl_kv	 kv;
+
+	if (imsg->hdr.type != IMSG_CTL_KV)
+		return (0);
+	if (vctl_get_kv(imsg, &kv) == -1)
+		return (-1);
+	if (strcmp(kv.key, "defined_at") == 0 && path[0] == '\0') {
+		strlcpy(path, kv.value, PATH_MAX);
+		if ((colon = strrchr(path, ':')) != NULL)
+			*colon = '\0';
+	}
+	return (0);
+}
+
+/*
+ * The configuration file the running vigild read target from (info's
+ * defined_at), for export with only -s; NULL if it cannot say.
+ */
+const char *
+vctl_cmd_confpath(struct vctl *v, const char *target)
+{
+	static char		 path[PATH_MAX];
+	struct ctl_request	 req;
+	struct ctl_end		 end;
+	struct vctl_args	 a;
+	char			 t[CTL_TARGETMAX], *colon;
+	char			*tv[1] = { t };
+
+	strlcpy(t, target, sizeof(t));
+	if ((colon = strchr(t, ':')) != NULL)	/* web:1, web:* -> web */
+		*colon = '\0';
+	memset(&a, 0, sizeof(a));
+	a.targets = tv;
+	a.ntargets = 1;
+	path[0] = '\0';
+	if (vctl_connect(v, 0) != VCTL_EXIT_OK)
+		return (NULL);
+	vctl_req_init(&req, CTL_CMD_INFO, NULL);
+	if (vctl_request(v, &req, &a, vctl_confpath_cb, path, &end, 0) != 0 ||
+	    end.result != CTL_RES_OK || path[0] != '/') {
+		vctl_close(v);
+		return (NULL);
+	}
+	vctl_close(v);
+	return (path);
 }

@@ -66,7 +66,12 @@ if [ -n "$SDN" ]; then
 	wait_log 10 "sdn: STARTING -> RUNNING" ||
 	    fail "systemd-notify --ready from a child did not make sdn RUNNING"
 	ctl info sdn >"$T/info" 2>&1 || fail "info sdn failed: $(cat "$T/info")"
-	grep -q "up and running" "$T/info" || fail "info does not show STATUS=: $(cat "$T/info")"
+	grep -qE "^  status: +up and running" "$T/info" || fail "info does not show STATUS=: $(cat "$T/info")"
+	# What it said goes with the process.
+	ctl stop sdn >/dev/null || fail "stop sdn"
+	ctl info sdn >"$T/info" 2>&1
+	grep -qE "^  status: +up and running" "$T/info" && fail "STATUS= kept after sdn stopped: $(cat "$T/info")"
+	ctl -j status sdn | grep -q '"status_text": ""' || fail "-j: status_text kept after sdn stopped"
 fi
 
 # start --wait returns once READY=1 has come.
