@@ -94,6 +94,7 @@ VIGILD_SRCS	+= parent/parent_monitor.c
 VIGILD_SRCS	+= parent/parent_monitor_def.c
 VIGILD_SRCS	+= parent/parent_proc.c
 VIGILD_SRCS	+= parent/parent_reload.c
+VIGILD_SRCS	+= parent/parent_reload_roll.c
 VIGILD_SRCS	+= parent/parent_state.c
 VIGILD_SRCS	+= parent/parent_statefile.c
 VIGILD_SRCS	+= parent/parent_upgrade.c

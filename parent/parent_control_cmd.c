@@ -196,7 +196,7 @@ pctl_act(struct pctl_peer *p, struct svc *s, struct pctl_wait *w)
 		r = svc_start(s);
 		break;
 	case CTL_CMD_STOP:
-		r = svc_stop(s);
+		r = svc_stop_ordered(s);	/* dependents first */
 		break;
 	case CTL_CMD_RESTART:
 		r = svc_restart(s);
@@ -304,13 +304,53 @@ pctl_wait_ms(struct pctl_peer *p, struct svc **v, size_t n)
 		return (p->req.timeout_ms);
 	for (i = 0; i < n; i++) {
 		one = pctl_own_ms(v[i], p->req.cmd);
-		if (p->req.flags & CTL_F_ROLLING)
+		/* rolling, and stops that wait for dependents: one by one */
+		if ((p->req.flags & CTL_F_ROLLING) ||
+		    p->req.cmd == CTL_CMD_STOP)
 			ms += one;
 		else if (one > ms)
 			ms = one;
 	}
 	ms += PCTL_WAIT_SLACK_MS;
 	return (ms > CTL_TIMEOUT_MAX_MS ? CTL_TIMEOUT_MAX_MS : (uint32_t)ms);
+}
+
+/*
+ * stop: what depends on a target (and on that, ...) and is up stops too,
+ * first: add those instances to the list, so that each is reported.
+ */
+static struct svc **
+pctl_add_dependents(struct svc **v, size_t *np)
+{
+	struct svc	*d;
+	size_t		 i, j, n = *np;
+	int		 more = 1;
+
+	while (more) {
+		more = 0;
+		TAILQ_FOREACH(d, &svc_all, entry) {
+			if (d->state != SVC_STARTING &&
+			    d->state != SVC_RUNNING && d->state != SVC_BACKOFF)
+				continue;
+			for (j = 0; j < n && v[j] != d; j++)
+				;
+			if (j < n)
+				continue;
+			for (i = 0; i < n; i++)
+				if (svc_depends_on(d, v[i]))
+					break;
+			if (i == n)
+				continue;
+			if ((v = reallocarray(v, n + 1, sizeof(*v))) == NULL)
+				fatal(NULL);
+			v[n++] = d;
+			more = 1;
+			log_info("%s: stops too: it depends on %s", d->id,
+			    v[i]->grp->conf->name);
+		}
+	}
+	*np = n;
+	return (v);
 }
 
 void
@@ -335,6 +375,8 @@ pctl_cmd_action(struct pctl_peer *p)
 		return;
 	}
 	v = pctl_resolve(p, 0, &n);
+	if (p->req.cmd == CTL_CMD_STOP && n > 0)
+		v = pctl_add_dependents(v, &n);
 	if (!wait || n == 0) {
 		for (i = 0; i < n; i++)
 			pctl_act(p, v[i], NULL);

@@ -90,7 +90,10 @@ reload_start_group(struct svc_group *g)
 		(void)svc_start(g->inst[i]);
 }
 
-/* A changed service: the new configuration, then a restart of each. */
+/*
+ * A changed service: the new configuration, then a restart of each,
+ * one at a time when there are several (parent_reload_roll.c).
+ */
 static void
 reload_change_group(struct svc_group *g, struct svc_conf *nc,
     struct svc_confref *ref)
@@ -101,9 +104,15 @@ reload_change_group(struct svc_group *g, struct svc_conf *nc,
 	svc_group_replace_conf(g, nc, ref);
 	if (g->ninst != nc->instances)
 		svc_group_scale(g, nc->instances);
+	for (i = 0; i < g->ninst; i++)
+		g->inst[i]->port = svc_conf_port(nc, g->inst[i]->instance);
+	/* Several instances: one at a time, as restart --rolling. */
+	if (g->ninst > 1) {
+		reload_roll_start(g);
+		return;
+	}
 	for (i = 0; i < g->ninst; i++) {
 		s = g->inst[i];
-		s->port = svc_conf_port(nc, s->instance);
 		if (s->state == SVC_STARTING || s->state == SVC_RUNNING ||
 		    s->state == SVC_STOPPING)
 			(void)svc_restart(s);

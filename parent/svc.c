@@ -290,6 +290,53 @@ svc_deps_ready(struct svc *s)
 	return (1);
 }
 
+/* Does d depend on s's service (directly)? */
+int
+svc_depends_on(const struct svc *d, const struct svc *s)
+{
+	const struct svc_conf	*dc = d->grp->conf;
+	size_t			 i;
+
+	if (d->grp == s->grp)
+		return (0);
+	for (i = 0; i < dc->ndepends_on; i++)
+		if (strcmp(dc->depends_on[i], s->grp->conf->name) == 0)
+			return (1);
+	return (0);
+}
+
+/* Is an instance that depends on s up, or on its way up? */
+static int
+svc_dependents_up(const struct svc *s)
+{
+	struct svc	*d;
+
+	TAILQ_FOREACH(d, &svc_all, entry)
+		if ((d->state == SVC_STARTING || d->state == SVC_RUNNING ||
+		    d->state == SVC_STOPPING || d->state == SVC_BACKOFF) &&
+		    svc_depends_on(d, s))
+			return (1);
+	return (0);
+}
+
+/*
+ * A user stop in dependency order: s goes down once every instance that
+ * depends on it is down (the caller stops those too).  As svc_stop().
+ */
+int
+svc_stop_ordered(struct svc *s)
+{
+	if (s->state != SVC_STARTING && s->state != SVC_RUNNING)
+		return (svc_stop(s));
+	if (!svc_dependents_up(s))
+		return (svc_stop(s));
+	s->want_up = 0;
+	s->restart_after_stop = 0;
+	s->stop_after_deps = 1;
+	log_info("%s: stopping once what depends on it is down", s->id);
+	return (0);
+}
+
 /* Ask every dependency to come up too (a user start of a dependent). */
 static void
 svc_want_deps(struct svc *s, unsigned int depth)
@@ -375,6 +422,12 @@ svc_kick_cb(int fd, short ev, void *arg)
 	for (i = 0; i < n; i++) {
 		struct svc	*s = v[i];
 
+		/* A stop that waited for what depends on it. */
+		if (s->stop_after_deps && !svc_dependents_up(s)) {
+			s->stop_after_deps = 0;
+			(void)svc_stop(s);
+			continue;
+		}
 		if (!s->want_up)
 			continue;
 		if (svc_cgroup_busy(s))		/* an old copy is stopping */
@@ -739,6 +792,11 @@ svc_start(struct svc *s)
 	switch (s->state) {
 	case SVC_STARTING:
 	case SVC_RUNNING:
+		if (s->stop_after_deps) {	/* a stop that waited: off */
+			s->stop_after_deps = 0;
+			s->want_up = 1;
+			return (0);
+		}
 		errno = EALREADY;
 		return (-1);
 	case SVC_STOPPING:
@@ -757,6 +815,7 @@ svc_start(struct svc *s)
 	}
 	s->want_up = 1;
 	s->retries = 0;
+	s->stop_after_deps = 0;
 	svc_want_deps(s, 0);
 	if (s->state == SVC_FATAL)
 		s->state = SVC_STOPPED;

@@ -101,6 +101,9 @@ struct svc {
 						   the first exit on */
 	unsigned int		 nhistory;	/* total exits seen */
 	int			 restart_after_stop;	/* user restart */
+	int			 stop_after_deps;	/* stop once what
+							   depends on it is
+							   down */
 	int			 forget_after_stop;	/* removed by reload */
 	int			 give_up;	/* stopping to become FATAL */
 
@@ -175,6 +178,8 @@ void		 svc_free_all(void);
 void		 svc_start_all(void);	/* autostart, by priority/deps */
 int		 svc_start(struct svc *);	/* user start; -1 + errno */
 int		 svc_stop(struct svc *);	/* user stop */
+int		 svc_stop_ordered(struct svc *);	/* after dependents */
+int		 svc_depends_on(const struct svc *, const struct svc *);
 int		 svc_restart(struct svc *);
 int		 svc_signal(struct svc *, int);
 int		 svc_reaped(pid_t, int);	/* 1: it was a service */
@@ -313,6 +318,8 @@ struct reload_report {
 
 void		 reload_report_init(struct reload_report *);
 void		 reload_report_free(struct reload_report *);
+/* parent/parent_reload_roll.c: a changed multi-instance service, one at a time */
+void		 reload_roll_start(struct svc_group *);
 /* 0: applied (or nothing to do), -1: the file was refused (see errs). */
 int		 parent_reload(enum reload_mode, const char *,
 		    struct reload_report *);
