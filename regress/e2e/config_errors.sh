@@ -9,6 +9,7 @@ cp -r "$ROOT/regress/config" "$T/config"
 chmod -R go-w "$T/config"
 [ -n "$E2E_USER" ] && chown -R "$E2E_USER" "$T/config"
 cd "$T/config" || fail "no copy"
+no_vigil_user good-*.conf
 
 n=0
 for f in bad-*.conf; do

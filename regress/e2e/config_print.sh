@@ -10,6 +10,7 @@ cp -r "$ROOT/regress/config" "$T/config"
 chmod -R go-w "$T/config"
 [ -n "$E2E_USER" ] && chown -R "$E2E_USER" "$T/config"
 cd "$T/config" || fail "no copy"
+no_vigil_user good-*.conf
 
 # roundtrip FILE: FILE.1 is what -nv prints of FILE, FILE.2 what it prints
 # of FILE.1; both load, and they are the same but for the header comment.
@@ -68,6 +69,7 @@ if as_user "$VIGILD" -n -f sample2.conf 2>&1 | grep -q ': limits.cpu: '; then
 	sed -i '/^ *cpu: /d' sample2.conf
 fi
 sed "s|@DEMO@|$T/demo|g; s|@TOP@|$ROOT|g" "$ROOT/etc/demo.conf" >demo.conf
+no_vigil_user demo.conf
 chmod 0644 sample1.conf sample2.conf demo.conf web.env token
 [ -n "$E2E_USER" ] && chown "$E2E_USER" sample1.conf sample2.conf demo.conf
 for f in sample1.conf sample2.conf demo.conf; do
