@@ -130,7 +130,7 @@ pctl_peer_cmp(struct pctl_peer *a, struct pctl_peer *b)
 	return (a->peerid > b->peerid);
 }
 
-static struct pctl_peer *
+struct pctl_peer *
 pctl_peer_find(uint32_t peerid)
 {
 	struct pctl_peer	 key;

@@ -110,6 +110,7 @@ void	pctl_result(struct pctl_peer *, const char *, int, const char *, ...)
 struct svc **pctl_resolve(struct pctl_peer *, int, size_t *);
 int	pctl_explicit(struct pctl_peer *, struct svc *);
 void	pctl_peer_free(struct pctl_peer *);
+struct pctl_peer *pctl_peer_find(uint32_t);
 
 /* parent_http.c: the HTTP API's socket, token and events */
 void	parent_http_init(void);

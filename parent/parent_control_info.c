@@ -388,16 +388,104 @@ parent_control_info(uint32_t peerid, struct svc *s)
 	}
 }
 
+/*
+ * status -l, -j status -l, /metrics and info show CPU and memory, which
+ * are sampled only while someone looks (monitor_sample.c).  After a quiet
+ * spell the first answer waits for the first figures (two passes, about
+ * a quarter of a second), at most PCTL_SAMPLE_WAIT_MS.
+ */
+#define PCTL_SAMPLE_WAIT_MS	1500
+
+struct pctl_deferred {
+	TAILQ_ENTRY(pctl_deferred) entry;
+	uint32_t		 peerid;
+	uint32_t		 cmd;
+};
+static TAILQ_HEAD(, pctl_deferred) pctl_deferred =
+    TAILQ_HEAD_INITIALIZER(pctl_deferred);
+static struct event		 pctl_defer_ev;
+static int			 pctl_defer_init;
+
+static void	pctl_status_answer(struct pctl_peer *);
+static void	pctl_info_answer(struct pctl_peer *);
+
+static void
+pctl_defer_flush(void)
+{
+	struct pctl_deferred	*d;
+	struct pctl_peer	*p;
+
+	evtimer_del(&pctl_defer_ev);
+	while ((d = TAILQ_FIRST(&pctl_deferred)) != NULL) {
+		TAILQ_REMOVE(&pctl_deferred, d, entry);
+		/* Gone meanwhile (the client left): nothing to answer. */
+		if ((p = pctl_peer_find(d->peerid)) != NULL && p->busy &&
+		    p->req.cmd == d->cmd) {
+			if (d->cmd == CTL_CMD_INFO)
+				pctl_info_answer(p);
+			else
+				pctl_status_answer(p);
+		}
+		free(d);
+	}
+}
+
+static void
+pctl_defer_timeout(int fd, short ev, void *arg)
+{
+	pctl_defer_flush();
+}
+
+static void
+pctl_defer_sampled(void)
+{
+	if (!TAILQ_EMPTY(&pctl_deferred) && parent_monitor_watch(0))
+		pctl_defer_flush();
+}
+
+/* 1: answered later; 0: the figures are fresh, answer now. */
+static int
+pctl_defer(struct pctl_peer *p)
+{
+	struct pctl_deferred	*d;
+	struct timeval		 tv;
+
+	if (parent_monitor_watch(10))
+		return (0);
+	if (!pctl_defer_init) {
+		evtimer_set(&pctl_defer_ev, pctl_defer_timeout, NULL);
+		parent_monitor_add_sample_listener(pctl_defer_sampled);
+		pctl_defer_init = 1;
+	}
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		fatal(NULL);
+	d->peerid = p->peerid;
+	d->cmd = p->req.cmd;
+	TAILQ_INSERT_TAIL(&pctl_deferred, d, entry);
+	if (!evtimer_pending(&pctl_defer_ev, NULL)) {
+		tv.tv_sec = PCTL_SAMPLE_WAIT_MS / 1000;
+		tv.tv_usec = (PCTL_SAMPLE_WAIT_MS % 1000) * 1000;
+		evtimer_add(&pctl_defer_ev, &tv);
+	}
+	return (1);
+}
+
 void
 pctl_cmd_status(struct pctl_peer *p)
+{
+	/* status -l shows CPU and memory: sampled first, and a while. */
+	if ((p->req.flags & CTL_F_LONG) && pctl_defer(p))
+		return;
+	pctl_status_answer(p);
+}
+
+static void
+pctl_status_answer(struct pctl_peer *p)
 {
 	struct ctl_status	 st;
 	struct svc		**v;
 	size_t			 n, i;
 
-	/* status -l shows CPU and memory: keep them sampled a while. */
-	if (p->req.flags & CTL_F_LONG)
-		(void)parent_monitor_watch(10);
 	v = pctl_resolve(p, 1, &n);
 	for (i = 0; i < n; i++) {
 		parent_control_status(v[i], &st);
@@ -421,6 +509,14 @@ pctl_cmd_pid(struct pctl_peer *p)
 void
 pctl_cmd_info(struct pctl_peer *p)
 {
+	if (p->ntargets > 0 && pctl_defer(p))
+		return;
+	pctl_info_answer(p);
+}
+
+static void
+pctl_info_answer(struct pctl_peer *p)
+{
 	struct svc	**v;
 	size_t		  n, i;
 
@@ -436,7 +532,6 @@ pctl_cmd_info(struct pctl_peer *p)
 		    "describes at most %d at once", n, CTL_INFO_MAX);
 		return;
 	}
-	(void)parent_monitor_watch(10);
 	for (i = 0; i < n; i++)
 		parent_control_info(p->peerid, v[i]);
 	free(v);
