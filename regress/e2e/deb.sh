@@ -1,66 +1,40 @@
 #!/bin/bash
 # The Debian package (make deb, debian/): built, its contents checked,
-# lintian clean, installed (the _vigil user, the directories, nothing
-# started for a configuration without services), vigild -n and vigilctl
-# version run from it, removed and purged (the user and the state go, the
-# logs stay unless VIGIL_PURGE_LOGS=yes), and the machine left as it was:
-# an /etc/vigild.conf, a _vigil user, /var/empty or /var/log/vigil that
-# were there before are there after, and nothing of the package is left.
+# lintian clean, then installed (the _vigil user, the directories,
+# nothing started for a configuration without services), vigild -n and
+# vigilctl version run from it, removed and purged (the user and the
+# state go, the logs stay unless VIGIL_PURGE_LOGS=yes).
+#
+# The package is installed into a private overlay of the root file
+# system (a mount namespace of its own, the changes in a tmpfs), never
+# into this machine: its /etc, its users, its dpkg database and other
+# people's runs of this test are left as they are, by construction, and
+# the end checks that nothing of the package reached them.
 #
 # The build takes about 50 to 85 s on 2 loaded cores; a package newer
 # than every file it is made of is used again (the ASan pass runs this
-# test too).  Runs of it on one machine wait for each other (a lock).
+# test too).
 . "$(dirname "$0")/lib.sh"
 
-[ "$(id -u)" -eq 0 ] || skip "not root: cannot install a package"
+[ "$(id -u)" -eq 0 ] || skip "not root: cannot mount an overlay to install into"
 command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null ||
     skip "no dpkg-buildpackage or debhelper (etc/deps.sh installs them)"
-
-# One at a time on a machine: two of these (from two work trees) would
-# install and purge the same package under each other, and each take the
-# other's _vigil user for one that was there before.  Held until exit.
-exec 9>/run/lock/vigil-deb-test.lock
-flock -w 900 9 || fail "another regress/e2e/deb.sh held the lock for 15 minutes"
-if dpkg-query -W -f='${Status}' vigil 2>/dev/null | grep -q installed; then
-	skip "a vigil package is installed here already: not touching it"
-fi
+command -v unshare >/dev/null || skip "no unshare"
 
 ARCH=$(dpkg --print-architecture)
 VERSION=$(sed -n 's/^VERSION[[:space:]]*=[[:space:]]*//p' "$ROOT/Makefile")
 DEB=$ROOT/build/vigil_${VERSION}_$ARCH.deb
-export DEBIAN_FRONTEND=noninteractive
-APT=(apt-get -o DPkg::Lock::Timeout=300 -y -q)
 
-# ---- What is here before, to leave it so.
-had_user=$(getent passwd _vigil || true)
-had_group=$(getent group _vigil || true)
-had_empty=0; [ -d /var/empty ] && had_empty=1
-had_logs=0; [ -e /var/log/vigil ] && had_logs=1
-had_state=0; [ -e /var/db/vigil ] && had_state=1
-if [ -e /etc/vigild.conf ]; then
-	cp -a /etc/vigild.conf "$T/vigild.conf.before"
-	rm -f /etc/vigild.conf	# the package's would not be installed
-fi
-restore() {
-	if dpkg-query -W -f='${Status}' vigil 2>/dev/null | grep -q installed ||
-	    dpkg-query -W -f='${Status}' vigil 2>/dev/null | grep -q config-files; then
-		VIGIL_PURGE_LOGS=no "${APT[@]}" purge vigil >/dev/null 2>&1
-	fi
-	[ -f "$T/vigild.conf.before" ] && cp -a "$T/vigild.conf.before" /etc/vigild.conf
-	if [ -n "$had_group" ] && ! getent group _vigil >/dev/null; then
-		groupadd -r -g "$(echo "$had_group" | cut -d: -f3)" _vigil
-	fi
-	if [ -n "$had_user" ] && ! getent passwd _vigil >/dev/null; then
-		IFS=: read -r n _ uid gid gecos home shell <<<"$had_user"
-		useradd -r -M -u "$uid" -g "$gid" -c "$gecos" -d "$home" \
-		    -s "$shell" "$n"
-	fi
-	[ $had_empty -eq 0 ] && rmdir /var/empty 2>/dev/null
-	[ $had_logs -eq 0 ] && rm -rf /var/log/vigil
-	[ $had_state -eq 0 ] && rm -rf /var/db/vigil
-	return 0
+# What the machine has, to see that it still has just that at the end.
+host_state() {
+	{
+		getent passwd _vigil; getent group _vigil
+		dpkg-query -W -f='${Status}\n' vigil 2>&1
+		ls -ld /etc/vigild.conf /var/empty /var/log/vigil \
+		    /var/db/vigil /etc/init.d/vigild /usr/sbin/vigild 2>&1
+	} | sed 's/^ls: //'
 }
-trap 'rc=$?; restore; (exit $rc); cleanup' EXIT
+host_state >"$T/host.before"
 
 # ---- Build (unless the package is newer than what it is made of).
 t0=$SECONDS
@@ -101,66 +75,112 @@ else
 	fail "no lintian (etc/deps.sh installs it)"
 fi
 
-# ---- Install.
-"${APT[@]}" install "$DEB" >"$T/install.out" 2>&1 ||
-    fail "apt-get install: $(tail -20 "$T/install.out")"
-getent passwd _vigil >/dev/null || fail "no _vigil user after install"
-[ "$(stat -c '%U %a' /var/log/vigil)" = "_vigil 750" ] ||
-    fail "/var/log/vigil: $(stat -c '%U %a' /var/log/vigil)"
-[ -d /var/db/vigil ] && [ -d /var/empty ] || fail "no /var/db/vigil or /var/empty"
-out=$(/usr/sbin/vigild -n -f /etc/vigild.conf 2>&1) ||
+# ---- Install, remove, purge: in the overlay, by $T/phase.sh.
+cp "$DEB" "$T/vigil.deb"
+cat >"$T/phase.sh" <<'PHASE'
+# Run by unshare -m: mounts made here vanish with it.  $1: the test's
+# directory; the root the package sees is $1/root.
+set -u
+D=$1
+R=$D/root
+export DEBIAN_FRONTEND=noninteractive
+fail() { echo "FAIL: $*"; exit 1; }
+mkdir -p "$D/ovl" "$R"
+mount -t tmpfs -o mode=0755 tmpfs "$D/ovl" || fail "cannot mount a tmpfs"
+mkdir "$D/ovl/up" "$D/ovl/work"
+mount -t overlay overlay -o "lowerdir=/,upperdir=$D/ovl/up,workdir=$D/ovl/work" \
+    "$R" || fail "cannot mount an overlay of /"
+for m in proc sys dev; do
+	mount --rbind "/$m" "$R/$m" || fail "cannot bind /$m"
+done
+mount -t tmpfs tmpfs "$R/run"
+mkdir -p "$R/run/lock"
+# Nothing is started in here (as on a machine in a container).
+printf '#!/bin/sh\nexit 101\n' >"$R/usr/sbin/policy-rc.d"
+chmod 0755 "$R/usr/sbin/policy-rc.d"
+cp "$D/vigil.deb" "$R/tmp/vigil.deb"
+inr() { chroot "$R" "$@"; }
+APT="apt-get -y -q"
+
+inr $APT install /tmp/vigil.deb >"$D/install.out" 2>&1 ||
+    fail "apt-get install: $(tail -20 "$D/install.out")"
+inr getent passwd _vigil >/dev/null || fail "no _vigil user after install"
+[ "$(inr stat -c '%U %a' /var/log/vigil)" = "_vigil 750" ] ||
+    fail "/var/log/vigil: $(inr stat -c '%U %a' /var/log/vigil)"
+[ -d "$R/var/db/vigil" ] && [ -d "$R/var/empty" ] ||
+    fail "no /var/db/vigil or /var/empty"
+out=$(inr /usr/sbin/vigild -n -f /etc/vigild.conf 2>&1) ||
     fail "vigild -n on the installed configuration: $out"
 [ "$out" = "configuration OK" ] || fail "vigild -n printed: $out"
-out=$(/usr/bin/vigilctl version 2>&1)
-grep -q "vigilctl $VERSION" <<<"$out" || fail "vigilctl version: $out"
-[ -e /var/run/vigild.pid ] && fail "vigild was started for a configuration without services"
+out=$(inr /usr/bin/vigilctl version 2>&1)
+echo "$out" | grep -q "vigilctl $VERSION" || fail "vigilctl version: $out"
+[ -e "$R/run/vigild.pid" ] &&
+    fail "vigild was started for a configuration without services"
 # Not started at boot either, by either init system.
-out=$(/etc/init.d/vigild start 2>&1) || fail "init.d start: $out"
-grep -q "defines no services" <<<"$out" || fail "init.d start: $out"
-[ -e /var/run/vigild.pid ] && fail "init.d start started vigild"
+out=$(inr /etc/init.d/vigild start 2>&1) || fail "init.d start: $out"
+echo "$out" | grep -q "defines no services" || fail "init.d start: $out"
+[ -e "$R/run/vigild.pid" ] && fail "init.d start started vigild"
 # systemd's ExecCondition (no systemd here to run it): skip, then go.
-cond=$(sed -n 's/^ExecCondition=//p' /lib/systemd/system/vigild.service)
+cond=$(sed -n 's/^ExecCondition=//p' "$R/lib/systemd/system/vigild.service")
 [ -n "$cond" ] || fail "the unit has no ExecCondition"
-eval "$cond" && fail "the unit's ExecCondition lets vigild start without services"
-cp /etc/vigild.conf "$T/shipped.conf"
+eval "inr $cond" &&
+    fail "the unit's ExecCondition lets vigild start without services"
+cp "$R/etc/vigild.conf" "$D/shipped.conf"
 printf 'services:\n  one: { command: /bin/true, autostart: false }\n' \
-    >>/etc/vigild.conf
-eval "$cond" || fail "the unit's ExecCondition stops vigild with a service"
-cp "$T/shipped.conf" /etc/vigild.conf
-[ -L /etc/systemd/system/multi-user.target.wants/vigild.service ] ||
+    >>"$R/etc/vigild.conf"
+eval "inr $cond" || fail "the unit's ExecCondition stops vigild with a service"
+cp "$D/shipped.conf" "$R/etc/vigild.conf"
+[ -L "$R/etc/systemd/system/multi-user.target.wants/vigild.service" ] ||
     fail "the unit is not enabled"
-ls /etc/rc2.d/S*vigild >/dev/null 2>&1 || fail "the init.d script is not enabled"
-bash -c '. /usr/share/bash-completion/completions/vigilctl; complete -p vigilctl' \
-    >/dev/null 2>&1 || fail "bash completion does not load"
+ls "$R"/etc/rc2.d/S*vigild >/dev/null 2>&1 ||
+    fail "the init.d script is not enabled"
+inr bash -c '. /usr/share/bash-completion/completions/vigilctl;
+    complete -p vigilctl' >/dev/null 2>&1 || fail "bash completion does not load"
 
-# ---- Remove: the programs go, the configuration and the user stay.
-"${APT[@]}" remove vigil >"$T/remove.out" 2>&1 ||
-    fail "apt-get remove: $(tail -20 "$T/remove.out")"
-[ -e /usr/sbin/vigild ] && fail "remove left /usr/sbin/vigild"
-[ -e /etc/vigild.conf ] || fail "remove took the configuration"
-getent passwd _vigil >/dev/null || fail "remove took the user"
+# Remove: the programs go, the configuration and the user stay.
+inr $APT remove vigil >"$D/remove.out" 2>&1 ||
+    fail "apt-get remove: $(tail -20 "$D/remove.out")"
+[ -e "$R/usr/sbin/vigild" ] && fail "remove left /usr/sbin/vigild"
+[ -e "$R/etc/vigild.conf" ] || fail "remove took the configuration"
+inr getent passwd _vigil >/dev/null || fail "remove took the user"
 
-# ---- Purge: the user, the state and the configuration go; the logs stay.
-echo "a line" >/var/log/vigil/kept.log
-"${APT[@]}" purge vigil >"$T/purge.out" 2>&1 ||
-    fail "apt-get purge: $(tail -20 "$T/purge.out")"
-getent passwd _vigil >/dev/null && fail "purge left the _vigil user"
-getent group _vigil >/dev/null && fail "purge left the _vigil group"
-[ -e /var/db/vigil ] && fail "purge left /var/db/vigil"
-[ -e /etc/vigild.conf ] && fail "purge left /etc/vigild.conf"
-[ -f /var/log/vigil/kept.log ] || fail "purge took the logs"
-grep -q "kept the logs in /var/log/vigil" "$T/purge.out" ||
-    fail "purge did not say it kept the logs: $(cat "$T/purge.out")"
-ls /etc/rc?.d/*vigild >/dev/null 2>&1 && fail "purge left rc.d links"
-[ -e /etc/systemd/system/multi-user.target.wants/vigild.service ] &&
+# Purge: the user, the state and the configuration go; the logs stay.
+echo "a line" >"$R/var/log/vigil/kept.log"
+inr chown _vigil:_vigil /var/log/vigil/kept.log
+inr $APT purge vigil >"$D/purge.out" 2>&1 ||
+    fail "apt-get purge: $(tail -20 "$D/purge.out")"
+inr getent passwd _vigil >/dev/null && fail "purge left the _vigil user"
+inr getent group _vigil >/dev/null && fail "purge left the _vigil group"
+[ -e "$R/var/db/vigil" ] && fail "purge left /var/db/vigil"
+[ -e "$R/etc/vigild.conf" ] && fail "purge left /etc/vigild.conf"
+[ -f "$R/var/log/vigil/kept.log" ] || fail "purge took the logs"
+[ "$(inr stat -c %U /var/log/vigil/kept.log)" = UNKNOWN ] ||
+    fail "purge left a user for the kept logs"
+grep -q "kept the logs in /var/log/vigil" "$D/purge.out" ||
+    fail "purge did not say it kept the logs: $(cat "$D/purge.out")"
+ls "$R"/etc/rc?.d/*vigild >/dev/null 2>&1 && fail "purge left rc.d links"
+[ -e "$R/etc/systemd/system/multi-user.target.wants/vigild.service" ] &&
     fail "purge left the unit enabled"
 
-# ---- And with VIGIL_PURGE_LOGS=yes the logs go too.
-"${APT[@]}" install "$DEB" >"$T/install.out" 2>&1 ||
-    fail "apt-get install again: $(tail -20 "$T/install.out")"
-[ -f /var/log/vigil/kept.log ] || fail "a new install took the old logs"
-VIGIL_PURGE_LOGS=yes "${APT[@]}" purge vigil >"$T/purge.out" 2>&1 ||
-    fail "apt-get purge: $(tail -20 "$T/purge.out")"
-[ -e /var/log/vigil ] && fail "VIGIL_PURGE_LOGS=yes left /var/log/vigil"
+# Installed again: the new _vigil takes the kept logs over; and with
+# VIGIL_PURGE_LOGS=yes the logs go too.
+inr $APT install /tmp/vigil.deb >"$D/install.out" 2>&1 ||
+    fail "apt-get install again: $(tail -20 "$D/install.out")"
+[ -f "$R/var/log/vigil/kept.log" ] || fail "a new install took the old logs"
+[ "$(inr stat -c %U /var/log/vigil)/$(inr stat -c %U /var/log/vigil/kept.log)" = \
+    _vigil/_vigil ] || fail "the new _vigil does not own the kept logs"
+inr env VIGIL_PURGE_LOGS=yes $APT purge vigil >"$D/purge.out" 2>&1 ||
+    fail "apt-get purge: $(tail -20 "$D/purge.out")"
+[ -e "$R/var/log/vigil" ] && fail "VIGIL_PURGE_LOGS=yes left /var/log/vigil"
+echo ok
+PHASE
+out=$(VERSION=$VERSION unshare -m --propagation private bash "$T/phase.sh" "$T" 2>&1)
+[ "$(echo "$out" | tail -1)" = ok ] || fail "in the overlay: $out"
+mountpoint -q "$T/root" && fail "the overlay outlived its namespace"
+
+# ---- And this machine saw none of it.
+host_state >"$T/host.after"
+cmp -s "$T/host.before" "$T/host.after" ||
+    fail "the machine changed: $(diff "$T/host.before" "$T/host.after")"
 note "$((SECONDS - t0)) s in all"
 exit 0
