@@ -247,6 +247,7 @@ cleanup() {
 	# log_dir (vigild(8), CRASH RECOVERY): its root or directory is ours.
 	for p in /proc/[0-9]*; do
 		[ "${p#/proc/}" = $$ ] && continue	# a test may cd "$T"
+		[ "$(cat "$p/comm" 2>/dev/null)" = vigild ] || continue
 		case "$(readlink "$p/root" 2>/dev/null)/ $(readlink "$p/cwd" \
 		    2>/dev/null)/" in
 		"$T"/*|*" $T"/*) kill -KILL "${p#/proc/}" 2>/dev/null ;;
