@@ -24,9 +24,11 @@ sys.dont_write_bytecode = True          # no __pycache__ in the source tree
 
 import install  # noqa: E402
 import procs as P  # noqa: E402
+import scale  # noqa: E402
 import systems as S  # noqa: E402
 
 WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7"]
+SCALE = "W8"            # runs alone: --only W8
 SYSTEMS = ["vigild", "supervisord", "runit", "s6", "pm2"]
 PEERS = SYSTEMS[1:]
 WIDE = 0.25             # (max - min) / median above this: a wide spread
@@ -827,6 +829,8 @@ def parse_args(argv):
     ap.add_argument("--cooldown", type=float, default=None,
                     help="seconds of idling before each start of 500+ "
                     "processes (default 30; quick 0)")
+    ap.add_argument("--sizes", default="1000,3000,10000",
+                    help="W8's service counts (default 1000,3000,10000)")
     ap.add_argument("--build", default=os.environ.get("BUILD", "build"),
                     help="build directory (default build, or $BUILD)")
     ap.add_argument("--no-install", action="store_true",
@@ -838,9 +842,19 @@ def parse_args(argv):
     a.systems = [s.strip().lower() for s in a.systems.split(",")
                  if s.strip()]
     for w in a.only:
-        if w not in WORKLOADS:
+        if w not in WORKLOADS + [SCALE]:
             ap.error("unknown workload %s (one of %s)"
-                     % (w, ",".join(WORKLOADS)))
+                     % (w, ",".join(WORKLOADS + [SCALE])))
+    if SCALE in a.only and len(a.only) > 1:
+        ap.error("%s runs alone (--only %s)" % (SCALE, SCALE))
+    if SCALE in a.only:
+        a.systems = ["vigild"]          # peers are not run at this scale
+    try:
+        a.sizes = [int(x) for x in a.sizes.split(",") if x.strip()]
+    except ValueError:
+        ap.error("--sizes: a list of numbers, e.g. 1000,3000")
+    if not a.sizes or min(a.sizes) < 1:
+        ap.error("--sizes: a list of numbers, e.g. 1000,3000")
     for s in a.systems:
         if s not in SYSTEMS:
             ap.error("unknown system %s (one of %s)"
@@ -947,6 +961,19 @@ def main(argv):
                meta["machine"]["load_at_start"]))
         for s in a.systems:
             log("  %-11s %s" % (s, b.unavailable.get(s) or versions.get(s)))
+
+        if SCALE in a.only:
+            sc = scale.Scale(b, a.sizes, log)
+            sc.run()
+            meta["elapsed_s"] = round((datetime.datetime.now() -
+                                       started).total_seconds())
+            meta["machine"]["load_at_end"] = "%.2f %.2f %.2f" % \
+                os.getloadavg()
+            log("")
+            log(sc.write(outdir, meta))
+            log("written: %s/results.md, results.json" % os.path.relpath(
+                outdir, root))
+            return 1 if sc.errors else 0
 
         b.run()
 

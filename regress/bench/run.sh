@@ -6,7 +6,8 @@
 #
 # Installs missing peers (Debian packages supervisor, runit, s6; npm pm2
 # into build/bench/pm2), runs the workloads W1..W7 and writes
-# build/bench/results.md and results.json.  See regress/bench/README.md.
+# build/bench/results.md and results.json (--only W8: the scale workload
+# alone, regress/bench/scale.py).  See regress/bench/README.md.
 # Not part of `make check`; `make bench BENCHFLAGS=--quick` runs it.
 set -eu
 cd "$(dirname "$0")/../.."

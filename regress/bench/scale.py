@@ -1,0 +1,294 @@
+"""W8, scale: one vigild and the machine's own limits at 1,000, 3,000 and
+10,000 `sleep` services.  Run by bench.py for `--only W8`; see README.md.
+
+Per size: the machine's `vigil-testprog spawn N` (start, then SIGTERM and
+reap), then one vigild session: start until every service has stamped,
+Pss of vigild's four processes, `vigilctl status`, `vigilctl reload` with
+nothing changed and with 1 % of the services changed, `vigilctl stop all`
+until no service process is left, and the longest turn of the parent's
+event loop in each phase (vigild -v logs every turn of 1 ms of CPU or
+more).  Peers are not run: runit and s6 need one or two processes per
+service, 1.3 to 1.6 GB at 1,000 already."""
+
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import time
+
+import procs as P
+import systems as S
+
+PEER_NOTE = ("peers are not run at this scale: runit and s6 need one or two "
+             "supervisor processes per service (1.3 to 1.6 GB at 1,000 "
+             "already), supervisord and PM2 start services one by one")
+
+ROWS = [
+    ("start", "start until all RUNNING", "s"),
+    ("spawn_start", "the machine: spawn N (start)", "s"),
+    ("pss", "Pss of vigild's four processes", "MiB"),
+    ("status", "vigilctl status", "ms"),
+    ("reload0", "vigilctl reload, nothing changed", "ms"),
+    ("reload1", "vigilctl reload, 1 % changed", "ms"),
+    ("stop", "vigilctl stop all until none left", "s"),
+    ("spawn_stop", "the machine: SIGTERM and reap of N", "s"),
+    ("turn_start", "longest event-loop turn: start", "ms CPU"),
+    ("turn_status", "longest event-loop turn: status", "ms CPU"),
+    ("turn_reload", "longest event-loop turn: reloads", "ms CPU"),
+    ("turn_stop", "longest event-loop turn: stop all", "ms CPU"),
+]
+
+TURN_RE = re.compile(rb"event loop: one turn took (\d+\.\d+) ms")
+
+
+class ScaleVigild(S.Vigild):
+    """vigild as in W1..W7, with -v for the event loop's turns, and a
+    configuration that can be rewritten with some services changed."""
+
+    def start(self):
+        c = self.ctx
+        self.p = c.procs.spawn([c.vigild, "-d", "-v", "-f", self.conf,
+                                "-p", self.pidfile], env=c.base_env,
+                               cwd=self.d, stdout=self._out())
+
+    def rewrite(self, changed):
+        """The same configuration with an extra variable in the services
+        whose index is in `changed` (a set)."""
+        with open(self.conf) as f:
+            lines = f.read().splitlines()
+        out, idx = [], -1
+        for ln in lines:
+            if ln.startswith("  ") and not ln.startswith("    "):
+                idx += 1
+            if ln.startswith("    environment: {") and idx in changed:
+                ln = ln.replace("{ ", "{ W8_CHANGED: \"%d\", " %
+                                int(time.time()), 1)
+            out.append(ln)
+        with open(self.conf + ".new", "w") as f:
+            f.write("\n".join(out) + "\n")
+        os.rename(self.conf + ".new", self.conf)
+
+
+def _count_lines(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read().count(b"\n")
+    except OSError:
+        return 0
+
+
+def _stamps(path):
+    out = []
+    with open(path) as f:
+        for ln in f:
+            p = ln.split()
+            if len(p) >= 2:
+                out.append((int(p[0]), int(p[1])))
+    return out
+
+
+class Scale:
+    def __init__(self, bench, sizes, log):
+        self.b, self.ctx, self.log = bench, bench.ctx, log
+        self.sizes = sizes
+        self.res = {}           # row -> {n: value}
+        self.errors = {}        # n -> message
+        self.detail = {}
+
+    def rec(self, row, n, v):
+        self.res.setdefault(row, {})[n] = v
+
+    def outpos(self, so):
+        try:
+            return os.path.getsize(os.path.join(so.d, "supervisor.out"))
+        except OSError:
+            return 0
+
+    def turn(self, so, pos):
+        """Longest logged turn (ms) since byte pos of vigild's output;
+        0 when no turn took 1 ms."""
+        with open(os.path.join(so.d, "supervisor.out"), "rb") as f:
+            f.seek(pos)
+            data = f.read()
+        ts = [float(m.group(1)) for m in TURN_RE.finditer(data)]
+        return max(ts) if ts else 0.0
+
+    def vctl(self, so, args, timeout):
+        of = os.path.join(so.d, "ctl.out")
+        rc, dt = self.ctx.procs.timed([self.ctx.vigilctl, "-s", so.sock] +
+                                      args, timeout, env=self.ctx.base_env,
+                                      outfile=of)
+        if rc not in (0, 3):
+            with open(of, errors="replace") as f:
+                txt = f.read().strip().splitlines()[-2:]
+            raise RuntimeError("vigilctl %s exited %d: %s"
+                               % (" ".join(args), rc, " | ".join(txt)))
+        return dt
+
+    def machine(self, n):
+        self.b.cool(self.b.a.cooldown, "before spawn %d" % n)
+        rc, out, _ = self.ctx.procs.run([self.ctx.prog, "spawn", str(n)],
+                                        120 + 0.1 * n, capture=True)
+        try:
+            start, stop = (float(x) for x in out.split())
+        except ValueError:
+            self.log("  spawn %d: exit %d: %s" % (n, rc, out.strip()[:200]))
+            return
+        self.rec("spawn_start", n, start)
+        self.rec("spawn_stop", n, stop)
+        self.log("  spawn n=%d start %.3fs, stop %.3fs" % (n, start, stop))
+
+    def vigild(self, n):
+        d = self.b.newdir("w8-%d" % n)
+        stampf = os.path.join(d, "stamps")
+        svcs = [S.Svc("s%05d" % i, ["sleep"],
+                      env={"VIGIL_TESTPROG_STAMP": stampf})
+                for i in range(n)]
+        so = ScaleVigild(self.ctx)
+        try:
+            so.prepare(d, svcs)
+            self.b.active.append(so)
+            self.b.cool(self.b.a.cooldown, "before vigild %d" % n)
+            t0 = time.time_ns()
+            so.start()
+            tmo = 60 + 0.3 * n
+            P.wait_until(lambda: _count_lines(stampf) >= n or
+                         so.dead() is not None, tmo, 0.01, self.ctx.procs)
+            if _count_lines(stampf) < n:
+                raise RuntimeError(so.dead() or "only %d of %d started "
+                                   "within %gs" % (_count_lines(stampf), n,
+                                                   tmo))
+            st = _stamps(stampf)[:n]
+            self.rec("start", n, (max(t for t, _ in st) - t0) / 1e9)
+            spids = [p for _, p in st]
+            time.sleep(2)
+            self.rec("turn_start", n, self.turn(so, 0))
+            sup = P.supervisor_pids(so.root(), self.ctx.prog)
+            self.rec("pss", n, P.mem_kib(sup)[1] / 1024)
+            self.detail.setdefault("processes", {})[n] = len(sup)
+
+            pos = self.outpos(so)
+            ts = [self.vctl(so, ["status"], 60) * 1000 for _ in range(5)]
+            self.rec("status", n, sorted(ts)[len(ts) // 2])
+            self.rec("turn_status", n, self.turn(so, pos))
+
+            pos = self.outpos(so)
+            ts = [self.vctl(so, ["reload"], 120) * 1000 for _ in range(3)]
+            self.rec("reload0", n, sorted(ts)[len(ts) // 2])
+            so.rewrite(set(range(0, n, 100)))
+            self.rec("reload1", n, self.vctl(so, ["reload"], 120) * 1000)
+            # the changed ones restart: wait until they have stamped again
+            want = n + len(range(0, n, 100))
+            P.wait_until(lambda: _count_lines(stampf) >= want, 60, 0.01,
+                         self.ctx.procs)
+            time.sleep(1)
+            self.rec("turn_reload", n, self.turn(so, pos))
+            spids = [p for p in (p for _, p in _stamps(stampf))
+                     if P.is_alive(p)]
+
+            pos = self.outpos(so)
+            left = list(spids)
+            t0m = time.monotonic()
+            sp = self.ctx.procs.spawn([self.ctx.vigilctl, "-s", so.sock,
+                                       "stop", "all"], env=self.ctx.base_env)
+
+            def gone():
+                left[:] = [p for p in left if P.is_alive(p)]
+                return not left
+            if not P.wait_until(gone, 60 + 0.1 * n, 0.005, self.ctx.procs):
+                P.killpg(sp.pid, signal.SIGKILL)
+                raise RuntimeError("%d services still running after stop "
+                                   "all" % len(left))
+            self.rec("stop", n, time.monotonic() - t0m)
+            P.wait_until(lambda: sp.poll() is not None, 60, 0.01,
+                         self.ctx.procs)
+            time.sleep(1)
+            self.rec("turn_stop", n, self.turn(so, pos))
+            self.log("  vigild n=%d %s" % (n, ", ".join(
+                "%s %s" % (k, _fmt(self.res[k].get(n)))
+                for k, _, _ in ROWS if not k.startswith("spawn"))))
+        except (RuntimeError, S.Unavailable, P.Timeout) as e:
+            self.errors[n] = str(e)
+            self.log("  vigild n=%d: error: %s" % (n, e))
+        finally:
+            try:
+                so.shutdown()
+            finally:
+                if so in self.b.active:
+                    self.b.active.remove(so)
+                P.kill_everything_below_us(self.ctx.procs,
+                                           self.ctx.marker_b, 30)
+                if not self.b.a.keep:
+                    shutil.rmtree(d, ignore_errors=True)
+
+    def run(self):
+        self.log("W8 scale: %s services; %s" % (
+            ", ".join(str(n) for n in self.sizes), PEER_NOTE))
+        for n in self.sizes:
+            self.machine(n)
+            self.vigild(n)
+
+    def growth(self, row):
+        """The factor per 10x services, from the smallest and largest size
+        measured: 10 is linear, 100 quadratic."""
+        v = self.res.get(row, {})
+        ns = sorted(n for n in v if v[n])
+        if len(ns) < 2:
+            return None
+        a, b = ns[0], ns[-1]
+        return (v[b] / v[a]) ** (1.0 / math.log10(b / a))
+
+    def render(self, meta):
+        t = ["# vigil bench W8: scale", "",
+             "%s; machine: %s, %s cores, %s, kernel %s; load %s; command: "
+             "`%s`" % (meta["date"], meta["machine"].get("cpu", "?"),
+                       meta["machine"]["cores"],
+                       meta["machine"].get("memory"),
+                       meta["machine"]["kernel"],
+                       meta["machine"]["load_at_start"], meta["command"]),
+             "", "vigild: %s. %s." % (meta["versions"].get("vigild"),
+                                      PEER_NOTE[0].upper() + PEER_NOTE[1:]),
+             "", "| figure | unit | " + " | ".join(
+                 "%s" % format(n, ",") for n in self.sizes) +
+             " | growth per 10x |",
+             "|---|---|" + "---:|" * (len(self.sizes) + 1)]
+        for k, label, unit in ROWS:
+            g = self.growth(k)
+            t.append("| %s | %s | %s | %s |" % (
+                label, unit, " | ".join(_fmt(self.res.get(k, {}).get(n))
+                                        for n in self.sizes),
+                "%.1f" % g if g is not None else "-"))
+        t += ["", "Growth per 10x: (last / first) ^ (1 / log10(last size / "
+              "first size)); 10 is linear, 100 quadratic. A longest turn "
+              "of 0 means no turn took 1 ms of CPU. The reload figures are "
+              "the command's time; a 1 % reload's restarts go on after it."]
+        for n, e in sorted(self.errors.items()):
+            t.append("- %d services: error: %s" % (n, e))
+        return "\n".join(t) + "\n"
+
+    def write(self, outdir, meta):
+        md = self.render(meta)
+        res = {"meta": meta, "workload": "W8", "sizes": self.sizes,
+               "note": PEER_NOTE,
+               "figures": {k: {"label": lab, "unit": u,
+                               "values": self.res.get(k, {}),
+                               "growth_per_10x": self.growth(k)}
+                           for k, lab, u in ROWS},
+               "errors": self.errors, "extra": self.detail}
+        with open(os.path.join(outdir, "results.md"), "w") as f:
+            f.write(md)
+        with open(os.path.join(outdir, "results.json"), "w") as f:
+            json.dump(res, f, indent=1, default=str)
+        return md
+
+
+def _fmt(v):
+    if v is None:
+        return "-"
+    if v >= 100:
+        return "%.0f" % v
+    if v >= 10:
+        return "%.1f" % v
+    return "%.3g" % v
