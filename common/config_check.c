@@ -340,12 +340,11 @@ svc_finish(struct cfg *ctx, struct svc_parse *sp)
 static size_t
 sp_index(struct cfg *ctx, const char *name)
 {
-	size_t	i;
+	struct svc_parse	*sp;
 
-	for (i = 0; i < ctx->nsp; i++)
-		if (strcmp(ctx->sp[i]->svc->name, name) == 0)
-			return (i);
-	return (SIZE_MAX);
+	if ((sp = cfg_sp_find(ctx, name)) == NULL)
+		return (SIZE_MAX);
+	return (sp->idx);
 }
 
 enum { WHITE = 0, GREY, BLACK };

@@ -21,6 +21,9 @@
 #ifndef VIGIL_CONFIG_INT_H
 #define VIGIL_CONFIG_INT_H
 
+#include <sys/types.h>
+#include <sys/tree.h>
+
 #include <stddef.h>
 
 #include <yaml.h>
@@ -38,6 +41,8 @@ struct lpos {
 /* What the loader remembers about a service beyond struct svc_conf. */
 struct svc_parse {
 	struct svc_conf		*svc;
+	RB_ENTRY(svc_parse)	 byname;	/* cfg_sp_find() */
+	size_t			 idx;		/* in cfg.sp */
 	struct lpos		 p_name;
 	struct lpos		 p_command;
 	struct lpos		 p_shell;
@@ -73,6 +78,8 @@ struct cerr {
 	char			*msg;		/* "FILE:LINE:COL: message" */
 };
 
+RB_HEAD(cfg_sptree, svc_parse);
+
 struct cfg {
 	struct vigil_conf	*conf;
 	struct conf_errors	*errs;
@@ -85,6 +92,8 @@ struct cfg {
 	size_t			 npool;
 	struct svc_parse	**sp;		/* one per service, in order */
 	size_t			 nsp;
+	struct cfg_sptree	 byname;	/* the same, by name: O(log N)
+						   at 10,000 services */
 	struct cerr		*cerrs;
 	size_t			 ncerrs;
 	const char		**forder;	/* files in order of errors */
@@ -101,6 +110,9 @@ int		 config_var_at(const char *, const char **, size_t *,
 		    const char **);
 
 /* config_yaml.c */
+int		 cfg_spcmp(struct svc_parse *, struct svc_parse *);
+RB_PROTOTYPE(cfg_sptree, svc_parse, byname, cfg_spcmp);
+struct svc_parse *cfg_sp_find(struct cfg *, const char *);
 const char	*cfg_intern(struct cfg *, const char *);
 struct lpos	 cfg_pos(struct cfg *, const yaml_node_t *);
 size_t		 cfg_file(struct cfg *, const char *);

@@ -192,16 +192,34 @@ parse_yaml(struct cfg *ctx, const void *buf, size_t len, yaml_document_t *doc)
  * Services.
  */
 
+int
+cfg_spcmp(struct svc_parse *a, struct svc_parse *b)
+{
+	return (strcmp(a->svc->name, b->svc->name));
+}
+
+RB_GENERATE(cfg_sptree, svc_parse, byname, cfg_spcmp);
+
+/* The service loaded so far with this name, or NULL. */
+struct svc_parse *
+cfg_sp_find(struct cfg *ctx, const char *name)
+{
+	struct svc_parse	 key;
+	struct svc_conf		 kc;
+
+	kc.name = (char *)name;		/* only compared */
+	key.svc = &kc;
+	return (RB_FIND(cfg_sptree, &ctx->byname, &key));
+}
+
 static void
 load_services(struct cfg *ctx, yaml_node_t *map)
 {
 	yaml_node_pair_t	*pair;
 	yaml_node_t		*k, *v;
-	struct svc_parse	*sp, **n;
-	struct svc_conf		*old;
+	struct svc_parse	*sp, **n, *old;
 	const char		*name, *file, *dir;
 	char			 where[128];
-	size_t			 i;
 
 	if (cfg_is_null(map))
 		return;
@@ -221,14 +239,11 @@ load_services(struct cfg *ctx, yaml_node_t *map)
 			    "with '.' or '-', and not \"all\"", name);
 			continue;
 		}
-		if ((old = config_find(ctx->conf, name)) != NULL) {
-			for (i = 0; i < ctx->nsp; i++)
-				if (ctx->sp[i]->svc == old)
-					break;
+		if ((old = cfg_sp_find(ctx, name)) != NULL) {
 			cfg_err(ctx, k, "duplicate service \"%s\" (first "
 			    "defined at %s:%zu:%zu)", name,
-			    ctx->sp[i]->p_name.file, ctx->sp[i]->p_name.line,
-			    ctx->sp[i]->p_name.col);
+			    old->p_name.file, old->p_name.line,
+			    old->p_name.col);
 			continue;
 		}
 		snprintf(where, sizeof(where), " in service \"%s\"", name);
@@ -267,7 +282,9 @@ load_services(struct cfg *ctx, yaml_node_t *map)
 		if (n == NULL)
 			fatal("%s", __func__);
 		ctx->sp = n;
+		sp->idx = ctx->nsp;
 		n[ctx->nsp++] = sp;
+		RB_INSERT(cfg_sptree, &ctx->byname, sp);
 		TAILQ_INSERT_TAIL(&ctx->conf->services, sp->svc, entry);
 		ctx->conf->nservices++;
 	}
