@@ -62,6 +62,7 @@ static unsigned int	 svc_nlisteners;
 static int		 svc_stopping_everything;
 static int		 svc_kick_pending;
 static struct event	 svc_kick_ev;
+static struct svc	*svc_settle_cursor;	/* see svc_all_settled */
 
 static const char *svc_state_names[] = {
 	"STOPPED", "STARTING", "RUNNING", "BACKOFF", "STOPPING", "EXITED",
@@ -247,28 +248,6 @@ svc_init(struct svc_confref *ref)
 	TAILQ_FOREACH(sc, &ref->conf->services, entry)
 		svc_group_add(sc, ref);
 	svc_cgroup_sweep();
-}
-
-struct svc *
-svc_find(const char *id)
-{
-	struct svc	*s;
-
-	TAILQ_FOREACH(s, &svc_all, entry)
-		if (strcmp(s->id, id) == 0)
-			return (s);
-	return (NULL);
-}
-
-struct svc_group *
-svc_group_find(const char *name)
-{
-	struct svc_group	*g;
-
-	TAILQ_FOREACH(g, &svc_groups, entry)
-		if (!g->removed && strcmp(g->conf->name, name) == 0)
-			return (g);
-	return (NULL);
 }
 
 /* Every instance of every dependency is RUNNING. */
@@ -598,10 +577,7 @@ svc_reaped(pid_t pid, int status)
 	char		 why[SVC_REASONMAX], cmd[96];
 	int		 spawn_errno, expected;
 
-	TAILQ_FOREACH(s, &svc_all, entry)
-		if (s->pid == pid)
-			break;
-	if (s == NULL)
+	if ((s = svc_find_pid(pid)) == NULL)
 		return (0);
 	sc = s->grp->conf;
 
@@ -617,7 +593,7 @@ svc_reaped(pid_t pid, int status)
 	e->spawn_errno = spawn_errno;
 	e->uptime_ms = svc_uptime_ms(s);
 	s->stop_wall = e->when;
-	s->pid = 0;
+	svc_set_pid(s, 0);
 	svc_set_status_text(s, "");	/* what it said went with it */
 	svc_timer_clear(s);
 	parent_adopt_unwatch(s);
@@ -914,7 +890,7 @@ svc_adopt(struct svc *s, const struct svc_adoption *a)
 		}
 	}
 	s->start_wall = (time_t)(a->start_ms / 1000);
-	s->pid = a->pid;
+	svc_set_pid(s, a->pid);
 	s->starttime = a->starttime;
 	s->starttime_pid = a->pid;
 	s->adopted = !a->child;
@@ -1012,27 +988,57 @@ svc_dep_failed(struct svc *s)
 	return (0);
 }
 
+/* An autostart instance that start-up still waits for. */
+static int
+svc_unsettled(struct svc *s)
+{
+	if (!s->grp->conf->autostart)
+		return (0);
+	switch (s->state) {
+	case SVC_STARTING:
+	case SVC_BACKOFF:
+		return (1);
+	case SVC_STOPPED:
+		return (s->want_up && !svc_dep_failed(s));
+	default:
+		return (0);
+	}
+}
+
+/*
+ * Called on every state change until start-up settles: it resumes at the
+ * instance that was unsettled last time (start-up goes through svc_all
+ * in order, so the whole start-up costs O(N), not a scan per change) and
+ * answers 1 only after a full turn of the list found nothing unsettled.
+ */
 int
 svc_all_settled(void)
 {
-	struct svc	*s;
+	struct svc	*s, *from = svc_settle_cursor;
 
-	TAILQ_FOREACH(s, &svc_all, entry) {
-		if (!s->grp->conf->autostart)
-			continue;
-		switch (s->state) {
-		case SVC_STARTING:
-		case SVC_BACKOFF:
+	if (from == NULL)
+		from = TAILQ_FIRST(&svc_all);
+	for (s = from; s != NULL; s = TAILQ_NEXT(s, entry))
+		if (svc_unsettled(s)) {
+			svc_settle_cursor = s;
 			return (0);
-		case SVC_STOPPED:
-			if (s->want_up && !svc_dep_failed(s))
-				return (0);
-			break;
-		default:
-			break;
 		}
-	}
+	for (s = TAILQ_FIRST(&svc_all); s != from && s != NULL;
+	    s = TAILQ_NEXT(s, entry))
+		if (svc_unsettled(s)) {
+			svc_settle_cursor = s;
+			return (0);
+		}
+	svc_settle_cursor = NULL;
 	return (1);
+}
+
+/* s is freed: the settle cursor must not point at it. */
+void
+svc_settle_forget(struct svc *s)
+{
+	if (svc_settle_cursor == s)
+		svc_settle_cursor = NULL;
 }
 
 int

@@ -25,6 +25,7 @@
 
 #include <sys/types.h>
 #include <sys/queue.h>
+#include <sys/tree.h>
 
 #include <time.h>
 
@@ -73,6 +74,9 @@ struct msg_log_attach;
 
 struct svc {
 	TAILQ_ENTRY(svc)	 entry;		/* all instances, by id */
+	RB_ENTRY(svc)		 byid;		/* svc_find() */
+	RB_ENTRY(svc)		 bypid;		/* svc_find_pid(), if pid */
+	uint64_t		 seq;		/* creation order: equal ids */
 	struct svc_group	*grp;
 	char			 id[VIGIL_IDNAMEMAX];	/* name or name:N */
 	unsigned int		 instance;
@@ -156,6 +160,8 @@ struct svc_confref {
 
 struct svc_group {
 	TAILQ_ENTRY(svc_group)	 entry;
+	RB_ENTRY(svc_group)	 byname;	/* svc_group_find(), unless
+						   removed */
 	struct svc_conf		*conf;		/* belongs to ref->conf */
 	struct svc_confref	*ref;
 	int			 removed;	/* gone from the file: stopping,
@@ -169,6 +175,24 @@ TAILQ_HEAD(svc_group_list, svc_group);
 
 extern struct svc_list		svc_all;	/* sorted by id */
 extern struct svc_group_list	svc_groups;
+
+/*
+ * svc_all and svc_groups are also indexed, for O(log N) lookups at 10,000
+ * services: every instance by (id, seq) -- a removed group's instance
+ * that is still stopping may share its id with a new one -- and every
+ * group that is not removed by name (parent/svc_group.c).
+ */
+RB_HEAD(svc_idtree, svc);
+int	svc_idcmp(struct svc *, struct svc *);
+int	svc_namecmp(struct svc_group *, struct svc_group *);
+RB_PROTOTYPE(svc_idtree, svc, byid, svc_idcmp);
+RB_HEAD(svc_pidtree, svc);
+int	svc_pidcmp(struct svc *, struct svc *);
+RB_PROTOTYPE(svc_pidtree, svc, bypid, svc_pidcmp);
+RB_HEAD(svc_nametree, svc_group);
+RB_PROTOTYPE(svc_nametree, svc_group, byname, svc_namecmp);
+extern struct svc_idtree	svc_byid;
+extern struct svc_nametree	svc_byname;
 
 /* parent/svc.c: the state machine and restart policy */
 struct svc_confref *svc_confref_new(struct vigil_conf *);
@@ -186,8 +210,11 @@ int		 svc_reaped(pid_t, int);	/* 1: it was a service */
 void		 svc_shutdown(void);		/* stop all, then exit */
 int		 svc_stopping_all(void);
 int		 svc_all_settled(void);
+void		 svc_settle_forget(struct svc *);
 void		 svc_kick(void);		/* start what may start now */
 struct svc	*svc_find(const char *id);
+struct svc	*svc_find_pid(pid_t);
+void		 svc_set_pid(struct svc *, pid_t);	/* and the index */
 struct svc_group *svc_group_find(const char *name);
 const char	*svc_state_name(enum svc_state);
 const char	*svc_health_name(enum svc_health);

@@ -33,6 +33,101 @@
 #include "parent.h"
 #include "svc.h"
 
+struct svc_idtree	svc_byid = RB_INITIALIZER(&svc_byid);
+struct svc_nametree	svc_byname = RB_INITIALIZER(&svc_byname);
+static uint64_t		svc_seq;
+
+int
+svc_idcmp(struct svc *a, struct svc *b)
+{
+	int	 c;
+
+	if ((c = strcmp(a->id, b->id)) != 0)
+		return (c);
+	return (a->seq < b->seq ? -1 : a->seq > b->seq);
+}
+
+int
+svc_namecmp(struct svc_group *a, struct svc_group *b)
+{
+	return (strcmp(a->conf->name, b->conf->name));
+}
+
+int
+svc_pidcmp(struct svc *a, struct svc *b)
+{
+	if (a->pid != b->pid)
+		return (a->pid < b->pid ? -1 : 1);
+	return (a->seq < b->seq ? -1 : a->seq > b->seq);
+}
+
+static struct svc_pidtree	svc_bypid = RB_INITIALIZER(&svc_bypid);
+
+RB_GENERATE(svc_idtree, svc, byid, svc_idcmp);
+RB_GENERATE(svc_pidtree, svc, bypid, svc_pidcmp);
+
+/* The instance whose process this is (the reaper's lookup). */
+struct svc *
+svc_find_pid(pid_t pid)
+{
+	struct svc	 key, *s;
+
+	if (pid <= 0)
+		return (NULL);
+	key.pid = pid;
+	key.seq = 0;
+	s = RB_NFIND(svc_pidtree, &svc_bypid, &key);
+	if (s == NULL || s->pid != pid)
+		return (NULL);
+	return (s);
+}
+
+void
+svc_set_pid(struct svc *s, pid_t pid)
+{
+	if (s->pid != 0)
+		RB_REMOVE(svc_pidtree, &svc_bypid, s);
+	s->pid = pid;
+	if (pid != 0)
+		RB_INSERT(svc_pidtree, &svc_bypid, s);
+}
+RB_GENERATE(svc_nametree, svc_group, byname, svc_namecmp);
+
+/* The oldest instance with this id (as the sorted list has it first). */
+struct svc *
+svc_find(const char *id)
+{
+	struct svc	 key, *s;
+
+	if (strlcpy(key.id, id, sizeof(key.id)) >= sizeof(key.id))
+		return (NULL);
+	key.seq = 0;
+	s = RB_NFIND(svc_idtree, &svc_byid, &key);
+	if (s == NULL || strcmp(s->id, id) != 0)
+		return (NULL);
+	return (s);
+}
+
+struct svc_group *
+svc_group_find(const char *name)
+{
+	struct svc_group	 key;
+	struct svc_conf		 kc;
+
+	kc.name = (char *)name;		/* only compared */
+	key.conf = &kc;
+	return (RB_FIND(svc_nametree, &svc_byname, &key));
+}
+
+/* A removed group is no longer found by name (a new one may take it). */
+static void
+svc_group_unname(struct svc_group *g)
+{
+	if (!g->removed)
+		RB_REMOVE(svc_nametree, &svc_byname, g);
+	g->removed = 1;
+}
+
 static struct svc *
 svc_new(struct svc_group *g, unsigned int i)
 {
@@ -55,11 +150,14 @@ svc_new(struct svc_group *g, unsigned int i)
 	s->out_wfd = s->err_wfd = -1;
 	svc_timer_setup(s);
 
-	/* Keep svc_all sorted by id (status prints in that order). */
-	TAILQ_FOREACH(t, &svc_all, entry)
-		if (strcmp(t->id, s->id) > 0)
-			break;
-	if (t != NULL)
+	/*
+	 * Keep svc_all sorted by id (status prints in that order), after
+	 * the older ones with the same id: O(log N) with the index.
+	 */
+	s->seq = ++svc_seq;
+	if (RB_INSERT(svc_idtree, &svc_byid, s) != NULL)
+		fatalx("%s: %s: duplicate instance", __func__, s->id);
+	if ((t = RB_NEXT(svc_idtree, &svc_byid, s)) != NULL)
 		TAILQ_INSERT_BEFORE(t, s, entry);
 	else
 		TAILQ_INSERT_TAIL(&svc_all, s, entry);
@@ -102,6 +200,8 @@ svc_group_add(struct svc_conf *sc, struct svc_confref *ref)
 	    NULL)
 		fatal(NULL);
 	g->ninst = sc->instances;
+	if (RB_INSERT(svc_nametree, &svc_byname, g) != NULL)
+		fatalx("%s: %s: duplicate service", __func__, sc->name);
 	for (i = 0; i < g->ninst; i++)
 		g->inst[i] = svc_new(g, i);
 	TAILQ_INSERT_TAIL(&svc_groups, g, entry);
@@ -123,7 +223,10 @@ svc_free(struct svc *s)
 		svc_cgroup_remove(s->cgroup);
 		free(s->cgroup);
 	}
+	svc_settle_forget(s);
+	svc_set_pid(s, 0);
 	TAILQ_REMOVE(&svc_all, s, entry);
+	RB_REMOVE(svc_idtree, &svc_byid, s);
 	free(s->restart_ms);
 	free(s->reason);
 	free(s->history);
@@ -165,7 +268,7 @@ svc_group_remove(struct svc_group *g)
 	if ((v = reallocarray(NULL, n + 1, sizeof(*v))) == NULL)
 		fatal(NULL);
 	memcpy(v, g->inst, n * sizeof(*v));
-	g->removed = 1;
+	svc_group_unname(g);
 	if (n == 0) {
 		TAILQ_REMOVE(&svc_groups, g, entry);
 		svc_listen_close(g);
@@ -240,6 +343,7 @@ svc_free_all(void)
 	while ((s = TAILQ_FIRST(&svc_all)) != NULL)
 		svc_free(s);
 	while ((g = TAILQ_FIRST(&svc_groups)) != NULL) {
+		svc_group_unname(g);
 		TAILQ_REMOVE(&svc_groups, g, entry);
 		svc_listen_close(g);
 		svc_confref_release(g->ref);

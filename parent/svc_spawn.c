@@ -699,7 +699,7 @@ svc_spawn(struct svc *s, char *err, size_t errlen)
 	s->exec_rfd = ep[0];
 	(void)fcntl(s->exec_rfd, F_SETFL, O_NONBLOCK);
 	svc_spawn_exec_result(s, 0);
-	s->pid = pid;
+	svc_set_pid(s, pid);
 	clock_gettime(CLOCK_MONOTONIC, &s->start_mono);
 	s->start_wall = time(NULL);
 	log_debug("%s: spawned pid %d", s->id, (int)pid);
