@@ -526,6 +526,7 @@ adopt_one(const struct pstate_svc *rec, int child)
 	a.state = rec->state;
 	a.restarts = rec->restarts;
 	a.health = rec->health;
+	a.port = (int)rec->port;
 	a.start_ms = rec->start_ms;
 	a.starttime = rec->starttime;
 	a.child = child;

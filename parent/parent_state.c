@@ -112,6 +112,7 @@ state_fill(struct svc *s, struct pstate_svc *r)
 	r->start_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 -
 	    (int64_t)svc_uptime_ms(s);
 	r->health = s->health;
+	r->port = s->port > 0 ? (uint32_t)s->port : 0;
 	r->stop_signal = s->adopt_stopsig ? s->adopt_stopsig :
 	    s->grp->conf->stop_signal;
 	r->stop_timeout_ms = s->adopt_stopsig ? s->adopt_stop_ms :

@@ -21,7 +21,8 @@
  *	vigild-state 1
  *	instance <id of this vigild, or ->
  *	svc <id> <pid> <starttime> <state> <restarts> <start_ms> <health>
- *	    <stop_signal> <stop_timeout_ms> <fingerprint> <cgroup, or ->
+ *	    <port, 0: none> <stop_signal> <stop_timeout_ms> <fingerprint>
+ *	    <cgroup, or ->
  *	...
  *	listen <service> <inode> ...
  *	...
@@ -62,6 +63,7 @@ struct pstate_svc {
 	uint32_t	 restarts;
 	int64_t		 start_ms;
 	uint32_t	 health;	/* enum svc_health */
+	uint32_t	 port;		/* PORT it was given, 0: none */
 	uint32_t	 stop_signal;
 	uint64_t	 stop_timeout_ms;
 	uint64_t	 fingerprint;

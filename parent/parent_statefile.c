@@ -120,10 +120,11 @@ pstate_encode(const struct pstate *st, size_t *lenp)
 	for (i = 0; i < st->nsvc; i++) {
 		s = &st->svc[i];
 		pbuf_printf(&b, "svc %s %d %" PRIu64 " %u %u %" PRId64 " %u "
-		    "%u %" PRIu64 " %016" PRIx64 " %s\n", pstate_token(s->id),
-		    (int)s->pid, s->starttime, s->state, s->restarts,
-		    s->start_ms, s->health, s->stop_signal, s->stop_timeout_ms,
-		    s->fingerprint, pstate_token(s->cgroup));
+		    "%u %u %" PRIu64 " %016" PRIx64 " %s\n",
+		    pstate_token(s->id), (int)s->pid, s->starttime, s->state,
+		    s->restarts, s->start_ms, s->health, s->port,
+		    s->stop_signal, s->stop_timeout_ms, s->fingerprint,
+		    pstate_token(s->cgroup));
 	}
 	for (i = 0; i < st->nlisten; i++) {
 		const struct pstate_listen	*l = &st->listen[i];
@@ -242,13 +243,13 @@ pstate_svc_line(char *rest, struct pstate_svc *s)
 	uint64_t	 v[10];
 	int		 i;
 	static const uint64_t	 max[] = { INT_MAX, UINT64_MAX >> 1, 7,
-	    UINT32_MAX, (uint64_t)INT64_MAX, 3, 64, UINT64_MAX >> 1 };
+	    UINT32_MAX, (uint64_t)INT64_MAX, 3, 65535, 64, UINT64_MAX >> 1 };
 
 	memset(s, 0, sizeof(*s));
 	if (pstate_str(pstate_field(&rest), s->id, sizeof(s->id)) == -1 ||
 	    s->id[0] == '\0')
 		return (-1);
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < 9; i++)
 		if (pstate_num(pstate_field(&rest), max[i], &v[i]) == -1)
 			return (-1);
 	if (v[0] < 2 || pstate_hex16(pstate_field(&rest), &s->fingerprint) ==
@@ -261,8 +262,9 @@ pstate_svc_line(char *rest, struct pstate_svc *s)
 	s->restarts = (uint32_t)v[3];
 	s->start_ms = (int64_t)v[4];
 	s->health = (uint32_t)v[5];
-	s->stop_signal = (uint32_t)v[6];
-	s->stop_timeout_ms = v[7];
+	s->port = (uint32_t)v[6];
+	s->stop_signal = (uint32_t)v[7];
+	s->stop_timeout_ms = v[8];
 	if (s->stop_signal == 0)
 		return (-1);
 	return (0);

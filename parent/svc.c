@@ -895,6 +895,9 @@ svc_adopt(struct svc *s, const struct svc_adoption *a)
 	s->starttime_pid = a->pid;
 	s->adopted = !a->child;
 	s->restarts = a->restarts;
+	/* port: auto picked one for it: it keeps it. */
+	if (s->grp->conf->port.type == PORT_AUTO && a->port > 0)
+		s->port = a->port;
 	s->want_up = a->state != SVC_STOPPING;
 	s->ever_started = 1;
 	if (a->cgroup != NULL && s->cgroup == NULL &&

@@ -235,6 +235,7 @@ struct svc_adoption {
 	enum svc_state	 state;		/* STARTING, RUNNING or STOPPING */
 	unsigned int	 restarts;
 	enum svc_health	 health;
+	int		 port;		/* PORT it was given, 0: none */
 	int64_t		 start_ms;	/* wall clock */
 	uint64_t	 starttime;
 	int		 child;		/* ours still (an upgrade) */

@@ -66,6 +66,7 @@ main(void)
 	sv[0].restarts = 7;
 	sv[0].start_ms = 1796540892519LL;
 	sv[0].health = 2;
+	sv[0].port = 8001;
 	sv[0].stop_signal = 15;
 	sv[0].stop_timeout_ms = 10000;
 	sv[0].fingerprint = 0x34118be107cd1715ULL;
@@ -141,42 +142,44 @@ main(void)
 	/* Fields out of range, with a sum that matches. */
 	ok = decodes("vigild-state 1\ninstance -\n");
 	check(ok, "no service at all is fine");
-	check(decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 0 15 1000 "
+	check(decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 0 0 15 1000 "
 	    "0123456789abcdef -\n"), "a minimal line decodes");
 	check(!decodes("vigild-state 2\ninstance -\n"), "unknown version");
 	check(!decodes("vigild-state 1\n"), "no instance line");
-	check(!decodes("vigild-state 1\ninstance -\nsvc a 1 5 2 0 0 0 15 1000 "
+	check(!decodes("vigild-state 1\ninstance -\nsvc a 1 5 2 0 0 0 0 15 1000 "
 	    "0123456789abcdef -\n"), "pid 1 refused");
 	check(!decodes("vigild-state 1\ninstance -\nsvc a 2147483648 5 2 0 0 "
-	    "0 15 1000 0123456789abcdef -\n"), "pid beyond INT_MAX refused");
-	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 8 0 0 0 15 1000 "
+	    "0 0 15 1000 0123456789abcdef -\n"), "pid beyond INT_MAX refused");
+	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 8 0 0 0 0 15 1000 "
 	    "0123456789abcdef -\n"), "state out of range refused");
-	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 4 15 1000 "
+	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 4 0 15 1000 "
 	    "0123456789abcdef -\n"), "health out of range refused");
-	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 0 0 1000 "
+	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 0 65536 15 "
+	    "1000 0123456789abcdef -\n"), "port 65536 refused");
+	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 0 0 0 1000 "
 	    "0123456789abcdef -\n"), "signal 0 refused");
-	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 0 65 1000 "
+	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 0 0 65 1000 "
 	    "0123456789abcdef -\n"), "signal 65 refused");
-	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 -5 2 0 0 0 15 "
+	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 -5 2 0 0 0 0 15 "
 	    "1000 0123456789abcdef -\n"), "a sign refused");
-	check(!decodes("vigild-state 1\ninstance -\nsvc a 010 5 2 0 0 0 15 "
+	check(!decodes("vigild-state 1\ninstance -\nsvc a 010 5 2 0 0 0 0 15 "
 	    "1000 0123456789abcdef -\n"), "a leading zero refused");
-	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 0 15 1000 "
+	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 0 0 15 1000 "
 	    "0123456789ABCDEF -\n"), "upper-case hex refused");
-	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 0 15 1000 "
+	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 0 0 15 1000 "
 	    "0123456789abcde -\n"), "a short fingerprint refused");
-	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 0 15 1000 "
+	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 0 0 15 1000 "
 	    "0123456789abcdef - x\n"), "a field too many refused");
-	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 0 15 1000 "
+	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 0 0 15 1000 "
 	    "0123456789abcdef\n"), "a field missing refused");
-	check(!decodes("vigild-state 1\ninstance -\nsvc a  10 5 2 0 0 0 15 1000 "
+	check(!decodes("vigild-state 1\ninstance -\nsvc a  10 5 2 0 0 0 0 15 1000 "
 	    "0123456789abcdef -\n"), "two spaces refused");
-	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 0 15 1000 "
-	    "0123456789abcdef -\nsvc a 11 5 2 0 0 0 15 1000 "
+	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 5 2 0 0 0 0 15 1000 "
+	    "0123456789abcdef -\nsvc a 11 5 2 0 0 0 0 15 1000 "
 	    "0123456789abcdef -\n"), "an instance twice refused");
-	check(!decodes("vigild-state 1\ninstance -\nsvc - 10 5 2 0 0 0 15 1000 "
+	check(!decodes("vigild-state 1\ninstance -\nsvc - 10 5 2 0 0 0 0 15 1000 "
 	    "0123456789abcdef -\n"), "an empty id refused");
-	check(!decodes("vigild-state 1\ninstance -\nsvk a 10 5 2 0 0 0 15 1000 "
+	check(!decodes("vigild-state 1\ninstance -\nsvk a 10 5 2 0 0 0 0 15 1000 "
 	    "0123456789abcdef -\n"), "an unknown line refused");
 	check(!decodes("vigild-state 1\ninstance -\n\n"), "an empty line "
 	    "refused");
@@ -189,7 +192,7 @@ main(void)
 	check(!decodes("vigild-state 1\ninstance -\nlisten - 5\n"),
 	    "a listen line without a name refused");
 	check(!decodes("vigild-state 1\ninstance -\nsvc a 10 "
-	    "99999999999999999999 2 0 0 0 15 1000 0123456789abcdef -\n"),
+	    "99999999999999999999 2 0 0 0 0 15 1000 0123456789abcdef -\n"),
 	    "a number that overflows refused");
 	check(pstate_decode("", 0, &out, err, sizeof(err)) == -1,
 	    "an empty file refused");
