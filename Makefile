@@ -89,6 +89,7 @@ VIGILD_SRCS	+= parent/parent_exec_check.c
 VIGILD_SRCS	+= parent/parent_http.c
 VIGILD_SRCS	+= parent/parent_http_token.c
 VIGILD_SRCS	+= parent/parent_instance.c
+VIGILD_SRCS	+= parent/parent_limits.c
 VIGILD_SRCS	+= parent/parent_logger.c
 VIGILD_SRCS	+= parent/parent_monitor.c
 VIGILD_SRCS	+= parent/parent_monitor_def.c

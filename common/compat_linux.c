@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -123,4 +124,19 @@ compat_proctitle(const char *title)
 		compat_argstart[len] = '\0';
 	if (compat_argend[0] == '\0' && compat_argend[-1] == '\0')
 		compat_argend[0] = ' ';
+}
+
+/* The kernel's highest pid plus one (kernel.pid_max), or -1. */
+long
+compat_pid_max(void)
+{
+	FILE	*fp;
+	long	 v = -1;
+
+	if ((fp = fopen("/proc/sys/kernel/pid_max", "re")) == NULL)
+		return (-1);
+	if (fscanf(fp, "%ld", &v) != 1)
+		v = -1;
+	fclose(fp);
+	return (v);
 }

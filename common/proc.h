@@ -72,5 +72,6 @@ int		 compat_pipe_setsize(int, int);
 int		 compat_self_exe(char *);	/* PATH_MAX bytes */
 void		 compat_proctitle_init(int, char **);
 void		 compat_proctitle(const char *);
+long		 compat_pid_max(void);		/* -1: unknown */
 
 #endif /* VIGIL_PROC_H */

@@ -332,6 +332,7 @@ main(int argc, char *argv[])
 	parent_monitor_init();
 	parent_adopt_load();
 	penv->confref = svc_confref_new(penv->conf);
+	(void)parent_limits_check(penv->conf);
 	svc_init(penv->confref);
 	parent_monitor_notify_access();
 	parent_state_init();

@@ -57,6 +57,7 @@ const char *parent_instance_id(void);
 
 /* parent/parent_conf.c */
 int	parent_conf_check(struct vigil_conf *, struct conf_errors *);
+int	parent_limits_check(struct vigil_conf *);	/* parent_limits.c */
 
 /* parent/parent.c */
 void	parent_shutdown_done(void);

@@ -292,6 +292,7 @@ parent_reload(enum reload_mode mode, const char *only,
 			log_warnx("reload: user, socket and log_dir changes "
 			    "take effect when vigild restarts");
 		parent_http_reload(nconf);
+		(void)parent_limits_check(nconf);
 		svc_confref_release(penv->confref);
 		penv->confref = ref;
 		penv->conf = nconf;
