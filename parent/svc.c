@@ -290,6 +290,8 @@ svc_dependents_up(const struct svc *s)
 {
 	struct svc	*d;
 
+	if (svc_ndep_groups == 0)	/* stop all of 10,000: no O(N^2) */
+		return (0);
 	TAILQ_FOREACH(d, &svc_all, entry)
 		if ((d->state == SVC_STARTING || d->state == SVC_RUNNING ||
 		    d->state == SVC_STOPPING || d->state == SVC_BACKOFF) &&
@@ -1064,6 +1066,8 @@ svc_has_live_dependent(struct svc *s)
 	size_t			 i;
 	unsigned int		 j;
 
+	if (svc_ndep_groups == 0)
+		return (0);
 	TAILQ_FOREACH(g, &svc_groups, entry) {
 		if (g->removed)
 			continue;

@@ -192,6 +192,8 @@ RB_PROTOTYPE(svc_pidtree, svc, bypid, svc_pidcmp);
 RB_HEAD(svc_nametree, svc_group);
 RB_PROTOTYPE(svc_nametree, svc_group, byname, svc_namecmp);
 extern struct svc_idtree	svc_byid;
+extern unsigned int		svc_ndep_groups;	/* 0: no depends_on:
+							   no scan for them */
 extern struct svc_nametree	svc_byname;
 
 /* parent/svc.c: the state machine and restart policy */

@@ -36,6 +36,7 @@
 struct svc_idtree	svc_byid = RB_INITIALIZER(&svc_byid);
 struct svc_nametree	svc_byname = RB_INITIALIZER(&svc_byname);
 static uint64_t		svc_seq;
+unsigned int		svc_ndep_groups;	/* with depends_on, removed too */
 
 int
 svc_idcmp(struct svc *a, struct svc *b)
@@ -202,6 +203,8 @@ svc_group_add(struct svc_conf *sc, struct svc_confref *ref)
 	g->ninst = sc->instances;
 	if (RB_INSERT(svc_nametree, &svc_byname, g) != NULL)
 		fatalx("%s: %s: duplicate service", __func__, sc->name);
+	if (sc->ndepends_on > 0)
+		svc_ndep_groups++;
 	for (i = 0; i < g->ninst; i++)
 		g->inst[i] = svc_new(g, i);
 	TAILQ_INSERT_TAIL(&svc_groups, g, entry);
@@ -249,6 +252,8 @@ svc_forget(struct svc *s)
 	log_debug("%s: forgotten", s->id);
 	svc_free(s);
 	if (g->ninst == 0 && g->removed) {
+		if (g->conf->ndepends_on > 0)
+			svc_ndep_groups--;
 		TAILQ_REMOVE(&svc_groups, g, entry);
 		svc_listen_close(g);
 		svc_confref_release(g->ref);
@@ -270,6 +275,8 @@ svc_group_remove(struct svc_group *g)
 	memcpy(v, g->inst, n * sizeof(*v));
 	svc_group_unname(g);
 	if (n == 0) {
+		if (g->conf->ndepends_on > 0)
+			svc_ndep_groups--;
 		TAILQ_REMOVE(&svc_groups, g, entry);
 		svc_listen_close(g);
 		svc_confref_release(g->ref);
@@ -330,6 +337,10 @@ svc_group_replace_conf(struct svc_group *g, struct svc_conf *sc,
 {
 	ref->refs++;
 	svc_confref_release(g->ref);
+	if (g->conf->ndepends_on > 0)
+		svc_ndep_groups--;
+	if (sc->ndepends_on > 0)
+		svc_ndep_groups++;
 	g->conf = sc;
 	g->ref = ref;
 }
@@ -344,6 +355,8 @@ svc_free_all(void)
 		svc_free(s);
 	while ((g = TAILQ_FIRST(&svc_groups)) != NULL) {
 		svc_group_unname(g);
+		if (g->conf->ndepends_on > 0)
+			svc_ndep_groups--;
 		TAILQ_REMOVE(&svc_groups, g, entry);
 		svc_listen_close(g);
 		svc_confref_release(g->ref);
