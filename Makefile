@@ -136,6 +136,7 @@ VIGILCTL_SRCS	+= control/vigilctl/vigilctl_logs.c
 VIGILCTL_SRCS	+= control/vigilctl/vigilctl_monit.c
 VIGILCTL_SRCS	+= control/vigilctl/vigilctl_out.c
 VIGILCTL_SRCS	+= control/vigilctl/vigilctl_sup.c
+VIGILCTL_SRCS	+= control/vigilctl/vigilctl_supconf.c
 VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_export.c
 VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import.c
 VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import_ini.c
@@ -278,6 +279,12 @@ $(BUILD)/fuzz/fuzz_grpc_h2: FUZZ_EXTRA = monitor/monitor_grpc.c \
 	    monitor/monitor_grpc_msg.c
 $(BUILD)/fuzz/fuzz_grpc_h2: monitor/monitor_grpc.c monitor/monitor_grpc_msg.c \
 	    monitor/monitor.h
+
+# vigilctl's supervisorctl name: its file and its argument line.
+$(BUILD)/fuzz/fuzz_supconf: FUZZ_EXTRA = control/vigilctl/vigilctl_supconf.c
+$(BUILD)/fuzz/fuzz_supconf: FUZZ_EXTRA_CFLAGS = -Icontrol/vigilctl
+$(BUILD)/fuzz/fuzz_supconf: control/vigilctl/vigilctl_supconf.c \
+	    control/vigilctl/vigilctl_supconf.h
 
 fuzz: $(FUZZ_BINS)
 

@@ -29,6 +29,7 @@
 
 #include "imsg.h"
 #include "msg_ctl.h"
+#include "vigilctl_supconf.h"
 
 /* Exit codes (vigilctl(8), EXIT STATUS). */
 #define VCTL_EXIT_OK		0
@@ -130,8 +131,6 @@ int	vctl_get_line(struct imsg *, struct ctl_line *);
 int	vctl_get_kv(struct imsg *, struct ctl_kv *);
 
 /* control/vigilctl/vigilctl_sup.c: the supervisorctl name */
-char	**vctl_sup_resplit(int, char **, int *);
-const char *vctl_sup_conf_socket(const char *);
 int	vctl_sup_action(struct vctl *, uint32_t, struct vctl_args *);
 int	vctl_sup_avail(struct vctl *, int, char **);
 int	vctl_sup_maintail(struct vctl *, int, char **);
