@@ -326,6 +326,8 @@ pctl_add_dependents(struct svc **v, size_t *np)
 	size_t		 i, j, n = *np;
 	int		 more = 1;
 
+	if (svc_ndep_groups == 0)	/* stop all of 10,000: no O(N^2) */
+		return (v);
 	while (more) {
 		more = 0;
 		TAILQ_FOREACH(d, &svc_all, entry) {
