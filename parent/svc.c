@@ -388,11 +388,20 @@ svc_kick(void)
 	evtimer_add(&svc_kick_ev, &tv);
 }
 
+/*
+ * One turn of the kick spawns for at most this long, then yields to the
+ * event loop and goes on in the next turn: starting 10,000 services is
+ * not one 1-second turn during which status, children and helpers wait.
+ */
+#define SVC_KICK_SLICE_MS	20
+
 static void
 svc_kick_cb(int fd, short ev, void *arg)
 {
 	struct svc	**v;
 	size_t		  n, i;
+	uint64_t	  t0 = svc_mono_ms();
+	unsigned int	  spawned = 0;
 
 	svc_kick_pending = 0;
 	if (svc_stopping_everything) {
@@ -418,6 +427,11 @@ svc_kick_cb(int fd, short ev, void *arg)
 		if (!svc_deps_ready(s))
 			continue;
 		svc_do_spawn(s);
+		if (++spawned % 16 == 0 &&
+		    svc_mono_ms() - t0 >= SVC_KICK_SLICE_MS) {
+			svc_kick();		/* the rest in the next turn */
+			break;
+		}
 	}
 	free(v);
 }
