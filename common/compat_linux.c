@@ -18,7 +18,11 @@
 
 #include <sys/types.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 
+#include <linux/openat2.h>
+
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
@@ -139,4 +143,42 @@ compat_pid_max(void)
 		v = -1;
 	fclose(fp);
 	return (v);
+}
+
+/*
+ * openat(2) that cannot leave dirfd: no "..", no absolute path, no
+ * symlink or /proc magic link out (openat2 with RESOLVE_BENEATH |
+ * RESOLVE_NO_MAGICLINKS, Linux 5.6).  Where the kernel has no openat2,
+ * the same by hand: the path is refused if it starts with "/" or has a
+ * ".." component, and its last component may not be a symlink
+ * (O_NOFOLLOW); the helpers' directories hold no symlinks of their own.
+ */
+int
+compat_openat_beneath(int dirfd, const char *path, int flags, mode_t mode)
+{
+	struct open_how	 how;
+	const char	*p;
+	long		 fd;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = (unsigned long long)(flags | O_CLOEXEC);
+	if (flags & O_CREAT)
+		how.mode = mode;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+	fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	if (fd != -1 || errno != ENOSYS)
+		return ((int)fd);
+
+	if (path[0] == '/') {
+		errno = EXDEV;
+		return (-1);
+	}
+	for (p = path; *p != '\0'; p++) {
+		if ((p == path || p[-1] == '/') && p[0] == '.' &&
+		    p[1] == '.' && (p[2] == '/' || p[2] == '\0')) {
+			errno = EXDEV;
+			return (-1);
+		}
+	}
+	return (openat(dirfd, path, flags | O_CLOEXEC | O_NOFOLLOW, mode));
 }

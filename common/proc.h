@@ -73,5 +73,7 @@ int		 compat_self_exe(char *);	/* PATH_MAX bytes */
 void		 compat_proctitle_init(int, char **);
 void		 compat_proctitle(const char *);
 long		 compat_pid_max(void);		/* -1: unknown */
+int		 compat_openat_beneath(int dirfd, const char *path, int flags,
+		    mode_t mode);
 
 #endif /* VIGIL_PROC_H */

@@ -32,7 +32,17 @@
 
 #define SANDBOX_CALL(name)	__NR_##name
 
+/* A directory a helper may use, for sandbox_landlock(). */
+#define SANDBOX_FS_READ		0x1
+#define SANDBOX_FS_WRITE	0x2	/* create, write, rename, remove files */
+struct sandbox_dir {
+	int		 fd;		/* -1: skipped */
+	unsigned int	 how;		/* SANDBOX_FS_* */
+	const char	*what;		/* for errors */
+};
+
 void	sandbox_prepare(enum vigil_proc, int debug);
+int	sandbox_landlock(const struct sandbox_dir *, size_t);
 void	sandbox_enable(const int *calls, size_t ncalls);
 
 /* Each helper's table and sandbox_enable() call. */

@@ -39,6 +39,7 @@
 
 #include "log.h"
 #include "logger.h"
+#include "proc.h"
 
 #define FILE_MODE		0640
 #define FILE_RETRY_SEC		10
@@ -69,7 +70,8 @@ logger_file_openat(const char *path, int flags)
 		errno = EBADF;
 		return (-1);
 	}
-	return (openat(file_dirfd, path, flags | O_CLOEXEC | O_NOFOLLOW,
+	/* Beneath log_dir only: no "..", no symlink out. */
+	return (compat_openat_beneath(file_dirfd, path, flags | O_NOFOLLOW,
 	    FILE_MODE));
 }
 

@@ -18,11 +18,16 @@
 
 #include <sys/syscall.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "compat.h"
+#include "log.h"
 #include "sandbox.h"
 
 static const int logger_calls[] = {
 	SANDBOX_CALL(openat),		/* log files, in its chroot */
+	SANDBOX_CALL(openat2),		/* compat_openat_beneath() */
 	SANDBOX_CALL(lseek),
 	SANDBOX_CALL(pread64),		/* tail */
 	SANDBOX_CALL(ftruncate),	/* rotation by size */
@@ -51,5 +56,14 @@ static const int logger_calls[] = {
 void
 logger_sandbox(void)
 {
+	struct sandbox_dir	 d;
+
+	/* Its chroot, log_dir, and nothing else. */
+	d.how = SANDBOX_FS_READ | SANDBOX_FS_WRITE;
+	d.what = "log_dir";
+	if ((d.fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		fatal("log_dir");
+	(void)sandbox_landlock(&d, 1);
+	close(d.fd);
 	sandbox_enable(logger_calls, nitems(logger_calls));
 }

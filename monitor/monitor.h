@@ -218,6 +218,8 @@ struct mon_snap {
 };
 
 void		 mon_proc_preinit(void);
+int		 mon_proc_dirfd(void);
+int		 mon_cgroup_dirfd(void);
 long		 mon_proc_hz(void);
 int		 mon_proc_snapshot(struct mon_snap *);
 void		 mon_proc_snap_free(struct mon_snap *);

@@ -16,7 +16,9 @@
 
 /*
  * /proc and cgroup v2 on Linux, read by the chrooted monitor through
- * directory descriptors opened before the chroot.  Every file is read
+ * directory descriptors opened before the chroot, every path through
+ * compat_openat_beneath(): nothing outside /proc and the cgroup tree
+ * can be reached from them, whatever a PID or group name holds.  Every file is read
  * into a bounded buffer and parsed defensively: a process may vanish or
  * change between two reads, and then it is simply left out.
  */
@@ -34,6 +36,7 @@
 
 #include "log.h"
 #include "monitor.h"
+#include "proc.h"
 
 #define PROC_STATMAX	1024
 #define PROC_FILEMAX	(4 * 1024 * 1024)	/* cgroup.procs */
@@ -87,6 +90,19 @@ mon_proc_preinit(void)
 		cg_mnt[0] = '\0';
 }
 
+/* The held directories, for monitor_sandbox(); -1 if none. */
+int
+mon_proc_dirfd(void)
+{
+	return (proc_fd);
+}
+
+int
+mon_cgroup_dirfd(void)
+{
+	return (cg_fd);
+}
+
 long
 mon_proc_hz(void)
 {
@@ -105,7 +121,7 @@ proc_read(int dirfd, const char *path, char *buf, size_t len)
 		errno = ENOENT;
 		return (-1);
 	}
-	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = compat_openat_beneath(dirfd, path, O_RDONLY, 0)) == -1)
 		return (-1);
 	while (off + 1 < len) {
 		n = read(fd, buf + off, len - 1 - off);
@@ -203,8 +219,8 @@ mon_proc_snapshot(struct mon_snap *snap)
 	memset(snap, 0, sizeof(*snap));
 	if (proc_fd == -1)
 		return (-1);
-	if ((fd = openat(proc_fd, ".", O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1)
+	if ((fd = compat_openat_beneath(proc_fd, ".", O_RDONLY | O_DIRECTORY,
+	    0)) == -1)
 		return (-1);
 	if ((d = fdopendir(fd)) == NULL) {
 		close(fd);
@@ -334,8 +350,8 @@ mon_proc_nfds(pid_t pid)
 	int		 fd;
 
 	snprintf(path, sizeof(path), "%d/fd", (int)pid);
-	if (proc_fd == -1 || (fd = openat(proc_fd, path, O_RDONLY |
-	    O_DIRECTORY | O_CLOEXEC)) == -1)
+	if (proc_fd == -1 || (fd = compat_openat_beneath(proc_fd, path,
+	    O_RDONLY | O_DIRECTORY, 0)) == -1)
 		return (MON_UNKNOWN);
 	if ((d = fdopendir(fd)) == NULL) {
 		close(fd);

@@ -19,10 +19,12 @@
 #include <sys/syscall.h>
 
 #include "compat.h"
+#include "monitor.h"
 #include "sandbox.h"
 
 static const int monitor_calls[] = {
 	SANDBOX_CALL(openat),		/* /proc and cgroup files, by dirfd */
+	SANDBOX_CALL(openat2),		/* compat_openat_beneath() */
 	SANDBOX_CALL(getdents64),	/* /proc/PID/task */
 	SANDBOX_CALL(lseek),
 	SANDBOX_CALL(pread64),
@@ -39,5 +41,15 @@ static const int monitor_calls[] = {
 void
 monitor_sandbox(void)
 {
+	struct sandbox_dir	 d[2];
+
+	/* /proc and the cgroup tree, read-only, through the held fds. */
+	d[0].fd = mon_proc_dirfd();
+	d[0].how = SANDBOX_FS_READ;
+	d[0].what = "/proc";
+	d[1].fd = mon_cgroup_dirfd();
+	d[1].how = SANDBOX_FS_READ;
+	d[1].what = "the cgroup tree";
+	(void)sandbox_landlock(d, nitems(d));
 	sandbox_enable(monitor_calls, nitems(monitor_calls));
 }
