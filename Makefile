@@ -54,6 +54,16 @@ ifeq ($(SAN),1)
 CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
 LDFLAGS	+= -fsanitize=address,undefined
+TEST_HOOKS = 1
+endif
+
+# The test hooks (VIGIL_TEST_HOOKS=1 and friends in vigild's environment:
+# a helper that sends garbage, a forbidden system call, a small queue
+# bound, ...) are compiled only into test builds: build/test (make
+# testbuild) and build/asan.  The release binary has none.
+TEST_HOOKS ?= 0
+ifeq ($(TEST_HOOKS),1)
+CFLAGS	+= -DVIGIL_TEST_HOOKS
 endif
 
 # Sources, one per line.  common/ is what both programs link; vigild is
@@ -182,7 +192,7 @@ TOOL_BINS	 = $(patsubst regress/tools/%.c,$(BUILD)/regress/%,$(TOOL_SRCS))
 FUZZ_BINS	 = $(patsubst regress/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
 .PHONY: all clean check demo deps install uninstall bench fuzz unit tools \
-	asan deb soak
+	asan deb soak testbuild
 
 all: $(BUILD)/vigild $(BUILD)/vigilctl
 
@@ -294,8 +304,12 @@ deps:
 asan:
 	$(MAKE) BUILD=build/asan SAN=1 all tools
 
+testbuild:
+	$(MAKE) BUILD=build/test TEST_HOOKS=1 all tools
+
 check: deps
 	$(MAKE) all unit tools
+	$(MAKE) testbuild
 	$(MAKE) asan
 	$(MAKE) fuzz
 	./regress/run.sh

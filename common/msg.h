@@ -48,9 +48,11 @@ enum imsg_type {
 	IMSG_HELLO = 1,		/* helper -> parent: up, struct msg_hello */
 	IMSG_VERBOSE,		/* parent -> helper: int verbosity */
 	IMSG_REOPEN,		/* parent -> logger: reopen files, no data */
-	IMSG_TEST_GARBAGE,	/* test hook: never valid anywhere */
 	IMSG_PING,		/* parent -> helper: struct msg_ping */
 	IMSG_PONG,		/* helper -> parent: the same struct back */
+#ifdef VIGIL_TEST_HOOKS
+	IMSG_TEST_GARBAGE,	/* test hook: never valid anywhere */
+#endif
 
 	IMSG_CTL_BASE = 100,	/* msg_ctl.h: 100..199 */
 	IMSG_CTL_LAST = 199,

@@ -35,7 +35,9 @@
 
 static struct imsgev	 proc_child_iev;
 static struct event	 proc_child_ev_term;
+#ifdef VIGIL_TEST_HOOKS
 static struct event	 proc_child_ev_usr2;
+#endif
 static enum vigil_proc	 proc_child_role;
 static imsgev_dispatch_cb proc_child_cb;
 static void		(*proc_child_gone_cb)(void);
@@ -73,16 +75,18 @@ proc_child_sig(int sig, short ev, void *arg)
 	case SIGTERM:
 		log_debug("exiting on signal");
 		exit(0);
+#ifdef VIGIL_TEST_HOOKS
 	case SIGUSR2:
 		/*
-		 * Test hook (VIGIL_TEST_HOOKS=1 in vigild's environment):
-		 * send the parent a message it must reject, as a
-		 * compromised helper might.
+		 * Test hook (test builds, VIGIL_TEST_HOOKS=1 in vigild's
+		 * environment): send the parent a message it must reject,
+		 * as a compromised helper might.
 		 */
 		log_info("test hook: sending a bad message to the parent");
 		(void)imsgev_compose(&proc_child_iev, IMSG_TEST_GARBAGE, 0, 0,
 		    -1, "garbage", 7);
 		break;
+#endif
 	}
 }
 
@@ -167,7 +171,9 @@ struct imsgev *
 proc_child_channel(imsgev_dispatch_cb dispatch, void *data)
 {
 	struct msg_hello	 hello;
+#ifdef VIGIL_TEST_HOOKS
 	const char		*hooks;
+#endif
 
 	proc_child_cb = dispatch;
 	if (imsgev_init(&proc_child_iev, PROC_PARENT_SOCK_FILENO, data,
@@ -177,12 +183,14 @@ proc_child_channel(imsgev_dispatch_cb dispatch, void *data)
 
 	signal_set(&proc_child_ev_term, SIGTERM, proc_child_sig, NULL);
 	signal_add(&proc_child_ev_term, NULL);
+	signal(SIGUSR2, SIG_IGN);
+#ifdef VIGIL_TEST_HOOKS
 	hooks = getenv("VIGIL_TEST_HOOKS");
 	if (hooks != NULL && strcmp(hooks, "1") == 0) {
 		signal_set(&proc_child_ev_usr2, SIGUSR2, proc_child_sig, NULL);
 		signal_add(&proc_child_ev_usr2, NULL);
-	} else
-		signal(SIGUSR2, SIG_IGN);
+	}
+#endif
 
 	memset(&hello, 0, sizeof(hello));
 	hello.version = VIGIL_IMSG_VERSION;

@@ -248,6 +248,7 @@ sandbox_add(struct sock_filter *f, size_t *n, const int *calls,
 	}
 }
 
+#ifdef VIGIL_TEST_HOOKS
 /*
  * Test hook (VIGIL_TEST_HOOKS=1): VIGIL_TEST_FORBIDDEN=ROLE makes that
  * helper try chroot(2), which no helper may, once its filter is on.
@@ -265,6 +266,9 @@ sandbox_test_hook(void)
 	log_info("test hook: calling chroot(2), which seccomp forbids");
 	(void)syscall(__NR_chroot, "/");
 }
+#else
+#define sandbox_test_hook()
+#endif
 
 /*
  * After the privilege drop: allow sandbox_base[] and the helper's own
@@ -353,6 +357,7 @@ sandbox_ll_rights(unsigned int how)
 	return (r);
 }
 
+#ifdef VIGIL_TEST_HOOKS
 /*
  * Test hook (VIGIL_TEST_HOOKS=1 and VIGIL_TEST_ESCAPE=1): try to climb
  * out of each held directory, both through compat_openat_beneath() and
@@ -396,6 +401,9 @@ sandbox_escape_hook(const struct sandbox_dir *dirs, size_t ndirs)
 	if (ndirs == 0)
 		sandbox_escape_try(AT_FDCWD, "its root");
 }
+#else
+#define sandbox_escape_hook(d, n)
+#endif
 
 /*
  * Only the directories given (descriptors, opened before the chroot if
@@ -419,6 +427,9 @@ sandbox_landlock(const struct sandbox_dir *dirs, size_t ndirs)
 		    strerror(errno));
 		return (-1);
 	}
+	/* Unprivileged vigild: no privilege drop set it already. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		fatal("prctl no_new_privs");
 	handled = SANDBOX_LL_ABI1;
 	if (abi >= 2)
 		handled |= LANDLOCK_ACCESS_FS_REFER;

@@ -157,6 +157,7 @@ control_clients_max(void)
 void
 control_main(const struct proc_opts *opts)
 {
+#ifdef VIGIL_TEST_HOOKS
 	const char	*hooks, *q, *errstr;
 	long long	 n;
 
@@ -168,6 +169,7 @@ control_main(const struct proc_opts *opts)
 		if (errstr == NULL)
 			control_queuemax = (size_t)n;
 	}
+#endif
 	proc_child_init(opts);
 	control_limits();
 	sandbox_prepare(opts->role, opts->debug);

@@ -89,16 +89,23 @@ plog_dup(int fd)
 	return (fcntl(fd, F_DUPFD_CLOEXEC, 0));
 }
 
-/* Test hooks of vigild's environment (VIGIL_TEST_HOOKS=1). */
+/*
+ * Test hooks of vigild's environment (VIGIL_TEST_HOOKS=1), in test
+ * builds only.
+ */
 static const char *
 plog_test_hook(const char *name)
 {
+#ifdef VIGIL_TEST_HOOKS
 	const char	*s;
 
 	if ((s = getenv("VIGIL_TEST_HOOKS")) == NULL || strcmp(s, "1") != 0 ||
 	    (s = getenv(name)) == NULL || *s == '\0')
 		return (NULL);
 	return (s);
+#else
+	return (NULL);
+#endif
 }
 
 /* Shared memory for the stream's journal, zero-filled. */

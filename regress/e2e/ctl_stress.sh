@@ -5,6 +5,7 @@
 # control itself killed: the daemon, its services and the other clients
 # carry on, and control is not harmed by any one client.
 . "$(dirname "$0")/lib.sh"
+need_test_hooks
 
 N=1000
 defaults=""

@@ -8,6 +8,7 @@ if [ "${FOUNDATION_AS_USER:-}" = 1 ]; then
 	export VIGIL_E2E_USER=nobody
 fi
 . "$(dirname "$0")/lib.sh"
+need_test_hooks
 
 write_conf "$T/vigild.conf" <<EOF2
 services:

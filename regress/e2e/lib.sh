@@ -11,6 +11,7 @@
 # Environment:
 #   VIGILD, VIGILCTL	binaries under test (default build/vigild, build/vigilctl)
 #   VIGIL_E2E_USER	run vigild as this ordinary user instead of root
+#   (tests that use a test hook call need_test_hooks: build/test/vigild)
 #			(set by the runner for the unprivileged pass)
 
 set -u
@@ -34,6 +35,18 @@ E2E_USER=${VIGIL_E2E_USER:-}
 if [ -n "$E2E_USER" ]; then
 	chown "$E2E_USER" "$T"
 fi
+
+# need_test_hooks: this test uses a test hook (VIGIL_TEST_*), which only
+# test builds have: the default build/vigild is swapped for build/test's
+# (make testbuild; make check makes it); the ASan build has them too.
+need_test_hooks() {
+	if [ "$VIGILD" = "$ROOT/build/vigild" ]; then
+		VIGILD=$ROOT/build/test/vigild
+	fi
+	[ -x "$VIGILD" ] || skip "no test build: make testbuild"
+	strings "$VIGILD" 2>/dev/null | grep -q VIGIL_TEST_HOOKS ||
+	    skip "$VIGILD has no test hooks: make testbuild"
+}
 
 fail() {
 	echo "FAIL: $TEST_NAME: $*" >&2

@@ -24,6 +24,7 @@ N=1000000
 KILLS=5
 LOG=$T/log/flood.log
 if [ -n "${LOG_KILL_NOJOURNAL:-}" ]; then
+	need_test_hooks
 	export VIGIL_TEST_NOJOURNAL=1
 fi
 # 100-byte lines in 64 KiB writes: 100 MB.

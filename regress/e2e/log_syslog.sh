@@ -6,6 +6,7 @@
 # files; when it is back they go to syslog again; none is lost or doubled.
 # (VIGIL_TEST_SYSLOG points vigild at a socket of the test's own.)
 . "$(dirname "$0")/lib.sh"
+need_test_hooks
 
 TOOLS=${VIGIL_TOOLS:-$(dirname "$VIGILD")/regress}
 [ -x "$TOOLS/vigil-lines" ] || skip "no vigil-lines in $TOOLS (make tools)"

@@ -5,6 +5,7 @@
 # the helpers' openat2(RESOLVE_BENEATH) path and, where the kernel has
 # Landlock, through a plain openat(2).  Test hook VIGIL_TEST_ESCAPE=1.
 . "$(dirname "$0")/lib.sh"
+need_test_hooks
 
 write_conf "$T/vigild.conf" <<CONF
 services:

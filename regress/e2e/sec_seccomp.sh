@@ -4,6 +4,7 @@
 # try chroot(2)) kills it with SIGSYS, the system call named in the log;
 # the parent logs the death and starts a new one.
 . "$(dirname "$0")/lib.sh"
+need_test_hooks
 
 write_conf "$T/vigild.conf" <<CONF
 services:
