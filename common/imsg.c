@@ -51,6 +51,7 @@
 
 #include "imsg.h"
 #include "log.h"
+#include "proc.h"
 
 #define IMSG_IOV_MAX	64	/* frames gathered by one sendmsg */
 
@@ -552,6 +553,8 @@ imsgev_compose(struct imsgev *iev, uint32_t type, uint32_t peerid,
 	 */
 	if (iev->ibuf.wqbytes >= IMSGEV_EAGER)
 		(void)imsgbuf_write(&iev->ibuf);
+	if (iev->ibuf.wqbytes > iev->wqpeak)
+		iev->wqpeak = iev->ibuf.wqbytes;
 	imsgev_update(iev);
 	return (0);
 }
@@ -640,6 +643,14 @@ imsgev_handler(int fd, short event, void *arg)
 			imsgev_fail(iev, strerror(errno));
 			return;
 		}
+		/*
+		 * A slow reader made the queue grow, and it is empty now:
+		 * give the pages back to the system, not only to malloc.
+		 */
+		if (iev->ibuf.wqbytes == 0 && iev->wqpeak >= IMSGEV_TRIM_AFTER)
+			compat_heap_release();
+		if (iev->ibuf.wqbytes == 0)
+			iev->wqpeak = 0;
 	}
 	imsgev_update(iev);
 }

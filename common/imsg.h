@@ -45,6 +45,7 @@
 #define IMSG_MAXSIZE_LIMIT	(1024 * 1024)
 #define IMSGF_HASFD		0x0001
 #define IMSGEV_EAGER		(8 * 1024)	/* queued bytes: write now */
+#define IMSGEV_TRIM_AFTER	(1024 * 1024)	/* a queue peak worth a trim */
 #define IMSG_MAXFDQUEUE		16	/* received fds waiting for a header */
 
 struct imsg_hdr {
@@ -174,6 +175,7 @@ struct imsgev {
 	imsgev_dispatch_cb	 dispatch;
 	imsgev_closed_cb	 closed;
 	void			*data;
+	size_t			 wqpeak;	/* the queue's most, until empty */
 };
 
 int	imsgev_init(struct imsgev *, int fd, void *data,

@@ -471,8 +471,9 @@ pctl_run(struct pctl_peer *p, const struct ctl_request *req)
 		fatalx("%s: command %u is not in the table", __func__,
 		    req->cmd);
 	p->readonly = (c->flags & PCTL_READONLY) != 0;
-	if (!p->readonly && !(p->http ? p->http_auth :
-	    pctl_allowed(req->uid, req->gid))) {
+	p->privileged = p->http ? p->http_auth : pctl_allowed(req->uid,
+	    req->gid);
+	if (!p->readonly && !p->privileged) {
 		pctl_finish(p, CTL_RES_DENIED, "permission denied: only root "
 		    "and members of the control socket's group may `%s`",
 		    ctl_cmd_name(req->cmd));

@@ -85,6 +85,7 @@ struct pctl_peer {
 	int			 readonly;	/* not logged as an action */
 	int			 http;		/* from the HTTP API */
 	int			 http_auth;	/* its bearer token checked */
+	int			 privileged;	/* may act, sees arguments */
 	char			 http_what[CTL_HTTP_PATHMAX + 96];
 	char			 what[256];	/* "stop --wait web" */
 	int			 result;	/* worst CTL_RES_* so far */

@@ -146,8 +146,23 @@ pctl_join(char *buf, size_t len, char **v, size_t n)
 	}
 }
 
+#define PCTL_HIDDEN	" (arguments shown to root and socket.group only)"
+
+/* The program of a command line, without its arguments. */
 static void
-pctl_info_health(uint32_t peerid, const struct conf_health *h)
+pctl_program(char *buf, size_t len, const char *cmd)
+{
+	size_t	 n;
+
+	n = strcspn(cmd, " \t");
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, cmd, n);
+	buf[n] = '\0';
+}
+
+static void
+pctl_info_health(uint32_t peerid, const struct conf_health *h, int full)
 {
 	char	 a[32], b[32], c[32], what[CTL_TEXTMAX];
 
@@ -167,8 +182,13 @@ pctl_info_health(uint32_t peerid, const struct conf_health *h)
 		break;
 	case HEALTH_EXEC:
 		strlcpy(what, "exec ", sizeof(what));
-		pctl_join(what + 5, sizeof(what) - 5, h->exec_argv,
-		    h->exec_argc);
+		if (full || h->exec_argc <= 1)
+			pctl_join(what + 5, sizeof(what) - 5, h->exec_argv,
+			    h->exec_argc);
+		else {
+			pctl_join(what + 5, sizeof(what) - 5, h->exec_argv, 1);
+			strlcat(what, PCTL_HIDDEN, sizeof(what));
+		}
 		break;
 	}
 	pctl_kv(peerid, "health_check", "%s, every %s, timeout %s, retries %u, "
@@ -217,7 +237,7 @@ pctl_info_command(const struct svc_conf *sc, char *buf, size_t len)
 }
 
 static void
-pctl_info_conf(uint32_t peerid, struct svc *s)
+pctl_info_conf(uint32_t peerid, struct svc *s, int full)
 {
 	struct svc_conf	*sc = s->grp->conf;
 	char		 buf[CTL_TEXTMAX], a[32], b[32];
@@ -227,8 +247,18 @@ pctl_info_conf(uint32_t peerid, struct svc *s)
 	static const char *readies[] = { "started", "notify", "healthy",
 	    "tcp" };
 
+	/* Arguments may hold secrets (--password=...): not for everyone. */
 	pctl_info_command(sc, buf, sizeof(buf));
-	pctl_kv(peerid, "command", "%s", buf);
+	if (full || (sc->argv != NULL && !sc->shell ? sc->argc <= 1 :
+	    strcspn(sc->command_str, " \t") == strlen(sc->command_str)))
+		pctl_kv(peerid, "command", "%s", buf);
+	else {
+		if (sc->argv != NULL && !sc->shell)
+			strlcpy(buf, sc->argv[0], sizeof(buf));
+		else
+			pctl_program(buf, sizeof(buf), sc->command_str);
+		pctl_kv(peerid, "command", "%s" PCTL_HIDDEN, buf);
+	}
 	pctl_kv(peerid, "shell", "%s", sc->shell ? "true" : "false");
 	pctl_kv(peerid, "user", "%s", sc->user != NULL ? sc->user :
 	    "(vigild's own)");
@@ -302,7 +332,7 @@ pctl_info_conf(uint32_t peerid, struct svc *s)
 	    nitems(readies) ? readies[sc->ready] : "?",
 	    sc->ready_target != NULL ? " " : "",
 	    sc->ready_target != NULL ? sc->ready_target : "");
-	pctl_info_health(peerid, &sc->health);
+	pctl_info_health(peerid, &sc->health, full);
 	pctl_kv(peerid, "limits.memory", "%s", sc->limits.memory == 0 ?
 	    "none" : ctl_fmt_bytes(sc->limits.memory, a, sizeof(a)));
 	if (sc->limits.cpu == 0)
@@ -354,8 +384,17 @@ pctl_info_logs(uint32_t peerid, struct svc *s)
 	    "true" : "false");
 }
 
+static void pctl_info_one(uint32_t, struct svc *, int);
+
 void
 parent_control_info(uint32_t peerid, struct svc *s)
+{
+	pctl_info_one(peerid, s, 1);
+}
+
+/* full: the arguments of commands too (privileged callers). */
+static void
+pctl_info_one(uint32_t peerid, struct svc *s, int full)
 {
 	struct svc_conf		*sc = s->grp->conf;
 	struct ctl_status	 st;
@@ -370,7 +409,7 @@ parent_control_info(uint32_t peerid, struct svc *s)
 		    "child, so how it exits will be unknown");
 	pctl_kv(peerid, "defined_at", "%s:%zu", sc->pos.file != NULL ?
 	    sc->pos.file : "?", sc->pos.line);
-	pctl_info_conf(peerid, s);
+	pctl_info_conf(peerid, s, full);
 	pctl_info_logs(peerid, s);
 
 	/* The exits remembered, oldest first. */
@@ -533,7 +572,7 @@ pctl_info_answer(struct pctl_peer *p)
 		return;
 	}
 	for (i = 0; i < n; i++)
-		parent_control_info(p->peerid, v[i]);
+		pctl_info_one(p->peerid, v[i], p->privileged);
 	free(v);
 	pctl_finish(p, p->result, p->result ? "%s" : NULL, p->failmsg);
 }
