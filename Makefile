@@ -126,6 +126,7 @@ VIGILD_SRCS	+= monitor/monitor.c
 VIGILD_SRCS	+= monitor/monitor_check.c
 VIGILD_SRCS	+= monitor/monitor_grpc.c
 VIGILD_SRCS	+= monitor/monitor_grpc_msg.c
+VIGILD_SRCS	+= monitor/monitor_dns.c
 VIGILD_SRCS	+= monitor/monitor_http.c
 VIGILD_SRCS	+= monitor/monitor_notify.c
 VIGILD_SRCS	+= monitor/monitor_probe.c

@@ -68,6 +68,9 @@
 #define CONFIG_NO_RESOLVE	0x02	/* do not look up users, groups,
 					   directories, env_file, host names */
 #define CONFIG_NO_INCLUDE	0x04	/* do not read include: files (fuzz) */
+#define CONFIG_NO_DNS		0x08	/* do not resolve host names: the
+					   daemon (its monitor resolves them);
+					   vigild -n still does */
 
 /*
  * Errors: an ordered list of "FILE:LINE:COLUMN: message" strings

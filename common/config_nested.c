@@ -39,7 +39,8 @@ check_host(struct cfg *ctx, yaml_node_t *v, const char *host,
 	struct addrinfo	 hints, *res;
 	int		 e;
 
-	if ((ctx->flags & CONFIG_NO_RESOLVE) || strchr(host, '$') != NULL)
+	if ((ctx->flags & (CONFIG_NO_RESOLVE | CONFIG_NO_DNS)) ||
+	    strchr(host, '$') != NULL)
 		return;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;

@@ -123,6 +123,15 @@ struct msg_mon_svc {
 
 	/* sd_notify watchdog, as last announced (kept across respawns) */
 	uint64_t	 watchdog_usec;
+
+	/*
+	 * Names the monitor resolves (monitor_dns.c): the parent never
+	 * does.  "" when addrs (ready_addrs) hold numeric addresses.
+	 */
+	char		 resolve[MON_HOSTMAX];
+	char		 ready_resolve[MON_HOSTMAX];
+	char		 resolve_port[8];
+	char		 ready_resolve_port[8];
 };
 
 /*

@@ -98,7 +98,10 @@ mon_svc_valid(const struct msg_mon_svc *d)
 	    !MSG_STR_OK(d->cgroup) || !MSG_STR_OK(d->host) ||
 	    !MSG_STR_OK(d->uri) || !MSG_STR_OK(d->target) ||
 	    !MSG_STR_OK(d->error) || !MSG_STR_OK(d->ready_target) ||
-	    !MSG_STR_OK(d->ready_error) || !MSG_STR_OK(d->service))
+	    !MSG_STR_OK(d->ready_error) || !MSG_STR_OK(d->service) ||
+	    !MSG_STR_OK(d->resolve) || !MSG_STR_OK(d->ready_resolve) ||
+	    !MSG_STR_OK(d->resolve_port) ||
+	    !MSG_STR_OK(d->ready_resolve_port))
 		return (0);
 	if (d->check > MON_CHECK_GRPC || d->ready > MON_READY_TCP ||
 	    d->naddrs > MON_ADDRMAX || d->nready_addrs > MON_ADDRMAX)
@@ -258,13 +261,19 @@ monitor_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 void
 monitor_main(const struct proc_opts *opts)
 {
+	struct event_base	*base;
+
 	proc_child_init(opts);
-	/* Before the chroot: /proc and the cgroup tree, as directory fds. */
+	/*
+	 * Before the chroot: /proc and the cgroup tree, as directory fds;
+	 * resolv.conf and hosts, for the names of checks.
+	 */
 	mon_proc_preinit();
+	base = event_init();
+	mon_dns_init(base);
 	sandbox_prepare(opts->role, opts->debug);
 	privdrop(opts->user, opts->root);
 	monitor_sandbox();
-	event_init();
 	(void)proc_child_channel(monitor_dispatch_parent, NULL);
 	event_dispatch();
 	exit(0);

@@ -40,6 +40,7 @@
 #define MON_SAMPLE_FIRST_MS	250	/* second sample after a start */
 #define MON_READY_RETRY_MS	200	/* ready: tcp:// connect retries */
 #define MON_FIRST_CHECK_MS	1000	/* cap on the delay of a first check */
+#define MON_DNS_TTL_MS		60000	/* a resolved name, asked again after */
 
 struct mon_probe;
 struct mon_cpu_hist;
@@ -70,6 +71,20 @@ struct mon_check {
 	struct mon_addr		 ready_addrs[MON_ADDRMAX];
 	char			 ready_target[MON_TEXTMAX];
 	char			 ready_error[MON_TEXTMAX];
+
+	/* names to resolve (monitor_dns.c), and what they gave */
+	char			 resolve[MON_HOSTMAX];
+	char			 resolve_port[8];
+	struct mon_addr		 raddrs[MON_ADDRMAX];
+	uint32_t		 nraddrs;
+	uint64_t		 resolved_ms;	/* 0: not yet */
+	struct mon_dns_req	*dns;
+	char			 ready_resolve[MON_HOSTMAX];
+	char			 ready_resolve_port[8];
+	struct mon_addr		 ready_raddrs[MON_ADDRMAX];
+	uint32_t		 nready_raddrs;
+	uint64_t		 ready_resolved_ms;
+	struct mon_dns_req	*rdns;
 
 	/* health, running */
 	struct event		 check_ev;
@@ -245,6 +260,16 @@ struct mon_sender {
 int		 mon_proc_sender(pid_t, struct mon_sender *);
 int		 mon_proc_sender_match(const struct mon_sender *, pid_t,
 		    const char *);
+
+/* monitor/monitor_dns.c: names resolved with evdns */
+struct event_base;
+struct mon_dns_req;
+typedef void	 (*mon_dns_cb)(void *, const struct mon_addr *, unsigned int,
+		    const char *);
+void		 mon_dns_init(struct event_base *);
+struct mon_dns_req *mon_dns_resolve(const char *, const char *, mon_dns_cb,
+		    void *);
+void		 mon_dns_cancel(struct mon_dns_req *);
 
 /* monitor/monitor_notify_linux.c: recvmsg with the sender's pid */
 ssize_t		 mon_notify_recv(int, char *, size_t, pid_t *, uid_t *);

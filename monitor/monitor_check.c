@@ -47,7 +47,11 @@
 #define READY_PROBE_TIMEOUT_MS	1000
 
 static void	check_run(int, short, void *);
+static void	check_dns_cb(void *, const struct mon_addr *, unsigned int,
+		    const char *);
 static void	ready_run(int, short, void *);
+static void	ready_dns_cb(void *, const struct mon_addr *, unsigned int,
+		    const char *);
 
 static int
 check_in_start_period(struct mon_svc *ms)
@@ -125,12 +129,41 @@ check_probe_cb(struct mon_svc *ms, int ok, const char *why)
 	check_result(ms, ok, msg);
 }
 
+/* The addresses of the check's name: now the check itself. */
+static void
+check_dns_cb(void *arg, const struct mon_addr *addrs, unsigned int n,
+    const char *err)
+{
+	struct mon_svc		*ms = arg;
+	struct mon_check	*c = ms->chk;
+	char			 why[MON_TEXTMAX], what[MON_TEXTMAX];
+
+	c->dns = NULL;
+	if (n == 0) {
+		c->resolved_ms = 0;
+		if (snprintf(what, sizeof(what), "cannot resolve %.64s: %s",
+		    c->resolve, err) < 0)
+			what[0] = '\0';
+		mon_join(why, sizeof(why), c->target, what);
+		check_result(ms, 0, why);
+		return;
+	}
+	log_debug("%s: %s resolved by the monitor: %u address%s", ms->id,
+	    c->resolve, n, n == 1 ? "" : "es");
+	memcpy(c->raddrs, addrs, n * sizeof(c->raddrs[0]));
+	c->nraddrs = n;
+	c->resolved_ms = mon_now_ms() | 1;
+	check_run(-1, 0, ms);
+}
+
 static void
 check_run(int fd, short ev, void *arg)
 {
 	struct mon_svc		*ms = arg;
 	struct mon_check	*c = ms->chk;
 	struct msg_mon_key	 k;
+	const struct mon_addr	*addrs;
+	unsigned int		 naddrs;
 	char			 why[MON_TEXTMAX];
 
 	if (c->exec_wait) {
@@ -145,18 +178,34 @@ check_run(int fd, short ev, void *arg)
 	case MON_CHECK_HTTP:
 	case MON_CHECK_TCP:
 	case MON_CHECK_GRPC:
-		if (c->naddrs == 0) {
+		if (c->resolve[0] != '\0') {
+			if (c->dns != NULL)
+				return;		/* still asking */
+			if (c->resolved_ms == 0 ||
+			    mon_now_ms() - c->resolved_ms >= MON_DNS_TTL_MS) {
+				/* Its answer runs the check (maybe now). */
+				c->dns = mon_dns_resolve(c->resolve,
+				    c->resolve_port, check_dns_cb, ms);
+				return;
+			}
+			addrs = c->raddrs;
+			naddrs = c->nraddrs;
+		} else {
+			addrs = c->addrs;
+			naddrs = c->naddrs;
+		}
+		if (naddrs == 0) {
 			mon_join(why, sizeof(why), c->target,
 			    c->error[0] ? c->error : "no address");
 			check_result(ms, 0, why);
 			return;
 		}
 		if (c->type == MON_CHECK_GRPC)
-			c->probe = mon_probe_start_grpc(ms, c->addrs,
-			    c->naddrs, c->host, c->service, c->timeout_ms,
+			c->probe = mon_probe_start_grpc(ms, addrs, naddrs,
+			    c->host, c->service, c->timeout_ms,
 			    check_probe_cb);
 		else
-			c->probe = mon_probe_start(ms, c->addrs, c->naddrs,
+			c->probe = mon_probe_start(ms, addrs, naddrs,
 			    c->type == MON_CHECK_HTTP ? c->host : NULL,
 			    c->uri, c->timeout_ms, check_probe_cb);
 		break;
@@ -215,11 +264,44 @@ ready_run(int fd, short ev, void *arg)
 	struct mon_svc		*ms = arg;
 	struct mon_check	*c = ms->chk;
 
-	if (c->ready_done || c->rprobe != NULL ||
+	if (c->ready_done || c->rprobe != NULL || c->rdns != NULL ||
 	    !(ms->flags & MON_SVC_STARTING))
 		return;
-	c->rprobe = mon_probe_start(ms, c->ready_addrs, c->nready_addrs,
+	if (c->ready_resolve[0] == '\0') {
+		c->rprobe = mon_probe_start(ms, c->ready_addrs,
+		    c->nready_addrs, NULL, NULL, READY_PROBE_TIMEOUT_MS,
+		    ready_probe_cb);
+		return;
+	}
+	if (c->ready_resolved_ms == 0 ||
+	    mon_now_ms() - c->ready_resolved_ms >= MON_DNS_TTL_MS) {
+		c->rdns = mon_dns_resolve(c->ready_resolve,
+		    c->ready_resolve_port, ready_dns_cb, ms);
+		return;
+	}
+	c->rprobe = mon_probe_start(ms, c->ready_raddrs, c->nready_raddrs,
 	    NULL, NULL, READY_PROBE_TIMEOUT_MS, ready_probe_cb);
+}
+
+static void
+ready_dns_cb(void *arg, const struct mon_addr *addrs, unsigned int n,
+    const char *err)
+{
+	struct mon_svc		*ms = arg;
+	struct mon_check	*c = ms->chk;
+
+	c->rdns = NULL;
+	if (n == 0) {
+		c->ready_resolved_ms = 0;
+		log_debug("%s: ready: tcp://%s: cannot resolve %s: %s",
+		    ms->id, c->ready_target, c->ready_resolve, err);
+		mon_timer_add(&c->ready_ev, MON_READY_RETRY_MS);
+		return;
+	}
+	memcpy(c->ready_raddrs, addrs, n * sizeof(c->ready_raddrs[0]));
+	c->nready_raddrs = n;
+	c->ready_resolved_ms = mon_now_ms() | 1;
+	ready_run(-1, 0, ms);
 }
 
 /*
@@ -250,6 +332,9 @@ check_new(struct mon_svc *ms, const struct msg_mon_svc *d)
 		}
 		strlcpy(c->target, d->target, sizeof(c->target));
 		strlcpy(c->error, d->error, sizeof(c->error));
+		strlcpy(c->resolve, d->resolve, sizeof(c->resolve));
+		strlcpy(c->resolve_port, d->resolve_port,
+		    sizeof(c->resolve_port));
 		c->interval_ms = d->interval_ms;
 		c->timeout_ms = d->timeout_ms;
 		c->start_period_ms = d->start_period_ms;
@@ -264,6 +349,10 @@ check_new(struct mon_svc *ms, const struct msg_mon_svc *d)
 		    sizeof(c->ready_target));
 		strlcpy(c->ready_error, d->ready_error,
 		    sizeof(c->ready_error));
+		strlcpy(c->ready_resolve, d->ready_resolve,
+		    sizeof(c->ready_resolve));
+		strlcpy(c->ready_resolve_port, d->ready_resolve_port,
+		    sizeof(c->ready_resolve_port));
 	}
 	evtimer_set(&c->check_ev, check_run, ms);
 	evtimer_set(&c->ready_ev, ready_run, ms);
@@ -291,7 +380,11 @@ check_same(const struct mon_check *a, const struct mon_check *b)
 	    memcmp(a->ready_addrs, b->ready_addrs,
 	    sizeof(a->ready_addrs)) == 0 &&
 	    strcmp(a->ready_target, b->ready_target) == 0 &&
-	    strcmp(a->ready_error, b->ready_error) == 0);
+	    strcmp(a->ready_error, b->ready_error) == 0 &&
+	    strcmp(a->resolve, b->resolve) == 0 &&
+	    strcmp(a->resolve_port, b->resolve_port) == 0 &&
+	    strcmp(a->ready_resolve, b->ready_resolve) == 0 &&
+	    strcmp(a->ready_resolve_port, b->ready_resolve_port) == 0);
 }
 
 /* Arm what ms->chk defines: the first check, the ready probe. */
@@ -312,7 +405,7 @@ check_arm(struct mon_svc *ms)
 		mon_timer_add(&c->check_ev, first);
 	}
 	if (c->ready_tcp && (ms->flags & MON_SVC_STARTING)) {
-		if (c->nready_addrs == 0)
+		if (c->nready_addrs == 0 && c->ready_resolve[0] == '\0')
 			log_warnx("%s: ready: tcp://%s: %s; it stays STARTING",
 			    ms->id, c->ready_target,
 			    c->ready_error[0] ? c->ready_error : "no address");
@@ -351,6 +444,8 @@ mon_check_update(struct mon_svc *ms, const struct msg_mon_svc *d)
 		evtimer_del(&c->ready_ev);
 		mon_probe_cancel(c->rprobe);
 		c->rprobe = NULL;
+		mon_dns_cancel(c->rdns);
+		c->rdns = NULL;
 	}
 }
 
@@ -366,6 +461,8 @@ mon_check_stop(struct mon_svc *ms)
 	evtimer_del(&c->ready_ev);
 	mon_probe_cancel(c->probe);
 	mon_probe_cancel(c->rprobe);
+	mon_dns_cancel(c->dns);
+	mon_dns_cancel(c->rdns);
 	free(c);
 	ms->chk = NULL;
 }

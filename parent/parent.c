@@ -220,6 +220,9 @@ main(int argc, char *argv[])
 	}
 	conf_errors_init(&errs);
 	flags = penv->is_root ? CONFIG_CHECK_OWNER : 0;
+	/* The daemon leaves names to its monitor; -n checks them here. */
+	if (!noaction)
+		flags |= CONFIG_NO_DNS;
 	penv->conf = config_load(penv->conf_path, flags, &errs);
 	if (penv->conf != NULL && parent_conf_check(penv->conf, &errs) == -1) {
 		config_free(penv->conf);

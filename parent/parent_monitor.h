@@ -34,6 +34,8 @@ struct pmon_target {
 	struct mon_addr	 addrs[MON_ADDRMAX];
 	unsigned int	 naddrs;
 	char		 error[MON_TEXTMAX];
+	char		 name[MON_HOSTMAX];	/* for the monitor to resolve */
+	char		 port[8];
 };
 
 struct pmon {

@@ -37,6 +37,11 @@
 #include "parent_monitor.h"
 #include "svc.h"
 
+_Static_assert(sizeof(((struct pmon_target *)0)->name) ==
+    sizeof(((struct msg_mon_svc *)0)->resolve), "name and resolve differ");
+_Static_assert(sizeof(((struct pmon_target *)0)->port) ==
+    sizeof(((struct msg_mon_svc *)0)->resolve_port), "port sizes differ");
+
 void
 pmon_target_clear(struct pmon_target *t)
 {
@@ -88,7 +93,12 @@ pmon_split_hostport(const char *s, char *host, size_t hlen)
 	return (colon + 1);
 }
 
-/* Resolve host:port into t (once per expanded string). */
+/*
+ * host:port into t (once per expanded string): a numeric address here
+ * (no network: AI_NUMERICHOST), a name is left to the monitor, which
+ * resolves it without blocking anything (monitor/monitor_dns.c).  The
+ * root process never waits on, nor parses, a DNS answer.
+ */
 static void
 pmon_resolve(struct pmon_target *t, const char *expanded, const char *host,
     const char *port)
@@ -111,11 +121,18 @@ pmon_resolve(struct pmon_target *t, const char *expanded, const char *host,
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
+	hints.ai_flags = AI_NUMERICSERV | AI_NUMERICHOST;
 	if ((r = getaddrinfo(host, port, &hints, &res)) != 0) {
-		snprintf(t->error, sizeof(t->error), "cannot resolve %s: %s",
-		    host, gai_strerror(r));
-		log_warnx("%s", t->error);
+		if (r != EAI_NONAME ||
+		    strlen(host) >= sizeof(t->name) ||
+		    strlen(port) >= sizeof(t->port)) {
+			snprintf(t->error, sizeof(t->error), "bad address "
+			    "%s: %s", expanded, gai_strerror(r));
+			log_warnx("%s", t->error);
+			return;
+		}
+		strlcpy(t->name, host, sizeof(t->name));
+		strlcpy(t->port, port, sizeof(t->port));
 		return;
 	}
 	for (ai = res; ai != NULL && t->naddrs < MON_ADDRMAX;
@@ -199,11 +216,14 @@ pmon_tcp_target(struct pmon_target *t, const char *hp, char *error,
 
 static void
 pmon_copy_target(const struct pmon_target *t, struct mon_addr *addrs,
-    uint32_t *naddrs, char *error, size_t errlen)
+    uint32_t *naddrs, char *error, size_t errlen, char *name, char *port)
 {
 	memcpy(addrs, t->addrs, sizeof(t->addrs));
 	*naddrs = t->naddrs;
-	if (t->naddrs == 0 && error[0] == '\0')
+	/* Both MON_HOSTMAX and 8 bytes, as in struct msg_mon_svc. */
+	memcpy(name, t->name, sizeof(t->name));
+	memcpy(port, t->port, sizeof(t->port));
+	if (t->naddrs == 0 && t->name[0] == '\0' && error[0] == '\0')
 		strlcpy(error, t->error, errlen);
 }
 
@@ -296,7 +316,7 @@ pmon_build(struct svc *s, struct pmon *p, struct msg_mon_svc *m)
 		}
 		free(x);
 		pmon_copy_target(t, m->addrs, &m->naddrs, m->error,
-		    sizeof(m->error));
+		    sizeof(m->error), m->resolve, m->resolve_port);
 		break;
 	case HEALTH_EXEC:
 		m->check = MON_CHECK_EXEC;
@@ -340,7 +360,8 @@ pmon_build(struct svc *s, struct pmon *p, struct msg_mon_svc *m)
 		pmon_tcp_target(t, x, m->ready_error, sizeof(m->ready_error));
 		free(x);
 		pmon_copy_target(t, m->ready_addrs, &m->nready_addrs,
-		    m->ready_error, sizeof(m->ready_error));
+		    m->ready_error, sizeof(m->ready_error), m->ready_resolve,
+		    m->ready_resolve_port);
 		break;
 	default:
 		m->ready = MON_READY_STARTED;

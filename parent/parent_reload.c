@@ -181,7 +181,7 @@ parent_reload(enum reload_mode mode, const char *only,
 	ep = rep != NULL ? &rep->errs : &errs;
 	if (rep == NULL)
 		conf_errors_init(&errs);
-	flags = penv->is_root ? CONFIG_CHECK_OWNER : 0;
+	flags = (penv->is_root ? CONFIG_CHECK_OWNER : 0) | CONFIG_NO_DNS;
 	nconf = config_load(penv->conf_path, flags, ep);
 	if (nconf != NULL && parent_conf_check(nconf, ep) == -1) {
 		config_free(nconf);

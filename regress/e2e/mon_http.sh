@@ -3,7 +3,7 @@
 # /health starts failing is reported unhealthy after `retries' failures
 # in a row and restarted (once per episode); `ready: healthy' makes it
 # RUNNING at the first passing check; a host name in the target is
-# resolved by the parent (localhost: ::1 is refused, 127.0.0.1 answers);
+# resolved by the monitor (localhost: ::1 is refused, 127.0.0.1 answers);
 # a TCP check passes against a listening port and, with on_unhealthy:
 # none, only reports a closed one.
 . "$(dirname "$0")/lib.sh"

@@ -1,0 +1,47 @@
+#!/bin/bash
+# DNS out of the root process (issue 18, item 7): the name of a health
+# check (localhost, from /etc/hosts) is resolved by the monitor, and the
+# parent, traced while the service starts and is checked, opens neither
+# /etc/hosts nor /etc/resolv.conf and makes no UDP socket.  Nothing is
+# sent to a name server: localhost is in the hosts file.
+. "$(dirname "$0")/lib.sh"
+
+command -v strace >/dev/null || skip "no strace"
+grep -qw localhost /etc/hosts || skip "no localhost in /etc/hosts"
+HTTPD=${HTTPD:-$(dirname "$VIGILD")/regress/vigil-httpd}
+[ -x "$HTTPD" ] || HTTPD=$ROOT/build/regress/vigil-httpd
+[ -x "$HTTPD" ] || skip "no vigil-httpd (make tools)"
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
+    skip "cannot find a free port"
+
+defaults=""
+[ -z "$E2E_USER" ] && defaults="defaults: { user: nobody }"
+write_conf "$T/vigild.conf" <<CONF
+$defaults
+services:
+  web:
+    command: [ $HTTPD ]
+    port: $PORT
+    autostart: false
+    health: { http: "http://localhost:\${PORT}/health", interval: 300ms }
+CONF
+start_vigild "$T/vigild.conf" -v
+strace -qq -p "$VIGILD_PID" -e trace=openat,open,socket,connect,sendto \
+    -o "$T/parent.trace" &
+tpid=$!
+wait_until 10 test -s "$T/parent.trace" || sleep 1
+ctl start web >/dev/null || fail "web did not start"
+wait_until 10 bash -c "$VIGILCTL -s $SOCK status -l web | grep -q healthy" ||
+    fail "web not healthy"
+kill "$tpid" 2>/dev/null
+wait "$tpid" 2>/dev/null
+bad=$(grep -E '/etc/(hosts|resolv\.conf|nsswitch\.conf)|SOCK_DGRAM' \
+    "$T/parent.trace" | grep -v 'AF_UNIX' || true)
+note "parent: $(wc -l <"$T/parent.trace") traced calls," \
+    "$(grep -c . <<<"$bad") of them for DNS"
+[ -z "$bad" ] || fail "the parent resolved the name itself: $bad"
+grep -q "monitor: web: localhost resolved by the monitor" "$VIGILD_LOG" ||
+    fail "the monitor did not resolve localhost"
+note "$(grep -m1 'resolved by the monitor' "$VIGILD_LOG" |
+    sed 's/.*monitor: web: //')"
+exit 0
