@@ -162,6 +162,6 @@ if [ $have_user -eq 1 ] && [ -z "$DESTDIR" ] && [ "$(id -u)" -eq 0 ]; then
 	chown "$VIGIL_USER:$(id -gn "$VIGIL_USER")" /var/log/vigil
 	chmod 0750 /var/log/vigil
 elif [ -n "$DESTDIR" ]; then
-	say "DESTDIR is set: /var/log/vigil must belong to $VIGIL_USER on the target (vigild fixes it at start)"
+	say "DESTDIR is set: /var/log/vigil must belong to $VIGIL_USER on the target (vigild refuses a log_dir its user cannot write)"
 fi
 exit 0
