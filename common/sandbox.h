@@ -34,7 +34,8 @@
 
 /* A directory a helper may use, for sandbox_landlock(). */
 #define SANDBOX_FS_READ		0x1
-#define SANDBOX_FS_WRITE	0x2	/* create, write, rename, remove files */
+#define SANDBOX_FS_WRITE	0x2	/* create, write, rename, remove files;
+					   bind sockets */
 struct sandbox_dir {
 	int		 fd;		/* -1: skipped */
 	unsigned int	 how;		/* SANDBOX_FS_* */

@@ -244,6 +244,7 @@ CLEANUP_PIDS=
 
 cleanup() {
 	local rc=$? pids p cg
+	grep -HE "seccomp: forbidden|signal 31" "$VIGILD_LOG" 2>/dev/null | sed "s|^|$TEST_NAME: |" >>/tmp/h-seccomp-audit.log
 	cg=$(instance_cgroup)
 	[ -n "$CLEANUP_PIDS" ] && kill -KILL $CLEANUP_PIDS 2>/dev/null
 	if [ -n "$VIGILD_PID" ]; then
