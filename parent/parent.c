@@ -109,7 +109,7 @@ usage(void)
 	extern char	*__progname;
 
 	fprintf(stderr, "usage: %s [-dnv] [-f file] [-p pidfile] "
-	    "[-s socket]\n", __progname);
+	    "[-s socket] [-X state,protocol]\n", __progname);
 	exit(1);
 }
 
