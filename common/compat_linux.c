@@ -19,6 +19,7 @@
 #include <sys/types.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
 
 #include <linux/openat2.h>
 
@@ -181,4 +182,16 @@ compat_openat_beneath(int dirfd, const char *path, int flags, mode_t mode)
 		}
 	}
 	return (openat(dirfd, path, flags | O_CLOEXEC | O_NOFOLLOW, mode));
+}
+
+/* The pid of a connected unix socket's peer (SO_PEERCRED), or -1. */
+pid_t
+compat_peer_pid(int fd)
+{
+	struct ucred	 uc;
+	socklen_t	 len = sizeof(uc);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1)
+		return (-1);
+	return (uc.pid);
 }

@@ -70,6 +70,7 @@ void		 compat_heap_release(void);
 int		 compat_pipe_peek(int, int, int, unsigned char *);
 int		 compat_pipe_setsize(int, int);
 int		 compat_self_exe(char *);	/* PATH_MAX bytes */
+pid_t		 compat_peer_pid(int);	/* of a unix socket; -1 */
 void		 compat_proctitle_init(int, char **);
 void		 compat_proctitle(const char *);
 long		 compat_pid_max(void);		/* -1: unknown */

@@ -44,6 +44,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,7 @@
 #include "msg_ctl.h"
 #include "parent.h"
 #include "parent_control.h"
+#include "proc.h"
 #include "svc.h"
 
 #define PCTL_BACKLOG		128
@@ -574,10 +576,17 @@ pctl_mkdirs(const char *path)
 	}
 }
 
-/* 1 if something answers on the socket (another vigild). */
+/*
+ * 1 if something answers on the socket (another vigild).  Not a vigild
+ * that died and whose control helper still holds its socket for a
+ * moment (it exits when it sees its parent gone): the peer of a unix
+ * socket is the process that called listen(), that vigild, and it is
+ * gone.  A peer in another pid namespace (pid 0) counts as alive.
+ */
 static int
 pctl_sock_alive(const struct sockaddr_un *sun)
 {
+	pid_t	 pid;
 	int	 fd, alive;
 
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -585,6 +594,12 @@ pctl_sock_alive(const struct sockaddr_un *sun)
 		fatal("%s: socket", __func__);
 	alive = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0 ||
 	    errno == EAGAIN || errno == EINPROGRESS;
+	if (alive && (pid = compat_peer_pid(fd)) > 0 && pid != getpid() &&
+	    kill(pid, 0) == -1 && errno == ESRCH) {
+		log_info("control socket %s: left by vigild pid %d, which is "
+		    "gone; taking its place", sun->sun_path, (int)pid);
+		alive = 0;
+	}
 	close(fd);
 	return (alive);
 }

@@ -51,11 +51,19 @@ wait_until 10 all_running 3 || fail "not started"
 keep=$(pidof_svc keep)
 change=$(pidof_svc change)
 gone=$(pidof_svc gone)
+# The old control helper still holds the socket (stopped here; it would
+# exit a moment later): the next vigild must not take it for a live one.
+stuck=$(helper_pid control)
+kill -STOP "$stuck"
+CLEANUP_PIDS="$CLEANUP_PIDS $stuck"
 crash
 
 # change: another argument and stop signal; gone: removed.
 conf 1004 TERM
 start_vigild "$T/vigild.conf"
+wait_log 10 "control socket .* left by vigild pid [0-9]+, which is gone" ||
+	fail "the old control's socket was not replaced"
+kill -KILL "$stuck"
 wait_log 10 "adopted 2 of the 3 .*\(1 no longer configured\)" ||
 	fail "not adopted"
 wait_until 10 all_running 2 || fail "not running again"
