@@ -195,3 +195,40 @@ compat_peer_pid(int fd)
 		return (-1);
 	return (uc.pid);
 }
+
+/*
+ * A child that shares our memory (vfork) and changes its ids marks the
+ * shared mm undumpable, and /proc/<vigild>/ then belongs to root alone:
+ * the parent takes back what it had.
+ */
+int
+compat_dumpable_get(void)
+{
+	return (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
+}
+
+void
+compat_dumpable_restore(int dumpable)
+{
+	if (dumpable > 0 && prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != dumpable)
+		(void)prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
+}
+
+/*
+ * The groups and ids of a new child, before exec, with the system calls
+ * themselves: glibc's wrappers change the ids of every thread it knows
+ * of, and in a child made by vfork or clone3 the list it knows is the
+ * parent's (the sanitizers run threads of their own).  The child has
+ * one thread, which is all these calls change.
+ */
+int
+compat_child_setids(int ngroups, const gid_t *groups, gid_t gid,
+    int set_uid, uid_t uid)
+{
+	if (syscall(SYS_setgroups, ngroups, groups) == -1 ||
+	    syscall(SYS_setresgid, gid, gid, gid) == -1)
+		return (-1);
+	if (set_uid && syscall(SYS_setresuid, uid, uid, uid) == -1)
+		return (-1);
+	return (0);
+}

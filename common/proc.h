@@ -76,5 +76,8 @@ void		 compat_proctitle(const char *);
 long		 compat_pid_max(void);		/* -1: unknown */
 int		 compat_openat_beneath(int dirfd, const char *path, int flags,
 		    mode_t mode);
+int		 compat_dumpable_get(void);
+void		 compat_dumpable_restore(int);
+int		 compat_child_setids(int, const gid_t *, gid_t, int, uid_t);
 
 #endif /* VIGIL_PROC_H */

@@ -327,7 +327,7 @@ main(int argc, char *argv[])
 	signal_add(&ev_sighup, NULL);
 	signal_add(&ev_sigusr1, NULL);
 	signal_add(&ev_sigchld, NULL);
-	svc_spawn_signals_init();
+	svc_launch_init();
 
 	parent_proc_init();
 	parent_control_init();

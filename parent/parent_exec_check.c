@@ -16,11 +16,12 @@
 
 /*
  * `health: exec:' checks.  The monitor asks (IMSG_MON_EXEC); the parent
- * runs the command the way it runs the service -- its own session, the
- * service's user, groups, umask, directory and environment (expanded),
- * nothing open but stdio -- and never blocks on it: the exit comes back
- * through SIGCHLD (parent_exec_check_reaped), and a check still running
- * at `timeout' gets SIGKILL, with its whole process group.  Exit 0 is
+ * runs the command exactly as it runs the service (svc_launch.c: its own
+ * session, the service's user, groups, limits, umask, directory and
+ * environment, inherit_environment included, plus VIGIL_PID; nothing
+ * open but stdio) and never blocks on it: the exit comes back through
+ * SIGCHLD (parent_exec_check_reaped), and a check still running at
+ * `timeout' gets SIGKILL, with its whole process group.  Exit 0 is
  * healthy; otherwise the first line of its output goes into the reason.
  */
 
@@ -52,10 +53,12 @@ struct pexec {
 	uint32_t		 key;
 	pid_t			 pid;
 	char			 id[VIGIL_IDNAMEMAX];
+	char			 argv0[48];	/* for an exec error */
 	uint64_t		 timeout_ms;
 	struct event		 timer;
 	int			 outfd;
 	struct event		 outev;
+	int			 errfd;		/* svc_launch's error pipe */
 	char			 out[EXEC_OUTMAX + 1];
 	size_t			 outlen;
 	int			 timed_out;
@@ -64,41 +67,6 @@ struct pexec {
 
 static TAILQ_HEAD(, pexec)	 pexecs = TAILQ_HEAD_INITIALIZER(pexecs);
 static unsigned int		 npexecs;
-
-static void
-vec_free(char **v)
-{
-	size_t	 i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
-/* Append "name=value" to a NULL-terminated vector, replacing name. */
-static void
-vec_setenv(char ***vp, size_t *np, const char *name, const char *value)
-{
-	char	*kv, **v = *vp;
-	size_t	 i, nlen = strlen(name);
-
-	if (asprintf(&kv, "%s=%s", name, value) == -1)
-		fatal(NULL);
-	for (i = 0; i < *np; i++) {
-		if (strncmp(v[i], name, nlen) == 0 && v[i][nlen] == '=') {
-			free(v[i]);
-			v[i] = kv;
-			return;
-		}
-	}
-	if ((v = reallocarray(v, *np + 2, sizeof(*v))) == NULL)
-		fatal(NULL);
-	v[(*np)++] = kv;
-	v[*np] = NULL;
-	*vp = v;
-}
 
 static void
 pexec_output(int fd, short ev, void *arg)
@@ -145,6 +113,8 @@ pexec_free(struct pexec *x)
 		event_del(&x->outev);
 		close(x->outfd);
 	}
+	if (x->errfd != -1)
+		close(x->errfd);
 	TAILQ_REMOVE(&pexecs, x, entry);
 	npexecs--;
 	free(x);
@@ -171,7 +141,7 @@ parent_exec_check_reaped(pid_t pid, int status)
 	struct pexec	*x;
 	char		 why[MON_TEXTMAX], line[EXEC_OUTMAX];
 	const char	*sig;
-	int		 ok = 0;
+	int		 ok = 0, eno = 0;
 
 	TAILQ_FOREACH(x, &pexecs, entry)
 		if (x->pid == pid)
@@ -183,7 +153,15 @@ parent_exec_check_reaped(pid_t pid, int status)
 		pexec_output(x->outfd, EV_READ, x);
 	(void)kill(-pid, SIGKILL);
 	pexec_firstline(x, line, sizeof(line));
-	if (x->timed_out)
+	if (x->errfd != -1) {
+		(void)svc_launch_result(x->errfd, 1, &eno);
+		close(x->errfd);
+		x->errfd = -1;
+	}
+	if (eno != 0)
+		snprintf(why, sizeof(why), "exec check could not be run: "
+		    "%s: %s", x->argv0, strerror(eno));
+	else if (x->timed_out)
 		snprintf(why, sizeof(why), "exec check timed out after %llu "
 		    "ms", (unsigned long long)x->timeout_ms);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
@@ -224,125 +202,18 @@ parent_exec_check_cancel(uint32_t key)
 	}
 }
 
-static __dead void
-pexec_child_fail(const char *what, const char *arg)
-{
-	dprintf(STDOUT_FILENO, "%s %s: %s\n", what, arg, strerror(errno));
-	_exit(127);
-}
-
-static void
-pexec_child(struct svc_conf *sc, char **argv, char **envp, const char *dir,
-    int outfd)
-{
-	int		 devnull;
-
-	svc_child_signals();
-	(void)setsid();
-	umask(sc->umask);
-	if ((devnull = open("/dev/null", O_RDWR)) == -1 ||
-	    dup2(devnull, STDIN_FILENO) == -1 ||
-	    dup2(outfd, STDOUT_FILENO) == -1 ||
-	    dup2(outfd, STDERR_FILENO) == -1)
-		_exit(127);
-	if (chdir(dir) == -1)
-		pexec_child_fail("chdir", dir);
-	if (penv->is_root && sc->user != NULL) {
-		if (sc->use_initgroups) {
-			if (initgroups(sc->user, sc->gid) == -1)
-				pexec_child_fail("initgroups", sc->user);
-		} else if (setgroups(1, &sc->gid) == -1)
-			pexec_child_fail("setgroups", sc->user);
-		if (setresgid(sc->gid, sc->gid, sc->gid) == -1 ||
-		    setresuid(sc->uid, sc->uid, sc->uid) == -1)
-			pexec_child_fail("cannot become", sc->user);
-	} else if (penv->is_root && sc->group != NULL) {
-		if (setgroups(1, &sc->gid) == -1 ||
-		    setresgid(sc->gid, sc->gid, sc->gid) == -1)
-			pexec_child_fail("cannot become group", sc->group);
-	}
-	closefrom(STDERR_FILENO + 1);
-	svc_child_execvpe(argv, envp);
-	pexec_child_fail("exec", argv[0]);
-}
-
-/* argv, environment and directory of the check, expanded; -1: err. */
-static int
-pexec_prepare(struct svc *s, char ***argvp, char ***envp, char **dirp,
-    char *err, size_t errlen)
-{
-	struct svc_conf		*sc = s->grp->conf;
-	struct config_expand_ctx ctx;
-	struct passwd		*pw;
-	char			**argv, **env = NULL, buf[32], xerr[96], *v;
-	size_t			 i, nenv = 0;
-
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.name = sc->name;
-	ctx.instance = s->instance;
-	ctx.port = s->port;
-	ctx.env = sc->env;
-	ctx.nenv = sc->nenv;
-	*dirp = NULL;
-
-	if ((argv = calloc(sc->health.exec_argc + 1, sizeof(*argv))) == NULL)
-		fatal(NULL);
-	for (i = 0; i < sc->health.exec_argc; i++) {
-		if ((argv[i] = config_expand(sc->health.exec_argv[i], &ctx,
-		    xerr, sizeof(xerr))) == NULL) {
-			snprintf(err, errlen, "exec check: %s", xerr);
-			vec_free(argv);
-			return (-1);
-		}
-	}
-	vec_setenv(&env, &nenv, "PATH", SVC_DEFAULT_PATH);
-	pw = sc->user != NULL ? getpwnam(sc->user) : getpwuid(geteuid());
-	if (pw != NULL) {
-		vec_setenv(&env, &nenv, "HOME", pw->pw_dir);
-		vec_setenv(&env, &nenv, "USER", pw->pw_name);
-		vec_setenv(&env, &nenv, "LOGNAME", pw->pw_name);
-	}
-	vec_setenv(&env, &nenv, "VIGIL_SERVICE", sc->name);
-	snprintf(buf, sizeof(buf), "%u", s->instance);
-	vec_setenv(&env, &nenv, "VIGIL_INSTANCE", buf);
-	if (s->port > 0) {
-		snprintf(buf, sizeof(buf), "%d", s->port);
-		vec_setenv(&env, &nenv, "PORT", buf);
-	}
-	snprintf(buf, sizeof(buf), "%d", (int)s->pid);
-	vec_setenv(&env, &nenv, "VIGIL_PID", buf);
-	for (i = 0; i < sc->nenv; i++) {
-		if ((v = config_expand(sc->env[i].value, &ctx, xerr,
-		    sizeof(xerr))) == NULL)
-			continue;	/* the spawn reported it already */
-		vec_setenv(&env, &nenv, sc->env[i].name, v);
-		free(v);
-	}
-	if (sc->directory != NULL &&
-	    (*dirp = config_expand(sc->directory, &ctx, xerr,
-	    sizeof(xerr))) == NULL) {
-		snprintf(err, errlen, "exec check: directory: %s", xerr);
-		vec_free(argv);
-		vec_free(env);
-		return (-1);
-	}
-	if (*dirp == NULL && (*dirp = strdup("/")) == NULL)
-		fatal(NULL);
-	*argvp = argv;
-	*envp = env;
-	return (0);
-}
-
 /* Run the exec check of s for the monitor; -1 with a reason in err. */
 int
 parent_exec_check_start(struct svc *s, uint32_t key, char *err,
     size_t errlen)
 {
-	struct svc_conf	*sc = s->grp->conf;
-	struct pexec	*x;
-	char		**argv, **env, *dir;
-	int		 p[2];
-	pid_t		 pid;
+	struct svc_conf		*sc = s->grp->conf;
+	struct svc_launch	 l;
+	struct pexec		*x;
+	struct timeval		 tv;
+	char			 why[MON_TEXTMAX], argv0[48];
+	int			 p[2], devnull, errfd = -1;
+	pid_t			 pid;
 
 	TAILQ_FOREACH(x, &pexecs, entry) {
 		if (x->key == key) {
@@ -355,58 +226,54 @@ parent_exec_check_start(struct svc *s, uint32_t key, char *err,
 		snprintf(err, errlen, "exec check: too many checks running");
 		return (-1);
 	}
-	if (sc->user != NULL && !penv->is_root && sc->uid != geteuid()) {
-		snprintf(err, errlen, "exec check: cannot run as user %s: "
-		    "vigild is not root", sc->user);
+	if (svc_launch_prepare(s, 1, &l, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "exec check: %s", why);
 		return (-1);
 	}
-	if (pexec_prepare(s, &argv, &env, &dir, err, errlen) == -1)
+	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "exec check: /dev/null: %s",
+		    strerror(errno));
+		svc_launch_free(&l);
 		return (-1);
+	}
 	if (pipe2(p, O_CLOEXEC) == -1) {
 		snprintf(err, errlen, "exec check: pipe: %s", strerror(errno));
-		goto fail;
+		close(devnull);
+		svc_launch_free(&l);
+		return (-1);
 	}
-	switch (pid = fork()) {
-	case -1:
+	l.fd_in = devnull;
+	l.fd_out = l.fd_err = p[1];
+	pid = svc_launch_start(&l, &errfd);
+	if (pid == -1)
 		snprintf(err, errlen, "exec check: fork: %s", strerror(errno));
-		close(p[0]);
-		close(p[1]);
-		goto fail;
-	case 0:
-		close(p[0]);
-		pexec_child(sc, argv, env, dir, p[1]);
-		_exit(127);
-	}
 	close(p[1]);
-	vec_free(argv);
-	vec_free(env);
-	free(dir);
+	close(devnull);
+	strlcpy(argv0, l.argv[0], sizeof(argv0));
+	svc_launch_free(&l);
+	if (pid == -1) {
+		close(p[0]);
+		return (-1);
+	}
 
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		fatal(NULL);
 	x->key = key;
 	x->pid = pid;
 	strlcpy(x->id, s->id, sizeof(x->id));
+	strlcpy(x->argv0, argv0, sizeof(x->argv0));
 	x->timeout_ms = sc->health.timeout_ms;
+	x->errfd = errfd;
 	x->outfd = p[0];
 	(void)fcntl(x->outfd, F_SETFL, O_NONBLOCK);
 	event_set(&x->outev, x->outfd, EV_READ | EV_PERSIST, pexec_output, x);
 	event_add(&x->outev, NULL);
 	evtimer_set(&x->timer, pexec_timeout, x);
-	{
-		struct timeval	 tv;
-
-		tv.tv_sec = (time_t)(x->timeout_ms / 1000);
-		tv.tv_usec = (suseconds_t)((x->timeout_ms % 1000) * 1000);
-		evtimer_add(&x->timer, &tv);
-	}
+	tv.tv_sec = (time_t)(x->timeout_ms / 1000);
+	tv.tv_usec = (suseconds_t)((x->timeout_ms % 1000) * 1000);
+	evtimer_add(&x->timer, &tv);
 	TAILQ_INSERT_TAIL(&pexecs, x, entry);
 	npexecs++;
 	log_debug("%s: exec check pid %d", s->id, (int)pid);
 	return (0);
- fail:
-	vec_free(argv);
-	vec_free(env);
-	free(dir);
-	return (-1);
 }

@@ -263,15 +263,52 @@ void		 svc_group_replace_conf(struct svc_group *, struct svc_conf *,
 void		 svc_forget(struct svc *);
 void		 svc_timer_setup(struct svc *);
 
-/* parent/svc_spawn.c: fork and exec one instance */
-#define SVC_DEFAULT_PATH	"/usr/local/sbin:/usr/local/bin:/usr/sbin:" \
-				"/usr/bin:/sbin:/bin"
+/* parent/svc_spawn.c: start one instance */
 int		 svc_spawn(struct svc *, char *, size_t);
-void		 svc_spawn_signals_init(void);
-void		 svc_child_signals(void);
-void		 svc_child_execvpe(char **, char **);
 void		 svc_spawn_close_pipes(struct svc *);
 void		 svc_spawn_exec_result(struct svc *, int final);
+
+/*
+ * parent/svc_launch.c: "run this, as that user, here, with this
+ * environment" -- a service's process and its exec check alike.
+ */
+#define SVC_DEFAULT_PATH	"/usr/local/sbin:/usr/local/bin:/usr/sbin:" \
+				"/usr/bin:/sbin:/bin"
+struct svc_envbuf {
+	char		**v;		/* NULL-terminated */
+	size_t		  n;
+	size_t		  cap;
+};
+
+struct svc_launch {
+	char		**argv;		/* expanded */
+	struct svc_envbuf env;
+	char		 *listen_pid;	/* in env: the child writes its pid */
+	char		 *dir;		/* expanded; NULL: / */
+	mode_t		  umask;
+	const struct conf_limits *limits;
+	int		  set_ids;	/* root, and user or group set */
+	int		  set_uid;	/* user set */
+	uid_t		  uid;
+	gid_t		  gid;
+	gid_t		 *groups;	/* initgroups; NULL: gid alone */
+	int		  ngroups;
+	/* Set by the caller. */
+	int		  fd_in, fd_out, fd_err;
+	const int	 *listen_fds;	/* become 3.. */
+	int		  nlisten;
+	const char	 *cgroup;	/* the child's group, or NULL */
+	int		  cgroup_move;	/* the child moves itself into it */
+};
+
+void		 svc_launch_init(void);
+int		 svc_launch_prepare(struct svc *, int check,
+		    struct svc_launch *, char *, size_t);
+void		 svc_launch_free(struct svc_launch *);
+pid_t		 svc_launch_start(const struct svc_launch *, int *);
+int		 svc_launch_result(int, int final, int *);
+void		 svc_env_set(struct svc_envbuf *, const char *, const char *);
+void		 svc_child_signals(void);	/* in a new child */
 
 /* parent/svc_listen.c */
 int		 svc_listen_open(struct svc_group *, char *, size_t);
@@ -287,6 +324,7 @@ const char	*svc_cgroup_base(void);	/* .../vigil/<instance id>, or "" */
 void		 svc_cgroup_name(const char *id, char *, size_t);
 char		*svc_cgroup_create(const char *id);
 int		 svc_cgroup_enter(const char *path);	/* in the child */
+pid_t		 svc_cgroup_fork(const char *path);
 int		 svc_cgroup_kill(const char *path);
 int		 svc_cgroup_populated(const char *path);
 void		 svc_cgroup_remove(const char *path);
@@ -326,9 +364,6 @@ void		 parent_state_init(void);
 void		 parent_state_changed(void);
 int		 parent_state_write(void);	/* now; -1: failed */
 void		 parent_state_remove(void);
-
-/* parent/svc_fork_linux.c */
-pid_t		 svc_fork(const char *, int *, int (*)(void *), void *);
 
 /* parent/parent_reload.c */
 enum reload_mode {

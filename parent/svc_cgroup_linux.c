@@ -29,6 +29,9 @@
 #include <sys/types.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <linux/sched.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -44,8 +47,16 @@
 #include "parent.h"
 #include "svc.h"
 
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP	0x200000000ULL
+#endif
+#ifndef SYS_clone3
+#define SYS_clone3		435
+#endif
+
 static char	 cg_base[PATH_MAX];	/* .../vigil/<id>, "" if unusable */
 static int	 cg_lockfd = -1;		/* cg_base, locked */
+static int	 cg_noclone3;		/* clone3 refused once: not again */
 
 /* Find the cgroup2 mount in /proc/self/mountinfo. */
 int
@@ -308,4 +319,45 @@ svc_cgroup_fini(void)
 	if (cg_lockfd != -1)
 		close(cg_lockfd);
 	cg_lockfd = -1;
+}
+
+/*
+ * fork(2), with the child born in the group at path (clone3 with
+ * CLONE_INTO_CGROUP, Linux 5.7): a child that moved itself in would
+ * write cgroup.procs, and a migration waits for an RCU grace period,
+ * milliseconds on a busy machine.  Returns as fork does; -1 with errno
+ * if the group cannot be entered that way (the caller then starts the
+ * child another way and lets it move itself), and a kernel without
+ * clone3 or the flag is not asked again.
+ */
+pid_t
+svc_cgroup_fork(const char *path)
+{
+	struct clone_args	 ca;
+	long			 r;
+	int			 fd, saved;
+
+	if (cg_noclone3) {
+		errno = ENOSYS;
+		return (-1);
+	}
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return (-1);
+	memset(&ca, 0, sizeof(ca));
+	ca.flags = CLONE_INTO_CGROUP;
+	ca.exit_signal = SIGCHLD;
+	ca.cgroup = (unsigned int)fd;
+	if ((r = syscall(SYS_clone3, &ca, sizeof(ca))) == 0)
+		return (0);		/* the child: fd is close-on-exec */
+	saved = errno;
+	close(fd);
+	if (r == -1) {
+		log_debug("clone3 into %s: %s; the child moves itself",
+		    path, strerror(saved));
+		if (saved == ENOSYS || saved == EPERM || saved == E2BIG ||
+		    saved == EINVAL)
+			cg_noclone3 = 1;
+		errno = saved;
+	}
+	return ((pid_t)r);
 }

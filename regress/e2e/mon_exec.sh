@@ -1,8 +1,10 @@
 #!/bin/bash
-# The monitor (issue 6): exec health checks, run by the parent as the
+# The monitor: exec health checks, run by the parent as the
 # service's user.  A check that hangs is killed (with its process group)
 # at its timeout and counts as a failure; a failing check's first output
-# line is in the reason; a passing one makes the service healthy.
+# line is in the reason; a passing one makes the service healthy.  A
+# check runs as its service does, inherit_environment included; one that
+# cannot be run says why.
 . "$(dirname "$0")/lib.sh"
 
 if [ -z "$E2E_USER" ]; then
@@ -30,6 +32,21 @@ services:
       interval: 300ms
       retries: 1
       on_unhealthy: none
+  inherit:
+    command: [ $TESTPROG, sleep ]
+    $SVCUSER
+    inherit_environment: true
+    ready: healthy
+    health:
+      exec: [ /bin/sh, -c, 'test "\$VIGIL_E2E_INHERIT" = from-vigild' ]
+      interval: 300ms
+  missing:
+    command: [ $TESTPROG, sleep ]
+    health:
+      exec: [ $T/no-such-check ]
+      interval: 300ms
+      retries: 1
+      on_unhealthy: none
   whoami:
     command: [ $TESTPROG, sleep ]
     $SVCUSER
@@ -39,12 +56,17 @@ services:
       exec: [ /bin/sh, -c, 'test "\$(id -un)" = "\$WANT" && test "\$VIGIL_SERVICE" = whoami' ]
       interval: 300ms
 EOF2
-start_vigild "$T/vigild.conf"
+VIGIL_E2E_INHERIT=from-vigild start_vigild "$T/vigild.conf"
 
 wait_log 10 "whoami: STARTING -> RUNNING" ||
     fail "whoami did not become RUNNING (its check runs as $WANT with the service's environment)"
 grep -q "whoami: health healthy: exec check exited with status 0" "$VIGILD_LOG" ||
     fail "whoami not reported healthy"
+
+wait_log 10 "inherit: STARTING -> RUNNING" ||
+    fail "inherit's check did not get vigild's environment (inherit_environment)"
+wait_log 10 "missing: health unhealthy: exec check could not be run: $T/no-such-check: No such file or directory" ||
+    fail "a check that cannot be run was not reported as such"
 
 wait_log 10 "failing: health unhealthy: exec check exited with status 3: broken failing" ||
     fail "the failing check was not reported with its output"

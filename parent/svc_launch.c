@@ -1,0 +1,598 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The one way the parent starts a program for a service: "run this, as
+ * that user, here, with this environment".  A service's process and its
+ * `health: exec:' check are both described by a struct svc_launch, made
+ * by svc_launch_prepare() from the service's configuration, and started
+ * by svc_launch_start().
+ *
+ * Everything that can fail for a reason the user should read (expansion,
+ * directory, user, groups) is done in the parent, before the child
+ * exists.  The child only applies what was prepared -- signals, setsid,
+ * cgroup, rlimits, umask, stdio, chdir, groups and ids, descriptors --
+ * and execs.  A failure travels back as an errno over a close-on-exec
+ * pipe, so it is reported as what it is, not as exit 127.
+ *
+ * Without a cgroup the child is made with vfork(2): it borrows the
+ * parent's memory until it execs, so nothing is copied, not even page
+ * tables, while the parent waits.  With one, it is forked straight into
+ * its group (svc_cgroup_fork: clone3, CLONE_INTO_CGROUP): the page
+ * tables are copied, but a child that moved itself in would wait for
+ * the RCU grace period of a cgroup migration, which costs far more.
+ * Where that is refused, vfork again, and the child moves itself.
+ *
+ * The child must only make system calls, write into nothing the parent
+ * reads afterwards but the prepared environment (its own LISTEN_PID),
+ * and end in exec or _exit.  Every signal is blocked around the start,
+ * so no handler of the parent ever runs on a borrowed stack.
+ */
+
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "parent.h"
+#include "proc.h"
+#include "svc.h"
+
+extern char	**environ;
+
+static struct rlimit	 launch_orig_nofile;
+static int		 launch_rlimits_tried;
+static int		 launch_rlimits_saved;
+
+/*
+ * The signals whose disposition is not the default in the parent (its
+ * handlers, SIG_IGN, and whatever was ignored when it was started): the
+ * only ones a child must reset.  Recorded once the parent has set its
+ * handlers, which it does not change afterwards.
+ */
+static sigset_t		 launch_sig_changed;
+static int		 launch_sig_known;
+
+/* Once the parent's handlers are set, which it does not change later. */
+void
+svc_launch_init(void)
+{
+	struct sigaction	 sa;
+	int			 i;
+
+	sigemptyset(&launch_sig_changed);
+	for (i = 1; i < NSIG; i++)
+		if (sigaction(i, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL)
+			(void)sigaddset(&launch_sig_changed, i);
+	launch_sig_known = 1;
+}
+
+/*
+ * The parent needs many descriptors (pipes of every instance); what it
+ * starts gets the limit vigild was started with unless the service sets
+ * one.
+ */
+static void
+launch_rlimits(void)
+{
+	struct rlimit	 rl;
+
+	if (launch_rlimits_tried)
+		return;
+	launch_rlimits_tried = 1;
+	if (getrlimit(RLIMIT_NOFILE, &launch_orig_nofile) == -1)
+		return;
+	launch_rlimits_saved = 1;
+	rl = launch_orig_nofile;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_debug("raising RLIMIT_NOFILE: %s", strerror(errno));
+}
+
+void
+svc_env_set(struct svc_envbuf *eb, const char *name, const char *value)
+{
+	size_t	 i, nlen = strlen(name);
+	char	*kv;
+
+	if (asprintf(&kv, "%s=%s", name, value) == -1)
+		fatal(NULL);
+	for (i = 0; i < eb->n; i++) {
+		if (strncmp(eb->v[i], name, nlen) == 0 &&
+		    eb->v[i][nlen] == '=') {
+			free(eb->v[i]);
+			eb->v[i] = kv;
+			return;
+		}
+	}
+	if (eb->n + 2 > eb->cap) {
+		eb->cap = eb->cap ? eb->cap * 2 : 32;
+		if ((eb->v = reallocarray(eb->v, eb->cap, sizeof(char *))) ==
+		    NULL)
+			fatal(NULL);
+	}
+	eb->v[eb->n++] = kv;
+	eb->v[eb->n] = NULL;
+}
+
+static void
+launch_env_free(struct svc_envbuf *eb)
+{
+	size_t	 i;
+
+	for (i = 0; i < eb->n; i++)
+		free(eb->v[i]);
+	free(eb->v);
+	memset(eb, 0, sizeof(*eb));
+}
+
+static void
+launch_argv_free(char **v)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/*
+ * The environment: vigild's own only with inherit_environment, then the
+ * basics a login would give (PATH, HOME, USER, LOGNAME), vigil's own
+ * (VIGIL_SERVICE, VIGIL_INSTANCE, PORT; for a check VIGIL_PID, for a
+ * service NOTIFY_SOCKET), then the service's, expanded.
+ */
+static int
+launch_env(struct svc *s, int check, const struct config_expand_ctx *ctx,
+    struct svc_envbuf *eb, char *err, size_t errlen)
+{
+	struct svc_conf	*sc = s->grp->conf;
+	struct passwd	*pw = NULL;
+	char		 buf[32], name[256], xerr[128], *v, *eq, **e;
+	size_t		 i;
+
+	if (sc->inherit_environment) {
+		for (e = environ; *e != NULL; e++) {
+			if ((eq = strchr(*e, '=')) == NULL ||
+			    (size_t)(eq - *e) >= sizeof(name))
+				continue;
+			memcpy(name, *e, eq - *e);
+			name[eq - *e] = '\0';
+			if (strcmp(name, "NOTIFY_SOCKET") == 0 ||
+			    strcmp(name, "LISTEN_FDS") == 0 ||
+			    strcmp(name, "LISTEN_PID") == 0)
+				continue;
+			svc_env_set(eb, name, eq + 1);
+		}
+	} else
+		svc_env_set(eb, "PATH", SVC_DEFAULT_PATH);
+
+	if (sc->user != NULL)
+		pw = getpwnam(sc->user);
+	else
+		pw = getpwuid(geteuid());
+	if (pw != NULL) {
+		svc_env_set(eb, "HOME", pw->pw_dir);
+		svc_env_set(eb, "USER", pw->pw_name);
+		svc_env_set(eb, "LOGNAME", pw->pw_name);
+	}
+	svc_env_set(eb, "VIGIL_SERVICE", sc->name);
+	snprintf(buf, sizeof(buf), "%u", s->instance);
+	svc_env_set(eb, "VIGIL_INSTANCE", buf);
+	if (s->port > 0) {
+		snprintf(buf, sizeof(buf), "%d", s->port);
+		svc_env_set(eb, "PORT", buf);
+	}
+	if (check) {
+		snprintf(buf, sizeof(buf), "%d", (int)s->pid);
+		svc_env_set(eb, "VIGIL_PID", buf);
+	} else if (sc->ready == READY_NOTIFY &&
+	    parent_monitor_notify_path() != NULL) {
+		svc_env_set(eb, "NOTIFY_SOCKET", parent_monitor_notify_path());
+		parent_monitor_notify_admit(sc);
+	}
+	for (i = 0; i < sc->nenv; i++) {
+		if ((v = config_expand(sc->env[i].value, ctx, xerr,
+		    sizeof(xerr))) == NULL) {
+			snprintf(err, errlen, "environment %s: %s",
+			    sc->env[i].name, xerr);
+			return (-1);
+		}
+		svc_env_set(eb, sc->env[i].name, v);
+		free(v);
+	}
+	return (0);
+}
+
+/* The service's command, or its exec check's. */
+static char **
+launch_argv(struct svc *s, int check, const struct config_expand_ctx *ctx,
+    char *err, size_t errlen)
+{
+	struct svc_conf	*sc = s->grp->conf;
+	char		**v, * const *src, xerr[128];
+	size_t		  i, n;
+
+	if (check) {
+		n = sc->health.exec_argc;
+		src = sc->health.exec_argv;
+	} else {
+		n = sc->shell ? 3 : sc->argc;
+		src = sc->argv;
+	}
+	if ((v = calloc(n + 1, sizeof(char *))) == NULL)
+		fatal(NULL);
+	if (!check && sc->shell) {
+		if ((v[0] = strdup("/bin/sh")) == NULL ||
+		    (v[1] = strdup("-c")) == NULL)
+			fatal(NULL);
+		if ((v[2] = config_expand(sc->command_str, ctx, xerr,
+		    sizeof(xerr))) == NULL)
+			goto bad;
+		return (v);
+	}
+	for (i = 0; i < n; i++)
+		if ((v[i] = config_expand(src[i], ctx, xerr,
+		    sizeof(xerr))) == NULL)
+			goto bad;
+	return (v);
+ bad:
+	snprintf(err, errlen, "command: %s", xerr);
+	launch_argv_free(v);
+	return (NULL);
+}
+
+/*
+ * The user's supplementary groups, as initgroups(3) would set them.
+ * Looked up here, as the child may not use NSS.
+ */
+static int
+launch_groups(const struct svc_conf *sc, gid_t **groups, int *ngroups)
+{
+	gid_t	*g = NULL, *ng;
+	int	 n = 32, want;
+
+	for (;;) {
+		if ((ng = reallocarray(g, n, sizeof(*g))) == NULL) {
+			free(g);
+			return (-1);
+		}
+		g = ng;
+		want = n;
+		if (getgrouplist(sc->user, sc->gid, g, &want) != -1) {
+			*groups = g;
+			*ngroups = want;
+			return (0);
+		}
+		/* glibc says how many; the BSDs don't: double. */
+		if (n >= 65536) {
+			free(g);
+			errno = EINVAL;
+			return (-1);
+		}
+		n = want > n ? want : n * 2;
+	}
+}
+
+/*
+ * Describe how s's command (check: its exec health check) runs: argv,
+ * environment, directory, user, groups, limits.  The caller sets the
+ * descriptors and the cgroup.  -1 with the reason in err.
+ */
+int
+svc_launch_prepare(struct svc *s, int check, struct svc_launch *l,
+    char *err, size_t errlen)
+{
+	struct svc_conf		*sc = s->grp->conf;
+	struct config_expand_ctx ctx;
+	struct stat		 sb;
+	char			 xerr[128];
+
+	launch_rlimits();
+	memset(l, 0, sizeof(*l));
+	l->fd_in = l->fd_out = l->fd_err = -1;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.name = sc->name;
+	ctx.instance = s->instance;
+	ctx.port = s->port;
+	ctx.env = sc->env;
+	ctx.nenv = sc->nenv;
+
+	if (sc->user != NULL && !penv->is_root && sc->uid != geteuid()) {
+		snprintf(err, errlen, "cannot run as user %s: vigild is not "
+		    "root", sc->user);
+		return (-1);
+	}
+	if ((l->argv = launch_argv(s, check, &ctx, err, errlen)) == NULL)
+		goto fail;
+	if (launch_env(s, check, &ctx, &l->env, err, errlen) == -1)
+		goto fail;
+	if (sc->directory != NULL) {
+		if ((l->dir = config_expand(sc->directory, &ctx, xerr,
+		    sizeof(xerr))) == NULL) {
+			snprintf(err, errlen, "directory: %s", xerr);
+			goto fail;
+		}
+		if (stat(l->dir, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
+			snprintf(err, errlen, "directory %s: %s", l->dir,
+			    errno ? strerror(errno) : "not a directory");
+			goto fail;
+		}
+	}
+	l->umask = sc->umask;
+	l->limits = &sc->limits;
+	l->set_ids = penv->is_root && (sc->user != NULL || sc->group != NULL);
+	l->set_uid = sc->user != NULL;
+	l->uid = sc->uid;
+	l->gid = sc->gid;
+	if (l->set_ids && sc->user != NULL && sc->use_initgroups &&
+	    launch_groups(sc, &l->groups, &l->ngroups) == -1) {
+		snprintf(err, errlen, "groups of user %s: %s", sc->user,
+		    strerror(errno));
+		goto fail;
+	}
+	return (0);
+ fail:
+	svc_launch_free(l);
+	return (-1);
+}
+
+void
+svc_launch_free(struct svc_launch *l)
+{
+	launch_argv_free(l->argv);
+	launch_env_free(&l->env);
+	free(l->dir);
+	free(l->groups);
+	l->argv = NULL;
+	l->dir = NULL;
+	l->groups = NULL;
+}
+
+/* ---- the child: system calls only, then exec or _exit ---- */
+
+static __dead void
+launch_child_fail(int errfd, int eno)
+{
+	(void)write(errfd, &eno, sizeof(eno));
+	_exit(127);
+}
+
+static void
+launch_child_setrlimit(int res, const struct conf_rlimit *cl)
+{
+	struct rlimit	 rl;
+
+	if (!cl->set)
+		return;
+	rl.rlim_cur = rl.rlim_max = cl->value == CONF_UNLIMITED ?
+	    RLIM_INFINITY : (rlim_t)cl->value;
+	(void)setrlimit(res, &rl);
+}
+
+/* Write our pid in decimal into buf. */
+static void
+launch_child_pid(char *buf, size_t len)
+{
+	char		 tmp[16];
+	size_t		 n = 0, i;
+	unsigned long	 pid = (unsigned long)getpid();
+
+	do {
+		tmp[n++] = '0' + pid % 10;
+		pid /= 10;
+	} while (pid > 0 && n < sizeof(tmp));
+	if (n >= len)
+		return;
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+}
+
+/* execvp without the GNU-only execvpe: search PATH of the new env. */
+static void
+launch_child_execvpe(char **argv, char **envp)
+{
+	const char	*path = NULL, *p, *end;
+	char		 file[4096];
+	size_t		 i, len;
+	int		 eno = ENOENT;
+
+	if (strchr(argv[0], '/') != NULL) {
+		execve(argv[0], argv, envp);
+		return;
+	}
+	for (i = 0; envp[i] != NULL; i++)
+		if (strncmp(envp[i], "PATH=", 5) == 0)
+			path = envp[i] + 5;
+	if (path == NULL)
+		path = SVC_DEFAULT_PATH;
+	for (p = path; *p != '\0'; p = *end ? end + 1 : end) {
+		end = strchr(p, ':');
+		if (end == NULL)
+			end = p + strlen(p);
+		len = end - p;
+		if (len == 0 || len + strlen(argv[0]) + 2 > sizeof(file))
+			continue;
+		memcpy(file, p, len);
+		file[len] = '/';
+		strlcpy(file + len + 1, argv[0], sizeof(file) - len - 1);
+		execve(file, argv, envp);
+		if (errno != ENOENT && errno != ENOTDIR)
+			eno = errno;
+	}
+	errno = eno;
+}
+
+/*
+ * Default dispositions and an empty mask, as a new program expects.
+ * Each call costs, so only the signals the parent changed.  Also for
+ * the other children of the parent that exec (parent_upgrade.c).
+ */
+void
+svc_child_signals(void)
+{
+	sigset_t	 mask;
+	int		 i;
+
+	for (i = 1; i < NSIG; i++)
+		if (!launch_sig_known ||
+		    sigismember(&launch_sig_changed, i) == 1)
+			(void)signal(i, SIG_DFL);
+	sigemptyset(&mask);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+}
+
+static __dead void
+launch_child(const struct svc_launch *l, int ep, int entered)
+{
+	const struct conf_limits *lim = l->limits;
+	int			 i, hi, errfd;
+
+	svc_child_signals();
+	if (setsid() == -1)
+		launch_child_fail(ep, errno);
+	if (l->cgroup != NULL && !entered)
+		(void)svc_cgroup_enter(l->cgroup);
+
+	if (launch_rlimits_saved)
+		(void)setrlimit(RLIMIT_NOFILE, &launch_orig_nofile);
+	if (lim != NULL) {
+		launch_child_setrlimit(RLIMIT_NOFILE, &lim->nofile);
+		launch_child_setrlimit(RLIMIT_NPROC, &lim->nproc);
+		launch_child_setrlimit(RLIMIT_CORE, &lim->core);
+		launch_child_setrlimit(RLIMIT_STACK, &lim->stack);
+		launch_child_setrlimit(RLIMIT_AS, &lim->as);
+	}
+	umask(l->umask);
+
+	if (dup2(l->fd_in, STDIN_FILENO) == -1 ||
+	    dup2(l->fd_out, STDOUT_FILENO) == -1 ||
+	    dup2(l->fd_err, STDERR_FILENO) == -1)
+		launch_child_fail(ep, errno);
+	if (chdir(l->dir != NULL ? l->dir : "/") == -1)
+		launch_child_fail(ep, errno);
+
+	if (l->set_ids && compat_child_setids(l->groups != NULL ?
+	    l->ngroups : 1, l->groups != NULL ? l->groups : &l->gid, l->gid,
+	    l->set_uid, l->uid) == -1)
+		launch_child_fail(ep, errno);
+
+	/*
+	 * fds 3.. are the `listen:` sockets, then the error pipe
+	 * (close-on-exec), and nothing else.  Move everything out of the
+	 * way first so no dup2 clobbers a source.
+	 */
+	errfd = 3 + l->nlisten;
+	if ((ep = fcntl(ep, F_DUPFD_CLOEXEC, errfd + 1 + l->nlisten)) == -1)
+		_exit(127);
+	for (i = 0; i < l->nlisten; i++) {
+		hi = fcntl(l->listen_fds[i], F_DUPFD,
+		    errfd + 2 + l->nlisten + i);
+		if (hi == -1 || dup2(hi, 3 + i) == -1)
+			launch_child_fail(ep, errno);
+	}
+	if (dup2(ep, errfd) == -1)
+		_exit(127);
+	(void)fcntl(errfd, F_SETFD, FD_CLOEXEC);
+	closefrom(errfd + 1);
+	if (l->listen_pid != NULL)
+		launch_child_pid(l->listen_pid, 11);
+
+	launch_child_execvpe(l->argv, l->env.v);
+	launch_child_fail(errfd, errno);
+}
+
+/* Kept apart, small: nothing of the caller's frame lives across vfork. */
+static pid_t
+launch_vfork(const struct svc_launch *l, int ep)
+{
+	pid_t	 pid;
+
+	if ((pid = vfork()) == 0)
+		launch_child(l, ep, 0);
+	return (pid);
+}
+
+/*
+ * Start what l describes.  The read end of the error pipe, non-blocking,
+ * goes to *errfd: svc_launch_result() reads it.  -1 with errno.
+ */
+pid_t
+svc_launch_start(const struct svc_launch *l, int *errfd)
+{
+	sigset_t	 all, old;
+	pid_t		 pid;
+	int		 ep[2], dumpable, saved;
+
+	if (pipe2(ep, O_CLOEXEC) == -1)
+		return (-1);
+	/* A change of ids in the child makes the shared mm undumpable. */
+	dumpable = compat_dumpable_get();
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid = -1;
+	if (l->cgroup != NULL && !l->cgroup_move &&
+	    (pid = svc_cgroup_fork(l->cgroup)) == 0)
+		launch_child(l, ep[1], 1);
+	if (pid == -1)
+		pid = launch_vfork(l, ep[1]);
+	saved = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	compat_dumpable_restore(dumpable);
+	close(ep[1]);
+	if (pid == -1) {
+		close(ep[0]);
+		errno = saved;
+		return (-1);
+	}
+	(void)fcntl(ep[0], F_SETFL, O_NONBLOCK);
+	*errfd = ep[0];
+	return (pid);
+}
+
+/*
+ * What the error pipe fd says: 1 and *eno (0: the program runs) once it
+ * is known -- the caller then closes fd -- and 0 while the child has
+ * neither exec'd nor failed yet.  final: the child is gone, what the
+ * pipe holds now is all there is.
+ */
+int
+svc_launch_result(int fd, int final, int *eno)
+{
+	ssize_t	 n;
+	int	 e;
+
+	*eno = 0;
+	n = read(fd, &e, sizeof(e));
+	if (!final && n == -1 && (errno == EAGAIN || errno == EINTR))
+		return (0);
+	if (n == sizeof(e))
+		*eno = e;
+	return (1);
+}
