@@ -1,8 +1,10 @@
 #!/bin/bash
-# Test hooks only in test builds (issue 18, item 8): the release vigild
-# has none of them (no VIGIL_TEST_* name, no garbage message), and a
-# helper sent SIGUSR2 with VIGIL_TEST_HOOKS=1 in the environment ignores
-# it.  Runs on the release build only (the ASan build has the hooks).
+# Test hooks only in test builds: the release vigild has none of them
+# (no VIGIL_TEST_* name, no garbage message), and a helper sent SIGUSR2
+# with VIGIL_TEST_HOOKS=1 in the environment ignores it.  Runs on the
+# release build only (the ASan build has the hooks), so not again in the
+# ASan pass:
+# e2e: once
 . "$(dirname "$0")/lib.sh"
 
 strings "$VIGILD" | grep -q VIGIL_TEST_HOOKS &&
