@@ -353,6 +353,8 @@ void	config_free(struct vigil_conf *);
  * with its final value, includes merged (common/config_print.c).
  */
 void	config_print(const struct vigil_conf *, FILE *);
+/* A log destination as the configuration writes it: "file", "syslog"... */
+const char *config_logdest_name(enum conf_log_dest);
 struct svc_conf *config_find(struct vigil_conf *, const char *);
 
 /*

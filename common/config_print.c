@@ -174,8 +174,8 @@ print_rlimit(FILE *fp, const char *key, const struct conf_rlimit *r,
 		fprintf(fp, "      %s: %" PRIu64 "\n", key, r->value);
 }
 
-static const char *
-print_logdest(enum conf_log_dest d)
+const char *
+config_logdest_name(enum conf_log_dest d)
 {
 	switch (d) {
 	case LOGDEST_FILE:
@@ -355,8 +355,8 @@ print_limits(FILE *fp, const struct svc_conf *sc)
 	print_rlimit(fp, "as", &l->as, 1);
 	fprintf(fp, "    cgroup: %s\n", print_bool(sc->cgroup));
 	fputs("    log:\n", fp);
-	fprintf(fp, "      stdout: %s\n", print_logdest(sc->log.out));
-	fprintf(fp, "      stderr: %s\n", print_logdest(sc->log.err));
+	fprintf(fp, "      stdout: %s\n", config_logdest_name(sc->log.out));
+	fprintf(fp, "      stderr: %s\n", config_logdest_name(sc->log.err));
 	print_size(fp, "      ", "max_size", sc->log.max_size);
 	fprintf(fp, "      keep: %u\n", sc->log.keep);
 	fprintf(fp, "      timestamps: %s\n", print_bool(sc->log.timestamps));

@@ -101,22 +101,13 @@ pctl_kv(uint32_t peerid, const char *key, const char *fmt, ...)
 	(void)parent_control_send(peerid, IMSG_CTL_KV, &kv, sizeof(kv));
 }
 
+/* As the configuration says it; console with where that goes. */
 static const char *
 pctl_logdest(enum conf_log_dest d)
 {
-	switch (d) {
-	case LOGDEST_FILE:
-		return ("file");
-	case LOGDEST_SYSLOG:
-		return ("syslog");
-	case LOGDEST_NONE:
-		return ("none");
-	case LOGDEST_MERGE:
-		return ("merge");
-	case LOGDEST_CONSOLE:
+	if (d == LOGDEST_CONSOLE)
 		return ("console (vigild's stdout)");
-	}
-	return ("?");
+	return (config_logdest_name(d));
 }
 
 static const char *
