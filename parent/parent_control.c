@@ -486,7 +486,7 @@ pctl_run(struct pctl_peer *p, const struct ctl_request *req)
 }
 
 /* Does target t name instance s? */
-static int
+int
 pctl_match(const char *t, struct svc *s)
 {
 	const char	*group = s->grp->conf->name;

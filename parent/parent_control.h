@@ -109,6 +109,8 @@ void	pctl_finish(struct pctl_peer *, int, const char *, ...)
 void	pctl_result(struct pctl_peer *, const char *, int, const char *, ...)
 	    __attribute__((__format__ (printf, 4, 5)));
 struct svc **pctl_resolve(struct pctl_peer *, int, size_t *);
+/* Does a target ("all", "web", "web:1", "web:*", a glob) name it? */
+int	 pctl_match(const char *, struct svc *);
 int	pctl_explicit(struct pctl_peer *, struct svc *);
 void	pctl_peer_free(struct pctl_peer *);
 struct pctl_peer *pctl_peer_find(uint32_t);

@@ -34,7 +34,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -459,25 +458,6 @@ preq_send(struct preq *r)
 	    sizeof(t));
 }
 
-/* Does target t name instance s?  (As the other commands see it.) */
-static int
-plog_match(const char *t, struct svc *s)
-{
-	const char	*group = s->grp->conf->name;
-	size_t		 len = strlen(t);
-
-	if (strcmp(t, "all") == 0 || strcmp(t, s->id) == 0 ||
-	    strcmp(t, group) == 0)
-		return (1);
-	if (len > 2 && strcmp(t + len - 2, ":*") == 0 &&
-	    strncmp(t, group, len - 2) == 0 && group[len - 2] == '\0')
-		return (1);
-	if (strpbrk(t, "*?[") != NULL)
-		return (fnmatch(t, s->id, 0) == 0 ||
-		    fnmatch(t, group, 0) == 0);
-	return (0);
-}
-
 /*
  * The instances the targets name (all of them for none), in order; a
  * target that names nothing gets "no such process".  NULL: nothing.
@@ -494,7 +474,7 @@ plog_resolve(uint32_t peerid, char * const *targets, size_t ntargets,
 	for (i = 0; i < ntargets; i++) {
 		hit = 0;
 		TAILQ_FOREACH(s, &svc_all, entry)
-			hit |= plog_match(targets[i], s);
+			hit |= pctl_match(targets[i], s);
 		if (hit)
 			continue;
 		*unknown = 1;
@@ -507,7 +487,7 @@ plog_resolve(uint32_t peerid, char * const *targets, size_t ntargets,
 	}
 	TAILQ_FOREACH(s, &svc_all, entry) {
 		for (i = 0, hit = ntargets == 0; i < ntargets && !hit; i++)
-			hit = plog_match(targets[i], s);
+			hit = pctl_match(targets[i], s);
 		if (!hit)
 			continue;
 		if ((v = reallocarray(v, n + 1, sizeof(*v))) == NULL)
