@@ -31,6 +31,7 @@ WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7"]
 SCALE = "W8"            # runs alone: --only W8
 SYSTEMS = ["vigild", "supervisord", "runit", "s6", "pm2"]
 PEERS = SYSTEMS[1:]
+VIGILDS = ("vigild", "baseline")   # baseline: --baseline DIR
 WIDE = 0.25             # (max - min) / median above this: a wide spread
 
 
@@ -280,7 +281,7 @@ class Bench:
             self.unavailable[sysname] = str(e)
             log("  %s: %s" % (sysname, e))
         except (SessionError, P.Timeout) as e:
-            if sysname == "vigild" and not self.ever_ok.get(sysname):
+            if sysname in VIGILDS and not self.ever_ok.get(sysname):
                 # vigild never worked in this run: the column is "not
                 # available", with the reason, and we go on with the others.
                 self.unavailable[sysname] = "not available (%s)" % e
@@ -667,7 +668,7 @@ class Bench:
                     if s in self.unavailable:
                         continue
                     self.logs(s, "raw")
-                    if s == "vigild" and s not in self.unavailable:
+                    if s in VIGILDS and s not in self.unavailable:
                         self.logs(s, "ts")
 
 
@@ -731,6 +732,8 @@ def summarize(b):
             if best:
                 ratio = v / best
         row["ratio"] = ratio
+        bv = row["values"].get("baseline")
+        row["base_ratio"] = v / bv if v is not None and bv else None
         rows.append(row)
     return rows
 
@@ -765,15 +768,21 @@ def render_md(b, rows, meta):
                "%s" % meta["versions"][s] for s in cols
                if s in meta["versions"]),
            ""]
-    head = ["figure", "unit"] + cols + ["limit", "vigild / best peer"]
+    based = "baseline" in cols
+    head = ["figure", "unit"] + cols + ["limit", "vigild / best peer"] + \
+        (["vigild / baseline"] if based else [])
     out.append("| " + " | ".join(head) + " |")
-    out.append("|" + "|".join(["---", "---"] + ["---:"] * (len(cols) + 2))
+    out.append("|" + "|".join(["---", "---"] + ["---:"] * (len(head) - 2))
                + "|")
     for r in rows:
         ratio = ("%.2f×" % r["ratio"]) if r["ratio"] is not None else "—"
+        extra = []
+        if based:
+            extra = [("%.2f×" % r["base_ratio"])
+                     if r["base_ratio"] is not None else "—"]
         out.append("| " + " | ".join(
             [r["figure"], r["unit"]] + [cell(b, r, s) for s in cols] +
-            [fmt(r["limit"]), ratio]) + " |")
+            [fmt(r["limit"]), ratio] + extra) + " |")
     out += ["", " ".join([
         "Lower is better except MB/s.",
         "limit: W2 = a C loop starting the same number of sleep programs",
@@ -833,6 +842,9 @@ def parse_args(argv):
                     help="W8's service counts (default 1000,3000,10000)")
     ap.add_argument("--build", default=os.environ.get("BUILD", "build"),
                     help="build directory (default build, or $BUILD)")
+    ap.add_argument("--baseline", metavar="DIR", default=None,
+                    help="another build directory of vigild, run beside "
+                    "this one in the same runs (column baseline)")
     ap.add_argument("--no-install", action="store_true",
                     help="do not install missing peers")
     ap.add_argument("--keep", action="store_true",
@@ -855,7 +867,16 @@ def parse_args(argv):
         ap.error("--sizes: a list of numbers, e.g. 1000,3000")
     if not a.sizes or min(a.sizes) < 1:
         ap.error("--sizes: a list of numbers, e.g. 1000,3000")
+    if a.baseline:
+        if SCALE in a.only:
+            ap.error("--baseline is not supported with %s" % SCALE)
+        if "vigild" not in a.systems:
+            ap.error("--baseline compares with vigild: keep vigild in "
+                     "--systems")
+        a.systems.insert(a.systems.index("vigild") + 1, "baseline")
     for s in a.systems:
+        if s == "baseline" and a.baseline:
+            continue
         if s not in SYSTEMS:
             ap.error("unknown system %s (one of %s)"
                      % (s, ",".join(SYSTEMS)))
@@ -902,6 +923,11 @@ def main(argv):
     rel = os.path.relpath(ctx.vigild, root)
     ctx.vigil_version = "vigild %s (%s)" % (
         ver, ctx.vigild if rel.startswith("..") else rel)
+    if a.baseline:
+        bd = os.path.abspath(a.baseline)
+        ctx.base_vigild = os.path.join(bd, "vigild")
+        ctx.base_vigilctl = os.path.join(bd, "vigilctl")
+        ctx.base_version = "baseline: %s" % ctx.base_vigild
     testprog = os.path.join(build, "regress", "vigil-testprog")
     if not os.access(testprog, os.X_OK):
         log("bench: %s missing; run make tools" % testprog)
@@ -950,7 +976,7 @@ def main(argv):
                         b.unavailable[cls.name] = why
         versions = {}
         for s in a.systems:
-            if s not in b.unavailable or s == "vigild":
+            if s not in b.unavailable or s in VIGILDS:
                 versions[s] = b.sysobjs[s].version()
         meta = {"date": started.strftime("%Y-%m-%d %H:%M"),
                 "command": " ".join(["regress/bench/run.sh"] + argv),

@@ -155,14 +155,22 @@ class Vigild(System):
     notes = ["restart: always, start_seconds: 0, restart_limit raised; "
              "log max_size 2G (no rotation)"]
 
+    @property
+    def vigild(self):
+        return self.ctx.vigild
+
+    @property
+    def vigilctl(self):
+        return self.ctx.vigilctl
+
     def check(self):
-        if not os.access(self.ctx.vigild, os.X_OK):
-            return "not available (%s not built: run make)" % self.ctx.vigild
+        if not os.access(self.vigild, os.X_OK):
+            return "not available (%s not built: run make)" % self.vigild
         return None
 
     def client_missing(self):
-        if not os.access(self.ctx.vigilctl, os.X_OK):
-            return "%s not built" % self.ctx.vigilctl
+        if not os.access(self.vigilctl, os.X_OK):
+            return "%s not built" % self.vigilctl
         return None
 
     def version(self):
@@ -201,7 +209,7 @@ class Vigild(System):
         # The configuration test catches a daemon that is not ready yet
         # with a clear reason, before any timing.
         try:
-            rc, out, _ = c.procs.run([c.vigild, "-n", "-f", self.conf], 30,
+            rc, out, _ = c.procs.run([self.vigild, "-n", "-f", self.conf], 30,
                                      capture=True)
         except P.Timeout as e:
             raise Unavailable("not available (vigild -n: %s)" % e)
@@ -212,18 +220,18 @@ class Vigild(System):
 
     def start(self):
         c = self.ctx
-        self.p = c.procs.spawn([c.vigild, "-d", "-f", self.conf,
+        self.p = c.procs.spawn([self.vigild, "-d", "-f", self.conf,
                                 "-p", self.pidfile], env=c.base_env,
                                cwd=self.d, stdout=self._out())
 
     def status_argv(self):
-        return [self.ctx.vigilctl, "-s", self.sock, "status"]
+        return [self.vigilctl, "-s", self.sock, "status"]
 
     def status_ok(self, rc):
         return rc in (0, 3)
 
     def stop_all_argv(self):
-        return [self.ctx.vigilctl, "-s", self.sock, "stop", "all"]
+        return [self.vigilctl, "-s", self.sock, "stop", "all"]
 
     def _shutdown(self):
         self._term_and_wait(self.p.pid, signal.SIGTERM, 30)
@@ -243,6 +251,23 @@ class Vigild(System):
             if P.cmdline(pid).startswith("vigild: " + title):
                 return pid
         return None
+
+
+class Baseline(Vigild):
+    """Another build of vigild (--baseline DIR), run in the same runs as
+    this one so that a change is judged under the same conditions."""
+    name = "baseline"
+
+    @property
+    def vigild(self):
+        return self.ctx.base_vigild
+
+    @property
+    def vigilctl(self):
+        return self.ctx.base_vigilctl
+
+    def version(self):
+        return self.ctx.base_version
 
 
 # ------------------------------------------------------------- supervisord
@@ -576,4 +601,4 @@ def _dpkg_version(pkg):
         return "?"
 
 
-ALL = [Vigild, Supervisord, Runit, S6, PM2]
+ALL = [Vigild, Baseline, Supervisord, Runit, S6, PM2]
