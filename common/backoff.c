@@ -31,7 +31,7 @@
  * value (arc4random() in the daemon, fixed in tests).
  */
 uint64_t
-backoff_delay(const struct conf_backoff *b, unsigned int retry, uint32_t rnd)
+backoff_delay(const struct config_backoff *b, unsigned int retry, uint32_t rnd)
 {
 	double		 d;
 	unsigned int	 i;

@@ -21,7 +21,7 @@
 
 #include "config.h"
 
-uint64_t	backoff_delay(const struct conf_backoff *, unsigned int,
+uint64_t	backoff_delay(const struct config_backoff *, unsigned int,
 		    uint32_t);
 
 #endif /* VIGIL_BACKOFF_H */

@@ -40,7 +40,7 @@
  */
 
 void
-conf_errors_init(struct conf_errors *e)
+config_errors_init(struct config_errors *e)
 {
 	e->errs = NULL;
 	e->nerrs = 0;
@@ -48,18 +48,18 @@ conf_errors_init(struct conf_errors *e)
 }
 
 void
-conf_errors_free(struct conf_errors *e)
+config_errors_free(struct config_errors *e)
 {
 	size_t	i;
 
 	for (i = 0; i < e->nerrs; i++)
 		free(e->errs[i]);
 	free(e->errs);
-	conf_errors_init(e);
+	config_errors_init(e);
 }
 
 void
-conf_errors_vadd(struct conf_errors *e, const char *fmt, va_list ap)
+config_errors_vadd(struct config_errors *e, const char *fmt, va_list ap)
 {
 	char	**n, *s;
 
@@ -77,17 +77,17 @@ conf_errors_vadd(struct conf_errors *e, const char *fmt, va_list ap)
 }
 
 void
-conf_errors_add(struct conf_errors *e, const char *fmt, ...)
+config_errors_add(struct config_errors *e, const char *fmt, ...)
 {
 	va_list	ap;
 
 	va_start(ap, fmt);
-	conf_errors_vadd(e, fmt, ap);
+	config_errors_vadd(e, fmt, ap);
 	va_end(ap);
 }
 
 void
-conf_errors_addpos(struct conf_errors *e, const char *file, size_t line,
+config_errors_addpos(struct config_errors *e, const char *file, size_t line,
     size_t col, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -98,16 +98,16 @@ conf_errors_addpos(struct conf_errors *e, const char *file, size_t line,
 		fatal("%s", __func__);
 	va_end(ap);
 	if (line == 0)
-		conf_errors_add(e, "%s: %s", file, msg);
+		config_errors_add(e, "%s: %s", file, msg);
 	else if (col == 0)
-		conf_errors_add(e, "%s:%zu: %s", file, line, msg);
+		config_errors_add(e, "%s:%zu: %s", file, line, msg);
 	else
-		conf_errors_add(e, "%s:%zu:%zu: %s", file, line, col, msg);
+		config_errors_add(e, "%s:%zu:%zu: %s", file, line, col, msg);
 	free(msg);
 }
 
 void
-conf_errors_print(const struct conf_errors *e, FILE *fp)
+config_errors_print(const struct config_errors *e, FILE *fp)
 {
 	size_t	i;
 
@@ -310,7 +310,7 @@ config_open_checked(const char *path, const char *what, int check,
 }
 
 int
-config_check_owner(const char *path, struct conf_errors *errs)
+config_check_owner(const char *path, struct config_errors *errs)
 {
 	char	 err[PATH_MAX * 2 + 128];
 	int	 fd;
@@ -319,7 +319,7 @@ config_check_owner(const char *path, struct conf_errors *errs)
 		return (0);
 	if ((fd = config_open_checked(path, "configuration file", 1, err,
 	    sizeof(err))) == -1) {
-		conf_errors_add(errs, "%s: %s", path, err);
+		config_errors_add(errs, "%s: %s", path, err);
 		return (-1);
 	}
 	close(fd);
@@ -332,7 +332,7 @@ config_check_owner(const char *path, struct conf_errors *errs)
 
 /* Service names: what a target, a file name and a cgroup can hold. */
 int
-conf_valid_name(const char *s)
+config_valid_name(const char *s)
 {
 	size_t	i, len;
 
@@ -351,7 +351,7 @@ conf_valid_name(const char *s)
 }
 
 int
-conf_valid_envname(const char *s, size_t len)
+config_valid_envname(const char *s, size_t len)
 {
 	size_t	i;
 
@@ -366,10 +366,10 @@ conf_valid_envname(const char *s, size_t len)
 
 /* Set name=value, replacing a previous one; *idxp gets its index. */
 void
-conf_env_set(struct conf_env **envp, size_t *nenvp, const char *name,
+config_env_set(struct config_env **envp, size_t *nenvp, const char *name,
     const char *value, size_t *idxp)
 {
-	struct conf_env	*n;
+	struct config_env	*n;
 	size_t		 i;
 	char		*v;
 
@@ -399,7 +399,7 @@ conf_env_set(struct conf_env **envp, size_t *nenvp, const char *name,
  * Built-in service defaults (documented in config.h).
  */
 void
-svc_conf_init(struct svc_conf *s)
+config_svc_init(struct config_svc *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->uid = (uid_t)-1;
@@ -432,7 +432,7 @@ svc_conf_init(struct svc_conf *s)
 }
 
 void
-svc_conf_free(struct svc_conf *s)
+config_svc_free(struct config_svc *s)
 {
 	size_t	i;
 
@@ -472,14 +472,14 @@ svc_conf_free(struct svc_conf *s)
 void
 config_free(struct vigil_conf *conf)
 {
-	struct svc_conf	*s, *t;
+	struct config_svc	*s, *t;
 	size_t		 i;
 
 	if (conf == NULL)
 		return;
 	TAILQ_FOREACH_SAFE(s, &conf->services, entry, t) {
 		TAILQ_REMOVE(&conf->services, s, entry);
-		svc_conf_free(s);
+		config_svc_free(s);
 	}
 	for (i = 0; i < conf->nfiles; i++)
 		free(conf->files[i]);
@@ -497,10 +497,10 @@ config_free(struct vigil_conf *conf)
 	free(conf);
 }
 
-struct svc_conf *
+struct config_svc *
 config_find(struct vigil_conf *conf, const char *name)
 {
-	struct svc_conf	*s;
+	struct config_svc	*s;
 
 	TAILQ_FOREACH(s, &conf->services, entry)
 		if (strcmp(s->name, name) == 0)
@@ -509,7 +509,7 @@ config_find(struct vigil_conf *conf, const char *name)
 }
 
 int
-svc_exit_expected(const struct svc_conf *s, int code)
+config_svc_exit_expected(const struct config_svc *s, int code)
 {
 	if (code < 0 || code > 255)
 		return (0);
@@ -517,7 +517,7 @@ svc_exit_expected(const struct svc_conf *s, int code)
 }
 
 int
-svc_conf_port(const struct svc_conf *s, unsigned int instance)
+config_svc_port(const struct config_svc *s, unsigned int instance)
 {
 	if (s->port.type != PORT_FIXED)
 		return (-1);
@@ -553,7 +553,7 @@ argv_eq(char **a, size_t na, char **b, size_t nb)
 
 /* Order-insensitive: names are unique. */
 static int
-env_eq(const struct svc_conf *a, const struct svc_conf *b)
+env_eq(const struct config_svc *a, const struct config_svc *b)
 {
 	size_t	i, j;
 
@@ -570,7 +570,7 @@ env_eq(const struct svc_conf *a, const struct svc_conf *b)
 }
 
 static int
-deps_eq(const struct svc_conf *a, const struct svc_conf *b)
+deps_eq(const struct config_svc *a, const struct config_svc *b)
 {
 	size_t	i, j;
 
@@ -587,7 +587,7 @@ deps_eq(const struct svc_conf *a, const struct svc_conf *b)
 }
 
 static int
-listen_eq(const struct svc_conf *a, const struct svc_conf *b)
+listen_eq(const struct config_svc *a, const struct config_svc *b)
 {
 	size_t	i;
 
@@ -600,13 +600,13 @@ listen_eq(const struct svc_conf *a, const struct svc_conf *b)
 }
 
 static int
-rlimit_eq(const struct conf_rlimit *a, const struct conf_rlimit *b)
+rlimit_eq(const struct config_rlimit *a, const struct config_rlimit *b)
 {
 	return (a->set == b->set && (!a->set || a->value == b->value));
 }
 
 static int
-limits_eq(const struct conf_limits *a, const struct conf_limits *b)
+limits_eq(const struct config_limits *a, const struct config_limits *b)
 {
 	return (a->memory == b->memory && a->cpu == b->cpu &&
 	    rlimit_eq(&a->nofile, &b->nofile) &&
@@ -617,7 +617,7 @@ limits_eq(const struct conf_limits *a, const struct conf_limits *b)
 }
 
 static int
-health_eq(const struct conf_health *a, const struct conf_health *b)
+health_eq(const struct config_health *a, const struct config_health *b)
 {
 	return (a->type == b->type && str_eq(a->target, b->target) &&
 	    str_eq(a->service, b->service) &&
@@ -630,8 +630,8 @@ health_eq(const struct conf_health *a, const struct conf_health *b)
 }
 
 int
-svc_conf_equal_but_instances(const struct svc_conf *a,
-    const struct svc_conf *b)
+config_svc_equal_but_instances(const struct config_svc *a,
+    const struct config_svc *b)
 {
 	if (!str_eq(a->command_str, b->command_str) ||
 	    !argv_eq(a->argv, a->argc, b->argv, b->argc) ||
@@ -679,8 +679,8 @@ svc_conf_equal_but_instances(const struct svc_conf *a,
 }
 
 int
-svc_conf_equal(const struct svc_conf *a, const struct svc_conf *b)
+config_svc_equal(const struct config_svc *a, const struct config_svc *b)
 {
 	return (a->instances == b->instances &&
-	    svc_conf_equal_but_instances(a, b));
+	    config_svc_equal_but_instances(a, b));
 }

@@ -25,7 +25,7 @@
  * consumer never has to know a default.
  *
  * Units: every time is a uint64_t in milliseconds (*_ms), every size a
- * uint64_t in bytes.  CONF_UNLIMITED stands for "unlimited".
+ * uint64_t in bytes.  CONFIG_UNLIMITED stands for "unlimited".
  *
  * ${...} expansion is NOT done at load: command, environment values,
  * directory, health and ready targets are stored as written and expanded
@@ -57,10 +57,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define CONF_UNLIMITED		UINT64_MAX
+#define CONFIG_UNLIMITED	UINT64_MAX
 
-#define CONF_INSTANCES_MAX	1000
-#define CONF_KEEP_MAX		1000
+#define CONFIG_INSTANCES_MAX	1000
+#define CONFIG_KEEP_MAX		1000
 
 /* config_load() flags */
 #define CONFIG_CHECK_OWNER	0x01	/* root: file/includes owned by root,
@@ -76,65 +76,65 @@
  * Errors: an ordered list of "FILE:LINE:COLUMN: message" strings
  * (or "FILE: message" when there is no position).
  */
-struct conf_errors {
+struct config_errors {
 	char		**errs;
 	size_t		  nerrs;
 	size_t		  cap;
 };
 
-void	conf_errors_init(struct conf_errors *);
-void	conf_errors_free(struct conf_errors *);
-void	conf_errors_add(struct conf_errors *, const char *, ...)
+void	config_errors_init(struct config_errors *);
+void	config_errors_free(struct config_errors *);
+void	config_errors_add(struct config_errors *, const char *, ...)
 	    __attribute__((__format__ (printf, 2, 3)));
-void	conf_errors_vadd(struct conf_errors *, const char *, va_list)
+void	config_errors_vadd(struct config_errors *, const char *, va_list)
 	    __attribute__((__format__ (printf, 2, 0)));
 /* line and column are 1-based; 0 leaves them out. */
-void	conf_errors_addpos(struct conf_errors *, const char *, size_t, size_t,
-	    const char *, ...)
+void	config_errors_addpos(struct config_errors *, const char *, size_t,
+	    size_t, const char *, ...)
 	    __attribute__((__format__ (printf, 5, 6)));
 /* One error per line on fp. */
-void	conf_errors_print(const struct conf_errors *, FILE *);
+void	config_errors_print(const struct config_errors *, FILE *);
 
 /* Where something was defined (1-based, as an editor shows it). */
-struct conf_pos {
+struct config_pos {
 	char		*file;
 	size_t		 line;
 	size_t		 column;
 };
 
 /* One environment variable; lists keep the order of the file. */
-struct conf_env {
+struct config_env {
 	char		*name;
 	char		*value;		/* unexpanded */
 };
 
-enum conf_restart {
+enum config_restart {
 	RESTART_ON_FAILURE = 0,		/* default, like supervisord's
 					   autorestart=unexpected and PM2 */
 	RESTART_ALWAYS,
 	RESTART_NEVER
 };
 
-enum conf_port_type {
+enum config_port_type {
 	PORT_NONE = 0,			/* no port: ${PORT} is an error */
 	PORT_FIXED,			/* `8000` or `8000-8003` */
 	PORT_AUTO			/* `auto:9000-9100`: the parent picks a
 					   free one in the range per instance */
 };
 
-struct conf_port {
-	enum conf_port_type	 type;
+struct config_port {
+	enum config_port_type	 type;
 	uint16_t		 lo;	/* `8000`: lo == hi */
 	uint16_t		 hi;
 };
 
-enum conf_listen_type {
+enum config_listen_type {
 	LISTEN_TCP = 0,
 	LISTEN_UNIX
 };
 
-struct conf_listen {
-	enum conf_listen_type	 type;
+struct config_listen {
+	enum config_listen_type	 type;
 	char			*url;	/* as written */
 	char			*host;	/* TCP: host ("0.0.0.0", "::", name),
 					   brackets removed; NULL for UNIX */
@@ -142,14 +142,14 @@ struct conf_listen {
 	char			*path;	/* UNIX */
 };
 
-enum conf_ready {
+enum config_ready {
 	READY_STARTED = 0,		/* default: up for start_seconds */
 	READY_NOTIFY,			/* sd_notify READY=1 */
 	READY_HEALTHY,			/* first passing health check */
 	READY_TCP			/* a connect to ready_target works */
 };
 
-enum conf_health_type {
+enum config_health_type {
 	HEALTH_NONE = 0,
 	HEALTH_HTTP,
 	HEALTH_TCP,
@@ -157,15 +157,15 @@ enum conf_health_type {
 	HEALTH_GRPC			/* grpc.health.v1, cleartext HTTP/2 */
 };
 
-enum conf_unhealthy {
+enum config_unhealthy {
 	UNHEALTHY_RESTART = 0,		/* default */
 	UNHEALTHY_NONE
 };
 
-#define CONF_GRPC_SERVICEMAX	200	/* health.service, as written */
+#define CONFIG_GRPC_SERVICEMAX	200	/* health.service, as written */
 
-struct conf_health {
-	enum conf_health_type	 type;
+struct config_health {
+	enum config_health_type	 type;
 	char			*target;	/* HTTP: URL; TCP, GRPC:
 						   HOST:PORT; unexpanded;
 						   NULL for EXEC */
@@ -177,26 +177,26 @@ struct conf_health {
 	uint64_t		 timeout_ms;	/* default 2s */
 	unsigned int		 retries;	/* default 3 */
 	uint64_t		 start_period_ms; /* default 0 */
-	enum conf_unhealthy	 on_unhealthy;	/* default restart */
+	enum config_unhealthy	 on_unhealthy;	/* default restart */
 };
 
-/* A resource limit; value CONF_UNLIMITED means RLIM_INFINITY. */
-struct conf_rlimit {
+/* A resource limit; value CONFIG_UNLIMITED means RLIM_INFINITY. */
+struct config_rlimit {
 	int			 set;		/* 0: leave vigild's own */
 	uint64_t		 value;
 };
 
-struct conf_limits {
+struct config_limits {
 	uint64_t		 memory;	/* bytes; 0 = none */
 	unsigned int		 cpu;		/* %, 1..100*ncpu; 0: none */
-	struct conf_rlimit	 nofile;
-	struct conf_rlimit	 nproc;
-	struct conf_rlimit	 core;		/* bytes */
-	struct conf_rlimit	 stack;		/* bytes */
-	struct conf_rlimit	 as;		/* bytes */
+	struct config_rlimit	 nofile;
+	struct config_rlimit	 nproc;
+	struct config_rlimit	 core;		/* bytes */
+	struct config_rlimit	 stack;		/* bytes */
+	struct config_rlimit	 as;		/* bytes */
 };
 
-enum conf_log_dest {
+enum config_log_dest {
 	LOGDEST_FILE = 0,
 	LOGDEST_SYSLOG,
 	LOGDEST_NONE,
@@ -205,30 +205,30 @@ enum conf_log_dest {
 					   each line prefixed "NAME | " */
 };
 
-struct conf_log {
-	enum conf_log_dest	 out;		/* default file */
-	enum conf_log_dest	 err;		/* default merge */
+struct config_log {
+	enum config_log_dest	 out;		/* default file */
+	enum config_log_dest	 err;		/* default merge */
 	uint64_t		 max_size;	/* 10M; 0: no rotation */
 	unsigned int		 keep;		/* default 5 */
 	int			 timestamps;	/* default 0 */
 };
 
-struct conf_backoff {
+struct config_backoff {
 	uint64_t		 initial_ms;	/* default 1s */
 	uint64_t		 max_ms;	/* default 60s */
 	double			 factor;	/* default 2, >= 1 */
 	unsigned int		 jitter;	/* %, default 10, 0..100 */
 };
 
-struct conf_restart_limit {
+struct config_restart_limit {
 	unsigned int		 count;		/* 0 = disabled (default) */
 	uint64_t		 window_ms;	/* default 60s if count set */
 };
 
-struct svc_conf {
-	TAILQ_ENTRY(svc_conf)	 entry;
+struct config_svc {
+	TAILQ_ENTRY(config_svc)	 entry;
 	char			*name;
-	struct conf_pos		 pos;		/* of the name key */
+	struct config_pos	 pos;		/* of the name key */
 
 	/*
 	 * command: argv as split (string: like a shell, without running
@@ -269,7 +269,7 @@ struct svc_conf {
 	 * then `environment:` (which overrides a same-named env_file one;
 	 * a name appears once).  Values unexpanded.
 	 */
-	struct conf_env		*env;
+	struct config_env	*env;
 	size_t			 nenv;
 	char			*env_file;	/* path (see above) or NULL;
 						   read at load unless
@@ -278,39 +278,40 @@ struct svc_conf {
 
 	int			 autostart;	/* default 1 */
 	unsigned int		 instances;	/* default 1, 1..1000 */
-	struct conf_port	 port;		/* `8000` with instances N means
+	struct config_port	 port;		/* `8000` with instances N means
 						   8000..8000+N-1 */
-	struct conf_listen	*listen;
+	struct config_listen	*listen;
 	size_t			 nlisten;
 	int			 priority;	/* default 999 */
 	char			**depends_on;	/* names (checked to exist) */
 	size_t			 ndepends_on;
 
-	enum conf_restart	 restart;	/* default on-failure */
+	enum config_restart	 restart;	/* default on-failure */
 	uint32_t		 exit_codes[8];	/* bitmap of 0..255, default
-						   {0}: svc_exit_expected() */
+						   {0}: see
+						   config_svc_exit_expected() */
 	uint64_t		 start_seconds_ms; /* default 1s */
 	unsigned int		 start_retries;	/* default 3 */
-	struct conf_backoff	 backoff;
-	struct conf_restart_limit restart_limit;
+	struct config_backoff	 backoff;
+	struct config_restart_limit restart_limit;
 	int			 stop_signal;	/* default SIGTERM */
 	uint64_t		 stop_timeout_ms; /* default 10s */
 	int			 reload_signal;	/* default SIGHUP */
 
-	enum conf_ready		 ready;		/* default started */
+	enum config_ready	 ready;		/* default started */
 	char			*ready_target;	/* READY_TCP: "HOST:PORT",
 						   unexpanded */
-	struct conf_health	 health;
-	struct conf_limits	 limits;
+	struct config_health	 health;
+	struct config_limits	 limits;
 	int			 cgroup;	/* default 1 */
-	struct conf_log		 log;
+	struct config_log	 log;
 	char			**watch;	/* absolute paths: restart when
 						   a file under them changes */
 	size_t			 nwatch;
 	char			**ignore;	/* globs of names not watched */
 	size_t			 nignore;
 };
-TAILQ_HEAD(svc_conf_list, svc_conf);
+TAILQ_HEAD(config_svc_list, config_svc);
 
 struct vigil_conf {
 	char			*path;		/* the main file */
@@ -339,14 +340,14 @@ struct vigil_conf {
 	int			 watch_config;	/* reload when a file read
 						   changes */
 
-	struct svc_conf_list	 services;	/* in order of definition */
+	struct config_svc_list	 services;	/* in order of definition */
 	size_t			 nservices;
 };
 
-struct vigil_conf *config_load(const char *, int, struct conf_errors *);
+struct vigil_conf *config_load(const char *, int, struct config_errors *);
 /* As config_load, from memory; includes are read from disk. */
 struct vigil_conf *config_load_buffer(const char *, const void *, size_t, int,
-	    struct conf_errors *);
+	    struct config_errors *);
 void	config_free(struct vigil_conf *);
 /*
  * The model as a vigild.conf that loads into the same model: every key
@@ -354,24 +355,24 @@ void	config_free(struct vigil_conf *);
  */
 void	config_print(const struct vigil_conf *, FILE *);
 /* A log destination as the configuration writes it: "file", "syslog"... */
-const char *config_logdest_name(enum conf_log_dest);
-struct svc_conf *config_find(struct vigil_conf *, const char *);
+const char *config_logdest_name(enum config_log_dest);
+struct config_svc *config_find(struct vigil_conf *, const char *);
 
 /*
  * 1 if two services have the same resolved configuration (reload leaves
  * such a service alone), 0 otherwise.  The name and pos are ignored.
  */
-int	svc_conf_equal(const struct svc_conf *, const struct svc_conf *);
+int	config_svc_equal(const struct config_svc *, const struct config_svc *);
 /* Same, but ignoring `instances` (reload scales those up or down). */
-int	svc_conf_equal_but_instances(const struct svc_conf *,
-	    const struct svc_conf *);
+int	config_svc_equal_but_instances(const struct config_svc *,
+	    const struct config_svc *);
 /* 1 if exit status `code` (0..255) is listed in exit_codes. */
-int	svc_exit_expected(const struct svc_conf *, int);
+int	config_svc_exit_expected(const struct config_svc *, int);
 /*
  * The port of an instance for PORT_FIXED (lo + instance), -1 for
  * PORT_NONE and PORT_AUTO (the parent picks from lo..hi).
  */
-int	svc_conf_port(const struct svc_conf *, unsigned int);
+int	config_svc_port(const struct config_svc *, unsigned int);
 
 /*
  * The root check: when run as root, a file must be
@@ -379,7 +380,7 @@ int	svc_conf_port(const struct svc_conf *, unsigned int);
  * "PATH: refusing configuration file: ..." to errs and returns -1 if not.
  * Returns 0 when not root.
  */
-int	config_check_owner(const char *, struct conf_errors *);
+int	config_check_owner(const char *, struct config_errors *);
 int	config_open_checked(const char *path, const char *what, int check,
 	    char *err, size_t errlen);
 
@@ -406,7 +407,7 @@ struct config_expand_ctx {
 	const char		*name;
 	unsigned int		 instance;
 	int			 port;		/* -1: no port */
-	const struct conf_env	*env;
+	const struct config_env	*env;
 	size_t			 nenv;
 };
 

@@ -35,7 +35,7 @@
 #define ENV_FILE_MAX	(1024 * 1024)
 
 static const char *
-env_get(const struct svc_conf *svc, const char *name, size_t len)
+env_get(const struct config_svc *svc, const char *name, size_t len)
 {
 	size_t	i;
 
@@ -51,10 +51,10 @@ env_get(const struct svc_conf *svc, const char *name, size_t len)
  * spawned.  `what` names the value ("command", "environment.FOO").
  */
 void
-cfg_check_vars(struct cfg *ctx, const struct svc_parse *sp, const char *s,
-    const struct lpos *pos, const char *what)
+config_check_vars(struct config_ctx *ctx, const struct config_svc_parse *sp,
+    const char *s, const struct config_lpos *pos, const char *what)
 {
-	const struct svc_conf	*svc = sp->svc;
+	const struct config_svc	*svc = sp->svc;
 	const char		*p, *name, *errstr;
 	char			 var[128];
 	size_t			 len;
@@ -62,7 +62,7 @@ cfg_check_vars(struct cfg *ctx, const struct svc_parse *sp, const char *s,
 
 	for (p = s; (p = strchr(p, '$')) != NULL; p += n) {
 		if ((n = config_var_at(p, &name, &len, &errstr)) == -1) {
-			cfg_errp(ctx, pos, "bad ${...} in %s of service "
+			config_errp(ctx, pos, "bad ${...} in %s of service "
 			    "\"%s\": %s", what, svc->name, errstr);
 			return;
 		}
@@ -73,7 +73,8 @@ cfg_check_vars(struct cfg *ctx, const struct svc_parse *sp, const char *s,
 			continue;
 		if (strcmp(var, "PORT") == 0) {
 			if (svc->port.type == PORT_NONE)
-				cfg_errp(ctx, pos, "${PORT} in %s of service "
+				config_errp(ctx, pos,
+				    "${PORT} in %s of service "
 				    "\"%s\", which sets no port", what,
 				    svc->name);
 			continue;
@@ -81,7 +82,8 @@ cfg_check_vars(struct cfg *ctx, const struct svc_parse *sp, const char *s,
 		if (env_get(svc, name, len) != NULL ||
 		    (ctx->flags & CONFIG_NO_RESOLVE) || getenv(var) != NULL)
 			continue;
-		cfg_errp(ctx, pos, "undefined variable ${%s} in %s of service "
+		config_errp(ctx, pos,
+		    "undefined variable ${%s} in %s of service "
 		    "\"%s\"", var, what, svc->name);
 	}
 }
@@ -105,11 +107,11 @@ unquote(char *v)
  * Its variables come first; `environment:` overrides them.
  */
 static void
-read_env_file(struct cfg *ctx, struct svc_parse *sp)
+read_env_file(struct config_ctx *ctx, struct config_svc_parse *sp)
 {
-	struct svc_conf	*svc = sp->svc;
-	struct conf_env	*env = NULL, *oenv;
-	struct lpos	*pos = NULL, p;
+	struct config_svc	*svc = sp->svc;
+	struct config_env	*env = NULL, *oenv;
+	struct config_lpos	*pos = NULL, p;
 	const char	*file;
 	FILE		*fp;
 	char		*line = NULL, *s, *eq, *e, err[PATH_MAX * 2 + 128];
@@ -120,19 +122,19 @@ read_env_file(struct cfg *ctx, struct svc_parse *sp)
 	if ((fd = config_open_checked(svc->env_file, "env_file",
 	    (ctx->flags & CONFIG_CHECK_OWNER) != 0, err, sizeof(err))) == -1 ||
 	    (fp = fdopen(fd, "r")) == NULL) {
-		cfg_errp(ctx, &sp->p_env_file, "cannot read env_file \"%s\" "
+		config_errp(ctx, &sp->p_env_file, "cannot read env_file \"%s\" "
 		    "of service \"%s\": %s", svc->env_file, svc->name,
 		    fd == -1 ? err : strerror(errno));
 		if (fd != -1)
 			close(fd);
 		return;
 	}
-	file = cfg_intern(ctx, svc->env_file);
-	cfg_file(ctx, file);
+	file = config_intern(ctx, svc->env_file);
+	config_file_index(ctx, file);
 	while ((len = getline(&line, &cap, fp)) != -1) {
 		lineno++;
 		if ((total += len) > ENV_FILE_MAX) {
-			cfg_errp(ctx, &sp->p_env_file, "env_file \"%s\" of "
+			config_errp(ctx, &sp->p_env_file, "env_file \"%s\" of "
 			    "service \"%s\" is too large", svc->env_file,
 			    svc->name);
 			break;
@@ -150,18 +152,18 @@ read_env_file(struct cfg *ctx, struct svc_parse *sp)
 		if (strncmp(s, "export ", 7) == 0)
 			s += 7 + strspn(s + 7, " \t");
 		if ((eq = strchr(s, '=')) == NULL) {
-			cfg_errp(ctx, &p, "expected NAME=VALUE");
+			config_errp(ctx, &p, "expected NAME=VALUE");
 			continue;
 		}
 		for (e = eq; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
 			;
-		if (!conf_valid_envname(s, e - s)) {
-			cfg_errp(ctx, &p, "bad variable name \"%.*s\"",
+		if (!config_valid_envname(s, e - s)) {
+			config_errp(ctx, &p, "bad variable name \"%.*s\"",
 			    (int)(e - s), s);
 			continue;
 		}
 		*e = '\0';
-		conf_env_set(&env, &n, s, unquote(eq + 1 +
+		config_env_set(&env, &n, s, unquote(eq + 1 +
 		    strspn(eq + 1, " \t")), &idx);
 		if ((pos = reallocarray(pos, n, sizeof(*pos))) == NULL)
 			fatal("%s", __func__);
@@ -169,7 +171,7 @@ read_env_file(struct cfg *ctx, struct svc_parse *sp)
 		pos[idx] = p;
 	}
 	if (ferror(fp))
-		cfg_errp(ctx, &sp->p_env_file, "cannot read env_file \"%s\" "
+		config_errp(ctx, &sp->p_env_file, "cannot read env_file \"%s\" "
 		    "of service \"%s\": %s", svc->env_file, svc->name,
 		    strerror(errno));
 	free(line);
@@ -178,7 +180,7 @@ read_env_file(struct cfg *ctx, struct svc_parse *sp)
 	/* environment: overrides the file. */
 	oenv = svc->env;
 	for (i = 0; i < svc->nenv; i++) {
-		conf_env_set(&env, &n, oenv[i].name, oenv[i].value, &idx);
+		config_env_set(&env, &n, oenv[i].name, oenv[i].value, &idx);
 		if ((pos = reallocarray(pos, n, sizeof(*pos))) == NULL)
 			fatal("%s", __func__);
 		pos[idx] = sp->env_pos[i];
@@ -193,22 +195,22 @@ read_env_file(struct cfg *ctx, struct svc_parse *sp)
 }
 
 static void
-split_command(struct cfg *ctx, struct svc_parse *sp)
+split_command(struct config_ctx *ctx, struct config_svc_parse *sp)
 {
-	struct svc_conf	*svc = sp->svc;
+	struct config_svc	*svc = sp->svc;
 	const char	*errstr;
 	char		**argv;
 	size_t		  argc;
 
 	if (svc->command_str == NULL) {
 		if (sp->p_command.file == NULL)	/* else already reported */
-			cfg_errp(ctx, &sp->p_name, "service \"%s\" has no "
+			config_errp(ctx, &sp->p_name, "service \"%s\" has no "
 			    "command", svc->name);
 		return;
 	}
 	if (svc->shell) {
 		if (svc->command_is_list) {
-			cfg_errp(ctx, &sp->p_command, "command of service "
+			config_errp(ctx, &sp->p_command, "command of service "
 			    "\"%s\" must be a string with shell: true",
 			    svc->name);
 			return;
@@ -227,7 +229,8 @@ split_command(struct cfg *ctx, struct svc_parse *sp)
 		return;
 	if (config_split_command(svc->command_str, &argv, &argc,
 	    &errstr) == -1) {
-		cfg_errp(ctx, &sp->p_command, "bad command of service \"%s\": "
+		config_errp(ctx, &sp->p_command,
+		    "bad command of service \"%s\": "
 		    "%s", svc->name, errstr);
 		return;
 	}
@@ -237,9 +240,9 @@ split_command(struct cfg *ctx, struct svc_parse *sp)
 }
 
 static void
-check_ports(struct cfg *ctx, struct svc_parse *sp)
+check_ports(struct config_ctx *ctx, struct config_svc_parse *sp)
 {
-	struct svc_conf	*svc = sp->svc;
+	struct config_svc	*svc = sp->svc;
 	unsigned int	 n;
 
 	if (svc->port.type == PORT_NONE)
@@ -247,13 +250,14 @@ check_ports(struct cfg *ctx, struct svc_parse *sp)
 	n = svc->port.hi - svc->port.lo + 1;
 	if (svc->port.type == PORT_FIXED && svc->port.lo == svc->port.hi) {
 		if (svc->port.lo + svc->instances - 1 > 65535)
-			cfg_errp(ctx, &sp->p_port, "port %u with %u instances "
+			config_errp(ctx, &sp->p_port,
+			    "port %u with %u instances "
 			    "of service \"%s\" goes past 65535", svc->port.lo,
 			    svc->instances, svc->name);
 		return;
 	}
 	if (n < svc->instances)
-		cfg_errp(ctx, &sp->p_port, "port range %u-%u has %u port%s "
+		config_errp(ctx, &sp->p_port, "port range %u-%u has %u port%s "
 		    "for %u instances of service \"%s\"", svc->port.lo,
 		    svc->port.hi, n, n == 1 ? "" : "s", svc->instances,
 		    svc->name);
@@ -261,9 +265,9 @@ check_ports(struct cfg *ctx, struct svc_parse *sp)
 
 /* Everything that needs the whole service. */
 void
-svc_finish(struct cfg *ctx, struct svc_parse *sp)
+config_svc_finish(struct config_ctx *ctx, struct config_svc_parse *sp)
 {
-	struct svc_conf	*svc = sp->svc;
+	struct config_svc	*svc = sp->svc;
 	char		 what[128];
 	size_t		 i;
 
@@ -283,53 +287,54 @@ svc_finish(struct cfg *ctx, struct svc_parse *sp)
 	check_ports(ctx, sp);
 
 	if (svc->ready == READY_HEALTHY && svc->health.type == HEALTH_NONE)
-		cfg_errp(ctx, &sp->p_ready, "ready: healthy needs a health "
+		config_errp(ctx, &sp->p_ready, "ready: healthy needs a health "
 		    "check in service \"%s\"", svc->name);
 	if (sp->health_seen && svc->health.type == HEALTH_NONE)
-		cfg_errp(ctx, &sp->p_health, "health of service \"%s\" needs "
+		config_errp(ctx, &sp->p_health,
+		    "health of service \"%s\" needs "
 		    "one of http, tcp, grpc or exec", svc->name);
 	if (svc->health.service != NULL && svc->health.type != HEALTH_GRPC)
-		cfg_errp(ctx, &sp->p_health_service, "health.service of "
+		config_errp(ctx, &sp->p_health_service, "health.service of "
 		    "service \"%s\" needs a grpc check", svc->name);
 	if (svc->backoff.initial_ms > svc->backoff.max_ms)
-		cfg_errp(ctx, &sp->p_backoff, "backoff.initial is greater "
+		config_errp(ctx, &sp->p_backoff, "backoff.initial is greater "
 		    "than backoff.max in service \"%s\"", svc->name);
 	if (svc->restart_limit.count > 0 && !sp->window_set)
 		svc->restart_limit.window_ms = 60 * 1000;
 	if (svc->restart_limit.count > 0 && svc->restart_limit.window_ms == 0)
-		cfg_errp(ctx, &sp->p_restart_limit, "restart_limit.window "
+		config_errp(ctx, &sp->p_restart_limit, "restart_limit.window "
 		    "of service \"%s\" must not be 0", svc->name);
 
 	/* ${...} */
 	if (svc->shell && svc->command_str != NULL)
-		cfg_check_vars(ctx, sp, svc->command_str, &sp->p_command,
+		config_check_vars(ctx, sp, svc->command_str, &sp->p_command,
 		    "command");
 	else
 		for (i = 0; i < svc->argc; i++)
-			cfg_check_vars(ctx, sp, svc->argv[i], &sp->p_command,
+			config_check_vars(ctx, sp, svc->argv[i], &sp->p_command,
 			    "command");
 	for (i = 0; i < svc->nenv; i++) {
 		snprintf(what, sizeof(what), "environment.%s",
 		    svc->env[i].name);
-		cfg_check_vars(ctx, sp, svc->env[i].value, &sp->env_pos[i],
+		config_check_vars(ctx, sp, svc->env[i].value, &sp->env_pos[i],
 		    what);
 	}
 	if (svc->directory != NULL)
-		cfg_check_vars(ctx, sp, svc->directory, &sp->p_directory,
+		config_check_vars(ctx, sp, svc->directory, &sp->p_directory,
 		    "directory");
 	if (svc->health.target != NULL)
-		cfg_check_vars(ctx, sp, svc->health.target,
+		config_check_vars(ctx, sp, svc->health.target,
 		    &sp->p_health_target, svc->health.type == HEALTH_HTTP ?
 		    "health.http" : svc->health.type == HEALTH_GRPC ?
 		    "health.grpc" : "health.tcp");
 	if (svc->health.service != NULL)
-		cfg_check_vars(ctx, sp, svc->health.service,
+		config_check_vars(ctx, sp, svc->health.service,
 		    &sp->p_health_service, "health.service");
 	for (i = 0; i < svc->health.exec_argc; i++)
-		cfg_check_vars(ctx, sp, svc->health.exec_argv[i],
+		config_check_vars(ctx, sp, svc->health.exec_argv[i],
 		    &sp->p_health_target, "health.exec");
 	if (svc->ready_target != NULL)
-		cfg_check_vars(ctx, sp, svc->ready_target, &sp->p_ready,
+		config_check_vars(ctx, sp, svc->ready_target, &sp->p_ready,
 		    "ready");
 }
 
@@ -338,11 +343,11 @@ svc_finish(struct cfg *ctx, struct svc_parse *sp)
  */
 
 static size_t
-sp_index(struct cfg *ctx, const char *name)
+sp_index(struct config_ctx *ctx, const char *name)
 {
-	struct svc_parse	*sp;
+	struct config_svc_parse	*sp;
 
-	if ((sp = cfg_sp_find(ctx, name)) == NULL)
+	if ((sp = config_sp_find(ctx, name)) == NULL)
 		return (SIZE_MAX);
 	return (sp->idx);
 }
@@ -357,9 +362,9 @@ struct dfs {
 };
 
 static void
-report_cycle(struct cfg *ctx, struct dfs *d, size_t from)
+report_cycle(struct config_ctx *ctx, struct dfs *d, size_t from)
 {
-	struct svc_parse	*sp;
+	struct config_svc_parse	*sp;
 	char			*s = NULL, *t;
 	size_t			 i;
 
@@ -371,15 +376,15 @@ report_cycle(struct cfg *ctx, struct dfs *d, size_t from)
 		s = t;
 	}
 	sp = ctx->sp[d->stack[from]];
-	cfg_errp(ctx, &sp->dep_pos[d->edge[from]], "dependency cycle: %s%s",
+	config_errp(ctx, &sp->dep_pos[d->edge[from]], "dependency cycle: %s%s",
 	    s, sp->svc->name);
 	free(s);
 }
 
 static void
-dfs_visit(struct cfg *ctx, struct dfs *d, size_t u)
+dfs_visit(struct config_ctx *ctx, struct dfs *d, size_t u)
 {
-	struct svc_conf	*svc = ctx->sp[u]->svc;
+	struct config_svc	*svc = ctx->sp[u]->svc;
 	size_t		 i, v, j;
 
 	d->color[u] = GREY;
@@ -401,9 +406,9 @@ dfs_visit(struct cfg *ctx, struct dfs *d, size_t u)
 }
 
 void
-svc_check_deps(struct cfg *ctx)
+config_svc_check_deps(struct config_ctx *ctx)
 {
-	struct svc_parse	*sp;
+	struct config_svc_parse	*sp;
 	struct dfs		 d;
 	size_t			 i, j;
 
@@ -411,7 +416,8 @@ svc_check_deps(struct cfg *ctx)
 		sp = ctx->sp[i];
 		for (j = 0; j < sp->svc->ndepends_on; j++)
 			if (sp_index(ctx, sp->svc->depends_on[j]) == SIZE_MAX)
-				cfg_errp(ctx, &sp->dep_pos[j], "service \"%s\" "
+				config_errp(ctx, &sp->dep_pos[j],
+				    "service \"%s\" "
 				    "depends on unknown service \"%s\"",
 				    sp->svc->name, sp->svc->depends_on[j]);
 	}

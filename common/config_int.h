@@ -32,34 +32,34 @@
 #include "xmalloc.h"
 
 /* A position in a file; file points to a string owned by the loader. */
-struct lpos {
+struct config_lpos {
 	const char		*file;
 	size_t			 line;
 	size_t			 col;
 };
 
-/* What the loader remembers about a service beyond struct svc_conf. */
-struct svc_parse {
-	struct svc_conf		*svc;
-	RB_ENTRY(svc_parse)	 byname;	/* cfg_sp_find() */
-	size_t			 idx;		/* in cfg.sp */
-	struct lpos		 p_name;
-	struct lpos		 p_command;
-	struct lpos		 p_shell;
-	struct lpos		 p_user;
-	struct lpos		 p_group;
-	struct lpos		 p_directory;
-	struct lpos		 p_env_file;
-	struct lpos		 p_port;
-	struct lpos		 p_instances;
-	struct lpos		 p_ready;
-	struct lpos		 p_health;
-	struct lpos		 p_health_target;
-	struct lpos		 p_health_service;
-	struct lpos		 p_backoff;
-	struct lpos		 p_restart_limit;
-	struct lpos		*env_pos;	/* parallel to svc->env */
-	struct lpos		*dep_pos;	/* parallel to depends_on */
+/* What the loader remembers about a service beyond struct config_svc. */
+struct config_svc_parse {
+	struct config_svc	*svc;
+	RB_ENTRY(config_svc_parse)	 byname;	/* config_sp_find() */
+	size_t			 idx;		/* in ctx->sp */
+	struct config_lpos	 p_name;
+	struct config_lpos	 p_command;
+	struct config_lpos	 p_shell;
+	struct config_lpos	 p_user;
+	struct config_lpos	 p_group;
+	struct config_lpos	 p_directory;
+	struct config_lpos	 p_env_file;
+	struct config_lpos	 p_port;
+	struct config_lpos	 p_instances;
+	struct config_lpos	 p_ready;
+	struct config_lpos	 p_health;
+	struct config_lpos	 p_health_target;
+	struct config_lpos	 p_health_service;
+	struct config_lpos	 p_backoff;
+	struct config_lpos	 p_restart_limit;
+	struct config_lpos	*env_pos;	/* parallel to svc->env */
+	struct config_lpos	*dep_pos;	/* parallel to depends_on */
 	uid_t			 user_uid;	/* resolved user: */
 	gid_t			 user_gid;	/* and its primary group */
 	gid_t			 group_gid;	/* resolved group: */
@@ -70,7 +70,7 @@ struct svc_parse {
 };
 
 /* An error waiting to be sorted. */
-struct cerr {
+struct config_cerr {
 	size_t			 fidx;		/* file, in the order read */
 	size_t			 line;
 	size_t			 col;
@@ -78,11 +78,11 @@ struct cerr {
 	char			*msg;		/* "FILE:LINE:COL: message" */
 };
 
-RB_HEAD(cfg_sptree, svc_parse);
+RB_HEAD(config_sptree, config_svc_parse);
 
-struct cfg {
+struct config_ctx {
 	struct vigil_conf	*conf;
-	struct conf_errors	*errs;
+	struct config_errors	*errs;
 	int			 flags;
 	int			 quiet;		/* re-applying defaults */
 	yaml_document_t		*doc;		/* current document */
@@ -90,11 +90,11 @@ struct cfg {
 	const char		*dir;		/* its directory (pool) */
 	char			**pool;		/* strings kept for the load */
 	size_t			 npool;
-	struct svc_parse	**sp;		/* one per service, in order */
+	struct config_svc_parse	**sp;		/* one per service, in order */
 	size_t			 nsp;
-	struct cfg_sptree	 byname;	/* the same, by name: O(log N)
+	struct config_sptree	 byname;	/* the same, by name: O(log N)
 						   at 10,000 services */
-	struct cerr		*cerrs;
+	struct config_cerr	*cerrs;
 	size_t			 ncerrs;
 	const char		**forder;	/* files in order of errors */
 	size_t			 nforder;
@@ -110,43 +110,50 @@ int		 config_var_at(const char *, const char **, size_t *,
 		    const char **);
 
 /* config_yaml.c */
-int		 cfg_spcmp(struct svc_parse *, struct svc_parse *);
-RB_PROTOTYPE(cfg_sptree, svc_parse, byname, cfg_spcmp);
-struct svc_parse *cfg_sp_find(struct cfg *, const char *);
-const char	*cfg_intern(struct cfg *, const char *);
-struct lpos	 cfg_pos(struct cfg *, const yaml_node_t *);
-size_t		 cfg_file(struct cfg *, const char *);
-void		 cfg_raw(struct cfg *, const char *, size_t, size_t, char *);
-void		 cfg_flush(struct cfg *);
-void		 cfg_err(struct cfg *, const yaml_node_t *, const char *, ...)
+int		 config_spcmp(struct config_svc_parse *,
+		    struct config_svc_parse *);
+RB_PROTOTYPE(config_sptree, config_svc_parse, byname, config_spcmp);
+struct config_svc_parse *config_sp_find(struct config_ctx *, const char *);
+const char	*config_intern(struct config_ctx *, const char *);
+struct config_lpos	 config_node_pos(struct config_ctx *,
+		    const yaml_node_t *);
+size_t		 config_file_index(struct config_ctx *, const char *);
+void		 config_raw(struct config_ctx *, const char *, size_t, size_t,
+		    char *);
+void		 config_flush(struct config_ctx *);
+void		 config_err(struct config_ctx *, const yaml_node_t *,
+		    const char *, ...)
 		    __attribute__((__format__ (printf, 3, 4)));
-void		 cfg_errp(struct cfg *, const struct lpos *, const char *, ...)
+void		 config_errp(struct config_ctx *, const struct config_lpos *,
+		    const char *, ...)
 		    __attribute__((__format__ (printf, 3, 4)));
-int		 cfg_is_null(const yaml_node_t *);
-const char	*cfg_scalar(const yaml_node_t *);
-int		 cfg_str(struct cfg *, yaml_node_t *, const char *,
+int		 config_is_null(const yaml_node_t *);
+const char	*config_scalar(const yaml_node_t *);
+int		 config_str(struct config_ctx *, yaml_node_t *, const char *,
 		    const char *, char **);
-int		 cfg_bool(struct cfg *, yaml_node_t *, const char *,
+int		 config_bool(struct config_ctx *, yaml_node_t *, const char *,
 		    const char *, int *);
-int		 cfg_num(struct cfg *, yaml_node_t *, const char *,
+int		 config_num(struct config_ctx *, yaml_node_t *, const char *,
 		    const char *, long long, long long, long long *);
-int		 cfg_duration(struct cfg *, yaml_node_t *, const char *,
+int		 config_duration(struct config_ctx *, yaml_node_t *,
+		    const char *, const char *, uint64_t *);
+int		 config_size(struct config_ctx *, yaml_node_t *, const char *,
 		    const char *, uint64_t *);
-int		 cfg_size(struct cfg *, yaml_node_t *, const char *,
-		    const char *, uint64_t *);
-int		 cfg_signal(struct cfg *, yaml_node_t *, const char *,
+int		 config_signal(struct config_ctx *, yaml_node_t *, const char *,
 		    const char *, int *);
-int		 cfg_percent(struct cfg *, yaml_node_t *, const char *,
-		    const char *, long long, long long, unsigned int *);
-int		 cfg_mapping(struct cfg *, yaml_node_t *, const char *,
-		    const char *);
-int		 cfg_dupkey(struct cfg *, yaml_node_t *, yaml_node_pair_t *,
+int		 config_percent(struct config_ctx *, yaml_node_t *,
+		    const char *, const char *, long long, long long,
+		    unsigned int *);
+int		 config_mapping(struct config_ctx *, yaml_node_t *,
 		    const char *, const char *);
-int		 cfg_hostport(const char *, char **, char **);
-char		*cfg_path(struct cfg *, const char *, const char *);
+int		 config_dupkey(struct config_ctx *, yaml_node_t *,
+		    yaml_node_pair_t *, const char *, const char *);
+int		 config_hostport(const char *, char **, char **);
+char		*config_relpath(struct config_ctx *, const char *,
+		    const char *);
 
 /* A key of a service mapping (config_svc.c, config_nested.c). */
-enum ktype {
+enum config_ktype {
 	K_BOOL,
 	K_UINT,
 	K_INT,
@@ -156,56 +163,65 @@ enum ktype {
 	K_FN
 };
 
-typedef void (*key_fn)(struct cfg *, struct svc_parse *, yaml_node_t *,
-    const char *, const char *);
+typedef void (*config_key_fn)(struct config_ctx *, struct config_svc_parse *,
+		    yaml_node_t *, const char *, const char *);
 
-struct key {
+struct config_key {
 	const char	*name;
-	enum ktype	 type;
-	size_t		 off;		/* in struct svc_conf */
+	enum config_ktype	 type;
+	size_t		 off;		/* in struct config_svc */
 	long long	 min;
 	long long	 max;
-	key_fn		 fn;		/* K_FN */
+	config_key_fn	 fn;		/* K_FN */
 };
 
-#define FIELD(f)	offsetof(struct svc_conf, f)
+#define FIELD(f)	offsetof(struct config_svc, f)
 #define FIELDP(sp, k, t) ((t *)((char *)(sp)->svc + (k)->off))
 
 /* config_svc.c */
-void		 svc_apply(struct cfg *, struct svc_parse *, yaml_node_t *,
+void		 config_svc_apply(struct config_ctx *,
+		    struct config_svc_parse *, yaml_node_t *, const char *);
+void		 config_apply_map(struct config_ctx *,
+		    struct config_svc_parse *, yaml_node_t *,
+		    const struct config_key *, size_t, const char *,
 		    const char *);
-void		 apply_map(struct cfg *, struct svc_parse *, yaml_node_t *,
-		    const struct key *, size_t, const char *, const char *);
-yaml_node_t	**items(struct cfg *, yaml_node_t *, size_t *);
-int		 strlist(struct cfg *, yaml_node_t *, const char *,
-		    const char *, char ***, size_t *);
+yaml_node_t	**config_items(struct config_ctx *, yaml_node_t *, size_t *);
+int		 config_strlist(struct config_ctx *, yaml_node_t *,
+		    const char *, const char *, char ***, size_t *);
 
 /* config_nested.c */
-void		 k_ready(struct cfg *, struct svc_parse *, yaml_node_t *,
+void		 config_key_ready(struct config_ctx *,
+		    struct config_svc_parse *, yaml_node_t *,
 		    const char *, const char *);
-void		 k_health(struct cfg *, struct svc_parse *, yaml_node_t *,
+void		 config_key_health(struct config_ctx *,
+		    struct config_svc_parse *, yaml_node_t *,
 		    const char *, const char *);
-void		 k_limits(struct cfg *, struct svc_parse *, yaml_node_t *,
+void		 config_key_limits(struct config_ctx *,
+		    struct config_svc_parse *, yaml_node_t *,
 		    const char *, const char *);
-void		 k_watch(struct cfg *, struct svc_parse *, yaml_node_t *,
+void		 config_key_watch(struct config_ctx *,
+		    struct config_svc_parse *, yaml_node_t *,
 		    const char *, const char *);
-void		 k_log(struct cfg *, struct svc_parse *, yaml_node_t *,
-		    const char *, const char *);
-struct svc_parse *svc_parse_new(struct cfg *, const char *);
-void		 svc_parse_free(struct svc_parse *);
+void		 config_key_log(struct config_ctx *, struct config_svc_parse *,
+		    yaml_node_t *, const char *, const char *);
+struct config_svc_parse *config_svc_parse_new(struct config_ctx *,
+		    const char *);
+void		 config_svc_parse_free(struct config_svc_parse *);
 
 /* config_check.c */
-void		 svc_finish(struct cfg *, struct svc_parse *);
-void		 svc_check_deps(struct cfg *);
-void		 cfg_check_vars(struct cfg *, const struct svc_parse *,
-		    const char *, const struct lpos *, const char *);
+void		 config_svc_finish(struct config_ctx *,
+		    struct config_svc_parse *);
+void		 config_svc_check_deps(struct config_ctx *);
+void		 config_check_vars(struct config_ctx *,
+		    const struct config_svc_parse *,
+		    const char *, const struct config_lpos *, const char *);
 
 /* config.c */
-void		 svc_conf_init(struct svc_conf *);
-void		 svc_conf_free(struct svc_conf *);
-void		 conf_env_set(struct conf_env **, size_t *, const char *,
+void		 config_svc_init(struct config_svc *);
+void		 config_svc_free(struct config_svc *);
+void		 config_env_set(struct config_env **, size_t *, const char *,
 		    const char *, size_t *);
-int		 conf_valid_name(const char *);
-int		 conf_valid_envname(const char *, size_t);
+int		 config_valid_name(const char *);
+int		 config_valid_envname(const char *, size_t);
 
 #endif /* VIGIL_CONFIG_INT_H */

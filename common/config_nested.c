@@ -33,7 +33,7 @@
 
 /* Checks that host can be resolved, unless it depends on ${...}. */
 static void
-check_host(struct cfg *ctx, yaml_node_t *v, const char *host,
+check_host(struct config_ctx *ctx, yaml_node_t *v, const char *host,
     const char *key, const char *where)
 {
 	struct addrinfo	 hints, *res;
@@ -46,7 +46,7 @@ check_host(struct cfg *ctx, yaml_node_t *v, const char *host,
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	if ((e = getaddrinfo(host, NULL, &hints, &res)) != 0) {
-		cfg_err(ctx, v, "cannot resolve \"%s\" for %s%s: %s", host,
+		config_err(ctx, v, "cannot resolve \"%s\" for %s%s: %s", host,
 		    key, where, gai_strerror(e));
 		return;
 	}
@@ -55,14 +55,14 @@ check_host(struct cfg *ctx, yaml_node_t *v, const char *host,
 
 /* HOST:PORT where PORT is 1..65535 or contains ${...}. */
 static int
-check_hostport(struct cfg *ctx, yaml_node_t *v, const char *s,
+check_hostport(struct config_ctx *ctx, yaml_node_t *v, const char *s,
     const char *key, const char *where)
 {
 	const char	*errstr;
 	char		*host, *port;
 	int		 rv = 0;
 
-	if (cfg_hostport(s, &host, &port) == -1)
+	if (config_hostport(s, &host, &port) == -1)
 		return (-1);
 	if (strchr(port, '$') == NULL) {
 		strtonum(port, 1, 65535, &errstr);
@@ -77,17 +77,17 @@ check_hostport(struct cfg *ctx, yaml_node_t *v, const char *s,
 }
 
 void
-k_ready(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
-    const char *key, const char *where)
+config_key_ready(struct config_ctx *ctx, struct config_svc_parse *sp,
+    yaml_node_t *v, const char *key, const char *where)
 {
-	struct svc_conf	*svc = sp->svc;
+	struct config_svc	*svc = sp->svc;
 	const char	*s;
 
-	if ((s = cfg_scalar(v)) == NULL) {
-		cfg_err(ctx, v, "expected a string for %s%s", key, where);
+	if ((s = config_scalar(v)) == NULL) {
+		config_err(ctx, v, "expected a string for %s%s", key, where);
 		return;
 	}
-	sp->p_ready = cfg_pos(ctx, v);
+	sp->p_ready = config_node_pos(ctx, v);
 	free(svc->ready_target);
 	svc->ready_target = NULL;
 	if (strcmp(s, "started") == 0)
@@ -102,16 +102,17 @@ k_ready(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 		svc->ready_target = xstrdup(s + 6);
 	} else {
 		svc->ready = READY_STARTED;
-		cfg_err(ctx, v, "bad value \"%s\" for %s%s: expected started, "
+		config_err(ctx, v,
+		    "bad value \"%s\" for %s%s: expected started, "
 		    "notify, healthy or tcp://HOST:PORT", s, key, where);
 	}
 }
 
 static void
-health_set(struct svc_parse *sp, enum conf_health_type t, char *target,
+health_set(struct config_svc_parse *sp, enum config_health_type t, char *target,
     char **argv, size_t argc)
 {
-	struct conf_health	*h = &sp->svc->health;
+	struct config_health	*h = &sp->svc->health;
 
 	free(h->target);
 	config_free_argv(h->exec_argv);
@@ -122,14 +123,14 @@ health_set(struct svc_parse *sp, enum conf_health_type t, char *target,
 }
 
 static void
-k_health_http(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
-    const char *key, const char *where)
+k_health_http(struct config_ctx *ctx, struct config_svc_parse *sp,
+    yaml_node_t *v, const char *key, const char *where)
 {
 	const char	*s, *h, *e;
 	char		*host;
 
-	if ((s = cfg_scalar(v)) == NULL) {
-		cfg_err(ctx, v, "expected a string for %s%s", key, where);
+	if ((s = config_scalar(v)) == NULL) {
+		config_err(ctx, v, "expected a string for %s%s", key, where);
 		return;
 	}
 	if (strncmp(s, "http://", 7) != 0)
@@ -154,126 +155,127 @@ k_health_http(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 	check_host(ctx, v, host, key, where);
 	free(host);
 	health_set(sp, HEALTH_HTTP, xstrdup(s), NULL, 0);
-	sp->p_health_target = cfg_pos(ctx, v);
+	sp->p_health_target = config_node_pos(ctx, v);
 	return;
  bad:
-	cfg_err(ctx, v, "bad URL \"%s\" for %s%s: expected "
+	config_err(ctx, v, "bad URL \"%s\" for %s%s: expected "
 	    "http://HOST[:PORT]/PATH", s, key, where);
 }
 
 static void
-k_health_tcp(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
-    const char *key, const char *where)
+k_health_tcp(struct config_ctx *ctx, struct config_svc_parse *sp,
+    yaml_node_t *v, const char *key, const char *where)
 {
 	const char	*s;
 
-	if ((s = cfg_scalar(v)) == NULL) {
-		cfg_err(ctx, v, "expected a string for %s%s", key, where);
+	if ((s = config_scalar(v)) == NULL) {
+		config_err(ctx, v, "expected a string for %s%s", key, where);
 		return;
 	}
 	if (strncmp(s, "tcp://", 6) == 0)
 		s += 6;
 	if (check_hostport(ctx, v, s, key, where) == -1) {
-		cfg_err(ctx, v, "bad address \"%s\" for %s%s: expected "
+		config_err(ctx, v, "bad address \"%s\" for %s%s: expected "
 		    "HOST:PORT", s, key, where);
 		return;
 	}
 	health_set(sp, HEALTH_TCP, xstrdup(s), NULL, 0);
-	sp->p_health_target = cfg_pos(ctx, v);
+	sp->p_health_target = config_node_pos(ctx, v);
 }
 
 /* HOST:PORT of a gRPC server speaking cleartext HTTP/2 (no TLS). */
 static void
-k_health_grpc(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
-    const char *key, const char *where)
+k_health_grpc(struct config_ctx *ctx, struct config_svc_parse *sp,
+    yaml_node_t *v, const char *key, const char *where)
 {
 	const char	*s;
 
-	if ((s = cfg_scalar(v)) == NULL) {
-		cfg_err(ctx, v, "expected a string for %s%s", key, where);
+	if ((s = config_scalar(v)) == NULL) {
+		config_err(ctx, v, "expected a string for %s%s", key, where);
 		return;
 	}
 	if (strstr(s, "://") != NULL || check_hostport(ctx, v, s, key,
 	    where) == -1) {
-		cfg_err(ctx, v, "bad address \"%s\" for %s%s: expected "
+		config_err(ctx, v, "bad address \"%s\" for %s%s: expected "
 		    "HOST:PORT (cleartext HTTP/2, no TLS)", s, key, where);
 		return;
 	}
 	health_set(sp, HEALTH_GRPC, xstrdup(s), NULL, 0);
-	sp->p_health_target = cfg_pos(ctx, v);
+	sp->p_health_target = config_node_pos(ctx, v);
 }
 
 /* The gRPC service asked about; "" (the default) is the whole server. */
 static void
-k_health_service(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
-    const char *key, const char *where)
+k_health_service(struct config_ctx *ctx, struct config_svc_parse *sp,
+    yaml_node_t *v, const char *key, const char *where)
 {
 	const char	*s, *p;
 
-	if ((s = cfg_scalar(v)) == NULL) {
-		cfg_err(ctx, v, "expected a string for %s%s", key, where);
+	if ((s = config_scalar(v)) == NULL) {
+		config_err(ctx, v, "expected a string for %s%s", key, where);
 		return;
 	}
 	for (p = s; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			break;
-	if (*p != '\0' || strlen(s) > CONF_GRPC_SERVICEMAX) {
-		cfg_err(ctx, v, "bad gRPC service name for %s%s: expected at "
+	if (*p != '\0' || strlen(s) > CONFIG_GRPC_SERVICEMAX) {
+		config_err(ctx, v,
+		    "bad gRPC service name for %s%s: expected at "
 		    "most %d characters, no control characters", key, where,
-		    CONF_GRPC_SERVICEMAX);
+		    CONFIG_GRPC_SERVICEMAX);
 		return;
 	}
 	free(sp->svc->health.service);
 	sp->svc->health.service = xstrdup(s);
-	sp->p_health_service = cfg_pos(ctx, v);
+	sp->p_health_service = config_node_pos(ctx, v);
 }
 
 static void
-k_health_exec(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
-    const char *key, const char *where)
+k_health_exec(struct config_ctx *ctx, struct config_svc_parse *sp,
+    yaml_node_t *v, const char *key, const char *where)
 {
 	const char	*errstr;
 	char		**argv;
 	size_t		  argc;
 
 	if (v->type == YAML_SEQUENCE_NODE) {
-		if (strlist(ctx, v, key, where, &argv, &argc) == -1)
+		if (config_strlist(ctx, v, key, where, &argv, &argc) == -1)
 			return;
 		if (argc == 0) {
-			cfg_err(ctx, v, "empty list for %s%s", key, where);
+			config_err(ctx, v, "empty list for %s%s", key, where);
 			config_free_argv(argv);
 			return;
 		}
-	} else if (cfg_scalar(v) == NULL) {
-		cfg_err(ctx, v, "expected a string or a list for %s%s", key,
+	} else if (config_scalar(v) == NULL) {
+		config_err(ctx, v, "expected a string or a list for %s%s", key,
 		    where);
 		return;
-	} else if (config_split_command(cfg_scalar(v), &argv, &argc,
+	} else if (config_split_command(config_scalar(v), &argv, &argc,
 	    &errstr) == -1) {
-		cfg_err(ctx, v, "bad command for %s%s: %s", key, where,
+		config_err(ctx, v, "bad command for %s%s: %s", key, where,
 		    errstr);
 		return;
 	}
 	health_set(sp, HEALTH_EXEC, NULL, argv, argc);
-	sp->p_health_target = cfg_pos(ctx, v);
+	sp->p_health_target = config_node_pos(ctx, v);
 }
 
 static void
-k_on_unhealthy(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
-    const char *key, const char *where)
+k_on_unhealthy(struct config_ctx *ctx, struct config_svc_parse *sp,
+    yaml_node_t *v, const char *key, const char *where)
 {
 	const char	*s;
 
-	if ((s = cfg_scalar(v)) != NULL && strcmp(s, "restart") == 0)
+	if ((s = config_scalar(v)) != NULL && strcmp(s, "restart") == 0)
 		sp->svc->health.on_unhealthy = UNHEALTHY_RESTART;
 	else if (s != NULL && strcmp(s, "none") == 0)
 		sp->svc->health.on_unhealthy = UNHEALTHY_NONE;
 	else
-		cfg_err(ctx, v, "bad value for %s%s: expected restart or none",
-		    key, where);
+		config_err(ctx, v,
+		    "bad value for %s%s: expected restart or none", key, where);
 }
 
-static const struct key health_keys[] = {
+static const struct config_key health_keys[] = {
 	{ "http",	K_FN, 0, 0, 0, k_health_http },
 	{ "tcp",	K_FN, 0, 0, 0, k_health_tcp },
 	{ "exec",	K_FN, 0, 0, 0, k_health_exec },
@@ -288,42 +290,43 @@ static const struct key health_keys[] = {
 };
 
 void
-k_health(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
-    const char *key, const char *where)
+config_key_health(struct config_ctx *ctx, struct config_svc_parse *sp,
+    yaml_node_t *v, const char *key, const char *where)
 {
 	yaml_node_pair_t	*pair;
 	const char		*k;
 	int			 n = 0;
 
-	if (cfg_mapping(ctx, v, key, where) == -1)
+	if (config_mapping(ctx, v, key, where) == -1)
 		return;
 	for (pair = v->data.mapping.pairs.start;
 	    pair < v->data.mapping.pairs.top; pair++) {
-		k = cfg_scalar(yaml_document_get_node(ctx->doc, pair->key));
+		k = config_scalar(yaml_document_get_node(ctx->doc, pair->key));
 		if (k != NULL && (strcmp(k, "http") == 0 ||
 		    strcmp(k, "tcp") == 0 || strcmp(k, "exec") == 0 ||
 		    strcmp(k, "grpc") == 0))
 			n++;
 	}
 	if (n > 1) {
-		cfg_err(ctx, v, "%s%s has more than one of http, tcp, grpc "
+		config_err(ctx, v, "%s%s has more than one of http, tcp, grpc "
 		    "and exec", key, where);
 		return;
 	}
 	/* In defaults, health may only tune interval and the like. */
-	sp->p_health = cfg_pos(ctx, v);
+	sp->p_health = config_node_pos(ctx, v);
 	if (!ctx->quiet)
 		sp->health_seen = 1;
-	apply_map(ctx, sp, v, health_keys, nitems(health_keys), key, where);
+	config_apply_map(ctx, sp, v, health_keys, nitems(health_keys), key,
+	    where);
 }
 
 /* A number (or a size) or "unlimited". */
 static void
-k_rlimit(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_rlimit(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
-	struct conf_limits	*l = &sp->svc->limits;
-	struct conf_rlimit	*r;
+	struct config_limits	*l = &sp->svc->limits;
+	struct config_rlimit	*r;
 	const char		*s, *sub;
 	uint64_t		 x;
 	long long		 n;
@@ -342,17 +345,17 @@ k_rlimit(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 		r = &l->stack;
 	else
 		r = &l->as;
-	if ((s = cfg_scalar(v)) != NULL && (strcmp(s, "unlimited") == 0 ||
+	if ((s = config_scalar(v)) != NULL && (strcmp(s, "unlimited") == 0 ||
 	    strcmp(s, "infinity") == 0)) {
 		r->set = 1;
-		r->value = CONF_UNLIMITED;
+		r->value = CONFIG_UNLIMITED;
 		return;
 	}
 	if (size) {
-		if (cfg_size(ctx, v, key, where, &x) == -1)
+		if (config_size(ctx, v, key, where, &x) == -1)
 			return;
 	} else {
-		if (cfg_num(ctx, v, key, where, 0, 1LL << 40, &n) == -1)
+		if (config_num(ctx, v, key, where, 0, 1LL << 40, &n) == -1)
 			return;
 		x = (uint64_t)n;
 	}
@@ -361,21 +364,21 @@ k_rlimit(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 }
 
 static void
-k_memory(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_memory(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
 	const char	*s;
 
-	if ((s = cfg_scalar(v)) != NULL && (strcmp(s, "unlimited") == 0 ||
+	if ((s = config_scalar(v)) != NULL && (strcmp(s, "unlimited") == 0 ||
 	    strcmp(s, "none") == 0)) {
 		sp->svc->limits.memory = 0;
 		return;
 	}
-	cfg_size(ctx, v, key, where, &sp->svc->limits.memory);
+	config_size(ctx, v, key, where, &sp->svc->limits.memory);
 }
 
 static void
-k_cpu(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_cpu(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
 	long	ncpu = 4096;
@@ -383,11 +386,11 @@ k_cpu(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 	if (!(ctx->flags & CONFIG_NO_RESOLVE) &&
 	    (ncpu = sysconf(_SC_NPROCESSORS_ONLN)) < 1)
 		ncpu = 1;
-	cfg_percent(ctx, v, key, where, 1, 100LL * ncpu,
+	config_percent(ctx, v, key, where, 1, 100LL * ncpu,
 	    &sp->svc->limits.cpu);
 }
 
-static const struct key limits_keys[] = {
+static const struct config_key limits_keys[] = {
 	{ "memory",	K_FN, 0, 0, 0, k_memory },
 	{ "cpu",	K_FN, 0, 0, 0, k_cpu },
 	{ "nofile",	K_FN, 0, 0, 0, k_rlimit },
@@ -398,21 +401,22 @@ static const struct key limits_keys[] = {
 };
 
 void
-k_limits(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
-    const char *key, const char *where)
+config_key_limits(struct config_ctx *ctx, struct config_svc_parse *sp,
+    yaml_node_t *v, const char *key, const char *where)
 {
-	apply_map(ctx, sp, v, limits_keys, nitems(limits_keys), key, where);
+	config_apply_map(ctx, sp, v, limits_keys, nitems(limits_keys), key,
+	    where);
 }
 
 static void
-k_logdest(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_logdest(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
 	const char		*s;
-	enum conf_log_dest	 d;
+	enum config_log_dest	 d;
 	int			 err = strcmp(key, "log.stderr") == 0;
 
-	if ((s = cfg_scalar(v)) == NULL)
+	if ((s = config_scalar(v)) == NULL)
 		goto bad;
 	if (strcmp(s, "file") == 0)
 		d = LOGDEST_FILE;
@@ -432,7 +436,7 @@ k_logdest(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 		sp->svc->log.out = d;
 	return;
  bad:
-	cfg_err(ctx, v, "bad value for %s%s: expected %s", key, where, err ?
+	config_err(ctx, v, "bad value for %s%s: expected %s", key, where, err ?
 	    "merge, file, syslog or none" : "file, syslog, console or none");
 }
 
@@ -441,18 +445,19 @@ k_logdest(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
  * under it) and ignore: [ globs ] (names or relative paths under them).
  */
 void
-k_watch(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
-    const char *key, const char *where)
+config_key_watch(struct config_ctx *ctx, struct config_svc_parse *sp,
+    yaml_node_t *v, const char *key, const char *where)
 {
 	int		  w = strcmp(key, "watch") == 0;
 	char		**l;
 	size_t		  n, i;
 
-	if (strlist(ctx, v, key, where, &l, &n) == -1)
+	if (config_strlist(ctx, v, key, where, &l, &n) == -1)
 		return;
 	for (i = 0; i < n; i++) {
 		if (l[i][0] == '\0' || (w && l[i][0] != '/')) {
-			cfg_err(ctx, v, "bad %s \"%s\" for %s%s: expected %s",
+			config_err(ctx, v,
+			    "bad %s \"%s\" for %s%s: expected %s",
 			    w ? "path" : "glob", l[i], key, where,
 			    w ? "an absolute path" : "a glob");
 			config_free_argv(l);
@@ -470,17 +475,17 @@ k_watch(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 	}
 }
 
-static const struct key log_keys[] = {
+static const struct config_key log_keys[] = {
 	{ "stdout",	K_FN, 0, 0, 0, k_logdest },
 	{ "stderr",	K_FN, 0, 0, 0, k_logdest },
 	{ "max_size",	K_SIZE, FIELD(log.max_size), 0, 0, NULL },
-	{ "keep",	K_UINT, FIELD(log.keep), 0, CONF_KEEP_MAX, NULL },
+	{ "keep",	K_UINT, FIELD(log.keep), 0, CONFIG_KEEP_MAX, NULL },
 	{ "timestamps",	K_BOOL, FIELD(log.timestamps), 0, 0, NULL },
 };
 
 void
-k_log(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
-    const char *key, const char *where)
+config_key_log(struct config_ctx *ctx, struct config_svc_parse *sp,
+    yaml_node_t *v, const char *key, const char *where)
 {
-	apply_map(ctx, sp, v, log_keys, nitems(log_keys), key, where);
+	config_apply_map(ctx, sp, v, log_keys, nitems(log_keys), key, where);
 }

@@ -177,7 +177,7 @@ config_parse_size(const char *s, uint64_t *bytes, const char **errstr)
 		p += strlen(p);
 	if (*p != '\0')
 		goto badunit;
-	if (v > UINT64_MAX / mult || v * mult == CONF_UNLIMITED)
+	if (v > UINT64_MAX / mult || v * mult == CONFIG_UNLIMITED)
 		goto toolarge;
 	*bytes = v * mult;
 	return (0);
@@ -453,7 +453,7 @@ config_var_at(const char *p, const char **name, size_t *namelen,
 		*errstr = "unterminated ${";
 		return (-1);
 	}
-	if (!conf_valid_envname(p + 2, e - (p + 2))) {
+	if (!config_valid_envname(p + 2, e - (p + 2))) {
 		*errstr = "bad variable name in ${...} (use letters, digits "
 		    "and _)";
 		return (-1);
@@ -464,7 +464,7 @@ config_var_at(const char *p, const char **name, size_t *namelen,
 }
 
 static const char *
-env_lookup(const struct conf_env *env, size_t nenv, const char *name)
+env_lookup(const struct config_env *env, size_t nenv, const char *name)
 {
 	size_t	i;
 

@@ -161,12 +161,12 @@ print_signal(FILE *fp, const char *indent, const char *key, int sig)
 }
 
 static void
-print_rlimit(FILE *fp, const char *key, const struct conf_rlimit *r,
+print_rlimit(FILE *fp, const char *key, const struct config_rlimit *r,
     int size)
 {
 	if (!r->set)
 		return;
-	if (r->value == CONF_UNLIMITED)
+	if (r->value == CONFIG_UNLIMITED)
 		fprintf(fp, "      %s: unlimited\n", key);
 	else if (size)
 		print_size(fp, "      ", key, r->value);
@@ -175,7 +175,7 @@ print_rlimit(FILE *fp, const char *key, const struct conf_rlimit *r,
 }
 
 const char *
-config_logdest_name(enum conf_log_dest d)
+config_logdest_name(enum config_log_dest d)
 {
 	switch (d) {
 	case LOGDEST_FILE:
@@ -193,7 +193,7 @@ config_logdest_name(enum conf_log_dest d)
 }
 
 static void
-print_command(FILE *fp, const struct svc_conf *sc)
+print_command(FILE *fp, const struct config_svc *sc)
 {
 	fprintf(fp, "    shell: %s\n", print_bool(sc->shell));
 	if (sc->command_is_list) {
@@ -212,7 +212,7 @@ print_command(FILE *fp, const struct svc_conf *sc)
 }
 
 static void
-print_env(FILE *fp, const struct svc_conf *sc)
+print_env(FILE *fp, const struct config_svc *sc)
 {
 	size_t	 i;
 
@@ -229,7 +229,7 @@ print_env(FILE *fp, const struct svc_conf *sc)
 }
 
 static void
-print_instances(FILE *fp, const struct svc_conf *sc)
+print_instances(FILE *fp, const struct config_svc *sc)
 {
 	size_t	 i;
 
@@ -259,7 +259,7 @@ print_instances(FILE *fp, const struct svc_conf *sc)
 }
 
 static void
-print_restart(FILE *fp, const struct svc_conf *sc)
+print_restart(FILE *fp, const struct config_svc *sc)
 {
 	int	 c, first = 1;
 
@@ -267,7 +267,7 @@ print_restart(FILE *fp, const struct svc_conf *sc)
 	    "always" : sc->restart == RESTART_NEVER ? "never" : "on-failure");
 	fputs("    exit_codes: [", fp);
 	for (c = 0; c < 256; c++) {
-		if (!svc_exit_expected(sc, c))
+		if (!config_svc_exit_expected(sc, c))
 			continue;
 		fprintf(fp, "%s%d", first ? " " : ", ", c);
 		first = 0;
@@ -292,9 +292,9 @@ print_restart(FILE *fp, const struct svc_conf *sc)
 }
 
 static void
-print_health(FILE *fp, const struct svc_conf *sc)
+print_health(FILE *fp, const struct config_svc *sc)
 {
-	const struct conf_health	*h = &sc->health;
+	const struct config_health	*h = &sc->health;
 
 	switch (sc->ready) {
 	case READY_STARTED:
@@ -337,9 +337,9 @@ print_health(FILE *fp, const struct svc_conf *sc)
 }
 
 static void
-print_limits(FILE *fp, const struct svc_conf *sc)
+print_limits(FILE *fp, const struct config_svc *sc)
 {
-	const struct conf_limits	*l = &sc->limits;
+	const struct config_limits	*l = &sc->limits;
 
 	fputs("    limits:\n", fp);
 	if (l->memory == 0)
@@ -375,7 +375,7 @@ print_limits(FILE *fp, const struct svc_conf *sc)
 void
 config_print(const struct vigil_conf *conf, FILE *fp)
 {
-	const struct svc_conf	*sc;
+	const struct config_svc	*sc;
 	size_t			 i;
 
 	fputs("# The effective configuration (vigild -nv) of", fp);

@@ -15,7 +15,7 @@
  */
 
 /*
- * The keys of a service (and of `defaults:`).  svc_apply() applies one
+ * The keys of a service (and of `defaults:`).  config_svc_apply() applies one
  * YAML mapping to a service: `defaults:` first, then the service's own
  * mapping.  Nested mappings (backoff, health, limits, log, restart_limit)
  * merge key by key; every other key replaces what was there.
@@ -42,7 +42,7 @@
 
 /* Each item of a sequence, or the node itself when it is a scalar. */
 yaml_node_t **
-items(struct cfg *ctx, yaml_node_t *v, size_t *np)
+config_items(struct config_ctx *ctx, yaml_node_t *v, size_t *np)
 {
 	yaml_node_t		**n;
 	yaml_node_item_t	 *it;
@@ -66,29 +66,29 @@ items(struct cfg *ctx, yaml_node_t *v, size_t *np)
 
 /* A list of strings (or one string) into a NULL-terminated argv. */
 int
-strlist(struct cfg *ctx, yaml_node_t *v, const char *key, const char *where,
-    char ***argvp, size_t *argcp)
+config_strlist(struct config_ctx *ctx, yaml_node_t *v, const char *key,
+    const char *where, char ***argvp, size_t *argcp)
 {
 	yaml_node_t	**it;
 	char		**argv;
 	size_t		  n, i;
 
 	if (v->type == YAML_MAPPING_NODE) {
-		cfg_err(ctx, v, "expected a list for %s%s", key, where);
+		config_err(ctx, v, "expected a list for %s%s", key, where);
 		return (-1);
 	}
-	it = items(ctx, v, &n);
+	it = config_items(ctx, v, &n);
 	if ((argv = calloc(n + 1, sizeof(*argv))) == NULL)
 		fatal("%s", __func__);
 	for (i = 0; i < n; i++) {
-		if (cfg_scalar(it[i]) == NULL) {
-			cfg_err(ctx, it[i], "expected a string in %s%s", key,
+		if (config_scalar(it[i]) == NULL) {
+			config_err(ctx, it[i], "expected a string in %s%s", key,
 			    where);
 			config_free_argv(argv);
 			free(it);
 			return (-1);
 		}
-		argv[i] = xstrdup(cfg_scalar(it[i]));
+		argv[i] = xstrdup(config_scalar(it[i]));
 	}
 	free(it);
 	*argvp = argv;
@@ -113,19 +113,19 @@ join(char **argv, size_t argc)
 }
 
 static void
-k_command(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_command(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
-	struct svc_conf	*svc = sp->svc;
+	struct config_svc	*svc = sp->svc;
 	char		**argv;
 	size_t		  argc;
 
-	sp->p_command = cfg_pos(ctx, v);
+	sp->p_command = config_node_pos(ctx, v);
 	if (v->type == YAML_SEQUENCE_NODE) {
-		if (strlist(ctx, v, key, where, &argv, &argc) == -1)
+		if (config_strlist(ctx, v, key, where, &argv, &argc) == -1)
 			return;
 		if (argc == 0) {
-			cfg_err(ctx, v, "empty list for %s%s", key, where);
+			config_err(ctx, v, "empty list for %s%s", key, where);
 			config_free_argv(argv);
 			return;
 		}
@@ -136,41 +136,41 @@ k_command(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 		svc->command_str = join(argv, argc);
 		svc->command_is_list = 1;
 	} else {
-		if (cfg_scalar(v) == NULL) {
-			cfg_err(ctx, v, "expected a string or a list for %s%s",
-			    key, where);
+		if (config_scalar(v) == NULL) {
+			config_err(ctx, v,
+			    "expected a string or a list for %s%s", key, where);
 			return;
 		}
-		/* Split in svc_finish(), once `shell` is known. */
+		/* Split in config_svc_finish(), once `shell` is known. */
 		config_free_argv(svc->argv);
 		svc->argv = NULL;
 		svc->argc = 0;
 		free(svc->command_str);
-		svc->command_str = xstrdup(cfg_scalar(v));
+		svc->command_str = xstrdup(config_scalar(v));
 		svc->command_is_list = 0;
 	}
-	sp->p_command = cfg_pos(ctx, v);
+	sp->p_command = config_node_pos(ctx, v);
 }
 
 static void
-k_shell(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_shell(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
-	if (cfg_bool(ctx, v, key, where, &sp->svc->shell) == 0)
-		sp->p_shell = cfg_pos(ctx, v);
+	if (config_bool(ctx, v, key, where, &sp->svc->shell) == 0)
+		sp->p_shell = config_node_pos(ctx, v);
 }
 
 static void
-k_user(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_user(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
 	struct passwd	*pw;
 	const char	*errstr;
 	long long	 id;
 
-	if (cfg_str(ctx, v, key, where, &sp->svc->user) == -1)
+	if (config_str(ctx, v, key, where, &sp->svc->user) == -1)
 		return;
-	sp->p_user = cfg_pos(ctx, v);
+	sp->p_user = config_node_pos(ctx, v);
 	sp->user_ok = 0;
 	if (ctx->flags & CONFIG_NO_RESOLVE)
 		return;
@@ -180,7 +180,8 @@ k_user(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 			pw = getpwuid((uid_t)id);
 	}
 	if (pw == NULL) {
-		cfg_err(ctx, v, "unknown user \"%s\"%s", sp->svc->user, where);
+		config_err(ctx, v, "unknown user \"%s\"%s", sp->svc->user,
+		    where);
 		return;
 	}
 	free(sp->svc->user);
@@ -191,16 +192,16 @@ k_user(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 }
 
 static void
-k_group(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_group(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
 	struct group	*gr;
 	const char	*errstr;
 	long long	 id;
 
-	if (cfg_str(ctx, v, key, where, &sp->svc->group) == -1)
+	if (config_str(ctx, v, key, where, &sp->svc->group) == -1)
 		return;
-	sp->p_group = cfg_pos(ctx, v);
+	sp->p_group = config_node_pos(ctx, v);
 	sp->group_ok = 0;
 	if (ctx->flags & CONFIG_NO_RESOLVE)
 		return;
@@ -210,7 +211,7 @@ k_group(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 			gr = getgrgid((gid_t)id);
 	}
 	if (gr == NULL) {
-		cfg_err(ctx, v, "unknown group \"%s\"%s", sp->svc->group,
+		config_err(ctx, v, "unknown group \"%s\"%s", sp->svc->group,
 		    where);
 		return;
 	}
@@ -219,38 +220,38 @@ k_group(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 }
 
 static void
-k_directory(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_directory(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
-	struct svc_conf	*svc = sp->svc;
+	struct config_svc	*svc = sp->svc;
 	struct stat	 st;
 	const char	*d;
 
-	if (cfg_str(ctx, v, key, where, &svc->directory) == -1)
+	if (config_str(ctx, v, key, where, &svc->directory) == -1)
 		return;
 	d = svc->directory;
-	sp->p_directory = cfg_pos(ctx, v);
+	sp->p_directory = config_node_pos(ctx, v);
 	svc->directory_expand = strstr(d, "${") != NULL;
 	if (strncmp(d, "${", 2) != 0 && *d != '/') {
-		cfg_err(ctx, v, "directory \"%s\"%s must be an absolute path",
-		    d, where);
+		config_err(ctx, v,
+		    "directory \"%s\"%s must be an absolute path", d, where);
 		return;
 	}
 	if (svc->directory_expand || (ctx->flags & CONFIG_NO_RESOLVE))
 		return;
 	if (stat(d, &st) == -1)
-		cfg_err(ctx, v, "cannot use directory \"%s\"%s: %s", d, where,
-		    strerror(errno));
+		config_err(ctx, v, "cannot use directory \"%s\"%s: %s", d,
+		    where, strerror(errno));
 	else if (!S_ISDIR(st.st_mode))
-		cfg_err(ctx, v, "cannot use directory \"%s\"%s: not a "
+		config_err(ctx, v, "cannot use directory \"%s\"%s: not a "
 		    "directory", d, where);
 	else if (access(d, R_OK | X_OK) == -1)
-		cfg_err(ctx, v, "cannot use directory \"%s\"%s: %s", d, where,
-		    strerror(errno));
+		config_err(ctx, v, "cannot use directory \"%s\"%s: %s", d,
+		    where, strerror(errno));
 }
 
 static void
-k_umask(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_umask(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
 	const char	*s;
@@ -258,15 +259,16 @@ k_umask(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 	long		 m;
 	char		*end;
 
-	if ((s = cfg_scalar(v)) == NULL) {
-		cfg_err(ctx, v, "expected a string for %s%s", key, where);
+	if ((s = config_scalar(v)) == NULL) {
+		config_err(ctx, v, "expected a string for %s%s", key, where);
 		return;
 	}
 	len = strlen(s);
 	m = strtol(s, &end, 8);
 	if (len == 0 || len > 4 || strspn(s, "01234567") != len ||
 	    *end != '\0' || m > 0777) {
-		cfg_err(ctx, v, "bad umask \"%s\"%s: expected an octal number "
+		config_err(ctx, v,
+		    "bad umask \"%s\"%s: expected an octal number "
 		    "like \"022\"", s, where);
 		return;
 	}
@@ -274,26 +276,26 @@ k_umask(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 }
 
 static void
-env_add(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+env_add(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *name, const char *value)
 {
-	struct svc_conf	*svc = sp->svc;
-	struct lpos	*n;
+	struct config_svc	*svc = sp->svc;
+	struct config_lpos	*n;
 	size_t		 idx, old = svc->nenv;
 
-	conf_env_set(&svc->env, &svc->nenv, name, value, &idx);
+	config_env_set(&svc->env, &svc->nenv, name, value, &idx);
 	if (svc->nenv != old) {
 		n = reallocarray(sp->env_pos, svc->nenv, sizeof(*n));
 		if (n == NULL)
 			fatal("%s", __func__);
 		sp->env_pos = n;
 	}
-	sp->env_pos[idx] = cfg_pos(ctx, v);
+	sp->env_pos[idx] = config_node_pos(ctx, v);
 }
 
 static void
-k_environment(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
-    const char *key, const char *where)
+k_environment(struct config_ctx *ctx, struct config_svc_parse *sp,
+    yaml_node_t *v, const char *key, const char *where)
 {
 	yaml_node_pair_t	*pair;
 	yaml_node_t		*k, *val, **it;
@@ -302,12 +304,12 @@ k_environment(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 	size_t			 n, i;
 
 	if (v->type == YAML_SEQUENCE_NODE) {	/* [ "A=b", ... ] */
-		it = items(ctx, v, &n);
+		it = config_items(ctx, v, &n);
 		for (i = 0; i < n; i++) {
-			if ((s = cfg_scalar(it[i])) == NULL ||
+			if ((s = config_scalar(it[i])) == NULL ||
 			    (eq = strchr(s, '=')) == NULL ||
-			    !conf_valid_envname(s, eq - s)) {
-				cfg_err(ctx, it[i], "expected NAME=VALUE in "
+			    !config_valid_envname(s, eq - s)) {
+				config_err(ctx, it[i], "expected NAME=VALUE in "
 				    "%s%s", key, where);
 				continue;
 			}
@@ -319,23 +321,23 @@ k_environment(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 		free(it);
 		return;
 	}
-	if (cfg_mapping(ctx, v, key, where) == -1)
+	if (config_mapping(ctx, v, key, where) == -1)
 		return;
 	for (pair = v->data.mapping.pairs.start;
 	    pair < v->data.mapping.pairs.top; pair++) {
-		if (cfg_dupkey(ctx, v, pair, key, where) == -1)
+		if (config_dupkey(ctx, v, pair, key, where) == -1)
 			continue;
 		k = yaml_document_get_node(ctx->doc, pair->key);
 		val = yaml_document_get_node(ctx->doc, pair->value);
-		name = cfg_scalar(k);
-		if (!conf_valid_envname(name, strlen(name))) {
-			cfg_err(ctx, k, "bad environment variable name "
+		name = config_scalar(k);
+		if (!config_valid_envname(name, strlen(name))) {
+			config_err(ctx, k, "bad environment variable name "
 			    "\"%s\"%s", name, where);
 			continue;
 		}
-		if ((s = cfg_scalar(val)) == NULL) {
-			cfg_err(ctx, val, "expected a string for %s.%s%s", key,
-			    name, where);
+		if ((s = config_scalar(val)) == NULL) {
+			config_err(ctx, val, "expected a string for %s.%s%s",
+			    key, name, where);
 			continue;
 		}
 		env_add(ctx, sp, val, name, s);
@@ -343,29 +345,29 @@ k_environment(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 }
 
 static void
-k_env_file(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_env_file(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
 	char	*s = NULL;
 
-	if (cfg_str(ctx, v, key, where, &s) == -1)
+	if (config_str(ctx, v, key, where, &s) == -1)
 		return;
 	free(sp->svc->env_file);
-	sp->svc->env_file = cfg_path(ctx, s, ctx->dir);
+	sp->svc->env_file = config_relpath(ctx, s, ctx->dir);
 	free(s);
-	sp->p_env_file = cfg_pos(ctx, v);
+	sp->p_env_file = config_node_pos(ctx, v);
 }
 
 static void
-k_instances(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_instances(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
 	long long	n;
 
-	if (cfg_num(ctx, v, key, where, 1, CONF_INSTANCES_MAX, &n) == -1)
+	if (config_num(ctx, v, key, where, 1, CONFIG_INSTANCES_MAX, &n) == -1)
 		return;
 	sp->svc->instances = (unsigned int)n;
-	sp->p_instances = cfg_pos(ctx, v);
+	sp->p_instances = config_node_pos(ctx, v);
 }
 
 static int
@@ -396,30 +398,31 @@ port_range(const char *s, uint16_t *lo, uint16_t *hi)
 }
 
 static void
-k_port(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_port(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
-	struct conf_port	 p;
+	struct config_port	 p;
 	const char		*s;
 
-	if ((s = cfg_scalar(v)) == NULL) {
-		cfg_err(ctx, v, "expected a string for %s%s", key, where);
+	if ((s = config_scalar(v)) == NULL) {
+		config_err(ctx, v, "expected a string for %s%s", key, where);
 		return;
 	}
 	p.type = PORT_FIXED;
 	if (strncmp(s, "auto:", 5) == 0)
 		p.type = PORT_AUTO;
 	if (port_range(p.type == PORT_AUTO ? s + 5 : s, &p.lo, &p.hi) == -1) {
-		cfg_err(ctx, v, "bad port \"%s\"%s: expected 8000, 8000-8003 "
+		config_err(ctx, v,
+		    "bad port \"%s\"%s: expected 8000, 8000-8003 "
 		    "or auto:9000-9100 (ports 1..65535)", s, where);
 		return;
 	}
 	sp->svc->port = p;
-	sp->p_port = cfg_pos(ctx, v);
+	sp->p_port = config_node_pos(ctx, v);
 }
 
 static int
-parse_listen(const char *s, struct conf_listen *l)
+parse_listen(const char *s, struct config_listen *l)
 {
 	struct sockaddr_un	 sun;
 	const char		*errstr;
@@ -433,7 +436,7 @@ parse_listen(const char *s, struct conf_listen *l)
 		l->type = LISTEN_UNIX;
 		l->path = xstrdup(s + 7);
 	} else if (strncmp(s, "tcp://", 6) == 0) {
-		if (cfg_hostport(s + 6, &host, &port) == -1)
+		if (config_hostport(s + 6, &host, &port) == -1)
 			return (-1);
 		p = strtonum(port, 1, 65535, &errstr);
 		free(port);
@@ -451,7 +454,7 @@ parse_listen(const char *s, struct conf_listen *l)
 }
 
 static void
-free_listen(struct conf_listen *l, size_t n)
+free_listen(struct config_listen *l, size_t n)
 {
 	size_t	i;
 
@@ -464,21 +467,22 @@ free_listen(struct conf_listen *l, size_t n)
 }
 
 static void
-k_listen(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_listen(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
-	struct svc_conf		*svc = sp->svc;
-	struct conf_listen	*l;
+	struct config_svc	*svc = sp->svc;
+	struct config_listen	*l;
 	char			**argv;
 	size_t			  argc, i, n = 0;
 
-	if (strlist(ctx, v, key, where, &argv, &argc) == -1)
+	if (config_strlist(ctx, v, key, where, &argv, &argc) == -1)
 		return;
 	if ((l = calloc(argc + 1, sizeof(*l))) == NULL)
 		fatal("%s", __func__);
 	for (i = 0; i < argc; i++) {
 		if (parse_listen(argv[i], &l[n]) == -1) {
-			cfg_err(ctx, v, "bad listen address \"%s\"%s: expected "
+			config_err(ctx, v,
+			    "bad listen address \"%s\"%s: expected "
 			    "tcp://HOST:PORT or unix:///PATH", argv[i], where);
 			continue;
 		}
@@ -491,39 +495,39 @@ k_listen(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 }
 
 static void
-k_depends_on(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
-    const char *key, const char *where)
+k_depends_on(struct config_ctx *ctx, struct config_svc_parse *sp,
+    yaml_node_t *v, const char *key, const char *where)
 {
-	struct svc_conf	*svc = sp->svc;
+	struct config_svc	*svc = sp->svc;
 	yaml_node_t	**it;
 	char		**deps;
-	struct lpos	 *pos;
+	struct config_lpos	 *pos;
 	const char	 *s;
 	size_t		  n, i, j, nd = 0;
 
 	if (v->type == YAML_MAPPING_NODE) {
-		cfg_err(ctx, v, "expected a list for %s%s", key, where);
+		config_err(ctx, v, "expected a list for %s%s", key, where);
 		return;
 	}
-	it = items(ctx, v, &n);
+	it = config_items(ctx, v, &n);
 	if ((deps = calloc(n + 1, sizeof(*deps))) == NULL ||
 	    (pos = calloc(n + 1, sizeof(*pos))) == NULL)
 		fatal("%s", __func__);
 	for (i = 0; i < n; i++) {
-		if ((s = cfg_scalar(it[i])) == NULL) {
-			cfg_err(ctx, it[i], "expected a service name in %s%s",
-			    key, where);
+		if ((s = config_scalar(it[i])) == NULL) {
+			config_err(ctx, it[i],
+			    "expected a service name in %s%s", key, where);
 			continue;
 		}
 		for (j = 0; j < nd; j++)
 			if (strcmp(deps[j], s) == 0)
 				break;
 		if (j < nd) {
-			cfg_err(ctx, it[i], "\"%s\" is listed twice in %s%s",
+			config_err(ctx, it[i], "\"%s\" is listed twice in %s%s",
 			    s, key, where);
 			continue;
 		}
-		pos[nd] = cfg_pos(ctx, it[i]);
+		pos[nd] = config_node_pos(ctx, it[i]);
 		deps[nd++] = xstrdup(s);
 	}
 	free(it);
@@ -537,12 +541,12 @@ k_depends_on(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 }
 
 static void
-k_restart(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_restart(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
 	const char	*s;
 
-	if ((s = cfg_scalar(v)) != NULL) {
+	if ((s = config_scalar(v)) != NULL) {
 		if (strcmp(s, "always") == 0) {
 			sp->svc->restart = RESTART_ALWAYS;
 			return;
@@ -554,14 +558,14 @@ k_restart(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 			return;
 		}
 	}
-	cfg_err(ctx, v, "bad value%s%s%s for %s%s: expected always, "
+	config_err(ctx, v, "bad value%s%s%s for %s%s: expected always, "
 	    "on-failure or never", s ? " \"" : "", s ? s : "", s ? "\"" : "",
 	    key, where);
 }
 
 static void
-k_exit_codes(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
-    const char *key, const char *where)
+k_exit_codes(struct config_ctx *ctx, struct config_svc_parse *sp,
+    yaml_node_t *v, const char *key, const char *where)
 {
 	uint32_t	  codes[8];
 	yaml_node_t	**it;
@@ -570,13 +574,13 @@ k_exit_codes(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 	int		  bad = 0;
 
 	if (v->type == YAML_MAPPING_NODE) {
-		cfg_err(ctx, v, "expected a list for %s%s", key, where);
+		config_err(ctx, v, "expected a list for %s%s", key, where);
 		return;
 	}
 	memset(codes, 0, sizeof(codes));
-	it = items(ctx, v, &n);
+	it = config_items(ctx, v, &n);
 	for (i = 0; i < n; i++) {
-		if (cfg_num(ctx, it[i], key, where, 0, 255, &c) == -1) {
+		if (config_num(ctx, it[i], key, where, 0, 255, &c) == -1) {
 			bad = 1;
 			continue;
 		}
@@ -588,22 +592,23 @@ k_exit_codes(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 }
 
 static void
-k_factor(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_factor(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
 	const char	*s;
 	char		*end;
 	double		 d;
 
-	if ((s = cfg_scalar(v)) == NULL) {
-		cfg_err(ctx, v, "expected a number for %s%s", key, where);
+	if ((s = config_scalar(v)) == NULL) {
+		config_err(ctx, v, "expected a number for %s%s", key, where);
 		return;
 	}
 	errno = 0;
 	d = strtod(s, &end);
 	if (*s == '\0' || *end != '\0' || errno != 0 || !isfinite(d) ||
 	    d < 1.0 || d > 100.0) {
-		cfg_err(ctx, v, "bad number \"%s\" for %s%s: must be between 1 "
+		config_err(ctx, v,
+		    "bad number \"%s\" for %s%s: must be between 1 "
 		    "and 100", s, key, where);
 		return;
 	}
@@ -611,51 +616,52 @@ k_factor(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
 }
 
 static void
-k_jitter(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_jitter(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
-	cfg_percent(ctx, v, key, where, 0, 100, &sp->svc->backoff.jitter);
+	config_percent(ctx, v, key, where, 0, 100, &sp->svc->backoff.jitter);
 }
 
 static void
-k_window(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_window(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
-	if (cfg_duration(ctx, v, key, where,
+	if (config_duration(ctx, v, key, where,
 	    &sp->svc->restart_limit.window_ms) == 0)
 		sp->window_set = 1;
 }
 
-static const struct key backoff_keys[] = {
+static const struct config_key backoff_keys[] = {
 	{ "initial",	K_DURATION, FIELD(backoff.initial_ms), 0, 0, NULL },
 	{ "max",	K_DURATION, FIELD(backoff.max_ms), 0, 0, NULL },
 	{ "factor",	K_FN, 0, 0, 0, k_factor },
 	{ "jitter",	K_FN, 0, 0, 0, k_jitter },
 };
 
-static const struct key restart_limit_keys[] = {
+static const struct config_key restart_limit_keys[] = {
 	{ "count",	K_UINT, FIELD(restart_limit.count), 0, 1000000, NULL },
 	{ "window",	K_FN, 0, 0, 0, k_window },
 };
 
 static void
-k_backoff(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
+k_backoff(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
     const char *key, const char *where)
 {
-	sp->p_backoff = cfg_pos(ctx, v);
-	apply_map(ctx, sp, v, backoff_keys, nitems(backoff_keys), key, where);
+	sp->p_backoff = config_node_pos(ctx, v);
+	config_apply_map(ctx, sp, v, backoff_keys, nitems(backoff_keys), key,
+	    where);
 }
 
 static void
-k_restart_limit(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *v,
-    const char *key, const char *where)
+k_restart_limit(struct config_ctx *ctx, struct config_svc_parse *sp,
+    yaml_node_t *v, const char *key, const char *where)
 {
-	sp->p_restart_limit = cfg_pos(ctx, v);
-	apply_map(ctx, sp, v, restart_limit_keys, nitems(restart_limit_keys),
-	    key, where);
+	sp->p_restart_limit = config_node_pos(ctx, v);
+	config_apply_map(ctx, sp, v, restart_limit_keys,
+	    nitems(restart_limit_keys), key, where);
 }
 
-static const struct key svc_keys[] = {
+static const struct config_key svc_keys[] = {
 	{ "command",	K_FN, 0, 0, 0, k_command },
 	{ "shell",	K_FN, 0, 0, 0, k_shell },
 	{ "user",	K_FN, 0, 0, 0, k_user },
@@ -681,41 +687,42 @@ static const struct key svc_keys[] = {
 	{ "stop_signal", K_SIGNAL, FIELD(stop_signal), 0, 0, NULL },
 	{ "stop_timeout", K_DURATION, FIELD(stop_timeout_ms), 0, 0, NULL },
 	{ "reload_signal", K_SIGNAL, FIELD(reload_signal), 0, 0, NULL },
-	{ "ready",	K_FN, 0, 0, 0, k_ready },
-	{ "health",	K_FN, 0, 0, 0, k_health },
-	{ "limits",	K_FN, 0, 0, 0, k_limits },
+	{ "ready",	K_FN, 0, 0, 0, config_key_ready },
+	{ "health",	K_FN, 0, 0, 0, config_key_health },
+	{ "limits",	K_FN, 0, 0, 0, config_key_limits },
 	{ "cgroup",	K_BOOL, FIELD(cgroup), 0, 0, NULL },
-	{ "log",	K_FN, 0, 0, 0, k_log },
-	{ "watch",	K_FN, 0, 0, 0, k_watch },
-	{ "ignore",	K_FN, 0, 0, 0, k_watch },
+	{ "log",	K_FN, 0, 0, 0, config_key_log },
+	{ "watch",	K_FN, 0, 0, 0, config_key_watch },
+	{ "ignore",	K_FN, 0, 0, 0, config_key_watch },
 };
 
 static void
-apply_key(struct cfg *ctx, struct svc_parse *sp, const struct key *k,
+apply_key(struct config_ctx *ctx, struct config_svc_parse *sp,
+    const struct config_key *k,
     yaml_node_t *v, const char *key, const char *where)
 {
 	long long	n;
 
 	switch (k->type) {
 	case K_BOOL:
-		cfg_bool(ctx, v, key, where, FIELDP(sp, k, int));
+		config_bool(ctx, v, key, where, FIELDP(sp, k, int));
 		break;
 	case K_UINT:
-		if (cfg_num(ctx, v, key, where, k->min, k->max, &n) == 0)
+		if (config_num(ctx, v, key, where, k->min, k->max, &n) == 0)
 			*FIELDP(sp, k, unsigned int) = (unsigned int)n;
 		break;
 	case K_INT:
-		if (cfg_num(ctx, v, key, where, k->min, k->max, &n) == 0)
+		if (config_num(ctx, v, key, where, k->min, k->max, &n) == 0)
 			*FIELDP(sp, k, int) = (int)n;
 		break;
 	case K_DURATION:
-		cfg_duration(ctx, v, key, where, FIELDP(sp, k, uint64_t));
+		config_duration(ctx, v, key, where, FIELDP(sp, k, uint64_t));
 		break;
 	case K_SIZE:
-		cfg_size(ctx, v, key, where, FIELDP(sp, k, uint64_t));
+		config_size(ctx, v, key, where, FIELDP(sp, k, uint64_t));
 		break;
 	case K_SIGNAL:
-		cfg_signal(ctx, v, key, where, FIELDP(sp, k, int));
+		config_signal(ctx, v, key, where, FIELDP(sp, k, int));
 		break;
 	case K_FN:
 		k->fn(ctx, sp, v, key, where);
@@ -724,8 +731,9 @@ apply_key(struct cfg *ctx, struct svc_parse *sp, const struct key *k,
 }
 
 void
-apply_map(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *map,
-    const struct key *keys, size_t nkeys, const char *prefix,
+config_apply_map(struct config_ctx *ctx, struct config_svc_parse *sp,
+    yaml_node_t *map,
+    const struct config_key *keys, size_t nkeys, const char *prefix,
     const char *where)
 {
 	yaml_node_pair_t	*pair;
@@ -734,22 +742,23 @@ apply_map(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *map,
 	char			 key[128];
 	size_t			 i;
 
-	if (cfg_mapping(ctx, map, *prefix ? prefix : "service", where) == -1)
+	if (config_mapping(ctx, map, *prefix ? prefix : "service", where) == -1)
 		return;
 	for (pair = map->data.mapping.pairs.start;
 	    pair < map->data.mapping.pairs.top; pair++) {
-		if (cfg_dupkey(ctx, map, pair, prefix, where) == -1)
+		if (config_dupkey(ctx, map, pair, prefix, where) == -1)
 			continue;
 		k = yaml_document_get_node(ctx->doc, pair->key);
 		v = yaml_document_get_node(ctx->doc, pair->value);
-		name = cfg_scalar(k);
+		name = config_scalar(k);
 		snprintf(key, sizeof(key), "%s%s%s", prefix, *prefix ? "." : "",
 		    name);
 		for (i = 0; i < nkeys; i++)
 			if (strcmp(keys[i].name, name) == 0)
 				break;
 		if (i == nkeys) {
-			cfg_err(ctx, k, "unknown key \"%.100s\"%s", key, where);
+			config_err(ctx, k, "unknown key \"%.100s\"%s", key,
+			    where);
 			continue;
 		}
 		apply_key(ctx, sp, &keys[i], v, key, where);
@@ -757,31 +766,31 @@ apply_map(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *map,
 }
 
 void
-svc_apply(struct cfg *ctx, struct svc_parse *sp, yaml_node_t *map,
-    const char *where)
+config_svc_apply(struct config_ctx *ctx, struct config_svc_parse *sp,
+    yaml_node_t *map, const char *where)
 {
-	apply_map(ctx, sp, map, svc_keys, nitems(svc_keys), "", where);
+	config_apply_map(ctx, sp, map, svc_keys, nitems(svc_keys), "", where);
 }
 
-struct svc_parse *
-svc_parse_new(struct cfg *ctx, const char *name)
+struct config_svc_parse *
+config_svc_parse_new(struct config_ctx *ctx, const char *name)
 {
-	struct svc_parse	*sp;
+	struct config_svc_parse	*sp;
 
 	if ((sp = calloc(1, sizeof(*sp))) == NULL ||
 	    (sp->svc = calloc(1, sizeof(*sp->svc))) == NULL)
 		fatal("%s", __func__);
-	svc_conf_init(sp->svc);
+	config_svc_init(sp->svc);
 	sp->svc->name = xstrdup(name);
 	return (sp);
 }
 
 void
-svc_parse_free(struct svc_parse *sp)
+config_svc_parse_free(struct config_svc_parse *sp)
 {
 	if (sp == NULL)
 		return;
-	svc_conf_free(sp->svc);
+	config_svc_free(sp->svc);
 	free(sp->env_pos);
 	free(sp->dep_pos);
 	free(sp);

@@ -32,7 +32,7 @@
  */
 
 const char *
-cfg_intern(struct cfg *ctx, const char *s)
+config_intern(struct config_ctx *ctx, const char *s)
 {
 	char	**n;
 
@@ -44,10 +44,10 @@ cfg_intern(struct cfg *ctx, const char *s)
 	return (n[ctx->npool++]);
 }
 
-struct lpos
-cfg_pos(struct cfg *ctx, const yaml_node_t *node)
+struct config_lpos
+config_node_pos(struct config_ctx *ctx, const yaml_node_t *node)
 {
-	struct lpos	p;
+	struct config_lpos	p;
 
 	p.file = ctx->file;
 	p.line = node->start_mark.line + 1;
@@ -57,7 +57,7 @@ cfg_pos(struct cfg *ctx, const yaml_node_t *node)
 
 /* Registers a file in the order read (errors are sorted by it). */
 size_t
-cfg_file(struct cfg *ctx, const char *file)
+config_file_index(struct config_ctx *ctx, const char *file)
 {
 	size_t	i;
 
@@ -67,19 +67,19 @@ cfg_file(struct cfg *ctx, const char *file)
 	if ((ctx->forder = reallocarray(ctx->forder, i + 1,
 	    sizeof(*ctx->forder))) == NULL)
 		fatal("%s", __func__);
-	ctx->forder[ctx->nforder++] = cfg_intern(ctx, file);
+	ctx->forder[ctx->nforder++] = config_intern(ctx, file);
 	return (i);
 }
 
 /* Adds a formatted message; positions sort the list at the end. */
 void
-cfg_raw(struct cfg *ctx, const char *file, size_t line, size_t col,
+config_raw(struct config_ctx *ctx, const char *file, size_t line, size_t col,
     char *msg)
 {
-	struct cerr	*n;
+	struct config_cerr	*n;
 	size_t		 i;
 
-	i = cfg_file(ctx, file);
+	i = config_file_index(ctx, file);
 	if ((n = reallocarray(ctx->cerrs, ctx->ncerrs + 1, sizeof(*n))) ==
 	    NULL)
 		fatal("%s", __func__);
@@ -93,9 +93,9 @@ cfg_raw(struct cfg *ctx, const char *file, size_t line, size_t col,
 }
 
 static int
-cerr_cmp(const void *a, const void *b)
+config_cerr_cmp(const void *a, const void *b)
 {
-	const struct cerr	*x = a, *y = b;
+	const struct config_cerr	*x = a, *y = b;
 
 	if (x->fidx != y->fidx)
 		return (x->fidx < y->fidx ? -1 : 1);
@@ -108,14 +108,15 @@ cerr_cmp(const void *a, const void *b)
 
 /* Moves the errors, sorted by file (in the order read) and position. */
 void
-cfg_flush(struct cfg *ctx)
+config_flush(struct config_ctx *ctx)
 {
 	size_t	i;
 
 	if (ctx->ncerrs > 0)
-		qsort(ctx->cerrs, ctx->ncerrs, sizeof(*ctx->cerrs), cerr_cmp);
+		qsort(ctx->cerrs, ctx->ncerrs, sizeof(*ctx->cerrs),
+		    config_cerr_cmp);
 	for (i = 0; i < ctx->ncerrs; i++) {
-		conf_errors_add(ctx->errs, "%s", ctx->cerrs[i].msg);
+		config_errors_add(ctx->errs, "%s", ctx->cerrs[i].msg);
 		free(ctx->cerrs[i].msg);
 	}
 	free(ctx->cerrs);
@@ -126,7 +127,8 @@ cfg_flush(struct cfg *ctx)
 }
 
 static void
-cfg_verr(struct cfg *ctx, const struct lpos *p, const char *fmt, va_list ap)
+config_verr(struct config_ctx *ctx, const struct config_lpos *p,
+    const char *fmt, va_list ap)
 {
 	const char	*file;
 	char		*msg, *full;
@@ -149,28 +151,30 @@ cfg_verr(struct cfg *ctx, const struct lpos *p, const char *fmt, va_list ap)
 	    msg) == -1)
 		fatal("%s", __func__);
 	free(msg);
-	cfg_raw(ctx, file, line, col, full);
+	config_raw(ctx, file, line, col, full);
 }
 
 void
-cfg_err(struct cfg *ctx, const yaml_node_t *node, const char *fmt, ...)
+config_err(struct config_ctx *ctx, const yaml_node_t *node, const char *fmt,
+    ...)
 {
-	struct lpos	p;
+	struct config_lpos	p;
 	va_list		ap;
 
-	p = cfg_pos(ctx, node);
+	p = config_node_pos(ctx, node);
 	va_start(ap, fmt);
-	cfg_verr(ctx, &p, fmt, ap);
+	config_verr(ctx, &p, fmt, ap);
 	va_end(ap);
 }
 
 void
-cfg_errp(struct cfg *ctx, const struct lpos *p, const char *fmt, ...)
+config_errp(struct config_ctx *ctx, const struct config_lpos *p,
+    const char *fmt, ...)
 {
 	va_list	ap;
 
 	va_start(ap, fmt);
-	cfg_verr(ctx, p, fmt, ap);
+	config_verr(ctx, p, fmt, ap);
 	va_end(ap);
 }
 
@@ -181,7 +185,7 @@ cfg_errp(struct cfg *ctx, const struct lpos *p, const char *fmt, ...)
  */
 
 int
-cfg_is_null(const yaml_node_t *n)
+config_is_null(const yaml_node_t *n)
 {
 	const char	*v;
 
@@ -194,9 +198,9 @@ cfg_is_null(const yaml_node_t *n)
 }
 
 const char *
-cfg_scalar(const yaml_node_t *n)
+config_scalar(const yaml_node_t *n)
 {
-	if (n == NULL || n->type != YAML_SCALAR_NODE || cfg_is_null(n))
+	if (n == NULL || n->type != YAML_SCALAR_NODE || config_is_null(n))
 		return (NULL);
 	if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
 		return (NULL);		/* an embedded NUL */
@@ -204,14 +208,14 @@ cfg_scalar(const yaml_node_t *n)
 }
 
 int
-cfg_str(struct cfg *ctx, yaml_node_t *n, const char *key, const char *where,
-    char **out)
+config_str(struct config_ctx *ctx, yaml_node_t *n, const char *key,
+    const char *where, char **out)
 {
 	const char	*v;
 	char		*s;
 
-	if ((v = cfg_scalar(n)) == NULL) {
-		cfg_err(ctx, n, "expected a string for %s%s", key, where);
+	if ((v = config_scalar(n)) == NULL) {
+		config_err(ctx, n, "expected a string for %s%s", key, where);
 		return (-1);
 	}
 	if ((s = strdup(v)) == NULL)
@@ -222,12 +226,12 @@ cfg_str(struct cfg *ctx, yaml_node_t *n, const char *key, const char *where,
 }
 
 int
-cfg_bool(struct cfg *ctx, yaml_node_t *n, const char *key, const char *where,
-    int *out)
+config_bool(struct config_ctx *ctx, yaml_node_t *n, const char *key,
+    const char *where, int *out)
 {
 	const char	*v;
 
-	if ((v = cfg_scalar(n)) != NULL) {
+	if ((v = config_scalar(n)) != NULL) {
 		if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") ||
 		    !strcasecmp(v, "on")) {
 			*out = 1;
@@ -239,29 +243,30 @@ cfg_bool(struct cfg *ctx, yaml_node_t *n, const char *key, const char *where,
 			return (0);
 		}
 	}
-	cfg_err(ctx, n, "expected a boolean (true or false) for %s%s", key,
+	config_err(ctx, n, "expected a boolean (true or false) for %s%s", key,
 	    where);
 	return (-1);
 }
 
 int
-cfg_num(struct cfg *ctx, yaml_node_t *n, const char *key, const char *where,
-    long long min, long long max, long long *out)
+config_num(struct config_ctx *ctx, yaml_node_t *n, const char *key,
+    const char *where, long long min, long long max, long long *out)
 {
 	const char	*v, *errstr;
 	long long	 x;
 
-	if ((v = cfg_scalar(n)) == NULL) {
-		cfg_err(ctx, n, "expected a number for %s%s", key, where);
+	if ((v = config_scalar(n)) == NULL) {
+		config_err(ctx, n, "expected a number for %s%s", key, where);
 		return (-1);
 	}
 	x = strtonum(v, min, max, &errstr);
 	if (errstr != NULL) {
 		if (strcmp(errstr, "invalid") == 0)
-			cfg_err(ctx, n, "bad number \"%s\" for %s%s: not a "
+			config_err(ctx, n, "bad number \"%s\" for %s%s: not a "
 			    "number", v, key, where);
 		else
-			cfg_err(ctx, n, "bad number \"%s\" for %s%s: must be "
+			config_err(ctx, n,
+			    "bad number \"%s\" for %s%s: must be "
 			    "between %lld and %lld", v, key, where, min, max);
 		return (-1);
 	}
@@ -270,17 +275,17 @@ cfg_num(struct cfg *ctx, yaml_node_t *n, const char *key, const char *where,
 }
 
 int
-cfg_duration(struct cfg *ctx, yaml_node_t *n, const char *key,
+config_duration(struct config_ctx *ctx, yaml_node_t *n, const char *key,
     const char *where, uint64_t *out)
 {
 	const char	*v, *errstr;
 
-	if ((v = cfg_scalar(n)) == NULL) {
-		cfg_err(ctx, n, "expected a duration for %s%s", key, where);
+	if ((v = config_scalar(n)) == NULL) {
+		config_err(ctx, n, "expected a duration for %s%s", key, where);
 		return (-1);
 	}
 	if (config_parse_duration(v, out, &errstr) == -1) {
-		cfg_err(ctx, n, "bad duration \"%s\" for %s%s: %s", v, key,
+		config_err(ctx, n, "bad duration \"%s\" for %s%s: %s", v, key,
 		    where, errstr);
 		return (-1);
 	}
@@ -288,35 +293,35 @@ cfg_duration(struct cfg *ctx, yaml_node_t *n, const char *key,
 }
 
 int
-cfg_size(struct cfg *ctx, yaml_node_t *n, const char *key, const char *where,
-    uint64_t *out)
+config_size(struct config_ctx *ctx, yaml_node_t *n, const char *key,
+    const char *where, uint64_t *out)
 {
 	const char	*v, *errstr;
 
-	if ((v = cfg_scalar(n)) == NULL) {
-		cfg_err(ctx, n, "expected a size for %s%s", key, where);
+	if ((v = config_scalar(n)) == NULL) {
+		config_err(ctx, n, "expected a size for %s%s", key, where);
 		return (-1);
 	}
 	if (config_parse_size(v, out, &errstr) == -1) {
-		cfg_err(ctx, n, "bad size \"%s\" for %s%s: %s", v, key, where,
-		    errstr);
+		config_err(ctx, n, "bad size \"%s\" for %s%s: %s", v, key,
+		    where, errstr);
 		return (-1);
 	}
 	return (0);
 }
 
 int
-cfg_signal(struct cfg *ctx, yaml_node_t *n, const char *key,
+config_signal(struct config_ctx *ctx, yaml_node_t *n, const char *key,
     const char *where, int *out)
 {
 	const char	*v, *errstr;
 
-	if ((v = cfg_scalar(n)) == NULL) {
-		cfg_err(ctx, n, "expected a signal for %s%s", key, where);
+	if ((v = config_scalar(n)) == NULL) {
+		config_err(ctx, n, "expected a signal for %s%s", key, where);
 		return (-1);
 	}
 	if (config_parse_signal(v, out, &errstr) == -1) {
-		cfg_err(ctx, n, "bad signal \"%s\" for %s%s: %s", v, key,
+		config_err(ctx, n, "bad signal \"%s\" for %s%s: %s", v, key,
 		    where, errstr);
 		return (-1);
 	}
@@ -325,7 +330,7 @@ cfg_signal(struct cfg *ctx, yaml_node_t *n, const char *key,
 
 /* "80%" or "80". */
 int
-cfg_percent(struct cfg *ctx, yaml_node_t *n, const char *key,
+config_percent(struct config_ctx *ctx, yaml_node_t *n, const char *key,
     const char *where, long long min, long long max, unsigned int *out)
 {
 	const char	*v, *errstr;
@@ -333,8 +338,9 @@ cfg_percent(struct cfg *ctx, yaml_node_t *n, const char *key,
 	size_t		 len;
 	long long	 x;
 
-	if ((v = cfg_scalar(n)) == NULL) {
-		cfg_err(ctx, n, "expected a percentage for %s%s", key, where);
+	if ((v = config_scalar(n)) == NULL) {
+		config_err(ctx, n, "expected a percentage for %s%s", key,
+		    where);
 		return (-1);
 	}
 	len = strlcpy(buf, v, sizeof(buf));
@@ -344,7 +350,7 @@ cfg_percent(struct cfg *ctx, yaml_node_t *n, const char *key,
 		buf[--len] = '\0';
 	x = strtonum(buf, min, max, &errstr);
 	if (len == 0 || errstr != NULL) {
-		cfg_err(ctx, n, "bad percentage \"%s\" for %s%s: must be "
+		config_err(ctx, n, "bad percentage \"%s\" for %s%s: must be "
 		    "between %lld%% and %lld%%", v, key, where, min, max);
 		return (-1);
 	}
@@ -353,12 +359,12 @@ cfg_percent(struct cfg *ctx, yaml_node_t *n, const char *key,
 }
 
 int
-cfg_mapping(struct cfg *ctx, yaml_node_t *n, const char *key,
+config_mapping(struct config_ctx *ctx, yaml_node_t *n, const char *key,
     const char *where)
 {
 	if (n->type == YAML_MAPPING_NODE)
 		return (0);
-	cfg_err(ctx, n, "expected a mapping for %s%s", key, where);
+	config_err(ctx, n, "expected a mapping for %s%s", key, where);
 	return (-1);
 }
 
@@ -367,7 +373,7 @@ cfg_mapping(struct cfg *ctx, yaml_node_t *n, const char *key,
  * mapping.  Returns 0 if the pair is usable.
  */
 int
-cfg_dupkey(struct cfg *ctx, yaml_node_t *map, yaml_node_pair_t *pair,
+config_dupkey(struct config_ctx *ctx, yaml_node_t *map, yaml_node_pair_t *pair,
     const char *prefix, const char *where)
 {
 	yaml_document_t		*doc = ctx->doc;
@@ -376,15 +382,15 @@ cfg_dupkey(struct cfg *ctx, yaml_node_t *map, yaml_node_pair_t *pair,
 	const char		*ks, *pks;
 
 	k = yaml_document_get_node(doc, pair->key);
-	if ((ks = cfg_scalar(k)) == NULL) {
-		cfg_err(ctx, k, "expected a string as key%s%s%s",
+	if ((ks = config_scalar(k)) == NULL) {
+		config_err(ctx, k, "expected a string as key%s%s%s",
 		    *prefix ? " in " : "", prefix, where);
 		return (-1);
 	}
 	for (p = map->data.mapping.pairs.start; p < pair; p++) {
 		pk = yaml_document_get_node(doc, p->key);
-		if ((pks = cfg_scalar(pk)) != NULL && strcmp(pks, ks) == 0) {
-			cfg_err(ctx, k, "duplicate key \"%s%s%s\"%s", prefix,
+		if ((pks = config_scalar(pk)) != NULL && strcmp(pks, ks) == 0) {
+			config_err(ctx, k, "duplicate key \"%s%s%s\"%s", prefix,
 			    *prefix ? "." : "", ks, where);
 			return (-1);
 		}
@@ -394,7 +400,7 @@ cfg_dupkey(struct cfg *ctx, yaml_node_t *map, yaml_node_pair_t *pair,
 
 /* "HOST:PORT" or "[V6]:PORT" into malloc'd host and port strings. */
 int
-cfg_hostport(const char *s, char **host, char **port)
+config_hostport(const char *s, char **host, char **port)
 {
 	const char	*c, *h, *e;
 	size_t		 hlen;
@@ -426,7 +432,7 @@ cfg_hostport(const char *s, char **host, char **port)
  * includes relative to the current directory, as written.
  */
 char *
-cfg_path(struct cfg *ctx, const char *path, const char *dir)
+config_relpath(struct config_ctx *ctx, const char *path, const char *dir)
 {
 	char	*s;
 

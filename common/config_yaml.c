@@ -46,18 +46,18 @@
  */
 
 static const char *
-dir_of(struct cfg *ctx, const char *path)
+dir_of(struct config_ctx *ctx, const char *path)
 {
 	const char	*slash;
 	char		*d;
 
 	if ((slash = strrchr(path, '/')) == NULL)
-		return (cfg_intern(ctx, "."));
+		return (config_intern(ctx, "."));
 	if (slash == path)
-		return (cfg_intern(ctx, "/"));
+		return (config_intern(ctx, "/"));
 	if ((d = strndup(path, slash - path)) == NULL)
 		fatal("%s", __func__);
-	path = cfg_intern(ctx, d);
+	path = config_intern(ctx, d);
 	free(d);
 	return (path);
 }
@@ -67,9 +67,10 @@ dir_of(struct cfg *ctx, const char *path)
  * CONFIG_CHECK_OWNER), read from it.
  */
 static char *
-read_file(struct cfg *ctx, const char *path, const char *what, size_t *lenp)
+read_file(struct config_ctx *ctx, const char *path, const char *what,
+    size_t *lenp)
 {
-	struct lpos	 fp;
+	struct config_lpos	 fp;
 	struct stat	 st;
 	char		*buf, err[PATH_MAX * 2 + 128];
 	size_t		 len = 0;
@@ -80,16 +81,16 @@ read_file(struct cfg *ctx, const char *path, const char *what, size_t *lenp)
 	fp.line = fp.col = 0;
 	if ((fd = config_open_checked(path, what,
 	    (ctx->flags & CONFIG_CHECK_OWNER) != 0, err, sizeof(err))) == -1) {
-		cfg_errp(ctx, &fp, "%s", err);
+		config_errp(ctx, &fp, "%s", err);
 		return (NULL);
 	}
 	if (fstat(fd, &st) == -1) {
-		cfg_errp(ctx, &fp, "%s", strerror(errno));
+		config_errp(ctx, &fp, "%s", strerror(errno));
 		close(fd);
 		return (NULL);
 	}
 	if (st.st_size > CONFIG_FILE_MAX) {
-		cfg_errp(ctx, &fp, "file too large");
+		config_errp(ctx, &fp, "file too large");
 		close(fd);
 		return (NULL);
 	}
@@ -100,7 +101,7 @@ read_file(struct cfg *ctx, const char *path, const char *what, size_t *lenp)
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			cfg_errp(ctx, &fp, "%s", strerror(errno));
+			config_errp(ctx, &fp, "%s", strerror(errno));
 			free(buf);
 			close(fd);
 			return (NULL);
@@ -114,7 +115,7 @@ read_file(struct cfg *ctx, const char *path, const char *what, size_t *lenp)
 }
 
 static void
-add_file(struct cfg *ctx, const char *path)
+add_file(struct config_ctx *ctx, const char *path)
 {
 	struct vigil_conf	*conf = ctx->conf;
 	char			**n;
@@ -123,16 +124,17 @@ add_file(struct cfg *ctx, const char *path)
 	if (n == NULL)
 		fatal("%s", __func__);
 	conf->files = n;
-	cfg_file(ctx, path);
+	config_file_index(ctx, path);
 	if ((n[conf->nfiles++] = strdup(path)) == NULL)
 		fatal("%s", __func__);
 }
 
 /* Parses buf into doc.  Returns 0, or -1 after adding the error. */
 static int
-parse_yaml(struct cfg *ctx, const void *buf, size_t len, yaml_document_t *doc)
+parse_yaml(struct config_ctx *ctx, const void *buf, size_t len,
+    yaml_document_t *doc)
 {
-	struct lpos	 p;
+	struct config_lpos	 p;
 	yaml_parser_t	 parser;
 	yaml_document_t	 extra;
 	yaml_node_t	*root;
@@ -143,7 +145,7 @@ parse_yaml(struct cfg *ctx, const void *buf, size_t len, yaml_document_t *doc)
 	yaml_parser_set_input_string(&parser, buf, len);
 	if (!yaml_parser_load(&parser, doc)) {
 		if (parser.error == YAML_READER_ERROR)
-			cfg_errp(ctx, NULL, "%s at byte %zu",
+			config_errp(ctx, NULL, "%s at byte %zu",
 			    parser.problem ? parser.problem : "bad input",
 			    parser.problem_offset);
 		else {
@@ -151,14 +153,15 @@ parse_yaml(struct cfg *ctx, const void *buf, size_t len, yaml_document_t *doc)
 			p.line = parser.problem_mark.line + 1;
 			p.col = parser.problem_mark.column + 1;
 			if (parser.context != NULL)
-				cfg_errp(ctx, &p, "YAML: %s (%s started at "
+				config_errp(ctx, &p, "YAML: %s (%s started at "
 				    "line %zu, column %zu)", parser.problem ?
 				    parser.problem : "syntax error",
 				    parser.context,
 				    parser.context_mark.line + 1,
 				    parser.context_mark.column + 1);
 			else
-				cfg_errp(ctx, &p, "YAML: %s", parser.problem ?
+				config_errp(ctx, &p, "YAML: %s",
+				    parser.problem ?
 				    parser.problem : "syntax error");
 		}
 		yaml_parser_delete(&parser);
@@ -169,13 +172,13 @@ parse_yaml(struct cfg *ctx, const void *buf, size_t len, yaml_document_t *doc)
 			p.file = ctx->file;
 			p.line = parser.problem_mark.line + 1;
 			p.col = parser.problem_mark.column + 1;
-			cfg_errp(ctx, &p, "YAML: %s", parser.problem ?
+			config_errp(ctx, &p, "YAML: %s", parser.problem ?
 			    parser.problem : "syntax error");
 			rv = -1;
 		} else {
 			if ((root = yaml_document_get_root_node(&extra)) !=
 			    NULL) {
-				cfg_err(ctx, root,
+				config_err(ctx, root,
 				    "only one YAML document is allowed");
 				rv = -1;
 			}
@@ -193,54 +196,55 @@ parse_yaml(struct cfg *ctx, const void *buf, size_t len, yaml_document_t *doc)
  */
 
 int
-cfg_spcmp(struct svc_parse *a, struct svc_parse *b)
+config_spcmp(struct config_svc_parse *a, struct config_svc_parse *b)
 {
 	return (strcmp(a->svc->name, b->svc->name));
 }
 
-RB_GENERATE(cfg_sptree, svc_parse, byname, cfg_spcmp);
+RB_GENERATE(config_sptree, config_svc_parse, byname, config_spcmp);
 
 /* The service loaded so far with this name, or NULL. */
-struct svc_parse *
-cfg_sp_find(struct cfg *ctx, const char *name)
+struct config_svc_parse *
+config_sp_find(struct config_ctx *ctx, const char *name)
 {
-	struct svc_parse	 key;
-	struct svc_conf		 kc;
+	struct config_svc_parse	 key;
+	struct config_svc	 kc;
 
 	kc.name = (char *)name;		/* only compared */
 	key.svc = &kc;
-	return (RB_FIND(cfg_sptree, &ctx->byname, &key));
+	return (RB_FIND(config_sptree, &ctx->byname, &key));
 }
 
 static void
-load_services(struct cfg *ctx, yaml_node_t *map)
+load_services(struct config_ctx *ctx, yaml_node_t *map)
 {
 	yaml_node_pair_t	*pair;
 	yaml_node_t		*k, *v;
-	struct svc_parse	*sp, **n, *old;
+	struct config_svc_parse	*sp, **n, *old;
 	const char		*name, *file, *dir;
 	char			 where[128];
 
-	if (cfg_is_null(map))
+	if (config_is_null(map))
 		return;
-	if (cfg_mapping(ctx, map, "services", "") == -1)
+	if (config_mapping(ctx, map, "services", "") == -1)
 		return;
 	for (pair = map->data.mapping.pairs.start;
 	    pair < map->data.mapping.pairs.top; pair++) {
 		k = yaml_document_get_node(ctx->doc, pair->key);
 		v = yaml_document_get_node(ctx->doc, pair->value);
-		if ((name = cfg_scalar(k)) == NULL) {
-			cfg_err(ctx, k, "expected a service name");
+		if ((name = config_scalar(k)) == NULL) {
+			config_err(ctx, k, "expected a service name");
 			continue;
 		}
-		if (!conf_valid_name(name)) {
-			cfg_err(ctx, k, "bad service name \"%s\": use up to 63 "
+		if (!config_valid_name(name)) {
+			config_err(ctx, k,
+			    "bad service name \"%s\": use up to 63 "
 			    "letters, digits, '.', '_' and '-', not starting "
 			    "with '.' or '-', and not \"all\"", name);
 			continue;
 		}
-		if ((old = cfg_sp_find(ctx, name)) != NULL) {
-			cfg_err(ctx, k, "duplicate service \"%s\" (first "
+		if ((old = config_sp_find(ctx, name)) != NULL) {
+			config_err(ctx, k, "duplicate service \"%s\" (first "
 			    "defined at %s:%zu:%zu)", name,
 			    old->p_name.file, old->p_name.line,
 			    old->p_name.col);
@@ -248,13 +252,13 @@ load_services(struct cfg *ctx, yaml_node_t *map)
 		}
 		snprintf(where, sizeof(where), " in service \"%s\"", name);
 		if (v->type != YAML_MAPPING_NODE) {
-			cfg_err(ctx, v, "expected a mapping for service "
+			config_err(ctx, v, "expected a mapping for service "
 			    "\"%s\"", name);
 			continue;
 		}
 
-		sp = svc_parse_new(ctx, name);
-		sp->p_name = cfg_pos(ctx, k);
+		sp = config_svc_parse_new(ctx, name);
+		sp->p_name = config_node_pos(ctx, k);
 		if ((sp->svc->pos.file = strdup(ctx->file)) == NULL)
 			fatal("%s", __func__);
 		sp->svc->pos.line = sp->p_name.line;
@@ -269,14 +273,14 @@ load_services(struct cfg *ctx, yaml_node_t *map)
 			ctx->file = ctx->defaults_file;
 			ctx->dir = ctx->defaults_dir;
 			ctx->quiet++;
-			svc_apply(ctx, sp, ctx->defaults, where);
+			config_svc_apply(ctx, sp, ctx->defaults, where);
 			ctx->quiet--;
 			ctx->doc = doc;
 			ctx->file = file;
 			ctx->dir = dir;
 		}
-		svc_apply(ctx, sp, v, where);
-		svc_finish(ctx, sp);
+		config_svc_apply(ctx, sp, v, where);
+		config_svc_finish(ctx, sp);
 
 		n = reallocarray(ctx->sp, ctx->nsp + 1, sizeof(*n));
 		if (n == NULL)
@@ -284,7 +288,7 @@ load_services(struct cfg *ctx, yaml_node_t *map)
 		ctx->sp = n;
 		sp->idx = ctx->nsp;
 		n[ctx->nsp++] = sp;
-		RB_INSERT(cfg_sptree, &ctx->byname, sp);
+		RB_INSERT(config_sptree, &ctx->byname, sp);
 		TAILQ_INSERT_TAIL(&ctx->conf->services, sp->svc, entry);
 		ctx->conf->nservices++;
 	}
@@ -292,13 +296,13 @@ load_services(struct cfg *ctx, yaml_node_t *map)
 
 /* Checks the defaults once, with errors, on a scratch service. */
 static void
-check_defaults(struct cfg *ctx)
+check_defaults(struct config_ctx *ctx)
 {
-	struct svc_parse	*sp;
+	struct config_svc_parse	*sp;
 
-	sp = svc_parse_new(ctx, "defaults");
-	svc_apply(ctx, sp, ctx->defaults, " in defaults");
-	svc_parse_free(sp);
+	sp = config_svc_parse_new(ctx, "defaults");
+	config_svc_apply(ctx, sp, ctx->defaults, " in defaults");
+	config_svc_parse_free(sp);
 }
 
 /*
@@ -306,30 +310,31 @@ check_defaults(struct cfg *ctx)
  */
 
 static void
-resolve_user(struct cfg *ctx, yaml_node_t *n, const char *user)
+resolve_user(struct config_ctx *ctx, yaml_node_t *n, const char *user)
 {
 	if ((ctx->flags & CONFIG_NO_RESOLVE) || getpwnam(user) != NULL)
 		return;
-	cfg_err(ctx, n, "unknown user \"%s\"", user);
+	config_err(ctx, n, "unknown user \"%s\"", user);
 }
 
 static void
-socket_path(struct cfg *ctx, yaml_node_t *v)
+socket_path(struct config_ctx *ctx, yaml_node_t *v)
 {
 	struct vigil_conf	*conf = ctx->conf;
 	struct sockaddr_un	 sun;
 
-	if (cfg_str(ctx, v, "socket.path", "", &conf->socket_path) == -1)
+	if (config_str(ctx, v, "socket.path", "", &conf->socket_path) == -1)
 		return;
 	if (conf->socket_path[0] != '/')
-		cfg_err(ctx, v, "socket.path must be an absolute path");
+		config_err(ctx, v, "socket.path must be an absolute path");
 	else if (strlen(conf->socket_path) >= sizeof(sun.sun_path))
-		cfg_err(ctx, v, "socket.path is too long (at most %zu bytes)",
+		config_err(ctx, v,
+		    "socket.path is too long (at most %zu bytes)",
 		    sizeof(sun.sun_path) - 1);
 }
 
 static void
-load_socket(struct cfg *ctx, yaml_node_t *map)
+load_socket(struct config_ctx *ctx, yaml_node_t *map)
 {
 	struct vigil_conf	*conf = ctx->conf;
 	yaml_node_pair_t	*pair;
@@ -343,20 +348,20 @@ load_socket(struct cfg *ctx, yaml_node_t *map)
 		socket_path(ctx, map);
 		return;
 	}
-	if (cfg_mapping(ctx, map, "socket", "") == -1)
+	if (config_mapping(ctx, map, "socket", "") == -1)
 		return;
 	for (pair = map->data.mapping.pairs.start;
 	    pair < map->data.mapping.pairs.top; pair++) {
-		if (cfg_dupkey(ctx, map, pair, "socket", "") == -1)
+		if (config_dupkey(ctx, map, pair, "socket", "") == -1)
 			continue;
 		k = yaml_document_get_node(ctx->doc, pair->key);
 		v = yaml_document_get_node(ctx->doc, pair->value);
-		key = cfg_scalar(k);
+		key = config_scalar(k);
 		if (strcmp(key, "path") == 0)
 			socket_path(ctx, v);
 		else if (strcmp(key, "mode") == 0) {
-			if ((s = cfg_scalar(v)) == NULL) {
-				cfg_err(ctx, v, "expected a string for "
+			if ((s = config_scalar(v)) == NULL) {
+				config_err(ctx, v, "expected a string for "
 				    "socket.mode");
 				continue;
 			}
@@ -365,29 +370,29 @@ load_socket(struct cfg *ctx, yaml_node_t *map)
 			if (*s == '\0' || *end != '\0' || errno != 0 ||
 			    mode < 0 || mode > 0777 || *s == '-' ||
 			    *s == '+' || *s == ' ') {
-				cfg_err(ctx, v, "bad socket.mode \"%s\": "
+				config_err(ctx, v, "bad socket.mode \"%s\": "
 				    "expected an octal mode like \"0660\"", s);
 				continue;
 			}
 			conf->socket_mode = (mode_t)mode;
 		} else if (strcmp(key, "group") == 0) {
-			if (cfg_str(ctx, v, "socket.group", "",
+			if (config_str(ctx, v, "socket.group", "",
 			    &conf->socket_group) == -1)
 				continue;
 			if (ctx->flags & CONFIG_NO_RESOLVE)
 				continue;
 			if ((gr = getgrnam(conf->socket_group)) == NULL)
-				cfg_err(ctx, v, "unknown group \"%s\"",
+				config_err(ctx, v, "unknown group \"%s\"",
 				    conf->socket_group);
 			else
 				conf->socket_gid = gr->gr_gid;
 		} else
-			cfg_err(ctx, k, "unknown key \"%s\" in socket", key);
+			config_err(ctx, k, "unknown key \"%s\" in socket", key);
 	}
 }
 
 static void
-load_http(struct cfg *ctx, yaml_node_t *map)
+load_http(struct config_ctx *ctx, yaml_node_t *map)
 {
 	struct vigil_conf	*conf = ctx->conf;
 	yaml_node_pair_t	*pair;
@@ -398,30 +403,31 @@ load_http(struct cfg *ctx, yaml_node_t *map)
 	int			 fd;
 	long long		 p;
 
-	if (cfg_mapping(ctx, map, "http", "") == -1)
+	if (config_mapping(ctx, map, "http", "") == -1)
 		return;
 	conf->http_enabled = 1;
 	for (pair = map->data.mapping.pairs.start;
 	    pair < map->data.mapping.pairs.top; pair++) {
-		if (cfg_dupkey(ctx, map, pair, "http", "") == -1)
+		if (config_dupkey(ctx, map, pair, "http", "") == -1)
 			continue;
 		k = yaml_document_get_node(ctx->doc, pair->key);
 		v = yaml_document_get_node(ctx->doc, pair->value);
-		key = cfg_scalar(k);
+		key = config_scalar(k);
 		if (strcmp(key, "listen") == 0) {
 			listen = v;
-			if (cfg_str(ctx, v, "http.listen", "",
+			if (config_str(ctx, v, "http.listen", "",
 			    &conf->http_listen) == -1)
 				continue;
-			if (cfg_hostport(conf->http_listen, &host,
+			if (config_hostport(conf->http_listen, &host,
 			    &port) == -1) {
-				cfg_err(ctx, v, "bad http.listen \"%s\": "
+				config_err(ctx, v, "bad http.listen \"%s\": "
 				    "expected HOST:PORT", conf->http_listen);
 				continue;
 			}
 			p = strtonum(port, 1, 65535, &errstr);
 			if (errstr != NULL)
-				cfg_err(ctx, v, "bad http.listen \"%s\": port "
+				config_err(ctx, v,
+				    "bad http.listen \"%s\": port "
 				    "must be between 1 and 65535",
 				    conf->http_listen);
 			free(conf->http_host);
@@ -429,10 +435,11 @@ load_http(struct cfg *ctx, yaml_node_t *map)
 			conf->http_port = (uint16_t)p;
 			free(port);
 		} else if (strcmp(key, "token_file") == 0) {
-			if (cfg_str(ctx, v, "http.token_file", "", &path) == -1)
-				continue;
+			if (config_str(ctx, v, "http.token_file", "",
+				&path) == -1) continue;
 			free(conf->http_token_file);
-			conf->http_token_file = cfg_path(ctx, path, ctx->dir);
+			conf->http_token_file = config_relpath(ctx, path,
+			    ctx->dir);
 			free(path);
 			path = NULL;
 			if (ctx->flags & CONFIG_NO_RESOLVE)
@@ -441,49 +448,52 @@ load_http(struct cfg *ctx, yaml_node_t *map)
 			if ((fd = config_open_checked(conf->http_token_file,
 			    "token_file", (ctx->flags & CONFIG_CHECK_OWNER) != 0,
 			    err, sizeof(err))) == -1)
-				cfg_err(ctx, v, "cannot read http.token_file "
+				config_err(ctx, v,
+				    "cannot read http.token_file "
 				    "\"%s\": %s", conf->http_token_file, err);
 			else
 				close(fd);
 		} else
-			cfg_err(ctx, k, "unknown key \"%s\" in http", key);
+			config_err(ctx, k, "unknown key \"%s\" in http", key);
 	}
 	if (listen == NULL)
-		cfg_err(ctx, map, "http needs listen: HOST:PORT");
+		config_err(ctx, map, "http needs listen: HOST:PORT");
 }
 
 static void
-set_dir(struct cfg *ctx, yaml_node_t *v, const char *key, char **out)
+set_dir(struct config_ctx *ctx, yaml_node_t *v, const char *key, char **out)
 {
-	if (cfg_str(ctx, v, key, "", out) == 0 && **out != '/')
-		cfg_err(ctx, v, "%s must be an absolute path", key);
+	if (config_str(ctx, v, key, "", out) == 0 && **out != '/')
+		config_err(ctx, v, "%s must be an absolute path", key);
 }
 
 static void
-add_include(struct cfg *ctx, yaml_node_t *e, yaml_node_t **inc, size_t *ninc)
+add_include(struct config_ctx *ctx, yaml_node_t *e, yaml_node_t **inc,
+    size_t *ninc)
 {
 	struct vigil_conf	*conf = ctx->conf;
 	char			*s;
 
-	if (cfg_scalar(e) == NULL) {
-		cfg_err(ctx, e, "expected a string for include");
+	if (config_scalar(e) == NULL) {
+		config_err(ctx, e, "expected a string for include");
 		return;
 	}
 	if (*ninc == CONFIG_INCLUDE_MAX) {
-		cfg_err(ctx, e, "too many include patterns (at most %d)",
+		config_err(ctx, e, "too many include patterns (at most %d)",
 		    CONFIG_INCLUDE_MAX);
 		return;
 	}
 	inc[(*ninc)++] = e;
 	if (asprintf(&s, "%s%s%s", conf->include ? conf->include : "",
-	    conf->include ? " " : "", cfg_scalar(e)) == -1)
+	    conf->include ? " " : "", config_scalar(e)) == -1)
 		fatal("%s", __func__);
 	free(conf->include);
 	conf->include = s;
 }
 
 static void
-load_includes(struct cfg *ctx, yaml_node_t *v, yaml_node_t **inc, size_t *ninc)
+load_includes(struct config_ctx *ctx, yaml_node_t *v, yaml_node_t **inc,
+    size_t *ninc)
 {
 	yaml_node_item_t	*it;
 
@@ -498,7 +508,7 @@ load_includes(struct cfg *ctx, yaml_node_t *v, yaml_node_t **inc, size_t *ninc)
 }
 
 static void
-read_include(struct cfg *ctx, const char *path)
+read_include(struct config_ctx *ctx, const char *path)
 {
 	yaml_document_t		 doc, *odoc = ctx->doc;
 	yaml_node_t		*root, *k, *v;
@@ -510,26 +520,28 @@ read_include(struct cfg *ctx, const char *path)
 	if ((buf = read_file(ctx, path, "include", &len)) == NULL)
 		return;
 	add_file(ctx, path);
-	ctx->file = cfg_intern(ctx, path);
+	ctx->file = config_intern(ctx, path);
 	ctx->dir = dir_of(ctx, path);
 	if (parse_yaml(ctx, buf, len, &doc) == -1)
 		goto done;
 	ctx->doc = &doc;
 	if ((root = yaml_document_get_root_node(&doc)) != NULL &&
-	    !cfg_is_null(root)) {
+	    !config_is_null(root)) {
 		if (root->type != YAML_MAPPING_NODE)
-			cfg_err(ctx, root, "expected a mapping with services:");
+			config_err(ctx, root,
+			    "expected a mapping with services:");
 		else for (pair = root->data.mapping.pairs.start;
 		    pair < root->data.mapping.pairs.top; pair++) {
-			if (cfg_dupkey(ctx, root, pair, "", "") == -1)
+			if (config_dupkey(ctx, root, pair, "", "") == -1)
 				continue;
 			k = yaml_document_get_node(&doc, pair->key);
 			v = yaml_document_get_node(&doc, pair->value);
-			key = cfg_scalar(k);
+			key = config_scalar(k);
 			if (strcmp(key, "services") == 0)
 				load_services(ctx, v);
 			else
-				cfg_err(ctx, k, "\"%s\" is not allowed in an "
+				config_err(ctx, k,
+				    "\"%s\" is not allowed in an "
 				    "included file (only services:)", key);
 		}
 	}
@@ -549,22 +561,22 @@ glob_err(const char *path, int e)
 }
 
 static void
-do_include(struct cfg *ctx, yaml_node_t *v)
+do_include(struct config_ctx *ctx, yaml_node_t *v)
 {
 	glob_t		 g;
 	char		*pat;
 	size_t		 i;
 	int		 r;
 
-	pat = cfg_path(ctx, cfg_scalar(v), ctx->dir);
+	pat = config_relpath(ctx, config_scalar(v), ctx->dir);
 	memset(&g, 0, sizeof(g));
 	r = glob(pat, 0, glob_err, &g);
 	if (r == GLOB_NOMATCH) {
 		if (strpbrk(pat, "*?[") == NULL)
-			cfg_err(ctx, v, "include \"%s\": %s", pat,
+			config_err(ctx, v, "include \"%s\": %s", pat,
 			    strerror(ENOENT));
 	} else if (r != 0)
-		cfg_err(ctx, v, "include \"%s\": %s", pat,
+		config_err(ctx, v, "include \"%s\": %s", pat,
 		    r == GLOB_NOSPACE ? "out of memory" :
 		    "cannot read a directory");
 	else {
@@ -576,7 +588,7 @@ do_include(struct cfg *ctx, yaml_node_t *v)
 }
 
 static void
-load_root(struct cfg *ctx, yaml_node_t *root)
+load_root(struct config_ctx *ctx, yaml_node_t *root)
 {
 	struct vigil_conf	*conf = ctx->conf;
 	yaml_node_pair_t	*pair;
@@ -585,21 +597,22 @@ load_root(struct cfg *ctx, yaml_node_t *root)
 	const char		*key;
 	size_t			 ninc = 0, i;
 
-	if (root == NULL || cfg_is_null(root))
+	if (root == NULL || config_is_null(root))
 		return;
 	if (root->type != YAML_MAPPING_NODE) {
-		cfg_err(ctx, root, "expected a mapping at the top of the file");
+		config_err(ctx, root,
+		    "expected a mapping at the top of the file");
 		return;
 	}
 	for (pair = root->data.mapping.pairs.start;
 	    pair < root->data.mapping.pairs.top; pair++) {
-		if (cfg_dupkey(ctx, root, pair, "", "") == -1)
+		if (config_dupkey(ctx, root, pair, "", "") == -1)
 			continue;
 		k = yaml_document_get_node(ctx->doc, pair->key);
 		v = yaml_document_get_node(ctx->doc, pair->value);
-		key = cfg_scalar(k);
+		key = config_scalar(k);
 		if (strcmp(key, "user") == 0) {
-			if (cfg_str(ctx, v, "user", "", &conf->user) == 0)
+			if (config_str(ctx, v, "user", "", &conf->user) == 0)
 				resolve_user(ctx, v, conf->user);
 		} else if (strcmp(key, "socket") == 0)
 			load_socket(ctx, v);
@@ -612,17 +625,17 @@ load_root(struct cfg *ctx, yaml_node_t *root)
 		else if (strcmp(key, "http") == 0)
 			load_http(ctx, v);
 		else if (strcmp(key, "watch_config") == 0)
-			(void)cfg_bool(ctx, v, "watch_config", "",
+			(void)config_bool(ctx, v, "watch_config", "",
 			    &conf->watch_config);
 		else if (strcmp(key, "defaults") == 0) {
-			if (cfg_is_null(v))
+			if (config_is_null(v))
 				continue;
-			if (cfg_mapping(ctx, v, "defaults", "") == 0)
+			if (config_mapping(ctx, v, "defaults", "") == 0)
 				ctx->defaults = v;
 		} else if (strcmp(key, "services") == 0)
 			services = v;
 		else
-			cfg_err(ctx, k, "unknown key \"%s\"", key);
+			config_err(ctx, k, "unknown key \"%s\"", key);
 	}
 	if (ctx->defaults != NULL)
 		check_defaults(ctx);
@@ -652,9 +665,9 @@ fill_defaults(struct vigil_conf *conf)
 
 static struct vigil_conf *
 load(const char *name, const void *buf, size_t len, int flags,
-    struct conf_errors *errs)
+    struct config_errors *errs)
 {
-	struct cfg		 ctx;
+	struct config_ctx	 ctx;
 	struct vigil_conf	*conf;
 	size_t			 nerrs = errs->nerrs, i;
 	char			*fbuf = NULL;
@@ -670,7 +683,7 @@ load(const char *name, const void *buf, size_t len, int flags,
 	ctx.conf = conf;
 	ctx.errs = errs;
 	ctx.flags = flags;
-	ctx.file = cfg_intern(&ctx, name);
+	ctx.file = config_intern(&ctx, name);
 	ctx.dir = dir_of(&ctx, name);
 	ctx.defaults_file = ctx.file;
 	ctx.defaults_dir = ctx.dir;
@@ -687,7 +700,7 @@ load(const char *name, const void *buf, size_t len, int flags,
 		goto done;
 	ctx.have_maindoc = 1;
 	load_root(&ctx, yaml_document_get_root_node(&ctx.maindoc));
-	svc_check_deps(&ctx);
+	config_svc_check_deps(&ctx);
 	fill_defaults(conf);
  done:
 	free(fbuf);
@@ -695,10 +708,10 @@ load(const char *name, const void *buf, size_t len, int flags,
 		yaml_document_delete(&ctx.maindoc);
 	for (i = 0; i < ctx.nsp; i++) {
 		ctx.sp[i]->svc = NULL;		/* owned by conf */
-		svc_parse_free(ctx.sp[i]);
+		config_svc_parse_free(ctx.sp[i]);
 	}
 	free(ctx.sp);
-	cfg_flush(&ctx);
+	config_flush(&ctx);
 	for (i = 0; i < ctx.npool; i++)
 		free(ctx.pool[i]);
 	free(ctx.pool);
@@ -710,14 +723,14 @@ load(const char *name, const void *buf, size_t len, int flags,
 }
 
 struct vigil_conf *
-config_load(const char *path, int flags, struct conf_errors *errs)
+config_load(const char *path, int flags, struct config_errors *errs)
 {
 	return (load(path, NULL, 0, flags, errs));
 }
 
 struct vigil_conf *
 config_load_buffer(const char *name, const void *buf, size_t len, int flags,
-    struct conf_errors *errs)
+    struct config_errors *errs)
 {
 	return (load(name, buf == NULL ? "" : buf, buf == NULL ? 0 : len,
 	    flags, errs));

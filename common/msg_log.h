@@ -127,7 +127,7 @@ struct msg_log_attach {
 	uint32_t	 stream;		/* enum log_stream */
 	uint32_t	 dest;			/* enum log_dest */
 	uint32_t	 instance;
-	uint32_t	 keep;			/* 0..CONF_KEEP_MAX */
+	uint32_t	 keep;			/* 0..CONFIG_KEEP_MAX */
 	uint32_t	 timestamps;		/* 0 or 1 */
 	uint64_t	 max_size;		/* bytes; 0: never rotate */
 	char		 id[VIGIL_IDNAMEMAX];	/* "web" or "web:2" */

@@ -116,7 +116,7 @@ usage(void)
 int
 main(int argc, char *argv[])
 {
-	struct conf_errors	 errs;
+	struct config_errors	 errs;
 	struct proc_opts	 opts;
 	struct passwd		*pw;
 	const char		*role = NULL, *user = NULL, *root = NULL;
@@ -218,7 +218,7 @@ main(int argc, char *argv[])
 			penv->conf_path = xstrdup(abs);
 		}
 	}
-	conf_errors_init(&errs);
+	config_errors_init(&errs);
 	flags = penv->is_root ? CONFIG_CHECK_OWNER : 0;
 	/* The daemon leaves names to its monitor; -n checks them here. */
 	if (!noaction)
@@ -229,11 +229,11 @@ main(int argc, char *argv[])
 		penv->conf = NULL;
 	}
 	if (penv->conf == NULL) {
-		conf_errors_print(&errs, stderr);
-		conf_errors_free(&errs);
+		config_errors_print(&errs, stderr);
+		config_errors_free(&errs);
 		exit(1);
 	}
-	conf_errors_free(&errs);
+	config_errors_free(&errs);
 	compat_heap_release();		/* the YAML document is gone */
 	if (penv->sock_override != NULL) {
 		free(penv->conf->socket_path);

@@ -56,7 +56,7 @@ int	parent_instance_init(void);	/* at start-up; -1: logged why */
 const char *parent_instance_id(void);
 
 /* parent/parent_conf.c */
-int	parent_conf_check(struct vigil_conf *, struct conf_errors *);
+int	parent_conf_check(struct vigil_conf *, struct config_errors *);
 int	parent_limits_check(struct vigil_conf *);	/* parent_limits.c */
 
 /* parent/parent.c */
@@ -115,14 +115,14 @@ int	parent_monitor_dispatch(struct imsgev *, struct imsg *);
 void	parent_monitor_ready(void);
 void	parent_monitor_shutdown(void);
 void	parent_monitor_notify_access(void);
-struct svc_conf;
-void	parent_monitor_notify_admit(const struct svc_conf *);
+struct config_svc;
+void	parent_monitor_notify_admit(const struct config_svc *);
 /* Resource figures wanted: sample every service for that long. */
 int	parent_monitor_watch(unsigned int seconds);
 /* Called after every sampling pass of the monitor. */
 void	parent_monitor_add_sample_listener(void (*)(void));
 /* Host-dependent checks at load and reload (limits.cpu); -1: errors. */
-int	parent_monitor_check_conf(struct vigil_conf *, struct conf_errors *);
+int	parent_monitor_check_conf(struct vigil_conf *, struct config_errors *);
 void	parent_monitor_exec_done(uint32_t, int, const char *);
 /* parent/parent_monitor_linux.c */
 int	parent_monitor_notify_socket(const char *);

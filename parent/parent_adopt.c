@@ -99,7 +99,7 @@ fp_str(uint64_t h, const char *s)
 uint64_t
 parent_adopt_fingerprint(const struct svc *s)
 {
-	const struct svc_conf	*sc = s->grp->conf;
+	const struct config_svc	*sc = s->grp->conf;
 	uint64_t		 h = PSTATE_HASH_INIT, e = 0, eh;
 	size_t			 i;
 	int			 v;

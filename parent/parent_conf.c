@@ -27,7 +27,7 @@
 #include "parent.h"
 
 int
-parent_conf_check(struct vigil_conf *conf, struct conf_errors *errs)
+parent_conf_check(struct vigil_conf *conf, struct config_errors *errs)
 {
 	size_t	 before = errs->nerrs;
 

@@ -262,8 +262,8 @@ pctl_act(struct pctl_peer *p, struct svc *s, struct pctl_wait *w)
 static uint64_t
 pctl_own_ms(const struct svc *s, uint32_t cmd)
 {
-	const struct svc_conf	*sc = s->grp->conf;
-	const struct conf_health *h = &sc->health;
+	const struct config_svc	*sc = s->grp->conf;
+	const struct config_health *h = &sc->health;
 	uint64_t		 up = 0, ready = 0, down, delay;
 	unsigned int		 i;
 

@@ -43,7 +43,7 @@ static void	pctl_kv(uint32_t, const char *, const char *, ...)
 void
 parent_control_status(struct svc *s, struct ctl_status *st)
 {
-	struct svc_conf	*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	char		 buf[16];
 	size_t		 i;
 
@@ -103,7 +103,7 @@ pctl_kv(uint32_t peerid, const char *key, const char *fmt, ...)
 
 /* As the configuration says it; console with where that goes. */
 static const char *
-pctl_logdest(enum conf_log_dest d)
+pctl_logdest(enum config_log_dest d)
 {
 	if (d == LOGDEST_CONSOLE)
 		return ("console (vigild's stdout)");
@@ -111,11 +111,11 @@ pctl_logdest(enum conf_log_dest d)
 }
 
 static const char *
-pctl_rlimit(const struct conf_rlimit *rl, int bytes, char *buf, size_t len)
+pctl_rlimit(const struct config_rlimit *rl, int bytes, char *buf, size_t len)
 {
 	if (!rl->set)
 		return ("(inherited)");
-	if (rl->value == CONF_UNLIMITED)
+	if (rl->value == CONFIG_UNLIMITED)
 		return ("unlimited");
 	if (bytes)
 		return (ctl_fmt_bytes(rl->value, buf, len));
@@ -153,7 +153,7 @@ pctl_program(char *buf, size_t len, const char *cmd)
 }
 
 static void
-pctl_info_health(uint32_t peerid, const struct conf_health *h, int full)
+pctl_info_health(uint32_t peerid, const struct config_health *h, int full)
 {
 	char	 a[32], b[32], c[32], what[CTL_TEXTMAX];
 
@@ -196,7 +196,7 @@ pctl_info_health(uint32_t peerid, const struct conf_health *h, int full)
  * eye (the list is run as is, without a shell).
  */
 static void
-pctl_info_command(const struct svc_conf *sc, char *buf, size_t len)
+pctl_info_command(const struct config_svc *sc, char *buf, size_t len)
 {
 	const char	*a, *p;
 	char		 c[3];
@@ -230,7 +230,7 @@ pctl_info_command(const struct svc_conf *sc, char *buf, size_t len)
 static void
 pctl_info_conf(uint32_t peerid, struct svc *s, int full)
 {
-	struct svc_conf	*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	char		 buf[CTL_TEXTMAX], a[32], b[32];
 	size_t		 i;
 	int		 c, first;
@@ -291,7 +291,7 @@ pctl_info_conf(uint32_t peerid, struct svc *s, int full)
 	    nitems(restarts) ? restarts[sc->restart] : "?");
 	buf[0] = '\0';
 	for (c = 0, first = 1; c < 256; c++) {
-		if (!svc_exit_expected(sc, c))
+		if (!config_svc_exit_expected(sc, c))
 			continue;
 		snprintf(a, sizeof(a), "%s%d", first ? "" : " ", c);
 		strlcat(buf, a, sizeof(buf));
@@ -348,7 +348,7 @@ pctl_info_conf(uint32_t peerid, struct svc *s, int full)
 static void
 pctl_info_logs(uint32_t peerid, struct svc *s)
 {
-	struct svc_conf	*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	char		 base[VIGIL_IDNAMEMAX + 16], a[32];
 
 	if (sc->instances > 1)
@@ -387,7 +387,7 @@ parent_control_info(uint32_t peerid, struct svc *s)
 static void
 pctl_info_one(uint32_t peerid, struct svc *s, int full)
 {
-	struct svc_conf		*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	struct ctl_status	 st;
 	struct ctl_exit		 ex;
 	const struct svc_exit	*e;

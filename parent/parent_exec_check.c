@@ -207,7 +207,7 @@ int
 parent_exec_check_start(struct svc *s, uint32_t key, char *err,
     size_t errlen)
 {
-	struct svc_conf		*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	struct svc_launch	 l;
 	struct pexec		*x;
 	struct timeval		 tv;

@@ -52,7 +52,7 @@ limits_uidcmp(const void *a, const void *b)
 static int
 limits_nproc_users(struct vigil_conf *conf, rlim_t lim)
 {
-	struct svc_conf		*sc;
+	struct config_svc	*sc;
 	struct limits_uid	*v;
 	size_t			 n = 0, i, j;
 	uint64_t		 sum;
@@ -88,7 +88,7 @@ limits_nproc_users(struct vigil_conf *conf, rlim_t lim)
 int
 parent_limits_check(struct vigil_conf *conf)
 {
-	struct svc_conf	*sc;
+	struct config_svc	*sc;
 	struct rlimit	 rl;
 	uint64_t	 nproc = 0, pfd = LIMITS_FD_BASE, lfd = LIMITS_FD_BASE;
 	uint64_t	 in, fd1, fd2;

@@ -197,8 +197,8 @@ static void
 plog_fill(struct msg_log_attach *m, uint32_t sid, struct svc *s,
     uint32_t stream)
 {
-	const struct conf_log	*cl = &s->grp->conf->log;
-	enum conf_log_dest	 d;
+	const struct config_log	*cl = &s->grp->conf->log;
+	enum config_log_dest	 d;
 
 	d = stream == LOG_STREAM_OUT ? cl->out : cl->err;
 
@@ -529,7 +529,7 @@ plog_cmd_tail(struct pctl_peer *p)
 	size_t			 ntargets = p->ntargets;
 	struct preq		*r;
 	struct svc		**v;
-	const struct conf_log	*cl;
+	const struct config_log	*cl;
 	size_t			 i, n;
 	int			 err = (req->flags & CTL_F_STDERR) != 0;
 	int			 unknown = 0;

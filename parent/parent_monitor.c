@@ -209,7 +209,7 @@ pmon_live(struct svc *s)
 static void
 pmon_listener(struct svc *s, enum svc_state old)
 {
-	struct svc_conf	*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	struct pmon	*p = pmon_get(s->id);
 
 	if (pmon_live(s)) {
@@ -275,7 +275,7 @@ pmon_fmt_size(uint64_t v, char *buf, size_t len)
 static void
 pmon_sample(struct svc *s, struct pmon *p, const struct msg_mon_sample *m)
 {
-	struct svc_conf	*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	char		 now[32], lim[32], why[SVC_REASONMAX];
 
 	s->cpu_permille = m->cpu_permille;
@@ -303,7 +303,7 @@ pmon_sample(struct svc *s, struct pmon *p, const struct msg_mon_sample *m)
 static void
 pmon_health(struct svc *s, const struct msg_mon_health *h)
 {
-	struct svc_conf	*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	char		 why[SVC_REASONMAX];
 
 	if (sc->health.type == HEALTH_NONE)
@@ -326,7 +326,7 @@ pmon_health(struct svc *s, const struct msg_mon_health *h)
 static void
 pmon_notify(struct svc *s, struct pmon *p, const struct msg_mon_notify *n)
 {
-	struct svc_conf	*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 
 	if (n->flags & MON_NOTIFY_STATUS)
 		svc_set_status_text(s, n->status);
@@ -542,7 +542,7 @@ pmon_notify_chmod(int open, uid_t uid)
 }
 
 static uid_t
-pmon_svc_uid(const struct svc_conf *sc)
+pmon_svc_uid(const struct config_svc *sc)
 {
 	return (sc->user != NULL ? sc->uid : geteuid());
 }
@@ -569,7 +569,7 @@ parent_monitor_notify_access(void)
 
 /* A `ready: notify' service is about to start as sc's user: let it send. */
 void
-parent_monitor_notify_admit(const struct svc_conf *sc)
+parent_monitor_notify_admit(const struct config_svc *sc)
 {
 	if (!pmon_notify_open && pmon_svc_uid(sc) != pmon_notify_uid)
 		pmon_notify_chmod(1, 0);
@@ -648,9 +648,9 @@ parent_monitor_add_sample_listener(void (*cb)(void))
  * "FILE:LINE:COLUMN: ..." errors; returns -1 if there was any.
  */
 int
-parent_monitor_check_conf(struct vigil_conf *conf, struct conf_errors *errs)
+parent_monitor_check_conf(struct vigil_conf *conf, struct config_errors *errs)
 {
-	struct svc_conf	*sc;
+	struct config_svc	*sc;
 	const char	*why = NULL;
 	int		 checked = 0, rv = 0;
 
@@ -658,7 +658,7 @@ parent_monitor_check_conf(struct vigil_conf *conf, struct conf_errors *errs)
 		if (sc->limits.cpu == 0)
 			continue;
 		if (!sc->cgroup) {
-			conf_errors_addpos(errs, sc->pos.file, sc->pos.line,
+			config_errors_addpos(errs, sc->pos.file, sc->pos.line,
 			    sc->pos.column, "service \"%s\": limits.cpu needs "
 			    "cgroup: true", sc->name);
 			rv = -1;
@@ -669,7 +669,7 @@ parent_monitor_check_conf(struct vigil_conf *conf, struct conf_errors *errs)
 			checked = 1;
 		}
 		if (why != NULL) {
-			conf_errors_addpos(errs, sc->pos.file, sc->pos.line,
+			config_errors_addpos(errs, sc->pos.file, sc->pos.line,
 			    sc->pos.column, "service \"%s\": limits.cpu: %s",
 			    sc->name, why);
 			rv = -1;

@@ -232,7 +232,7 @@ pmon_copy_target(const struct pmon_target *t, struct mon_addr *addrs,
  * written) and m->error set.
  */
 static int
-pmon_grpc_service(const struct conf_health *h, struct config_expand_ctx *ctx,
+pmon_grpc_service(const struct config_health *h, struct config_expand_ctx *ctx,
     struct msg_mon_svc *m)
 {
 	char	 xerr[MON_TEXTMAX], *x;
@@ -260,7 +260,7 @@ pmon_grpc_service(const struct conf_health *h, struct config_expand_ctx *ctx,
 void
 pmon_build(struct svc *s, struct pmon *p, struct msg_mon_svc *m)
 {
-	struct svc_conf		*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	struct config_expand_ctx ctx;
 	char			 xerr[MON_TEXTMAX], *x;
 	struct pmon_target	*t;

@@ -43,7 +43,7 @@ void
 reload_report_init(struct reload_report *rep)
 {
 	memset(rep, 0, sizeof(*rep));
-	conf_errors_init(&rep->errs);
+	config_errors_init(&rep->errs);
 }
 
 void
@@ -54,7 +54,7 @@ reload_report_free(struct reload_report *rep)
 	for (i = 0; i < rep->nlines; i++)
 		free(rep->lines[i]);
 	free(rep->lines);
-	conf_errors_free(&rep->errs);
+	config_errors_free(&rep->errs);
 	memset(rep, 0, sizeof(*rep));
 }
 
@@ -87,16 +87,16 @@ report(struct reload_report *rep, const char *fmt, ...)
 static int
 reload_namecmp(const void *a, const void *b)
 {
-	const struct svc_conf	*sa = *(struct svc_conf * const *)a;
-	const struct svc_conf	*sb = *(struct svc_conf * const *)b;
+	const struct config_svc	*sa = *(struct config_svc * const *)a;
+	const struct config_svc	*sb = *(struct config_svc * const *)b;
 
 	return (strcmp(sa->name, sb->name));
 }
 
-static struct svc_conf **
+static struct config_svc **
 reload_index(struct vigil_conf *conf, size_t *np)
 {
-	struct svc_conf	**v, *sc;
+	struct config_svc	**v, *sc;
 	size_t		  n = 0;
 
 	TAILQ_FOREACH(sc, &conf->services, entry)
@@ -111,10 +111,10 @@ reload_index(struct vigil_conf *conf, size_t *np)
 	return (v);
 }
 
-static struct svc_conf *
-reload_index_find(struct svc_conf **v, size_t n, const char *name)
+static struct config_svc *
+reload_index_find(struct config_svc **v, size_t n, const char *name)
 {
-	struct svc_conf	 key, *kp = &key, **r;
+	struct config_svc	 key, *kp = &key, **r;
 
 	key.name = (char *)name;	/* only compared */
 	r = bsearch(&kp, v, n, sizeof(*v), reload_namecmp);
@@ -137,7 +137,7 @@ reload_start_group(struct svc_group *g)
  * one at a time when there are several (parent_reload_roll.c).
  */
 static void
-reload_change_group(struct svc_group *g, struct svc_conf *nc,
+reload_change_group(struct svc_group *g, struct config_svc *nc,
     struct svc_confref *ref)
 {
 	unsigned int	 i;
@@ -147,7 +147,7 @@ reload_change_group(struct svc_group *g, struct svc_conf *nc,
 	if (g->ninst != nc->instances)
 		svc_group_scale(g, nc->instances);
 	for (i = 0; i < g->ninst; i++)
-		g->inst[i]->port = svc_conf_port(nc, g->inst[i]->instance);
+		g->inst[i]->port = config_svc_port(nc, g->inst[i]->instance);
 	/* Several instances: one at a time, as restart --rolling. */
 	if (g->ninst > 1) {
 		reload_roll_start(g);
@@ -168,11 +168,11 @@ int
 parent_reload(enum reload_mode mode, const char *only,
     struct reload_report *rep)
 {
-	struct conf_errors	 errs, *ep;
+	struct config_errors	 errs, *ep;
 	struct vigil_conf	*nconf;
 	struct svc_confref	*ref;
 	struct svc_group	*g, *gnext;
-	struct svc_conf		*sc, *nc, **idx;
+	struct config_svc	*sc, *nc, **idx;
 	size_t			 nidx;
 	int			 flags, changes = 0;
 
@@ -180,7 +180,7 @@ parent_reload(enum reload_mode mode, const char *only,
 		parent_sd_notify("RELOADING=1");
 	ep = rep != NULL ? &rep->errs : &errs;
 	if (rep == NULL)
-		conf_errors_init(&errs);
+		config_errors_init(&errs);
 	flags = (penv->is_root ? CONFIG_CHECK_OWNER : 0) | CONFIG_NO_DNS;
 	nconf = config_load(penv->conf_path, flags, ep);
 	if (nconf != NULL && parent_conf_check(nconf, ep) == -1) {
@@ -193,13 +193,13 @@ parent_reload(enum reload_mode mode, const char *only,
 		for (i = 0; i < ep->nerrs; i++)
 			log_warnx("reload refused: %s", ep->errs[i]);
 		if (rep == NULL)
-			conf_errors_free(&errs);
+			config_errors_free(&errs);
 		if (mode != RELOAD_DRYRUN)
 			parent_sd_notify("READY=1");
 		return (-1);
 	}
 	if (rep == NULL)
-		conf_errors_free(&errs);
+		config_errors_free(&errs);
 	ref = svc_confref_new(nconf);
 	idx = reload_index(nconf, &nidx);
 
@@ -228,7 +228,7 @@ parent_reload(enum reload_mode mode, const char *only,
 		}
 		if (mode == RELOAD_ADD || mode == RELOAD_REMOVE)
 			continue;
-		if (svc_conf_equal(g->conf, nc)) {
+		if (config_svc_equal(g->conf, nc)) {
 			if (mode != RELOAD_DRYRUN)
 				svc_group_replace_conf(g, nc, ref);
 			continue;
@@ -238,7 +238,7 @@ parent_reload(enum reload_mode mode, const char *only,
 			report(rep, "%s: changed", g->conf->name);
 			continue;
 		}
-		if (svc_conf_equal_but_instances(g->conf, nc) &&
+		if (config_svc_equal_but_instances(g->conf, nc) &&
 		    g->conf->instances > 1 && nc->instances > 1) {
 			report(rep, "%s: updated process group (instances "
 			    "%u -> %u)", nc->name, g->conf->instances,

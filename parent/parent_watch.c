@@ -435,7 +435,7 @@ pwatch_build(void)
 {
 	struct vigil_conf	*conf = penv->conf;
 	struct svc_group	*g;
-	struct svc_conf		*sc;
+	struct config_svc	*sc;
 	struct pwatch_root	*r;
 	struct stat		 st;
 	char			*inc, *p, *pat;

@@ -240,7 +240,7 @@ svc_set_state(struct svc *s, enum svc_state st, const char *fmt, ...)
 void
 svc_init(struct svc_confref *ref)
 {
-	struct svc_conf		*sc;
+	struct config_svc	*sc;
 
 	evtimer_set(&svc_kick_ev, svc_kick_cb, NULL);
 	if (svc_cgroup_init())
@@ -254,7 +254,7 @@ svc_init(struct svc_confref *ref)
 static int
 svc_deps_ready(struct svc *s)
 {
-	struct svc_conf		*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	struct svc_group	*dg;
 	size_t			 i;
 	unsigned int		 j;
@@ -273,7 +273,7 @@ svc_deps_ready(struct svc *s)
 int
 svc_depends_on(const struct svc *d, const struct svc *s)
 {
-	const struct svc_conf	*dc = d->grp->conf;
+	const struct config_svc	*dc = d->grp->conf;
 	size_t			 i;
 
 	if (d->grp == s->grp)
@@ -322,7 +322,7 @@ svc_stop_ordered(struct svc *s)
 static void
 svc_want_deps(struct svc *s, unsigned int depth)
 {
-	struct svc_conf		*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	struct svc_group	*dg;
 	size_t			 i;
 	unsigned int		 j;
@@ -450,7 +450,7 @@ svc_start_all(void)
 static void
 svc_do_spawn(struct svc *s)
 {
-	struct svc_conf	*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	char		 err[SVC_REASONMAX];
 
 	if (svc_spawn(s, err, sizeof(err)) == -1) {
@@ -528,10 +528,11 @@ svc_backoff_delay(struct svc *s)
 static int
 svc_restart_allowed(struct svc *s)
 {
-	const struct conf_restart_limit	*rl = &s->grp->conf->restart_limit;
+	const struct config_restart_limit *rl;
 	uint64_t			 now, *v;
 	unsigned int			 cap, i;
 
+	rl = &s->grp->conf->restart_limit;
 	if (rl->count == 0)
 		return (1);
 	now = svc_mono_ms();
@@ -563,7 +564,7 @@ svc_restart_allowed(struct svc *s)
 }
 
 static void
-svc_describe_exit(const struct svc_conf *sc, int status, char *buf,
+svc_describe_exit(const struct config_svc *sc, int status, char *buf,
     size_t len)
 {
 	const char	*name;
@@ -571,7 +572,7 @@ svc_describe_exit(const struct svc_conf *sc, int status, char *buf,
 	if (status == SVC_STATUS_UNKNOWN)
 		snprintf(buf, len, "Exited, status unknown (adopted, not "
 		    "vigild's child)");
-	else if (WIFEXITED(status) && svc_exit_expected(sc,
+	else if (WIFEXITED(status) && config_svc_exit_expected(sc,
 	    WEXITSTATUS(status)))
 		snprintf(buf, len, "Exited with code %d", WEXITSTATUS(status));
 	else if (WIFEXITED(status))
@@ -587,7 +588,7 @@ svc_describe_exit(const struct svc_conf *sc, int status, char *buf,
 int
 svc_reaped(pid_t pid, int status)
 {
-	struct svc_conf	*sc;
+	struct config_svc	*sc;
 	struct svc_exit	*e;
 	struct svc	*s;
 	char		 why[SVC_REASONMAX], cmd[96];
@@ -684,7 +685,7 @@ svc_reaped(pid_t pid, int status)
 
 	/* It was RUNNING.  An unknown exit counts as a failure. */
 	expected = status != SVC_STATUS_UNKNOWN && WIFEXITED(status) &&
-	    svc_exit_expected(sc, WEXITSTATUS(status));
+	    config_svc_exit_expected(sc, WEXITSTATUS(status));
 	if (!s->want_up || sc->restart == RESTART_NEVER ||
 	    (sc->restart == RESTART_ON_FAILURE && expected)) {
 		s->want_up = 0;
@@ -821,7 +822,7 @@ svc_start(struct svc *s)
 int
 svc_stop(struct svc *s)
 {
-	struct svc_conf	*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	int		 sig;
 
 	s->want_up = 0;
@@ -942,7 +943,7 @@ svc_unhealthy_restart(struct svc *s, const char *why)
 	if (s->state != SVC_RUNNING && s->state != SVC_STARTING)
 		return;
 	if (!svc_restart_allowed(s)) {
-		struct svc_conf	*sc = s->grp->conf;
+		struct config_svc	*sc = s->grp->conf;
 
 		log_warnx("%s: %s; restart limit reached, stopping it", s->id,
 		    why);
@@ -988,7 +989,7 @@ svc_shutdown(void)
 static int
 svc_dep_failed(struct svc *s)
 {
-	struct svc_conf		*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	struct svc_group	*dg;
 	size_t			 i;
 	unsigned int		 j;

@@ -162,7 +162,7 @@ struct svc_group {
 	TAILQ_ENTRY(svc_group)	 entry;
 	RB_ENTRY(svc_group)	 byname;	/* svc_group_find(), unless
 						   removed */
-	struct svc_conf		*conf;		/* belongs to ref->conf */
+	struct config_svc	*conf;		/* belongs to ref->conf */
 	struct svc_confref	*ref;
 	int			 removed;	/* gone from the file: stopping,
 						   then forgotten */
@@ -255,10 +255,10 @@ typedef void	(*svc_listener_cb)(struct svc *, enum svc_state old);
 void		 svc_add_listener(svc_listener_cb);
 
 /* parent/svc_group.c: groups, instances, reload support */
-struct svc_group *svc_group_add(struct svc_conf *, struct svc_confref *);
+struct svc_group *svc_group_add(struct config_svc *, struct svc_confref *);
 void		 svc_group_scale(struct svc_group *, unsigned int);
 void		 svc_group_remove(struct svc_group *);	/* stop, forget */
-void		 svc_group_replace_conf(struct svc_group *, struct svc_conf *,
+void		 svc_group_replace_conf(struct svc_group *, struct config_svc *,
 		    struct svc_confref *);
 void		 svc_forget(struct svc *);
 void		 svc_timer_setup(struct svc *);
@@ -286,7 +286,7 @@ struct svc_launch {
 	char		 *listen_pid;	/* in env: the child writes its pid */
 	char		 *dir;		/* expanded; NULL: / */
 	mode_t		  umask;
-	const struct conf_limits *limits;
+	const struct config_limits *limits;
 	int		  set_ids;	/* root, and user or group set */
 	int		  set_uid;	/* user set */
 	uid_t		  uid;
@@ -374,7 +374,7 @@ enum reload_mode {
 };
 
 struct reload_report {
-	struct conf_errors	 errs;		/* the file was refused */
+	struct config_errors	 errs;		/* the file was refused */
 	char			**lines;	/* one per change */
 	size_t			 nlines;
 	int			 found;		/* ADD/REMOVE: NAME matched */

@@ -113,7 +113,7 @@ struct svc_group *
 svc_group_find(const char *name)
 {
 	struct svc_group	 key;
-	struct svc_conf		 kc;
+	struct config_svc	 kc;
 
 	kc.name = (char *)name;		/* only compared */
 	key.conf = &kc;
@@ -132,7 +132,7 @@ svc_group_unname(struct svc_group *g)
 static struct svc *
 svc_new(struct svc_group *g, unsigned int i)
 {
-	struct svc_conf	*sc = g->conf;
+	struct config_svc	*sc = g->conf;
 	struct svc	*s, *t;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
@@ -143,7 +143,7 @@ svc_new(struct svc_group *g, unsigned int i)
 		strlcpy(s->id, sc->name, sizeof(s->id));
 	else
 		snprintf(s->id, sizeof(s->id), "%s:%u", sc->name, i);
-	s->port = svc_conf_port(sc, i);
+	s->port = config_svc_port(sc, i);
 	s->state = SVC_STOPPED;
 	s->health = sc->health.type != HEALTH_NONE ? SVC_HEALTH_STARTING :
 	    SVC_HEALTH_NONE;
@@ -187,7 +187,7 @@ svc_confref_release(struct svc_confref *ref)
 }
 
 struct svc_group *
-svc_group_add(struct svc_conf *sc, struct svc_confref *ref)
+svc_group_add(struct config_svc *sc, struct svc_confref *ref)
 {
 	struct svc_group	*g;
 	unsigned int		 i;
@@ -332,7 +332,7 @@ svc_group_scale(struct svc_group *g, unsigned int n)
 
 /* Point a group at an equal configuration (from a reloaded file). */
 void
-svc_group_replace_conf(struct svc_group *g, struct svc_conf *sc,
+svc_group_replace_conf(struct svc_group *g, struct config_svc *sc,
     struct svc_confref *ref)
 {
 	ref->refs++;

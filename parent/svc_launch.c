@@ -171,7 +171,7 @@ static int
 launch_env(struct svc *s, int check, const struct config_expand_ctx *ctx,
     struct svc_envbuf *eb, char *err, size_t errlen)
 {
-	struct svc_conf	*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	struct passwd	*pw = NULL;
 	char		 buf[32], name[256], xerr[128], *v, *eq, **e;
 	size_t		 i;
@@ -234,7 +234,7 @@ static char **
 launch_argv(struct svc *s, int check, const struct config_expand_ctx *ctx,
     char *err, size_t errlen)
 {
-	struct svc_conf	*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	char		**v, * const *src, xerr[128];
 	size_t		  i, n;
 
@@ -272,7 +272,7 @@ launch_argv(struct svc *s, int check, const struct config_expand_ctx *ctx,
  * Looked up here, as the child may not use NSS.
  */
 static int
-launch_groups(const struct svc_conf *sc, gid_t **groups, int *ngroups)
+launch_groups(const struct config_svc *sc, gid_t **groups, int *ngroups)
 {
 	gid_t	*g = NULL, *ng;
 	int	 n = 32, want;
@@ -308,7 +308,7 @@ int
 svc_launch_prepare(struct svc *s, int check, struct svc_launch *l,
     char *err, size_t errlen)
 {
-	struct svc_conf		*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	struct config_expand_ctx ctx;
 	struct stat		 sb;
 	char			 xerr[128];
@@ -384,13 +384,13 @@ launch_child_fail(int errfd, int eno)
 }
 
 static void
-launch_child_setrlimit(int res, const struct conf_rlimit *cl)
+launch_child_setrlimit(int res, const struct config_rlimit *cl)
 {
 	struct rlimit	 rl;
 
 	if (!cl->set)
 		return;
-	rl.rlim_cur = rl.rlim_max = cl->value == CONF_UNLIMITED ?
+	rl.rlim_cur = rl.rlim_max = cl->value == CONFIG_UNLIMITED ?
 	    RLIM_INFINITY : (rlim_t)cl->value;
 	(void)setrlimit(res, &rl);
 }
@@ -471,7 +471,7 @@ svc_child_signals(void)
 static __dead void
 launch_child(const struct svc_launch *l, int ep, int entered)
 {
-	const struct conf_limits *lim = l->limits;
+	const struct config_limits *lim = l->limits;
 	int			 i, hi, errfd;
 
 	svc_child_signals();

@@ -40,7 +40,7 @@
 #include "svc.h"
 
 static int
-svc_listen_tcp(const struct conf_listen *cl, char *err, size_t errlen)
+svc_listen_tcp(const struct config_listen *cl, char *err, size_t errlen)
 {
 	struct addrinfo	 hints, *res, *ai;
 	char		 port[8];
@@ -80,7 +80,7 @@ svc_listen_tcp(const struct conf_listen *cl, char *err, size_t errlen)
 }
 
 static int
-svc_listen_unix(const struct conf_listen *cl, uid_t uid, gid_t gid, char *err,
+svc_listen_unix(const struct config_listen *cl, uid_t uid, gid_t gid, char *err,
     size_t errlen)
 {
 	struct sockaddr_un	 sun;
@@ -121,7 +121,7 @@ svc_listen_unix(const struct conf_listen *cl, uid_t uid, gid_t gid, char *err,
 int
 svc_listen_open(struct svc_group *g, char *err, size_t errlen)
 {
-	struct svc_conf	*sc = g->conf;
+	struct config_svc	*sc = g->conf;
 	size_t		 i;
 	int		 fd;
 
@@ -195,7 +195,7 @@ svc_port_free(int port)
 int
 svc_port_pick(struct svc *s, char *err, size_t errlen)
 {
-	const struct conf_port	*cp = &s->grp->conf->port;
+	const struct config_port	*cp = &s->grp->conf->port;
 	int			 p;
 
 	if (cp->type != PORT_AUTO || s->port > 0)

@@ -61,7 +61,7 @@ svc_make_pipe(int *rfd, int *wfd)
 static int
 svc_pipes(struct svc *s, int *outw, int *errw)
 {
-	struct svc_conf	*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	int		 attach = 0;
 
 	*outw = *errw = -1;
@@ -148,7 +148,7 @@ svc_spawn_close_pipes(struct svc *s)
 int
 svc_spawn(struct svc *s, char *err, size_t errlen)
 {
-	struct svc_conf		*sc = s->grp->conf;
+	struct config_svc	*sc = s->grp->conf;
 	struct svc_launch	 l;
 	char			 nbuf[16];
 	int			 outw, errw, devnull, nlisten;

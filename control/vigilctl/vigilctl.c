@@ -555,25 +555,25 @@ static const char *
 vctl_conf_socket(const char *path, int quiet)
 {
 	static char		 sock[PATH_MAX];
-	struct conf_errors	 errs;
+	struct config_errors	 errs;
 	struct vigil_conf	*conf;
 
-	conf_errors_init(&errs);
+	config_errors_init(&errs);
 	conf = config_load(path, CONFIG_NO_RESOLVE, &errs);
 	if (conf == NULL) {
 		/* An unreadable include must not hide the socket. */
-		conf_errors_free(&errs);
-		conf_errors_init(&errs);
+		config_errors_free(&errs);
+		config_errors_init(&errs);
 		conf = config_load(path, CONFIG_NO_RESOLVE |
 		    CONFIG_NO_INCLUDE, &errs);
 	}
 	if (conf == NULL) {
 		if (!quiet)
-			conf_errors_print(&errs, stderr);
-		conf_errors_free(&errs);
+			config_errors_print(&errs, stderr);
+		config_errors_free(&errs);
 		return (NULL);
 	}
-	conf_errors_free(&errs);
+	config_errors_free(&errs);
 	if (strlcpy(sock, conf->socket_path, sizeof(sock)) >= sizeof(sock)) {
 		config_free(conf);
 		return (NULL);

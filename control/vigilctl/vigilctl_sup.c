@@ -409,17 +409,17 @@ sup_avail_cmp(const void *a, const void *b)
 static void
 sup_avail_file(struct vctl *v, struct sup_avail_ctx *c)
 {
-	struct conf_errors	 errs;
+	struct config_errors	 errs;
 	struct vigil_conf	*conf;
-	struct svc_conf		*sc;
+	struct config_svc	*sc;
 	const char		*path;
 	size_t			 i;
 
 	path = c->conf[0] != '\0' ? c->conf : v->config != NULL ?
 	    v->config : config_default_path();
-	conf_errors_init(&errs);
+	config_errors_init(&errs);
 	conf = config_load(path, CONFIG_NO_RESOLVE, &errs);
-	conf_errors_free(&errs);
+	config_errors_free(&errs);
 	if (conf == NULL)
 		return;
 	for (i = 0; i < c->n; i++) {

@@ -32,7 +32,7 @@ static void
 fuzz_values(const char *s)
 {
 	struct config_expand_ctx	 ctx;
-	struct conf_env			 env = { "FOO", "bar" };
+	struct config_env		 env = { "FOO", "bar" };
 	const char			*errstr;
 	char				**argv, err[128], *x;
 	uint64_t			 v;
@@ -60,19 +60,19 @@ fuzz_values(const char *s)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct conf_errors	 errs;
+	struct config_errors	 errs;
 	struct vigil_conf	*conf;
-	struct svc_conf		*svc;
+	struct config_svc	*svc;
 	char			*s;
 
-	conf_errors_init(&errs);
+	config_errors_init(&errs);
 	conf = config_load_buffer("fuzz.conf", data, size,
 	    CONFIG_NO_RESOLVE | CONFIG_NO_INCLUDE, &errs);
 	if (conf == NULL && errs.nerrs == 0)
 		abort();		/* refused without saying why */
 	if (conf != NULL) {
 		TAILQ_FOREACH(svc, &conf->services, entry) {
-			if (!svc_conf_equal(svc, svc) || svc->argv == NULL ||
+			if (!config_svc_equal(svc, svc) || svc->argv == NULL ||
 			    svc->argc == 0)
 				abort();
 			if (config_find(conf, svc->name) != svc)
@@ -80,7 +80,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	config_free(conf);
-	conf_errors_free(&errs);
+	config_errors_free(&errs);
 
 	if (size < 4096 && (s = malloc(size + 1)) != NULL) {
 		memcpy(s, data, size);

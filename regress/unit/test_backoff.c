@@ -9,7 +9,7 @@
 int
 main(void)
 {
-	struct conf_backoff	 b = { 1000, 60000, 2.0, 0 };
+	struct config_backoff	 b = { 1000, 60000, 2.0, 0 };
 	uint64_t		 d, lo, hi;
 	unsigned int		 r;
 	uint32_t		 rnd;

@@ -78,7 +78,7 @@ subst(const char *s)
 }
 
 static char *
-joined(const struct conf_errors *e)
+joined(const struct config_errors *e)
 {
 	char	*s = NULL, *t;
 	size_t	 i;
@@ -95,18 +95,18 @@ joined(const struct conf_errors *e)
 static struct vigil_conf *
 load_ok(const char *desc, const char *name, const char *content, int flags)
 {
-	struct conf_errors	 e;
+	struct config_errors	 e;
 	struct vigil_conf	*c;
 	char			*got;
 
 	if (content != NULL)
 		write_file(name, content);
-	conf_errors_init(&e);
+	config_errors_init(&e);
 	c = config_load(name, flags, &e);
 	got = joined(&e);
 	check(c != NULL && e.nerrs == 0, "%s: loads (%s)", desc, got);
 	free(got);
-	conf_errors_free(&e);
+	config_errors_free(&e);
 	return c;
 }
 
@@ -114,12 +114,12 @@ load_ok(const char *desc, const char *name, const char *content, int flags)
 static void
 load_bad(const char *desc, const char *content, int flags, const char *want)
 {
-	struct conf_errors	 e;
+	struct config_errors	 e;
 	struct vigil_conf	*c;
 	char			*got, *w;
 
 	write_file("t.conf", content);
-	conf_errors_init(&e);
+	config_errors_init(&e);
 	c = config_load("t.conf", flags, &e);
 	got = joined(&e);
 	w = subst(want);
@@ -129,7 +129,7 @@ load_bad(const char *desc, const char *content, int flags, const char *want)
 	free(got);
 	free(w);
 	config_free(c);
-	conf_errors_free(&e);
+	config_errors_free(&e);
 }
 
 static int
@@ -147,7 +147,7 @@ argv_is(char **argv, size_t argc, const char *want)
 }
 
 static const char *
-env_of(const struct svc_conf *s, const char *name)
+env_of(const struct config_svc *s, const char *name)
 {
 	size_t	i;
 
@@ -161,7 +161,7 @@ static void
 test_full(void)
 {
 	struct vigil_conf	*c;
-	struct svc_conf		*s;
+	struct config_svc	*s;
 	struct passwd		*pw;
 	char			*conf;
 
@@ -301,7 +301,7 @@ test_full(void)
 	check(s->inherit_environment == 1 && s->autostart == 0, "booleans");
 	check(s->instances == 4 && s->port.type == PORT_FIXED &&
 	    s->port.lo == 8000 && s->port.hi == 8003 &&
-	    svc_conf_port(s, 0) == 8000 && svc_conf_port(s, 3) == 8003,
+	    config_svc_port(s, 0) == 8000 && config_svc_port(s, 3) == 8003,
 	    "instances and ports");
 	check(s->nlisten == 3 && s->listen[0].type == LISTEN_TCP &&
 	    strcmp(s->listen[0].host, "0.0.0.0") == 0 &&
@@ -311,10 +311,12 @@ test_full(void)
 	    strcmp(s->listen[2].url, "tcp://[::1]:81") == 0, "listen");
 	check(s->priority == 100 && s->ndepends_on == 1 &&
 	    strcmp(s->depends_on[0], "db") == 0, "priority, depends_on");
-	check(s->restart == RESTART_ALWAYS && svc_exit_expected(s, 0) &&
-	    svc_exit_expected(s, 2) && svc_exit_expected(s, 255) &&
-	    !svc_exit_expected(s, 1) && !svc_exit_expected(s, 256) &&
-	    !svc_exit_expected(s, -1), "restart, exit_codes");
+	check(s->restart == RESTART_ALWAYS && config_svc_exit_expected(s, 0) &&
+	    config_svc_exit_expected(s, 2) && config_svc_exit_expected(s,
+	    255) &&
+	    !config_svc_exit_expected(s, 1) && !config_svc_exit_expected(s,
+	    256) &&
+	    !config_svc_exit_expected(s, -1), "restart, exit_codes");
 	check(s->start_seconds_ms == 2000 && s->start_retries == 5, "start");
 	check(s->backoff.initial_ms == 500 && s->backoff.max_ms == 120000 &&
 	    s->backoff.factor == 1.5 && s->backoff.jitter == 20, "backoff");
@@ -331,7 +333,7 @@ test_full(void)
 	    s->health.on_unhealthy == UNHEALTHY_NONE, "health");
 	check(s->limits.memory == 512ULL << 20 && s->limits.cpu == 80 &&
 	    s->limits.nofile.set && s->limits.nofile.value == 4096 &&
-	    s->limits.nproc.set && s->limits.nproc.value == CONF_UNLIMITED &&
+	    s->limits.nproc.set && s->limits.nproc.value == CONFIG_UNLIMITED &&
 	    s->limits.core.set && s->limits.core.value == 0 &&
 	    s->limits.stack.set && s->limits.stack.value == 8ULL << 20 &&
 	    !s->limits.as.set, "limits");
@@ -346,7 +348,7 @@ static void
 test_builtin_defaults(void)
 {
 	struct vigil_conf	*c;
-	struct svc_conf		*s;
+	struct config_svc	*s;
 
 	c = load_ok("minimal service", "min.conf",
 	    "services:\n  a:\n    command: /bin/true\n", 0);
@@ -367,11 +369,12 @@ test_builtin_defaults(void)
 	    s->env_file == NULL && !s->inherit_environment, "defaults: "
 	    "command, user, directory, umask, environment");
 	check(s->autostart == 1 && s->instances == 1 &&
-	    s->port.type == PORT_NONE && svc_conf_port(s, 0) == -1 &&
+	    s->port.type == PORT_NONE && config_svc_port(s, 0) == -1 &&
 	    s->nlisten == 0 && s->priority == 999 && s->ndepends_on == 0,
 	    "defaults: autostart, instances, port, priority");
-	check(s->restart == RESTART_ON_FAILURE && svc_exit_expected(s, 0) &&
-	    !svc_exit_expected(s, 1) && s->start_seconds_ms == 1000 &&
+	check(s->restart == RESTART_ON_FAILURE && config_svc_exit_expected(s,
+	    0) &&
+	    !config_svc_exit_expected(s, 1) && s->start_seconds_ms == 1000 &&
 	    s->start_retries == 3, "defaults: restart on-failure, "
 	    "exit_codes [0], start_seconds 1s, start_retries 3");
 	check(s->backoff.initial_ms == 1000 && s->backoff.max_ms == 60000 &&
@@ -406,7 +409,7 @@ static void
 test_defaults_merge(void)
 {
 	struct vigil_conf	*c;
-	struct svc_conf		*a, *b;
+	struct config_svc	*a, *b;
 
 	c = load_ok("defaults merge", "merge.conf",
 	    "defaults:\n"
@@ -451,7 +454,7 @@ static void
 test_includes(void)
 {
 	struct vigil_conf	*c;
-	struct svc_conf		*s;
+	struct config_svc	*s;
 	char			*p;
 
 	mkdir("conf.d", 0755);
@@ -476,7 +479,7 @@ test_includes(void)
 	s = TAILQ_FIRST(&c->services);
 	check(c->nservices == 3 && strcmp(s->name, "main") == 0 &&
 	    strcmp(TAILQ_NEXT(s, entry)->name, "a") == 0 &&
-	    strcmp(TAILQ_LAST(&c->services, svc_conf_list)->name, "b") == 0,
+	    strcmp(TAILQ_LAST(&c->services, config_svc_list)->name, "b") == 0,
 	    "included services, in order");
 	s = config_find(c, "b");
 	p = subst("conf.d/20-b.conf");
@@ -510,8 +513,8 @@ static void
 test_misc_good(void)
 {
 	struct vigil_conf	*c, *c2;
-	struct svc_conf		*s, *s2;
-	struct conf_errors	 e;
+	struct config_svc	*s, *s2;
+	struct config_errors	 e;
 	const char		*buf;
 
 	c = load_ok("shell, ports, instances", "sh.conf",
@@ -538,7 +541,7 @@ test_misc_good(void)
 	s = config_find(c, "sh");
 	check(argv_is(s->argv, s->argc, "/bin/sh|-c|exec /bin/app ${NAME} | "
 	    "logger; echo $HOME") && s->shell, "shell: argv is sh -c");
-	check(svc_conf_port(s, 0) == 9000 && svc_conf_port(s, 2) == 9002,
+	check(config_svc_port(s, 0) == 9000 && config_svc_port(s, 2) == 9002,
 	    "single port counts up per instance");
 	check(s->directory_expand, "directory with ${} checked at spawn");
 	check(s->health.type == HEALTH_EXEC && argv_is(s->health.exec_argv,
@@ -546,32 +549,32 @@ test_misc_good(void)
 	    s->ready == READY_NOTIFY, "health exec string, ready notify");
 	s = config_find(c, "auto");
 	check(s->port.type == PORT_AUTO && s->port.lo == 9100 &&
-	    s->port.hi == 9101 && svc_conf_port(s, 0) == -1, "auto ports");
+	    s->port.hi == 9101 && config_svc_port(s, 0) == -1, "auto ports");
 	check(argv_is(s->health.exec_argv, s->health.exec_argc,
 	    "/bin/check|a b") && s->ready == READY_HEALTHY,
 	    "health exec list, ready healthy");
-	check(svc_exit_expected(s, 3) && !svc_exit_expected(s, 0),
+	check(config_svc_exit_expected(s, 3) && !config_svc_exit_expected(s, 0),
 	    "exit_codes as a scalar");
 	check(s->ndepends_on == 1 && strcmp(s->depends_on[0], "sh") == 0,
 	    "depends_on as a scalar");
 	check(s->limits.memory == 0 && s->limits.as.value == 1ULL << 30 &&
-	    s->limits.core.value == CONF_UNLIMITED, "limits unlimited");
+	    s->limits.core.value == CONFIG_UNLIMITED, "limits unlimited");
 
-	/* svc_conf_equal */
+	/* config_svc_equal */
 	c2 = load_ok("same file again", "sh.conf", NULL, 0);
 	if (c2 != NULL) {
 		s = config_find(c, "sh");
 		s2 = config_find(c2, "sh");
-		check(svc_conf_equal(s, s2), "svc_conf_equal: same");
-		check(!svc_conf_equal(s, config_find(c2, "auto")),
-		    "svc_conf_equal: different");
+		check(config_svc_equal(s, s2), "config_svc_equal: same");
+		check(!config_svc_equal(s, config_find(c2, "auto")),
+		    "config_svc_equal: different");
 		s2->instances = 5;
-		check(!svc_conf_equal(s, s2) &&
-		    svc_conf_equal_but_instances(s, s2),
-		    "svc_conf_equal_but_instances");
+		check(!config_svc_equal(s, s2) &&
+		    config_svc_equal_but_instances(s, s2),
+		    "config_svc_equal_but_instances");
 		s2->instances = s->instances;
 		s2->stop_timeout_ms++;
-		check(!svc_conf_equal_but_instances(s, s2),
+		check(!config_svc_equal_but_instances(s, s2),
 		    "stop_timeout change noticed");
 		config_free(c2);
 	}
@@ -586,8 +589,10 @@ test_misc_good(void)
 	    "    environment: [ Y=2, X=1 ]\n    depends_on: [ c, b ]\n"
 	    "  b: { command: /bin/b }\n  c: { command: /bin/c }\n", 0);
 	if (c != NULL && c2 != NULL)
-		check(svc_conf_equal(config_find(c, "a"), config_find(c2, "a")),
-		    "svc_conf_equal ignores environment and depends_on order");
+		check(config_svc_equal(config_find(c, "a"),
+		    config_find(c2, "a")),
+		    "config_svc_equal ignores environment and depends_on "
+		    "order");
 	config_free(c);
 	config_free(c2);
 
@@ -611,7 +616,7 @@ test_misc_good(void)
 
 	/* config_load_buffer */
 	buf = "services:\n  m: { command: /bin/m }\n";
-	conf_errors_init(&e);
+	config_errors_init(&e);
 	c = config_load_buffer("memory", buf, strlen(buf), 0, &e);
 	check(c != NULL && c->nservices == 1 && strcmp(c->path, "memory") == 0,
 	    "config_load_buffer");
@@ -621,11 +626,11 @@ test_misc_good(void)
 	check(c == NULL && e.nerrs == 1 && strcmp(e.errs[0],
 	    "memory:2:25: unknown key \"nope\" in service \"m\"") == 0,
 	    "config_load_buffer error");
-	conf_errors_free(&e);
+	config_errors_free(&e);
 	c = config_load_buffer("memory", NULL, 0, 0, &e);
 	check(c != NULL && c->nservices == 0, "config_load_buffer NULL");
 	config_free(c);
-	conf_errors_free(&e);
+	config_errors_free(&e);
 
 	/* ${VAR} from env_file, environment, vigild's environment */
 	setenv("VIGIL_TEST_FROM_VIGILD", "x", 1);
@@ -994,38 +999,38 @@ test_errors(void)
 	    "t.conf:1:10: include \"/nonexistent/x.conf\": No such file or "
 	    "directory\n");
 	{
-		struct conf_errors	e;
+		struct config_errors	e;
 
-		conf_errors_init(&e);
+		config_errors_init(&e);
 		check(config_load("/nonexistent/vigild.conf", 0, &e) == NULL &&
 		    e.nerrs == 1 && strcmp(e.errs[0],
 		    "/nonexistent/vigild.conf: No such file or directory") == 0,
 		    "missing file");
-		conf_errors_free(&e);
+		config_errors_free(&e);
 		check(config_load("/etc", 0, &e) == NULL && e.nerrs == 1 &&
 		    strcmp(e.errs[0], "/etc: not a regular file") == 0,
 		    "directory as a file");
-		conf_errors_free(&e);
+		config_errors_free(&e);
 	}
 }
 
 static void
 test_owner(void)
 {
-	struct conf_errors	 e;
+	struct config_errors	 e;
 	struct vigil_conf	*c;
 	char			*want;
 
 	if (getuid() != 0) {
-		conf_errors_init(&e);
+		config_errors_init(&e);
 		write_file("own.conf", "");
 		chmod("own.conf", 0666);
 		check(config_check_owner("own.conf", &e) == 0 && e.nerrs == 0,
 		    "config_check_owner: not root, no check");
-		conf_errors_free(&e);
+		config_errors_free(&e);
 		return;
 	}
-	conf_errors_init(&e);
+	config_errors_init(&e);
 	write_file("own.conf", "services:\n  a: { command: /bin/a }\n");
 	check(config_check_owner("own.conf", &e) == 0 && e.nerrs == 0,
 	    "config_check_owner: root-owned 0644");
@@ -1034,7 +1039,7 @@ test_owner(void)
 	check(c == NULL && e.nerrs == 1 && strcmp(e.errs[0], "own.conf: "
 	    "refusing configuration file: mode 0664 is writable by group or "
 	    "others") == 0, "CONFIG_CHECK_OWNER: group writable");
-	conf_errors_free(&e);
+	config_errors_free(&e);
 	c = config_load("own.conf", 0, &e);
 	check(c != NULL, "no CONFIG_CHECK_OWNER: no check");
 	config_free(c);
@@ -1043,14 +1048,14 @@ test_owner(void)
 	    strcmp(e.errs[0], "own.conf: refusing configuration file: mode "
 	    "0602 is writable by group or others") == 0,
 	    "config_check_owner: other writable");
-	conf_errors_free(&e);
+	config_errors_free(&e);
 	chmod("own.conf", 0644);
 	if (chown("own.conf", 1, 1) == 0) {
 		check(config_check_owner("own.conf", &e) == -1 &&
 		    e.nerrs == 1 && strcmp(e.errs[0], "own.conf: refusing "
 		    "configuration file: owned by uid 1, not by root") == 0,
 		    "config_check_owner: not owned by root");
-		conf_errors_free(&e);
+		config_errors_free(&e);
 		chown("own.conf", 0, 0);
 	}
 
@@ -1066,7 +1071,7 @@ test_owner(void)
 	    "CONFIG_CHECK_OWNER: include");
 	free(want);
 	config_free(c);
-	conf_errors_free(&e);
+	config_errors_free(&e);
 }
 
 static void
@@ -1107,32 +1112,32 @@ test_default_paths(void)
 static void
 test_errors_api(void)
 {
-	struct conf_errors	 e;
+	struct config_errors	 e;
 	FILE			*fp;
 	char			 buf[256];
 	size_t			 n;
 
-	conf_errors_init(&e);
-	conf_errors_add(&e, "plain %d", 1);
-	conf_errors_addpos(&e, "f.conf", 3, 7, "with %s", "position");
-	conf_errors_addpos(&e, "f.conf", 0, 0, "no position");
-	conf_errors_addpos(&e, "f.conf", 2, 0, "line only");
+	config_errors_init(&e);
+	config_errors_add(&e, "plain %d", 1);
+	config_errors_addpos(&e, "f.conf", 3, 7, "with %s", "position");
+	config_errors_addpos(&e, "f.conf", 0, 0, "no position");
+	config_errors_addpos(&e, "f.conf", 2, 0, "line only");
 	check(e.nerrs == 4 && strcmp(e.errs[0], "plain 1") == 0 &&
 	    strcmp(e.errs[1], "f.conf:3:7: with position") == 0 &&
 	    strcmp(e.errs[2], "f.conf: no position") == 0 &&
-	    strcmp(e.errs[3], "f.conf:2: line only") == 0, "conf_errors_add");
+	    strcmp(e.errs[3], "f.conf:2: line only") == 0, "config_errors_add");
 	if ((fp = tmpfile()) != NULL) {
-		conf_errors_print(&e, fp);
+		config_errors_print(&e, fp);
 		rewind(fp);
 		n = fread(buf, 1, sizeof(buf) - 1, fp);
 		buf[n] = '\0';
 		fclose(fp);
 		check(strcmp(buf, "plain 1\nf.conf:3:7: with position\n"
 		    "f.conf: no position\nf.conf:2: line only\n") == 0,
-		    "conf_errors_print");
+		    "config_errors_print");
 	}
-	conf_errors_free(&e);
-	check(e.nerrs == 0 && e.errs == NULL, "conf_errors_free");
+	config_errors_free(&e);
+	check(e.nerrs == 0 && e.errs == NULL, "config_errors_free");
 }
 
 static char *
@@ -1163,7 +1168,7 @@ slurp(const char *path)
 static void
 test_golden(const char *srcdir)
 {
-	struct conf_errors	 e;
+	struct config_errors	 e;
 	struct vigil_conf	*c;
 	struct dirent		*de;
 	DIR			*d;
@@ -1184,7 +1189,7 @@ test_golden(const char *srcdir)
 		len = strlen(de->d_name);
 		if (len < 6 || strcmp(de->d_name + len - 5, ".conf") != 0)
 			continue;
-		conf_errors_init(&e);
+		config_errors_init(&e);
 		c = config_load(de->d_name, 0, &e);
 		got = joined(&e);
 		if (strncmp(de->d_name, "good-", 5) == 0) {
@@ -1205,7 +1210,7 @@ test_golden(const char *srcdir)
 		n++;
 		free(got);
 		config_free(c);
-		conf_errors_free(&e);
+		config_errors_free(&e);
 	}
 	closedir(d);
 	check(n > 0, "golden files found: %zu", n);
@@ -1218,7 +1223,7 @@ static void
 test_grpc(void)
 {
 	struct vigil_conf	*c, *c2;
-	struct svc_conf		*s;
+	struct config_svc	*s;
 	const char		*fmt =
 	    "services:\n"
 	    "  g:\n"
@@ -1247,8 +1252,8 @@ test_grpc(void)
 	snprintf(buf, sizeof(buf), fmt, "other");
 	if ((c2 = load_ok("grpc, another service", "grpc2.conf", buf, 0)) !=
 	    NULL) {
-		check(!svc_conf_equal(config_find(c, "g"),
-		    config_find(c2, "g")) && svc_conf_equal(config_find(c,
+		check(!config_svc_equal(config_find(c, "g"),
+		    config_find(c2, "g")) && config_svc_equal(config_find(c,
 		    "whole"), config_find(c2, "whole")),
 		    "grpc: another service is a change on reload");
 		config_free(c2);

@@ -16,7 +16,7 @@
 
 /*
  * config_print(): what it prints of a file loads into the same model --
- * every service equal by svc_conf_equal() (the comparison reload uses),
+ * every service equal by config_svc_equal() (the comparison reload uses),
  * the global keys equal -- and printing that model again gives the same
  * text.  A key the printer forgot shows up here as a difference.
  */
@@ -58,9 +58,9 @@ static void
 roundtrip(const char *name)
 {
 	char			 path[PATH_MAX];
-	struct conf_errors	 errs;
+	struct config_errors	 errs;
 	struct vigil_conf	*a, *b;
-	struct svc_conf		*sa, *sb;
+	struct config_svc	*sa, *sb;
 	char			*text, *text2;
 	size_t			 len, len2, n = 0;
 	int			 same = 1;
@@ -70,19 +70,19 @@ roundtrip(const char *name)
 		perror(name);
 		exit(2);
 	}
-	conf_errors_init(&errs);
+	config_errors_init(&errs);
 	a = config_load(path, CONFIG_NO_RESOLVE, &errs);
 	check(a != NULL, "%s loads", path);
 	if (a == NULL) {
-		conf_errors_print(&errs, stderr);
-		conf_errors_free(&errs);
+		config_errors_print(&errs, stderr);
+		config_errors_free(&errs);
 		return;
 	}
 	text = print(a, &len);
 	b = config_load_buffer(path, text, len, CONFIG_NO_RESOLVE, &errs);
 	check(b != NULL, "%s: what config_print printed loads", path);
 	if (b == NULL) {
-		conf_errors_print(&errs, stderr);
+		config_errors_print(&errs, stderr);
 		fputs(text, stderr);
 		goto done;
 	}
@@ -99,7 +99,7 @@ roundtrip(const char *name)
 	sb = TAILQ_FIRST(&b->services);
 	TAILQ_FOREACH(sa, &a->services, entry) {
 		if (sb == NULL || !streq(sa->name, sb->name) ||
-		    !svc_conf_equal(sa, sb)) {
+		    !config_svc_equal(sa, sb)) {
 			same = 0;
 			fprintf(stderr, "# %s: service %s differs\n", path,
 			    sa->name);
@@ -119,7 +119,7 @@ roundtrip(const char *name)
  done:
 	free(text);
 	config_free(a);
-	conf_errors_free(&errs);
+	config_errors_free(&errs);
 }
 
 int

@@ -138,7 +138,7 @@ split_bad(const char *s, const char *want)
 		config_free_argv(argv);
 }
 
-static struct conf_env	test_env[] = {
+static struct config_env	test_env[] = {
 	{ "FOO", "foo-value" },
 	{ "HOME", "/service/home" },	/* overrides vigild's own */
 	{ "EMPTY", "" },

@@ -55,7 +55,7 @@ enum xl_ctx {
 struct unit {
 	FILE			*fp;
 	struct vigil_conf	*conf;
-	struct svc_conf		*svc;
+	struct config_svc	*svc;
 	int			 tmpl;		/* NAME@.service */
 	int			 port_note;	/* ${PORT} needs a note */
 };
@@ -63,7 +63,7 @@ struct unit {
 static void	 sb_addn(struct sb *, const char *, size_t);
 static void	 sb_adds(struct sb *, const char *);
 static void	 sb_addc(struct sb *, char);
-static const char *env_lookup(struct svc_conf *, const char *, size_t);
+static const char *env_lookup(struct config_svc *, const char *, size_t);
 static char	*xlate(struct unit *, const char *, enum xl_ctx);
 static char	*exec_word(const char *);
 static char	*quoted(const char *);
@@ -74,7 +74,7 @@ static void	 unit_env(struct unit *);
 static void	 unit_restart(struct unit *);
 static void	 unit_limits(struct unit *);
 static void	 unit_log(struct unit *);
-static void	 unit_print(FILE *, struct vigil_conf *, struct svc_conf *);
+static void	 unit_print(FILE *, struct vigil_conf *, struct config_svc *);
 static int	 export_usage(void);
 
 static void
@@ -103,7 +103,7 @@ sb_addc(struct sb *b, char c)
 }
 
 static const char *
-env_lookup(struct svc_conf *svc, const char *name, size_t len)
+env_lookup(struct config_svc *svc, const char *name, size_t len)
 {
 	size_t	i;
 
@@ -124,7 +124,7 @@ env_lookup(struct svc_conf *svc, const char *name, size_t len)
 static char *
 xlate(struct unit *u, const char *s, enum xl_ctx ctx)
 {
-	struct svc_conf	*svc = u->svc;
+	struct config_svc	*svc = u->svc;
 	struct sb	 b = { NULL, 0, 0 };
 	const char	*p, *e, *v;
 	char		 num[16];
@@ -243,7 +243,7 @@ sd_time(uint64_t ms)
 static void
 unit_deps(struct unit *u)
 {
-	struct svc_conf	*svc = u->svc, *dep;
+	struct config_svc	*svc = u->svc, *dep;
 	struct sb	 b = { NULL, 0, 0 };
 	char		 name[160];
 	size_t		 i;
@@ -280,7 +280,7 @@ unit_deps(struct unit *u)
 static void
 unit_exec(struct unit *u)
 {
-	struct svc_conf	*svc = u->svc;
+	struct config_svc	*svc = u->svc;
 	char		*w, *q;
 	size_t		 i;
 	const char	*sig;
@@ -338,7 +338,7 @@ unit_exec(struct unit *u)
 static void
 unit_env(struct unit *u)
 {
-	struct svc_conf	*svc = u->svc;
+	struct config_svc	*svc = u->svc;
 	char		*v, *a, *q;
 	size_t		 i;
 
@@ -378,7 +378,7 @@ unit_env(struct unit *u)
 static void
 unit_restart(struct unit *u)
 {
-	struct svc_conf	*svc = u->svc;
+	struct config_svc	*svc = u->svc;
 	const char	*sig;
 	int		 c, any = 0;
 
@@ -394,14 +394,14 @@ unit_restart(struct unit *u)
 		break;
 	}
 	for (c = 1; c < 256; c++)
-		if (svc_exit_expected(svc, c)) {
+		if (config_svc_exit_expected(svc, c)) {
 			fprintf(u->fp, "%s%d", any ? " " : "SuccessExitStatus=",
 			    c);
 			any = 1;
 		}
 	if (any)
 		fputc('\n', u->fp);
-	if (!svc_exit_expected(svc, 0))
+	if (!config_svc_exit_expected(svc, 0))
 		fprintf(u->fp, "# exit_codes without 0: systemd always counts "
 		    "exit 0 as a success\n");
 	fprintf(u->fp, "RestartSec=%s\n", sd_time(svc->backoff.initial_ms));
@@ -425,22 +425,22 @@ unit_limits(struct unit *u)
 		const char	*key;
 		size_t		 off;
 	} rl[] = {
-		{ "LimitNOFILE", offsetof(struct conf_limits, nofile) },
-		{ "LimitNPROC", offsetof(struct conf_limits, nproc) },
-		{ "LimitCORE", offsetof(struct conf_limits, core) },
-		{ "LimitSTACK", offsetof(struct conf_limits, stack) },
-		{ "LimitAS", offsetof(struct conf_limits, as) },
+		{ "LimitNOFILE", offsetof(struct config_limits, nofile) },
+		{ "LimitNPROC", offsetof(struct config_limits, nproc) },
+		{ "LimitCORE", offsetof(struct config_limits, core) },
+		{ "LimitSTACK", offsetof(struct config_limits, stack) },
+		{ "LimitAS", offsetof(struct config_limits, as) },
 	};
-	struct svc_conf			*svc = u->svc;
-	const struct conf_rlimit	*r;
+	struct config_svc		*svc = u->svc;
+	const struct config_rlimit	*r;
 	size_t				 i;
 
 	for (i = 0; i < nitems(rl); i++) {
-		r = (const struct conf_rlimit *)((const char *)&svc->limits +
+		r = (const struct config_rlimit *)((const char *)&svc->limits +
 		    rl[i].off);
 		if (!r->set)
 			continue;
-		if (r->value == CONF_UNLIMITED)
+		if (r->value == CONFIG_UNLIMITED)
 			fprintf(u->fp, "%s=infinity\n", rl[i].key);
 		else if (i < 2)
 			fprintf(u->fp, "%s=%llu\n", rl[i].key,
@@ -463,7 +463,7 @@ unit_limits(struct unit *u)
 }
 
 static const char *
-sd_output(enum conf_log_dest d)
+sd_output(enum config_log_dest d)
 {
 	switch (d) {
 	case LOGDEST_NONE:
@@ -478,7 +478,7 @@ sd_output(enum conf_log_dest d)
 static void
 unit_log(struct unit *u)
 {
-	struct svc_conf	*svc = u->svc;
+	struct config_svc	*svc = u->svc;
 
 	fprintf(u->fp, "StandardOutput=%s\nStandardError=%s\n",
 	    sd_output(svc->log.out), sd_output(svc->log.err));
@@ -492,7 +492,7 @@ unit_log(struct unit *u)
 }
 
 static void
-unit_print(FILE *fp, struct vigil_conf *conf, struct svc_conf *svc)
+unit_print(FILE *fp, struct vigil_conf *conf, struct config_svc *svc)
 {
 	struct unit	 u;
 	size_t		 i;
@@ -559,9 +559,9 @@ export_usage(void)
 int
 vigilctl_export(int argc, char *argv[], const char *config_path)
 {
-	struct conf_errors	 errs;
+	struct config_errors	 errs;
 	struct vigil_conf	*conf;
-	struct svc_conf		*svc;
+	struct config_svc	*svc;
 	const char		*dir = NULL;
 	char			 pat[256], *colon, *path;
 	FILE			*fp;
@@ -587,14 +587,14 @@ vigilctl_export(int argc, char *argv[], const char *config_path)
 
 	if (config_path == NULL)
 		config_path = config_default_path();
-	conf_errors_init(&errs);
+	config_errors_init(&errs);
 	if ((conf = config_load(config_path, CONFIG_NO_RESOLVE,
 	    &errs)) == NULL) {
-		conf_errors_print(&errs, stderr);
-		conf_errors_free(&errs);
+		config_errors_print(&errs, stderr);
+		config_errors_free(&errs);
 		return (1);
 	}
-	conf_errors_free(&errs);
+	config_errors_free(&errs);
 	if ((done = calloc(conf->nservices + 1, sizeof(*done))) == NULL)
 		err(1, NULL);
 

@@ -635,7 +635,7 @@ pm2_app(struct pm2 *p, yaml_node_t *node, size_t idx)
 		if (s != NULL && strcmp(s, "max") == 0)
 			v = 0;
 		else if (s == NULL || (v = strtonum(s, -1000,
-		    CONF_INSTANCES_MAX, &e), e != NULL)) {
+		    CONFIG_INSTANCES_MAX, &e), e != NULL)) {
 			imp_err(ctx, p->file, pm2_line(n), pm2_col(n),
 			    "instances: expected a number or \"max\"");
 			v = 1;

@@ -115,7 +115,7 @@ sup_log(struct sup *sup, struct ini_sec *sec, struct imp_node *svc,
 		free(v);
 		snprintf(key, sizeof(key), "%s_logfile_backups", streams[i]);
 		if ((v = sup_get(sup, sec, key, exp, &kv)) != NULL &&
-		    sup_int(sup, kv, v, 0, CONF_KEEP_MAX, &backups[i]) == -1)
+		    sup_int(sup, kv, v, 0, CONFIG_KEEP_MAX, &backups[i]) == -1)
 			rv = -1;
 		free(v);
 	}
@@ -196,7 +196,7 @@ sup_program(struct sup *sup, struct ini_sec *sec, const char *name)
 		exp.group = name;
 
 	if ((v = sup_get(sup, sec, "numprocs", &exp, &kv)) != NULL &&
-	    sup_int(sup, kv, v, 1, CONF_INSTANCES_MAX, &n) == 0)
+	    sup_int(sup, kv, v, 1, CONFIG_INSTANCES_MAX, &n) == 0)
 		exp.numprocs = (int)n;
 	free(v);
 	if ((v = sup_get(sup, sec, "numprocs_start", &exp, &kv)) != NULL &&
