@@ -25,8 +25,13 @@
  *    CHTTP_HEADER_SEC of the connection (or of the previous answer, for
  *    a kept-alive one), however slowly it trickles; evhttp's own timeout
  *    only bounds the silence between two bytes;
- *  - accept errors (EMFILE, ENFILE, ENOBUFS, ENOMEM) pause accept for
- *    CHTTP_PAUSE_SEC with one rate-limited line: never a busy loop.
+ *  - out of descriptors (accept fails with EMFILE, ENFILE, ENOBUFS,
+ *    ENOMEM: the limit shrank beneath the cap, or the host's file table
+ *    is full), HTTP gives way to the control socket: it closes its
+ *    CHTTP_FD_SHED oldest idle connections, lowers its cap to what it
+ *    holds then (kept until the listener is set up again), and pauses
+ *    accept, trying again every CHTTP_PAUSE_SEC: never a busy loop.  One
+ *    line when it begins, one when accept works again, none between.
  *
  * evhttp (libevent 2.1) has no connection cap and no hook when a
  * connection ends, so each connection's bufferevent is made here
@@ -45,6 +50,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event.h>
@@ -63,6 +69,7 @@
 #define CHTTP_HEADER_SEC	10	/* a whole request, from the first byte */
 #define CHTTP_IDLE_SEC		30	/* a kept-alive connection between two */
 #define CHTTP_PAUSE_SEC		1	/* accept paused: out of descriptors */
+#define CHTTP_FD_SHED		4	/* idle connections closed then */
 #define CHTTP_REAP_SEC		1
 
 enum chttp_cstate {
@@ -86,6 +93,8 @@ static struct evconnlistener	*chttp_lev;
 static struct event		 chttp_pause_ev;
 static int			 chttp_pause_set;
 static int			 chttp_paused;
+static time_t			 chttp_out_since;	/* 0: not out */
+static unsigned int		 chttp_out_tries;
 static struct log_limit		 chttp_err_limit =
     LOG_LIMIT_INIT("HTTP accept errors", 3);
 static struct log_limit		 chttp_cap_limit =
@@ -160,14 +169,74 @@ chttp_accept_resume(int fd, short ev, void *arg)
 		evconnlistener_enable(chttp_lev);
 }
 
+static time_t
+chttp_now(void)
+{
+	struct timespec	 ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		fatal("clock_gettime");
+	return (ts.tv_sec);
+}
+
+/*
+ * Out of descriptors: give some back for the control socket's clients
+ * (root's among them) and hold no more than what is left.  evhttp sees
+ * the shut connections end and closes them.  Returns how many were shut.
+ */
+static unsigned int
+chttp_shed(void)
+{
+	struct chttp_conn	*c;
+	unsigned int		 n = 0, held;
+	int			 sfd;
+
+	chttp_sweep();
+	held = chttp_nconns;
+	TAILQ_FOREACH(c, &chttp_conns, entry) {
+		if (n >= CHTTP_FD_SHED)
+			break;
+		if (c->state != CHTTP_C_WAITING || chttp_conn_dead(c))
+			continue;
+		if ((sfd = bufferevent_getfd(c->bev)) != -1)
+			(void)shutdown(sfd, SHUT_RDWR);
+		c->state = CHTTP_C_CLOSING;
+		chttp_conn_arm(c, CHTTP_REAP_SEC);
+		n++;
+	}
+	if (held == 0)
+		return (0);	/* others hold them: only wait */
+	held = held > CHTTP_FD_SHED ? held - CHTTP_FD_SHED : 1;
+	if (held < chttp_maxconns)
+		chttp_maxconns = held;
+	return (n);
+}
+
 static void
 chttp_accept_error(struct evconnlistener *lev, void *arg)
 {
-	int	 err = EVUTIL_SOCKET_ERROR();
+	unsigned int	 open, shed;
+	int		 err = EVUTIL_SOCKET_ERROR();
 
-	if (log_limit(&chttp_err_limit))
-		log_warnx("http: accept: %s; not accepting for %d s",
-		    strerror(err), CHTTP_PAUSE_SEC);
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS &&
+	    err != ENOMEM) {
+		if (log_limit(&chttp_err_limit))
+			log_warnx("http: accept: %s; not accepting for %d s",
+			    strerror(err), CHTTP_PAUSE_SEC);
+		chttp_accept_pause(CHTTP_PAUSE_SEC);
+		return;
+	}
+	open = chttp_nconns;
+	shed = chttp_shed();
+	if (chttp_out_since == 0) {
+		chttp_out_since = chttp_now();
+		chttp_out_tries = 0;
+		log_warnx("http: out of descriptors (accept: %s) with %u "
+		    "connections open: %u idle ones closed, at most %u "
+		    "served from now on; not accepting until there is room",
+		    strerror(err), open, shed, chttp_maxconns);
+	} else
+		chttp_out_tries++;
 	chttp_accept_pause(CHTTP_PAUSE_SEC);
 }
 
@@ -184,6 +253,13 @@ chttp_conn_new(struct event_base *base, void *arg)
 		fatalx("%s: bufferevent_socket_new", __func__);
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		fatal("%s", __func__);
+	if (chttp_out_since != 0) {
+		log_warnx("http: accepting again after %lld s out of "
+		    "descriptors (%u tries failed), at most %u connections",
+		    (long long)(chttp_now() - chttp_out_since),
+		    chttp_out_tries, chttp_maxconns);
+		chttp_out_since = 0;
+	}
 	bufferevent_incref(bev);
 	c->bev = bev;
 	c->state = CHTTP_C_WAITING;
@@ -296,6 +372,7 @@ chttp_conn_listen(struct evhttp *http, struct event_base *base, int fd)
 		/* A new socket: the old listener went with the old evhttp. */
 		chttp_lev = NULL;
 		chttp_paused = 0;
+		chttp_out_since = 0;
 	}
 	if (!chttp_pause_set) {
 		evtimer_set(&chttp_pause_ev, chttp_accept_resume, NULL);
