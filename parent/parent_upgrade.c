@@ -75,6 +75,7 @@ static struct {
 	int			 status;
 	int			 reaped;
 	int			 outfd;
+	int			 errfd;		/* svc_launch's error pipe */
 	struct event		 outev;
 	char			 out[1024];
 	size_t			 outlen;
@@ -135,6 +136,10 @@ upgrade_reset(void)
 		event_del(&upg.outev);
 		close(upg.outfd);
 		upg.outfd = -1;
+	}
+	if (upg.errfd != -1) {
+		close(upg.errfd);
+		upg.errfd = -1;
 	}
 	if (upg.pid > 0 && !upg.reaped)
 		(void)kill(upg.pid, SIGKILL);	/* reaped as an orphan */
@@ -279,9 +284,21 @@ static void
 upgrade_check_done(void)
 {
 	const char	*why = upgrade_reason();
+	int		 eno = 0;
 
 	upg.pid = 0;
 	evtimer_del(&upg.timer);
+	if (upg.errfd != -1) {
+		(void)svc_launch_result(upg.errfd, 1, &eno);
+		close(upg.errfd);
+		upg.errfd = -1;
+	}
+	if (eno != 0) {
+		upgrade_end(CTL_RES_FAIL, "exec %s: %s", penv->self,
+		    strerror(eno));
+		upgrade_reset();
+		return;
+	}
 	if (!WIFEXITED(upg.status) || WEXITSTATUS(upg.status) != 0) {
 		if (*why == '\0' && WIFEXITED(upg.status))
 			upgrade_end(CTL_RES_FAIL, "%s -n exited with %d",
@@ -335,9 +352,12 @@ parent_upgrade_gone(uint32_t peerid)
 void
 parent_upgrade_cmd(struct pctl_peer *p)
 {
-	char	 ver[32];
-	int	 pfd[2];
-	pid_t	 pid;
+	struct svc_launch	 l;
+	char			 ver[32];
+	char			*argv[] = { penv->self, "-n", "-f",
+				    (char *)penv->conf_path, "-X", ver, NULL };
+	int			 pfd[2], devnull, errfd = -1, eno;
+	pid_t			 pid;
 
 	if (upg.phase != UPG_IDLE) {
 		pctl_finish(p, CTL_RES_FAIL, "an upgrade is already under way");
@@ -348,37 +368,37 @@ parent_upgrade_cmd(struct pctl_peer *p)
 		return;
 	}
 	evtimer_set(&upg.timer, upgrade_timer_cb, NULL);
-	upg.outfd = -1;
+	upg.outfd = upg.errfd = -1;
+	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1) {
+		pctl_finish(p, CTL_RES_FAIL, "/dev/null: %s", strerror(errno));
+		return;
+	}
 	if (pipe2(pfd, O_CLOEXEC) == -1) {
 		pctl_finish(p, CTL_RES_FAIL, "pipe: %s", strerror(errno));
+		close(devnull);
 		return;
 	}
 	snprintf(ver, sizeof(ver), "%d,%d", PSTATE_VERSION,
 	    VIGIL_IMSG_VERSION);
 	log_info("upgrade requested by uid %u pid %d: checking %s",
 	    p->req.uid, p->req.pid, penv->self);
-	switch (pid = fork()) {
-	case -1:
-		close(pfd[0]);
-		close(pfd[1]);
-		pctl_finish(p, CTL_RES_FAIL, "fork: %s", strerror(errno));
-		return;
-	case 0:
-		svc_child_signals();
-		if (dup2(pfd[1], STDOUT_FILENO) == -1 ||
-		    dup2(pfd[1], STDERR_FILENO) == -1)
-			_exit(127);
-		closefrom(STDERR_FILENO + 1);
-		execl(penv->self, penv->self, "-n", "-f", penv->conf_path,
-		    "-X", ver, (char *)NULL);
-		dprintf(STDERR_FILENO, "exec %s: %s\n", penv->self,
-		    strerror(errno));
-		_exit(127);
-	}
+	svc_launch_prepare_self(&l, argv);
+	l.fd_in = devnull;
+	l.fd_out = l.fd_err = pfd[1];
+	pid = svc_launch_start(&l, &errfd);
+	eno = errno;
+	svc_launch_free(&l);
 	close(pfd[1]);
+	close(devnull);
+	if (pid == -1) {
+		close(pfd[0]);
+		pctl_finish(p, CTL_RES_FAIL, "fork: %s", strerror(eno));
+		return;
+	}
 	memset(upg.out, 0, sizeof(upg.out));
 	upg.outlen = 0;
 	upg.outfd = pfd[0];
+	upg.errfd = errfd;
 	(void)fcntl(upg.outfd, F_SETFL, O_NONBLOCK);
 	event_set(&upg.outev, upg.outfd, EV_READ | EV_PERSIST, upgrade_out_cb,
 	    NULL);

@@ -304,11 +304,11 @@ struct svc_launch {
 void		 svc_launch_init(void);
 int		 svc_launch_prepare(struct svc *, int check,
 		    struct svc_launch *, char *, size_t);
+void		 svc_launch_prepare_self(struct svc_launch *, char * const *);
 void		 svc_launch_free(struct svc_launch *);
 pid_t		 svc_launch_start(const struct svc_launch *, int *);
 int		 svc_launch_result(int, int final, int *);
 void		 svc_env_set(struct svc_envbuf *, const char *, const char *);
-void		 svc_child_signals(void);	/* in a new child */
 
 /* parent/svc_listen.c */
 int		 svc_listen_open(struct svc_group *, char *, size_t);

@@ -15,11 +15,12 @@
  */
 
 /*
- * The one way the parent starts a program for a service: "run this, as
- * that user, here, with this environment".  A service's process and its
+ * The one way the parent starts a program: "run this, as that user,
+ * here, with this environment".  A service's process and its
  * `health: exec:' check are both described by a struct svc_launch, made
- * by svc_launch_prepare() from the service's configuration, and started
- * by svc_launch_start().
+ * by svc_launch_prepare() from the service's configuration; the check
+ * `vigilctl upgrade' runs on the new binary by svc_launch_prepare_self().
+ * All are started by svc_launch_start().
  *
  * Everything that can fail for a reason the user should read (expansion,
  * directory, user, groups) is done in the parent, before the child
@@ -112,6 +113,20 @@ launch_rlimits(void)
 		log_debug("raising RLIMIT_NOFILE: %s", strerror(errno));
 }
 
+/* Append kv ("NAME=value", malloc'd: the buffer owns it). */
+static void
+launch_env_push(struct svc_envbuf *eb, char *kv)
+{
+	if (eb->n + 2 > eb->cap) {
+		eb->cap = eb->cap ? eb->cap * 2 : 32;
+		if ((eb->v = reallocarray(eb->v, eb->cap, sizeof(char *))) ==
+		    NULL)
+			fatal(NULL);
+	}
+	eb->v[eb->n++] = kv;
+	eb->v[eb->n] = NULL;
+}
+
 void
 svc_env_set(struct svc_envbuf *eb, const char *name, const char *value)
 {
@@ -128,14 +143,7 @@ svc_env_set(struct svc_envbuf *eb, const char *name, const char *value)
 			return;
 		}
 	}
-	if (eb->n + 2 > eb->cap) {
-		eb->cap = eb->cap ? eb->cap * 2 : 32;
-		if ((eb->v = reallocarray(eb->v, eb->cap, sizeof(char *))) ==
-		    NULL)
-			fatal(NULL);
-	}
-	eb->v[eb->n++] = kv;
-	eb->v[eb->n] = NULL;
+	launch_env_push(eb, kv);
 }
 
 static void
@@ -362,6 +370,36 @@ svc_launch_prepare(struct svc *s, int check, struct svc_launch *l,
 	return (-1);
 }
 
+/*
+ * Describe how vigild runs a program of its own (argv as given, vigild's
+ * environment and umask, its user): the check of `vigilctl upgrade'.
+ * The caller sets the descriptors.
+ */
+void
+svc_launch_prepare_self(struct svc_launch *l, char * const *argv)
+{
+	char	**e, *kv;
+	size_t	  i, n;
+
+	launch_rlimits();
+	memset(l, 0, sizeof(*l));
+	l->fd_in = l->fd_out = l->fd_err = -1;
+	for (n = 0; argv[n] != NULL; n++)
+		;
+	if ((l->argv = calloc(n + 1, sizeof(char *))) == NULL)
+		fatal(NULL);
+	for (i = 0; i < n; i++)
+		if ((l->argv[i] = strdup(argv[i])) == NULL)
+			fatal(NULL);
+	for (e = environ; *e != NULL; e++) {
+		if ((kv = strdup(*e)) == NULL)
+			fatal(NULL);
+		launch_env_push(&l->env, kv);
+	}
+	l->umask = umask(022);
+	(void)umask(l->umask);
+}
+
 void
 svc_launch_free(struct svc_launch *l)
 {
@@ -451,11 +489,10 @@ launch_child_execvpe(char **argv, char **envp)
 
 /*
  * Default dispositions and an empty mask, as a new program expects.
- * Each call costs, so only the signals the parent changed.  Also for
- * the other children of the parent that exec (parent_upgrade.c).
+ * Each call costs, so only the signals the parent changed.
  */
-void
-svc_child_signals(void)
+static void
+launch_child_signals(void)
 {
 	sigset_t	 mask;
 	int		 i;
@@ -474,7 +511,7 @@ launch_child(const struct svc_launch *l, int ep, int entered)
 	const struct config_limits *lim = l->limits;
 	int			 i, hi, errfd;
 
-	svc_child_signals();
+	launch_child_signals();
 	if (setsid() == -1)
 		launch_child_fail(ep, errno);
 	if (l->cgroup != NULL && !entered)

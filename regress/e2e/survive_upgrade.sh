@@ -1,10 +1,11 @@
 #!/bin/bash
 # vigilctl upgrade.  A check that fails (a broken binary at vigild's path,
-# a configuration with an error) changes nothing: exit 1 with the reason,
-# same pids.  A good one re-executes vigild in place while 10 services
-# flood their logs: vigild keeps its pid, every service its pid, no line
-# is lost or duplicated, and `vigilctl status` keeps answering (the
-# longest gap is printed).  SURVIVE_USER=1 runs it as an ordinary user.
+# one that cannot be executed, a configuration with an error) changes
+# nothing: exit 1 with the reason, same pids.  A good one re-executes
+# vigild in place while 10 services flood their logs: vigild keeps its
+# pid, every service its pid, no line is lost or duplicated, and
+# `vigilctl status` keeps answering (the longest gap is printed).
+# SURVIVE_USER=1 runs it as an ordinary user.
 if [ "${SURVIVE_USER:-}" = 1 ]; then
 	export VIGIL_E2E_USER=nobody
 fi
@@ -52,6 +53,12 @@ install_bin "$T/bin/broken"
 out=$(ctl upgrade 2>&1) && fail "a broken binary was accepted: $out"
 grep -q "upgrade refused: vigild: this build is broken" <<<"$out" ||
 	fail "the reason is not given: $out"
+# A binary that cannot be executed at all: the launcher's errno.
+cp "$T/bin/vigild.good" "$T/bin/new" && chmod a-x "$T/bin/new" &&
+    mv -f "$T/bin/new" "$T/bin/vigild"
+out=$(ctl upgrade 2>&1) && fail "a binary without x bits was accepted: $out"
+grep -q "upgrade refused: exec .*/bin/vigild: Permission denied" <<<"$out" ||
+	fail "the exec error is not given: $out"
 # A configuration with an error.
 install_bin "$T/bin/vigild.good"
 echo "bogus_key: 1" >>"$T/vigild.conf"
