@@ -149,6 +149,7 @@ int		 config_mapping(struct config_ctx *, yaml_node_t *,
 int		 config_dupkey(struct config_ctx *, yaml_node_t *,
 		    yaml_node_pair_t *, const char *, const char *);
 int		 config_hostport(const char *, char **, char **);
+int		 config_bind_host_ok(const char *);
 char		*config_relpath(struct config_ctx *, const char *,
 		    const char *);
 

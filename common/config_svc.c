@@ -444,6 +444,10 @@ parse_listen(const char *s, struct config_listen *l)
 			free(host);
 			return (-1);
 		}
+		if (!config_bind_host_ok(host)) {
+			free(host);
+			return (-2);
+		}
 		l->type = LISTEN_TCP;
 		l->host = host;
 		l->port = (uint16_t)p;
@@ -480,13 +484,22 @@ k_listen(struct config_ctx *ctx, struct config_svc_parse *sp, yaml_node_t *v,
 	if ((l = calloc(argc + 1, sizeof(*l))) == NULL)
 		fatal("%s", __func__);
 	for (i = 0; i < argc; i++) {
-		if (parse_listen(argv[i], &l[n]) == -1) {
+		switch (parse_listen(argv[i], &l[n])) {
+		case 0:
+			n++;
+			break;
+		case -2:
+			config_err(ctx, v, "bad listen address \"%s\"%s: a "
+			    "host name; give an address (127.0.0.1, [::1], "
+			    "localhost or *): vigild does not resolve names "
+			    "in its root process", argv[i], where);
+			break;
+		default:
 			config_err(ctx, v,
 			    "bad listen address \"%s\"%s: expected "
 			    "tcp://HOST:PORT or unix:///PATH", argv[i], where);
-			continue;
+			break;
 		}
-		n++;
 	}
 	config_free_argv(argv);
 	free_listen(svc->listen, svc->nlisten);

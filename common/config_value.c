@@ -19,6 +19,9 @@
  */
 
 #include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netdb.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -396,6 +399,28 @@ config_dupkey(struct config_ctx *ctx, yaml_node_t *map, yaml_node_pair_t *pair,
 		}
 	}
 	return (0);
+}
+
+/*
+ * May a socket vigild binds name this host?  "*", "localhost" and
+ * numeric addresses only: the root parent resolves no names (DESIGN: it
+ * parses no network input), and AI_NUMERICHOST never asks a resolver.
+ */
+int
+config_bind_host_ok(const char *host)
+{
+	struct addrinfo	 hints, *res;
+
+	if (strcmp(host, "*") == 0 || strcmp(host, "localhost") == 0)
+		return (1);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+	if (getaddrinfo(host, NULL, &hints, &res) != 0)
+		return (0);
+	freeaddrinfo(res);
+	return (1);
 }
 
 /* "HOST:PORT" or "[V6]:PORT" into malloc'd host and port strings. */

@@ -430,6 +430,12 @@ load_http(struct config_ctx *ctx, yaml_node_t *map)
 				    "bad http.listen \"%s\": port "
 				    "must be between 1 and 65535",
 				    conf->http_listen);
+			else if (!config_bind_host_ok(host))
+				config_err(ctx, v, "bad http.listen \"%s\": a "
+				    "host name; give an address (127.0.0.1, "
+				    "[::1], localhost or *): vigild does not "
+				    "resolve names in its root process",
+				    conf->http_listen);
 			free(conf->http_host);
 			conf->http_host = host;
 			conf->http_port = (uint16_t)p;

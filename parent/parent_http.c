@@ -64,18 +64,10 @@ static void	phttp_changed(struct svc *, enum svc_state);
 static int
 phttp_bind(const char *host, uint16_t port)
 {
-	struct addrinfo	 hints, *res, *ai;
-	char		 serv[8];
+	struct addrinfo	*res, *ai;
 	int		 fd = -1, on = 1, e, saved = 0;
 
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	snprintf(serv, sizeof(serv), "%u", (unsigned int)port);
-	if (host != NULL && (host[0] == '\0' || strcmp(host, "*") == 0))
-		host = NULL;
-	if ((e = getaddrinfo(host, serv, &hints, &res)) != 0)
+	if ((e = svc_bind_addrinfo(host, port, &res)) != 0)
 		fatalx("http: listen %s: %s", penv->conf->http_listen,
 		    gai_strerror(e));
 	for (ai = res; ai != NULL; ai = ai->ai_next) {

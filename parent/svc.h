@@ -71,6 +71,7 @@ struct svc_group;
 struct plog;
 struct pstate_svc;
 struct msg_log_attach;
+struct addrinfo;
 
 struct svc {
 	TAILQ_ENTRY(svc)	 entry;		/* all instances, by id */
@@ -314,6 +315,7 @@ void		 svc_env_set(struct svc_envbuf *, const char *, const char *);
 int		 svc_listen_open(struct svc_group *, char *, size_t);
 void		 svc_listen_close(struct svc_group *);
 int		 svc_port_pick(struct svc *, char *, size_t);
+int		 svc_bind_addrinfo(const char *, uint16_t, struct addrinfo **);
 
 /* parent/svc_cgroup_linux.c */
 int		 svc_cgroup_mount(char *, size_t);

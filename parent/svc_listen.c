@@ -39,19 +39,38 @@
 #include "parent.h"
 #include "svc.h"
 
-static int
-svc_listen_tcp(const struct config_listen *cl, char *err, size_t errlen)
+/*
+ * The addresses to bind HOST:PORT to, without a resolver: the root
+ * parent parses no network input.  The configuration allows "*" (every
+ * address), "localhost" (127.0.0.1) and numeric addresses only
+ * (config_bind_host_ok()), and AI_NUMERICHOST keeps it so.  Returns
+ * getaddrinfo's error.
+ */
+int
+svc_bind_addrinfo(const char *host, uint16_t port, struct addrinfo **res)
 {
-	struct addrinfo	 hints, *res, *ai;
-	char		 port[8];
-	int		 fd = -1, on = 1, gai, saved = 0;
+	struct addrinfo	 hints;
+	char		 serv[8];
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	snprintf(port, sizeof(port), "%u", cl->port);
-	if ((gai = getaddrinfo(cl->host, port, &hints, &res)) != 0) {
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+	snprintf(serv, sizeof(serv), "%u", (unsigned int)port);
+	if (host == NULL || host[0] == '\0' || strcmp(host, "*") == 0)
+		host = NULL;
+	else if (strcmp(host, "localhost") == 0)
+		host = "127.0.0.1";
+	return (getaddrinfo(host, serv, &hints, res));
+}
+
+static int
+svc_listen_tcp(const struct config_listen *cl, char *err, size_t errlen)
+{
+	struct addrinfo	*res, *ai;
+	int		 fd = -1, on = 1, gai, saved = 0;
+
+	if ((gai = svc_bind_addrinfo(cl->host, cl->port, &res)) != 0) {
 		snprintf(err, errlen, "listen %s: %s", cl->url,
 		    gai_strerror(gai));
 		return (-1);
