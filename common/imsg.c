@@ -45,6 +45,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event.h>
@@ -464,17 +465,41 @@ imsgbuf_write(struct imsgbuf *ibuf)
 int
 imsgbuf_flush(struct imsgbuf *ibuf)
 {
-	struct pollfd	 pfd;
+	return (imsgbuf_flush_timeout(ibuf, -1));
+}
 
+/*
+ * As imsgbuf_flush, but waits at most timeout_ms in all (-1: forever);
+ * -1 with ETIMEDOUT when the peer did not take the queue in time (a
+ * stopped or hung reader must not stop the writer for ever).
+ */
+int
+imsgbuf_flush_timeout(struct imsgbuf *ibuf, int timeout_ms)
+{
+	struct pollfd	 pfd;
+	struct timespec	 t0, t1;
+	long long	 left;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!TAILQ_EMPTY(&ibuf->wq)) {
 		if (imsgbuf_write(ibuf) == -1)
 			return (-1);
 		if (TAILQ_EMPTY(&ibuf->wq))
 			break;
+		left = -1;
+		if (timeout_ms >= 0) {
+			(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+			left = timeout_ms - ((t1.tv_sec - t0.tv_sec) * 1000LL +
+			    (t1.tv_nsec - t0.tv_nsec) / 1000000);
+			if (left <= 0) {
+				errno = ETIMEDOUT;
+				return (-1);
+			}
+		}
 		pfd.fd = ibuf->fd;
 		pfd.events = POLLOUT;
 		pfd.revents = 0;
-		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
+		if (poll(&pfd, 1, (int)left) == -1 && errno != EINTR)
 			return (-1);
 	}
 	return (0);

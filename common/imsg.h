@@ -113,6 +113,8 @@ ssize_t	imsgbuf_read(struct imsgbuf *);
 int	imsgbuf_write(struct imsgbuf *);
 /* Blocking write of the whole queue (poll); 0 or -1.  Startup/shutdown. */
 int	imsgbuf_flush(struct imsgbuf *);
+/* The same within timeout_ms in all (-1: forever); ETIMEDOUT. */
+int	imsgbuf_flush_timeout(struct imsgbuf *, int);
 /* Frees everything, closes queued and received fds; not ibuf->fd. */
 void	imsgbuf_clear(struct imsgbuf *);
 unsigned int	imsgbuf_queuelen(struct imsgbuf *);

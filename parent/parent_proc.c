@@ -50,6 +50,7 @@
 #define HELPER_STABLE_SEC	10	/* up this long: the next death is
 					   not counted as a quick one */
 #define HELPER_PING_SEC		1	/* one ping a second at most */
+#define HELPER_FLUSH_MS		2000	/* last messages before exit or exec */
 #define HELPER_PING_DEADLINE_SEC 5	/* unanswered that long: hung */
 
 struct parent_helper {
@@ -432,13 +433,30 @@ parent_proc_restart(enum vigil_proc id)
 		kill(helpers[id].pid, SIGKILL);
 }
 
+/*
+ * Write what is queued for a helper now, waiting for it at most
+ * HELPER_FLUSH_MS: a stopped or hung helper must not stop the parent.
+ */
+static int
+parent_proc_flush_bounded(struct parent_helper *h)
+{
+	if (imsgbuf_flush_timeout(&h->iev.ibuf, HELPER_FLUSH_MS) == 0)
+		return (0);
+	if (errno == ETIMEDOUT)
+		log_warnx("%s (pid %d) did not take its messages within %d ms",
+		    proc_name(h->id), (int)h->pid, HELPER_FLUSH_MS);
+	else
+		log_warn("%s: flush", proc_name(h->id));
+	return (-1);
+}
+
 /* Write what is queued for a helper now. */
 int
 parent_proc_flush(enum vigil_proc id)
 {
 	if (!helpers[id].chan_up)
 		return (-1);
-	return (imsgbuf_flush(&helpers[id].iev.ibuf));
+	return (parent_proc_flush_bounded(&helpers[id]));
 }
 
 int
@@ -478,7 +496,7 @@ parent_proc_stop_all(void)
 		evtimer_del(&helpers[i].respawn_ev);
 		evtimer_del(&helpers[i].ping_ev);
 		if (helpers[i].chan_up) {
-			imsgbuf_flush(&helpers[i].iev.ibuf);
+			(void)parent_proc_flush_bounded(&helpers[i]);
 			imsgev_close(&helpers[i].iev);
 			helpers[i].chan_up = 0;
 		}

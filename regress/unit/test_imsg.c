@@ -814,6 +814,59 @@ t_partial_write(void)
 	close(sv[1]);
 }
 
+/*
+ * A reader that takes nothing (a stopped helper): the bounded flush gives
+ * up with ETIMEDOUT instead of waiting for ever, and what it sent stays
+ * whole and in order for a reader that comes back.
+ */
+static void
+t_flush_timeout(void)
+{
+	struct imsgbuf	 a, b;
+	struct imsg	 imsg;
+	char		 payload[4096];
+	int		 sv[2], i, n = 0, inorder = 1;
+
+	mksockpair(sv);
+	if (imsgbuf_init(&a, sv[0]) == -1 || imsgbuf_init(&b, sv[1]) == -1)
+		exit(2);
+	/* Far more than a socket buffer holds. */
+	for (i = 0; i < 2000; i++) {
+		memset(payload, i & 0xff, sizeof(payload));
+		if (imsg_compose(&a, 7, i, 0, -1, payload,
+		    sizeof(payload)) == -1)
+			exit(2);
+	}
+	errno = 0;
+	check(imsgbuf_flush_timeout(&a, 50) == -1 && errno == ETIMEDOUT &&
+	    imsgbuf_queuelen(&a) > 0,
+	    "flush_timeout: a reader that takes nothing: ETIMEDOUT");
+	check(imsgbuf_flush_timeout(&a, 0) == -1 && errno == ETIMEDOUT,
+	    "flush_timeout: no time at all: ETIMEDOUT at once");
+	/* The reader comes back: everything arrives, once, in order. */
+	while (n < 2000) {
+		if (imsgbuf_read(&b) == -1 && errno != EAGAIN)
+			break;
+		while (imsg_get(&b, &imsg) == 1) {
+			if (imsg.hdr.peerid != (uint32_t)n)
+				inorder = 0;
+			n++;
+			imsg_free(&imsg);
+		}
+		if (imsgbuf_write(&a) == -1)
+			break;
+	}
+	check(n == 2000 && inorder && imsgbuf_queuelen(&a) == 0,
+	    "flush_timeout: after the timeout, all 2000 frames arrive in order");
+	check(imsgbuf_flush_timeout(&a, 50) == 0,
+	    "flush_timeout: an empty queue: 0");
+
+	imsgbuf_clear(&a);
+	imsgbuf_clear(&b);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int
 main(void)
 {
@@ -832,6 +885,7 @@ main(void)
 	t_eof();
 	t_clear();
 	t_partial_write();
+	t_flush_timeout();
 
 	if (nfail)
 		printf("%d check(s) failed\n", nfail);
