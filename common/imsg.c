@@ -628,13 +628,61 @@ imsgev_fail(struct imsgev *iev, const char *reason)
 		closed(iev, reason);
 }
 
+/*
+ * Dispatch every whole message received so far; -1 when the channel was
+ * closed here (by the dispatch, or for a bad message).
+ */
+static int
+imsgev_dispatch_all(struct imsgev *iev)
+{
+	struct imsg	 imsg;
+	int		 r;
+
+	for (;;) {
+		if ((r = imsg_get(&iev->ibuf, &imsg)) == -1) {
+			imsgev_fail(iev, errno == EBADMSG ?
+			    "bad message framing" : strerror(errno));
+			return (-1);
+		}
+		if (r == 0)
+			return (0);
+		r = iev->dispatch(iev, &imsg);
+		imsg_free(&imsg);
+		if (!iev->active)
+			return (-1);		/* closed by dispatch */
+		if (r == -1) {
+			imsgev_fail(iev, "bad message");
+			return (-1);
+		}
+	}
+}
+
+/*
+ * A write failed (the peer is gone): what the peer sent before it went
+ * is still in the socket, and may be its last word (the parent's
+ * IMSG_LOG_SHUTDOWN before a clean exit).  Read and dispatch all of it
+ * first; then the channel fails with the write's error.
+ */
+static void
+imsgev_fail_write(struct imsgev *iev, int error)
+{
+	ssize_t	 n;
+	int	 i;
+
+	/* Bounded: a peer that is not gone may go on sending. */
+	for (i = 0; i < 64 && (n = imsgbuf_read(&iev->ibuf)) > 0; i++)
+		if (imsgev_dispatch_all(iev) == -1)
+			return;
+	if (imsgev_dispatch_all(iev) == -1)
+		return;
+	imsgev_fail(iev, strerror(error));
+}
+
 static void
 imsgev_handler(int fd, short event, void *arg)
 {
 	struct imsgev	*iev = arg;
-	struct imsg	 imsg;
 	ssize_t		 n;
-	int		 r;
 
 	if (event & EV_READ) {
 		if ((n = imsgbuf_read(&iev->ibuf)) == 0) {
@@ -645,27 +693,12 @@ imsgev_handler(int fd, short event, void *arg)
 			imsgev_fail(iev, strerror(errno));
 			return;
 		}
-		for (;;) {
-			if ((r = imsg_get(&iev->ibuf, &imsg)) == -1) {
-				imsgev_fail(iev, errno == EBADMSG ?
-				    "bad message framing" : strerror(errno));
-				return;
-			}
-			if (r == 0)
-				break;
-			r = iev->dispatch(iev, &imsg);
-			imsg_free(&imsg);
-			if (!iev->active)
-				return;		/* closed by dispatch */
-			if (r == -1) {
-				imsgev_fail(iev, "bad message");
-				return;
-			}
-		}
+		if (imsgev_dispatch_all(iev) == -1)
+			return;
 	}
 	if (event & EV_WRITE) {
 		if (imsgbuf_write(&iev->ibuf) == -1) {
-			imsgev_fail(iev, strerror(errno));
+			imsgev_fail_write(iev, errno);
 			return;
 		}
 		/*

@@ -396,6 +396,87 @@ t_imsgev_framing(void)
 	close(sv[0]);
 }
 
+/*
+ * The peer's last word: it sends a message and closes while our own
+ * write is pending.  When the event loop sees our side writable first
+ * (the peer's message came after its wait), the write fails with EPIPE:
+ * the message must still be dispatched before the channel is reported
+ * closed (the parent's IMSG_LOG_SHUTDOWN before a clean exit).
+ */
+static struct {
+	struct imsgbuf	 peer;
+	int		 peerfd;
+	int		 got;		/* last word dispatched */
+	int		 got_before_close;
+	int		 closed;
+} lw;
+
+static int
+lw_dispatch(struct imsgev *iev, struct imsg *imsg)
+{
+	if (imsg->hdr.type == 42 && !lw.closed)
+		lw.got = 1;
+	return (0);
+}
+
+static void
+lw_closed(struct imsgev *iev, const char *reason)
+{
+	lw.closed = 1;
+	lw.got_before_close = lw.got;
+	imsgev_close(iev);
+}
+
+/* Runs first in the loop turn: the peer speaks and hangs up. */
+static void
+lw_peer_cb(int fd, short ev, void *arg)
+{
+	char	 c;
+
+	(void)read(fd, &c, 1);
+	if (imsg_compose(&lw.peer, 42, 0, 0, -1, "bye", 3) == -1 ||
+	    imsgbuf_flush(&lw.peer) == -1)
+		exit(2);
+	imsgbuf_clear(&lw.peer);
+	close(lw.peerfd);
+}
+
+static void
+t_imsgev_lastword(void)
+{
+	struct imsgev	 iev;
+	struct event	 pev;
+	int		 sv[2], p[2], i;
+
+	memset(&lw, 0, sizeof(lw));
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1 || pipe(p) == -1)
+		exit(2);
+	lw.peerfd = sv[1];
+	if (imsgbuf_init(&lw.peer, sv[1]) == -1 ||
+	    imsgev_init(&iev, sv[0], NULL, lw_dispatch, lw_closed) == -1)
+		exit(2);
+	/*
+	 * The peer's turn comes first: its fd is ready before our write is
+	 * asked for, so epoll lists it first and libevent runs it first in
+	 * the same pass, after both were found ready (ours as writable only).
+	 */
+	event_set(&pev, p[0], EV_READ, lw_peer_cb, NULL);
+	if (event_add(&pev, NULL) == -1 || write(p[1], "x", 1) != 1)
+		exit(2);
+	/* Our write is pending: the loop waits for EV_WRITE. */
+	if (imsgev_compose(&iev, 1, 0, 0, -1, "hi", 2) == -1)
+		exit(2);
+	for (i = 0; i < 10 && !lw.closed; i++)
+		(void)event_loop(EVLOOP_ONCE);
+	check(lw.closed, "last word: the channel is reported closed");
+	check(lw.got_before_close,
+	    "last word: the peer's message before its close is dispatched "
+	    "even when our write fails first");
+	event_del(&pev);
+	close(p[0]);
+	close(p[1]);
+}
+
 int
 main(void)
 {
@@ -407,6 +488,7 @@ main(void)
 	t_imsgev_reject();
 	t_imsgev_selfclose();
 	t_imsgev_framing();
+	t_imsgev_lastword();
 
 	if (nfail)
 		printf("%d check(s) failed\n", nfail);
