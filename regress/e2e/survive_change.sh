@@ -37,9 +37,12 @@ alive() {
 }
 pidof_svc() { ctl status "$1" | awk '{ print $4 }' | tr -d ,; }
 all_running() { [ "$(ctl status | grep -c RUNNING)" -eq "$1" ]; }
+# crash [PID]: vigild dies (PID, if given, is stopped just before: no
+# time for the parent's ping deadline to replace it first).
 crash() {
 	CLEANUP_PIDS="$CLEANUP_PIDS $(helper_pid logger) $(descendants \
 	    "$VIGILD_PID")"
+	[ -z "${1:-}" ] || kill -STOP "$1"
 	kill -KILL "$VIGILD_PID"
 	wait "$VIGILD_PID" 2>/dev/null
 	VIGILD_PID=
@@ -54,9 +57,8 @@ gone=$(pidof_svc gone)
 # The old control helper still holds the socket (stopped here; it would
 # exit a moment later): the next vigild must not take it for a live one.
 stuck=$(helper_pid control)
-kill -STOP "$stuck"
 CLEANUP_PIDS="$CLEANUP_PIDS $stuck"
-crash
+crash "$stuck"
 
 # change: another argument and stop signal; gone: removed.
 conf 1004 TERM
