@@ -36,23 +36,44 @@
 #include "log.h"
 #include "vigilctl.h"
 
+/*
+ * A command either parses its own arguments (run), or takes the options
+ * opts names (vctl_parse(): l, r, t, w) and gets the rest as targets
+ * (act, through vctl_run_parsed()).  ctl: the request it makes, if one.
+ */
+struct vctl_cmddef;
+typedef int	(*vctl_act_fn)(struct vctl *, const struct vctl_cmddef *,
+		    struct vctl_args *);
+
 struct vctl_cmddef {
 	const char	*name;
 	const char	*alias_of;	/* an alias: the command it runs */
 	int		(*run)(struct vctl *, int, char **);
+	vctl_act_fn	 act;
+	const char	*opts;
+	uint32_t	 ctl;
 	const char	*args;		/* usage after the name */
 	const char	*help;
 };
 
-static int	run_status(struct vctl *, int, char **);
-static int	run_action(struct vctl *, int, char **);
-static int	run_signal(struct vctl *, int, char **);
-static int	run_pid(struct vctl *, int, char **);
-static int	run_reload(struct vctl *, int, char **);
-static int	run_addremove(struct vctl *, int, char **);
-static int	run_info(struct vctl *, int, char **);
-static int	run_shutdown(struct vctl *, int, char **);
-static int	run_version(struct vctl *, int, char **);
+static int	act_status(struct vctl *, const struct vctl_cmddef *,
+		    struct vctl_args *);
+static int	act_action(struct vctl *, const struct vctl_cmddef *,
+		    struct vctl_args *);
+static int	act_signal(struct vctl *, const struct vctl_cmddef *,
+		    struct vctl_args *);
+static int	act_pid(struct vctl *, const struct vctl_cmddef *,
+		    struct vctl_args *);
+static int	act_reload(struct vctl *, const struct vctl_cmddef *,
+		    struct vctl_args *);
+static int	act_addremove(struct vctl *, const struct vctl_cmddef *,
+		    struct vctl_args *);
+static int	act_info(struct vctl *, const struct vctl_cmddef *,
+		    struct vctl_args *);
+static int	act_shutdown(struct vctl *, const struct vctl_cmddef *,
+		    struct vctl_args *);
+static int	act_version(struct vctl *, const struct vctl_cmddef *,
+		    struct vctl_args *);
 static int	run_help(struct vctl *, int, char **);
 static int	run_import(struct vctl *, int, char **);
 static int	run_export(struct vctl *, int, char **);
@@ -60,59 +81,69 @@ static int	run_avail(struct vctl *, int, char **);
 static const char *vctl_sock_url(struct vctl *, const char *);
 static int	run_maintail(struct vctl *, int, char **);
 
+/* The middle of an entry: run, act, opts, ctl (an alias: up to help). */
+#define ACT(f, o, ctl)	NULL, f, o, ctl
+#define RUN(f)		f, NULL, NULL, CTL_CMD_NONE
+#define ALIAS(n)	n, NULL, NULL, NULL, CTL_CMD_NONE, NULL, NULL
+
 /* Every command, in the order `vigilctl help' lists them. */
 static const struct vctl_cmddef vctl_cmds[] = {
-	{ "status", NULL, run_status, "[-l] [target ...]",
+	{ "status", NULL, ACT(act_status, "l", CTL_CMD_STATUS),
+	    "[-l] [target ...]",
 	    "one line per process (supervisorctl's format); -l: a table" },
-	{ "list", "status", run_status, NULL, NULL },
-	{ "ls", "status", run_status, NULL, NULL },
-	{ "start", NULL, run_action,
+	{ "list", ALIAS("status") },
+	{ "ls", ALIAS("status") },
+	{ "start", NULL, ACT(act_action, "wt", CTL_CMD_START),
 	    "[--no-wait] [--timeout sec] target ...",
 	    "start processes, wait until RUNNING and ready" },
-	{ "stop", NULL, run_action, "[--no-wait] [--timeout sec] target ...",
+	{ "stop", NULL, ACT(act_action, "wt", CTL_CMD_STOP),
+	    "[--no-wait] [--timeout sec] target ...",
 	    "stop processes, wait until down" },
-	{ "restart", NULL, run_action,
+	{ "restart", NULL, ACT(act_action, "wrt", CTL_CMD_RESTART),
 	    "[--no-wait | --rolling] [--timeout sec] target ...",
 	    "stop, then start processes; --rolling: one at a time" },
-	{ "signal", NULL, run_signal, "[sig] target ...",
+	{ "signal", NULL, ACT(act_signal, "", CTL_CMD_SIGNAL),
+	    "[sig] target ...",
 	    "send a signal (default: each service's reload_signal)" },
-	{ "pid", NULL, run_pid, "[target ...]",
+	{ "pid", NULL, ACT(act_pid, "", CTL_CMD_PID), "[target ...]",
 	    "the pid of vigild, or of processes" },
-	{ "reload", NULL, run_reload, "",
+	{ "reload", NULL, ACT(act_reload, "", CTL_CMD_RELOAD), "",
 	    "re-read the configuration and apply the difference" },
-	{ "update", "reload", run_reload, NULL, NULL },
-	{ "reread", NULL, run_reload, "",
+	{ "update", ALIAS("reload") },
+	{ "reread", NULL, ACT(act_reload, "", CTL_CMD_REREAD), "",
 	    "show what reload would change, change nothing" },
-	{ "add", NULL, run_addremove, "name",
+	{ "add", NULL, ACT(act_addremove, "", CTL_CMD_ADD), "name",
 	    "start a service that is new in the configuration" },
-	{ "remove", NULL, run_addremove, "name",
+	{ "remove", NULL, ACT(act_addremove, "", CTL_CMD_REMOVE), "name",
 	    "stop and forget a service gone from the configuration" },
-	{ "info", NULL, run_info, "target ...",
+	{ "info", NULL, ACT(act_info, "", CTL_CMD_INFO), "target ...",
 	    "configuration, state, history, limits and logs of processes" },
-	{ "tail", NULL, vctl_run_tail,
+	{ "tail", NULL, RUN(vctl_run_tail),
 	    "[-f] [-n lines] target [stdout | stderr]",
 	    "the last lines of a process's log" },
-	{ "logs", NULL, vctl_run_logs, "[-f] [-n lines] [target ...]",
+	{ "logs", NULL, RUN(vctl_run_logs), "[-f] [-n lines] [target ...]",
 	    "the logs of all (or some) processes, interleaved" },
-	{ "monit", NULL, vctl_run_monit, "[-d interval] [-n count]",
+	{ "monit", NULL, RUN(vctl_run_monit), "[-d interval] [-n count]",
 	    "a live table of every process, like top" },
-	{ "reopen", NULL, vctl_run_reopen, "", "reopen every log file" },
-	{ "clear", NULL, vctl_run_clear, "target ...", "empty the log files" },
-	{ "shutdown", NULL, run_shutdown, "[--timeout sec]",
-	    "stop every service, then vigild" },
-	{ "upgrade", NULL, run_shutdown, "[--timeout sec]",
+	{ "reopen", NULL, RUN(vctl_run_reopen), "", "reopen every log file" },
+	{ "clear", NULL, RUN(vctl_run_clear), "target ...",
+	    "empty the log files" },
+	{ "shutdown", NULL, ACT(act_shutdown, "t", CTL_CMD_SHUTDOWN),
+	    "[--timeout sec]", "stop every service, then vigild" },
+	{ "upgrade", NULL, ACT(act_shutdown, "t", CTL_CMD_UPGRADE),
+	    "[--timeout sec]",
 	    "re-execute vigild from its binary, the services untouched" },
-	{ "import", NULL, run_import, "file",
+	{ "import", NULL, RUN(run_import), "file",
 	    "print a vigild.conf made from a supervisord or PM2 file" },
-	{ "export", NULL, run_export, "systemd target",
+	{ "export", NULL, RUN(run_export), "systemd target",
 	    "print systemd units for services" },
-	{ "version", NULL, run_version, "",
+	{ "version", NULL, ACT(act_version, "", CTL_CMD_VERSION), "",
 	    "the versions of vigilctl and vigild" },
-	{ "avail", NULL, run_avail, "",
+	{ "avail", NULL, RUN(run_avail), "",
 	    "every configured process: in use or not, autostart, priority" },
-	{ "maintail", NULL, run_maintail, "[-f | -bytes]",
+	{ "maintail", NULL, RUN(run_maintail), "[-f | -bytes]",
 	    "vigild's own log (it has no file: see syslog)" },
-	{ "help", NULL, run_help, "[command]", "this help" },
+	{ "help", NULL, RUN(run_help), "[command]", "this help" },
 };
 
 static const struct vctl_cmddef *
@@ -265,53 +296,48 @@ vctl_parse(struct vctl *v, const struct vctl_cmddef *c, int argc,
 	return (VCTL_EXIT_OK);
 }
 
+/*
+ * A command of the table that takes vctl_parse()'s options: c is the
+ * entry named (an alias's own, so the act knows what was typed).
+ */
 static int
-run_status(struct vctl *v, int argc, char **argv)
+vctl_run_parsed(struct vctl *v, const struct vctl_cmddef *c, int argc,
+    char **argv)
 {
-	struct vctl_args	 a;
-	int			 rc;
+	const struct vctl_cmddef	*real = vctl_real(c);
+	struct vctl_args		 a;
+	int				 rc;
 
-	if ((rc = vctl_parse(v, vctl_find(argv[0]), argc, argv, "l",
-	    &a)) != VCTL_EXIT_OK)
+	if ((rc = vctl_parse(v, c, argc, argv, real->opts, &a)) !=
+	    VCTL_EXIT_OK)
 		return (rc);
-	rc = vctl_cmd_status(v, &a);
+	rc = real->act(v, c, &a);
 	free(a.targets);
 	return (rc);
 }
 
 static int
-run_action(struct vctl *v, int argc, char **argv)
+act_status(struct vctl *v, const struct vctl_cmddef *c, struct vctl_args *a)
 {
-	const struct vctl_cmddef	*c = vctl_find(argv[0]);
-	struct vctl_args		 a;
-	uint32_t			 cmd;
-	int				 rc;
+	return (vctl_cmd_status(v, a));
+}
 
-	if (strcmp(c->name, "start") == 0)
-		cmd = CTL_CMD_START;
-	else if (strcmp(c->name, "stop") == 0)
-		cmd = CTL_CMD_STOP;
-	else
-		cmd = CTL_CMD_RESTART;
-	if ((rc = vctl_parse(v, c, argc, argv, cmd == CTL_CMD_RESTART ?
-	    "wrt" : "wt", &a)) != VCTL_EXIT_OK)
-		return (rc);
+static int
+act_action(struct vctl *v, const struct vctl_cmddef *c, struct vctl_args *a)
+{
 	if (v->supctl) {
-		a.wait = !a.nowait;
-		rc = vctl_sup_action(v, cmd, &a);
-	} else if (a.ntargets == 0)
-		rc = vctl_usage_error(v, c, "%s needs a target (a name, or "
-		    "all)", c->name);
-	else if (a.nowait && (a.wait || a.rolling))
-		rc = vctl_usage_error(v, c, "%s", "--no-wait contradicts "
-		    "--wait and --rolling");
-	else {
-		/* They wait unless told not to; --rolling waits. */
-		a.wait = !a.nowait && !a.rolling;
-		rc = vctl_cmd_action(v, cmd, 0, &a);
+		a->wait = !a->nowait;
+		return (vctl_sup_action(v, c->ctl, a));
 	}
-	free(a.targets);
-	return (rc);
+	if (a->ntargets == 0)
+		return (vctl_usage_error(v, c, "%s needs a target (a name, or "
+		    "all)", c->name));
+	if (a->nowait && (a->wait || a->rolling))
+		return (vctl_usage_error(v, c, "%s", "--no-wait contradicts "
+		    "--wait and --rolling"));
+	/* They wait unless told not to; --rolling waits. */
+	a->wait = !a->nowait && !a->rolling;
+	return (vctl_cmd_action(v, c->ctl, 0, a));
 }
 
 /* SIGxxx, an upper-case word, or a number: meant as a signal. */
@@ -330,156 +356,105 @@ vctl_looks_like_signal(const char *s)
 }
 
 static int
-run_signal(struct vctl *v, int argc, char **argv)
+act_signal(struct vctl *v, const struct vctl_cmddef *c, struct vctl_args *a)
 {
-	const struct vctl_cmddef	*c = vctl_find(argv[0]);
-	struct vctl_args		 a;
-	const char			*errstr;
-	int				 rc, sig = 0;
+	const char	*errstr;
+	int		 rc, sig = 0;
 
-	if ((rc = vctl_parse(v, c, argc, argv, "", &a)) != VCTL_EXIT_OK)
-		return (rc);
-	if (v->supctl) {
-		rc = vctl_sup_action(v, CTL_CMD_SIGNAL, &a);
-		free(a.targets);
-		return (rc);
-	}
+	if (v->supctl)
+		return (vctl_sup_action(v, CTL_CMD_SIGNAL, a));
 	/*
 	 * A first word that looks like a signal but is none (SIGFOO, 99)
 	 * is a usage error, and nothing is sent.
 	 */
-	if (a.ntargets >= 2 && vctl_looks_like_signal(a.targets[0]) &&
-	    config_parse_signal(a.targets[0], &sig, &errstr) == -1)
-		rc = vctl_usage_error(v, c, "unknown signal \"%s\" (a name "
-		    "like HUP or SIGUSR1, or a number)", a.targets[0]);
+	if (a->ntargets >= 2 && vctl_looks_like_signal(a->targets[0]) &&
+	    config_parse_signal(a->targets[0], &sig, &errstr) == -1)
+		return (vctl_usage_error(v, c, "unknown signal \"%s\" (a name "
+		    "like HUP or SIGUSR1, or a number)", a->targets[0]));
 	/* "signal HUP web" or, with each service's reload_signal, "signal web" */
-	else if (a.ntargets >= 2 &&
-	    config_parse_signal(a.targets[0], &sig, &errstr) == 0) {
-		a.targets++;
-		a.ntargets--;
-		rc = vctl_cmd_action(v, CTL_CMD_SIGNAL, sig, &a);
-		a.targets--;
-	} else if (a.ntargets == 0 || (a.ntargets == 1 &&
-	    config_parse_signal(a.targets[0], &sig, &errstr) == 0))
-		rc = vctl_usage_error(v, c, "%s", "signal needs a target");
-	else
-		rc = vctl_cmd_action(v, CTL_CMD_SIGNAL, 0, &a);
-	free(a.targets);
-	return (rc);
+	if (a->ntargets >= 2 &&
+	    config_parse_signal(a->targets[0], &sig, &errstr) == 0) {
+		a->targets++;
+		a->ntargets--;
+		rc = vctl_cmd_action(v, CTL_CMD_SIGNAL, sig, a);
+		a->targets--;
+		return (rc);
+	}
+	if (a->ntargets == 0 || (a->ntargets == 1 &&
+	    config_parse_signal(a->targets[0], &sig, &errstr) == 0))
+		return (vctl_usage_error(v, c, "%s", "signal needs a target"));
+	return (vctl_cmd_action(v, CTL_CMD_SIGNAL, 0, a));
 }
 
 static int
-run_pid(struct vctl *v, int argc, char **argv)
+act_pid(struct vctl *v, const struct vctl_cmddef *c, struct vctl_args *a)
 {
-	struct vctl_args	 a;
-	int			 rc;
-
-	if ((rc = vctl_parse(v, vctl_find(argv[0]), argc, argv, "",
-	    &a)) != VCTL_EXIT_OK)
-		return (rc);
-	rc = vctl_cmd_pid(v, &a);
-	free(a.targets);
-	return (rc);
+	return (vctl_cmd_pid(v, a));
 }
 
 static int
-run_reload(struct vctl *v, int argc, char **argv)
+act_reload(struct vctl *v, const struct vctl_cmddef *c, struct vctl_args *a)
 {
-	const struct vctl_cmddef	*c = vctl_real(vctl_find(argv[0]));
-	struct vctl_args		 a;
-	int				 rc;
+	const struct vctl_cmddef	*real = vctl_real(c);
 
-	if ((rc = vctl_parse(v, c, argc, argv, "", &a)) != VCTL_EXIT_OK)
-		return (rc);
 	/* supervisorctl's "update all" is an update */
-	if (v->supctl && strcmp(argv[0], "update") == 0 && a.ntargets == 1 &&
-	    strcmp(a.targets[0], "all") == 0)
-		a.ntargets = 0;
-	if (v->supctl && a.ntargets > 0) {
+	if (v->supctl && strcmp(c->name, "update") == 0 && a->ntargets == 1 &&
+	    strcmp(a->targets[0], "all") == 0)
+		a->ntargets = 0;
+	if (v->supctl && a->ntargets > 0) {
 		printf("Error: %s accepts no arguments here (add and remove "
-		    "act on one group)\n", argv[0]);
-		rc = VCTL_EXIT_FAIL;
-	} else if (a.ntargets > 0)
-		rc = vctl_usage_error(v, c, "%s takes no argument (add and "
-		    "remove act on one service)", c->name);
-	else
-		rc = vctl_cmd_reload(v, strcmp(c->name, "reload") == 0 ?
-		    CTL_CMD_RELOAD : CTL_CMD_REREAD, NULL);
-	free(a.targets);
-	return (rc);
+		    "act on one group)\n", c->name);
+		return (VCTL_EXIT_FAIL);
+	}
+	if (a->ntargets > 0)
+		return (vctl_usage_error(v, c, "%s takes no argument (add and "
+		    "remove act on one service)", real->name));
+	return (vctl_cmd_reload(v, real->ctl, NULL));
 }
 
 static int
-run_addremove(struct vctl *v, int argc, char **argv)
+act_addremove(struct vctl *v, const struct vctl_cmddef *c,
+    struct vctl_args *a)
 {
-	const struct vctl_cmddef	*c = vctl_find(argv[0]);
-	struct vctl_args		 a;
-	size_t				 i;
-	int				 rc, r;
+	size_t	 i;
+	int	 rc = VCTL_EXIT_OK, r;
 
-	if ((rc = vctl_parse(v, c, argc, argv, "", &a)) != VCTL_EXIT_OK)
-		return (rc);
-	if (a.ntargets == 0 && !v->supctl)
+	if (a->ntargets == 0 && !v->supctl)
 		rc = vctl_usage_error(v, c, "%s needs a service name",
 		    c->name);
 	/* supervisorctl takes several names: one request each. */
-	for (i = 0; i < a.ntargets; i++) {
-		r = vctl_cmd_reload(v, strcmp(c->name, "add") == 0 ?
-		    CTL_CMD_ADD : CTL_CMD_REMOVE, a.targets[i]);
+	for (i = 0; i < a->ntargets; i++) {
+		r = vctl_cmd_reload(v, c->ctl, a->targets[i]);
 		vctl_close(v);
 		if (r > rc)
 			rc = r;
 	}
-	free(a.targets);
 	return (rc);
 }
 
 static int
-run_info(struct vctl *v, int argc, char **argv)
+act_info(struct vctl *v, const struct vctl_cmddef *c, struct vctl_args *a)
 {
-	const struct vctl_cmddef	*c = vctl_find(argv[0]);
-	struct vctl_args		 a;
-	int				 rc;
-
-	if ((rc = vctl_parse(v, c, argc, argv, "", &a)) != VCTL_EXIT_OK)
-		return (rc);
-	if (a.ntargets == 0)
-		rc = vctl_usage_error(v, c, "%s needs a target", c->name);
-	else
-		rc = vctl_cmd_info(v, &a);
-	free(a.targets);
-	return (rc);
+	if (a->ntargets == 0)
+		return (vctl_usage_error(v, c, "%s needs a target", c->name));
+	return (vctl_cmd_info(v, a));
 }
 
 static int
-run_shutdown(struct vctl *v, int argc, char **argv)
+act_shutdown(struct vctl *v, const struct vctl_cmddef *c,
+    struct vctl_args *a)
 {
-	const struct vctl_cmddef	*c = vctl_find(argv[0]);
-	struct vctl_args		 a;
-	int				 rc;
-
-	if ((rc = vctl_parse(v, c, argc, argv, "t", &a)) != VCTL_EXIT_OK)
-		return (rc);
-	if (a.ntargets > 0)
-		rc = vctl_usage_error(v, c, "%s takes no argument", c->name);
-	else if (strcmp(c->name, "upgrade") == 0)
-		rc = vctl_cmd_upgrade(v, &a);
-	else
-		rc = vctl_cmd_shutdown(v, &a);
-	free(a.targets);
-	return (rc);
+	if (a->ntargets > 0)
+		return (vctl_usage_error(v, c, "%s takes no argument",
+		    c->name));
+	if (c->ctl == CTL_CMD_UPGRADE)
+		return (vctl_cmd_upgrade(v, a));
+	return (vctl_cmd_shutdown(v, a));
 }
 
 static int
-run_version(struct vctl *v, int argc, char **argv)
+act_version(struct vctl *v, const struct vctl_cmddef *c, struct vctl_args *a)
 {
-	struct vctl_args	 a;
-	int			 rc;
-
-	if ((rc = vctl_parse(v, vctl_find(argv[0]), argc, argv, "",
-	    &a)) != VCTL_EXIT_OK)
-		return (rc);
-	free(a.targets);
 	return (vctl_cmd_version(v));
 }
 
@@ -695,12 +670,16 @@ main(int argc, char *argv[])
 	if (c == NULL)
 		return (vctl_usage_error(&v, NULL, "unknown command \"%s\" "
 		    "(see help)", argv[0]));
-	if (c->run != run_help && c->run != run_import && c->run != run_export)
+	if (vctl_real(c)->run != run_help && vctl_real(c)->run != run_import &&
+	    vctl_real(c)->run != run_export)
 		vctl_find_socket(&v, sopt, supervisorctl);
 	if (v.sock != NULL && asprintf(&sockurl, "unix://%s", v.sock) == -1)
 		err(1, NULL);
 	v.sockurl = sockurl;
-	rc = c->run(&v, argc, argv);
+	if (vctl_real(c)->act != NULL)
+		rc = vctl_run_parsed(&v, c, argc, argv);
+	else
+		rc = vctl_real(c)->run(&v, argc, argv);
 	vctl_close(&v);
 	fflush(stdout);
 	free(sockurl);
