@@ -458,46 +458,6 @@ preq_send(struct preq *r)
 	    sizeof(t));
 }
 
-/*
- * The instances the targets name (all of them for none), in order; a
- * target that names nothing gets "no such process".  NULL: nothing.
- */
-static struct svc **
-plog_resolve(uint32_t peerid, char * const *targets, size_t ntargets,
-    size_t *np, int *unknown)
-{
-	struct ctl_result	 res;
-	struct svc		**v = NULL, *s;
-	size_t			 i, n = 0;
-	int			 hit;
-
-	for (i = 0; i < ntargets; i++) {
-		hit = 0;
-		TAILQ_FOREACH(s, &svc_all, entry)
-			hit |= pctl_match(targets[i], s);
-		if (hit)
-			continue;
-		*unknown = 1;
-		memset(&res, 0, sizeof(res));
-		strlcpy(res.name, targets[i], sizeof(res.name));
-		res.result = CTL_RES_NOSUCH;
-		strlcpy(res.text, "no such process", sizeof(res.text));
-		(void)parent_control_send(peerid, IMSG_CTL_RESULT, &res,
-		    sizeof(res));
-	}
-	TAILQ_FOREACH(s, &svc_all, entry) {
-		for (i = 0, hit = ntargets == 0; i < ntargets && !hit; i++)
-			hit = pctl_match(targets[i], s);
-		if (!hit)
-			continue;
-		if ((v = reallocarray(v, n + 1, sizeof(*v))) == NULL)
-			fatal(NULL);
-		v[n++] = s;
-	}
-	*np = n;
-	return (v);
-}
-
 static void
 preq_add_file(struct preq *r, struct svc *s, uint32_t flags)
 {
@@ -532,7 +492,6 @@ plog_cmd_tail(struct pctl_peer *p)
 	const struct config_log	*cl;
 	size_t			 i, n;
 	int			 err = (req->flags & CTL_F_STDERR) != 0;
-	int			 unknown = 0;
 	char			 why[CTL_ENDMSGMAX] = "";
 
 	if (req->cmd == CTL_CMD_TAIL && ntargets != 1) {
@@ -546,8 +505,9 @@ plog_cmd_tail(struct pctl_peer *p)
 		return;
 	}
 	plog_cmd_gone(peerid);	/* anything stale of that peer id */
-	if ((v = plog_resolve(peerid, targets, ntargets, &n, &unknown)) ==
-	    NULL) {
+	v = pctl_resolve(p, 1, &n);
+	if (n == 0) {
+		free(v);
 		parent_control_end(peerid, CTL_RES_NOSUCH, NULL);
 		return;
 	}
@@ -604,15 +564,12 @@ plog_cmd_clear(struct pctl_peer *p)
 {
 	uint32_t		 peerid = p->peerid;
 	const struct ctl_request *req = &p->req;
-	char * const		*targets = p->targets;
-	size_t			 ntargets = p->ntargets;
 	struct msg_log_clear	 m;
 	struct preq		*r;
 	struct svc		**v;
 	size_t			 i, n;
-	int			 unknown = 0;
 
-	if (ntargets == 0) {
+	if (p->ntargets == 0) {
 		parent_control_end(peerid, CTL_RES_USAGE, "clear needs a "
 		    "target (all for every service)");
 		return;
@@ -623,8 +580,9 @@ plog_cmd_clear(struct pctl_peer *p)
 		return;
 	}
 	plog_cmd_gone(peerid);	/* anything stale of that peer id */
-	if ((v = plog_resolve(peerid, targets, ntargets, &n, &unknown)) ==
-	    NULL) {
+	v = pctl_resolve(p, 1, &n);
+	if (n == 0) {
+		free(v);
 		parent_control_end(peerid, CTL_RES_NOSUCH, NULL);
 		return;
 	}
@@ -633,7 +591,8 @@ plog_cmd_clear(struct pctl_peer *p)
 	r->reqid = peerid;
 	r->cmd = req->cmd;
 	r->nleft = n;
-	r->result = unknown ? CTL_RES_NOSUCH : CTL_RES_OK;
+	/* A target that named nothing got its result from pctl_resolve. */
+	r->result = p->nfailed > 0 ? CTL_RES_NOSUCH : CTL_RES_OK;
 	TAILQ_INSERT_TAIL(&preqs, r, entry);
 	for (i = 0; i < n; i++) {
 		memset(&m, 0, sizeof(m));

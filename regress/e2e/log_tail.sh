@@ -90,6 +90,14 @@ ctl clear e >"$T/clear" || fail "clear failed"
 grep -qx 'e: cleared' "$T/clear" || fail "clear said: $(cat "$T/clear")"
 [ "$(nlines "$L/e.err.log")" -lt 5 ] || fail "e.err.log was not emptied"
 wait_until 10 has "$L/e.err.log" 2 || fail "e.err.log not written after clear"
+# A target that names nothing is said, and the rest is still done.
+ctl clear e nosuch >"$T/clear2" 2>&1
+[ $? -eq 5 ] || fail "clear e nosuch: not exit 5: $(cat "$T/clear2")"
+grep -q '^nosuch: .*no such process' "$T/clear2" &&
+    grep -qx 'e: cleared' "$T/clear2" || fail "clear e nosuch: $(cat "$T/clear2")"
+ctl logs -n 1 e nosuch >"$T/l3" 2>&1
+grep -q '^nosuch: .*no such process' "$T/l3" ||
+	fail "logs e nosuch: $(cat "$T/l3")"
 
 # A follower that stops reading: the flood is not slowed, lines skipped.
 bgctl "$T/slow" logs -f -n 1 tick flood
