@@ -143,6 +143,7 @@ VIGILD_SRCS	+= control/control_logs.c
 VIGILCTL_SRCS	= control/vigilctl/vigilctl.c
 VIGILCTL_SRCS	+= control/vigilctl/vigilctl_cmd.c
 VIGILCTL_SRCS	+= control/vigilctl/vigilctl_conn.c
+VIGILCTL_SRCS	+= control/vigilctl/vigilctl_ini.c
 VIGILCTL_SRCS	+= control/vigilctl/vigilctl_json.c
 VIGILCTL_SRCS	+= control/vigilctl/vigilctl_logs.c
 VIGILCTL_SRCS	+= control/vigilctl/vigilctl_monit.c
@@ -292,10 +293,12 @@ $(BUILD)/fuzz/fuzz_grpc_h2: monitor/monitor_grpc.c monitor/monitor_grpc_msg.c \
 	    monitor/monitor.h
 
 # vigilctl's supervisorctl name: its file and its argument line.
-$(BUILD)/fuzz/fuzz_supconf: FUZZ_EXTRA = control/vigilctl/vigilctl_supconf.c
+$(BUILD)/fuzz/fuzz_supconf: FUZZ_EXTRA = control/vigilctl/vigilctl_supconf.c \
+	    control/vigilctl/vigilctl_ini.c
 $(BUILD)/fuzz/fuzz_supconf: FUZZ_EXTRA_CFLAGS = -Icontrol/vigilctl
 $(BUILD)/fuzz/fuzz_supconf: control/vigilctl/vigilctl_supconf.c \
-	    control/vigilctl/vigilctl_supconf.h
+	    control/vigilctl/vigilctl_supconf.h control/vigilctl/vigilctl_ini.c \
+	    control/vigilctl/vigilctl_ini.h
 
 fuzz: $(FUZZ_BINS)
 

@@ -22,13 +22,13 @@
 
 #include <sys/types.h>
 
-#include <ctype.h>
 #include <err.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "vigilctl_ini.h"
 #include "vigilctl_supconf.h"
 
 /*
@@ -61,19 +61,6 @@ vctl_sup_resplit(int argc, char **argv, int *nargc)
 	return (nv);
 }
 
-static char *
-sup_trim(char *s)
-{
-	char	*e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return (s);
-}
-
 /* A value with %(here)s (the file's directory) expanded. */
 static int
 sup_here(const char *val, const char *here, char *buf, size_t len)
@@ -92,6 +79,33 @@ sup_here(const char *val, const char *here, char *buf, size_t len)
 	return (strlcat(buf, val, len) >= len ? -1 : 0);
 }
 
+/* What sup_line() keeps of the file. */
+struct sup_reading {
+	char		 here[PATH_MAX];	/* %(here)s */
+	char		 sec[64];
+	char		 url[PATH_MAX];
+	char		 file[PATH_MAX];
+};
+
+/* Lines it does not understand are not its business: skipped. */
+static int
+sup_line(const struct vctl_ini_line *l, void *arg)
+{
+	struct sup_reading	*r = arg;
+
+	if (l->what == VCTL_INI_SECTION)
+		strlcpy(r->sec, l->section, sizeof(r->sec));
+	else if (l->what != VCTL_INI_KEY)
+		return (0);
+	else if (strcmp(r->sec, "supervisorctl") == 0 &&
+	    strcmp(l->key, "serverurl") == 0)
+		(void)sup_here(l->value, r->here, r->url, sizeof(r->url));
+	else if (strcmp(r->sec, "unix_http_server") == 0 &&
+	    strcmp(l->key, "file") == 0)
+		(void)sup_here(l->value, r->here, r->file, sizeof(r->file));
+	return (0);
+}
+
 /*
  * The socket of a supervisord configuration: [supervisorctl] serverurl
  * (unix://PATH), else [unix_http_server] file.  NULL if it names none
@@ -100,53 +114,26 @@ sup_here(const char *val, const char *here, char *buf, size_t len)
 const char *
 vctl_sup_conf_socket(const char *path)
 {
-	static char	 sock[PATH_MAX];
-	char		 here[PATH_MAX], url[PATH_MAX], file[PATH_MAX];
-	char		*line = NULL, *p, *k, *val, sec[64], *slash;
-	size_t		 cap = 0;
-	FILE		*fp;
+	static char		 sock[PATH_MAX];
+	struct sup_reading	 r;
+	char			*slash;
+	FILE			*fp;
 
 	if ((fp = fopen(path, "r")) == NULL)
 		return (NULL);
-	strlcpy(here, path, sizeof(here));
-	if ((slash = strrchr(here, '/')) != NULL)
+	memset(&r, 0, sizeof(r));
+	strlcpy(r.here, path, sizeof(r.here));
+	if ((slash = strrchr(r.here, '/')) != NULL)
 		*slash = '\0';
 	else
-		strlcpy(here, ".", sizeof(here));
-	url[0] = file[0] = sec[0] = '\0';
-	while (getline(&line, &cap, fp) != -1) {
-		if (line[0] == ';' || line[0] == '#')
-			continue;
-		p = sup_trim(line);
-		if (*p == '[') {
-			if ((k = strchr(p, ']')) != NULL)
-				*k = '\0';
-			strlcpy(sec, sup_trim(p + 1), sizeof(sec));
-			continue;
-		}
-		if ((val = strpbrk(p, "=:")) == NULL)
-			continue;
-		*val++ = '\0';
-		k = sup_trim(p);
-		for (p = val; *p != '\0'; p++)	/* "x ; comment" */
-			if (*p == ';' && p > val && isspace((unsigned char)p[-1]))
-				*p = '\0';
-		val = sup_trim(val);
-		if (strcmp(sec, "supervisorctl") == 0 &&
-		    strcasecmp(k, "serverurl") == 0)
-			(void)sup_here(val, here, url, sizeof(url));
-		else if (strcmp(sec, "unix_http_server") == 0 &&
-		    strcasecmp(k, "file") == 0)
-			(void)sup_here(val, here, file, sizeof(file));
-	}
-	free(line);
+		strlcpy(r.here, ".", sizeof(r.here));
+	(void)vctl_ini_read(fp, sup_line, &r);
 	fclose(fp);
-	if (strncmp(url, "unix://", 7) == 0 && url[7] != '\0')
-		strlcpy(sock, url + 7, sizeof(sock));
-	else if (file[0] != '\0')
-		strlcpy(sock, file, sizeof(sock));
+	if (strncmp(r.url, "unix://", 7) == 0 && r.url[7] != '\0')
+		strlcpy(sock, r.url + 7, sizeof(sock));
+	else if (r.file[0] != '\0')
+		strlcpy(sock, r.file, sizeof(sock));
 	else
 		return (NULL);
 	return (sock);
 }
-

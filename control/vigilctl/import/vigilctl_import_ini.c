@@ -38,6 +38,7 @@
 #include "compat.h"
 #include "vigilctl_import.h"
 #include "vigilctl_import_ini.h"
+#include "../vigilctl_ini.h"
 
 static struct ini_sec	*sec_find(struct ini *, const char *);
 static struct ini_sec	*sec_get(struct ini *, const char *, struct ini_file *,
@@ -45,7 +46,6 @@ static struct ini_sec	*sec_get(struct ini *, const char *, struct ini_file *,
 static struct ini_kv	*kv_set(struct ini_sec *, const char *, const char *,
 			    struct ini_file *, size_t);
 static struct ini_file	*file_add(struct ini *, const char *);
-static char		*strip(char *);
 static int		 ini_read(struct ini *, struct ini_file *);
 static int		 ini_includes(struct ini *, struct ini_file *);
 static int		 expand_one(struct ini *, const struct ini_kv *,
@@ -117,103 +117,59 @@ kv_set(struct ini_sec *s, const char *key, const char *val,
 	return (kv);
 }
 
-static char *
-strip(char *s)
-{
-	char	*e;
+/* Where ini_line() puts what it reads. */
+struct ini_reading {
+	struct ini		*ini;
+	struct ini_file		*f;
+	struct ini_sec		*sec;
+	struct ini_kv		*kv;
+};
 
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return (s);
+static int
+ini_line(const struct vctl_ini_line *l, void *arg)
+{
+	struct ini_reading	*r = arg;
+	char			*nv;
+
+	switch (l->what) {
+	case VCTL_INI_SECTION:
+		r->sec = sec_get(r->ini, l->section, r->f, l->lineno);
+		break;
+	case VCTL_INI_KEY:
+		r->kv = kv_set(r->sec, l->key, l->value, r->f, l->lineno);
+		break;
+	case VCTL_INI_CONT:
+		nv = imp_printf("%s%.*s\n%s", r->kv->val, (int)l->blanks,
+		    "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n", l->value);
+		free(r->kv->val);
+		r->kv->val = nv;
+		break;
+	case VCTL_INI_ERROR:
+		imp_err(r->ini->ctx, r->f->path, l->lineno, 0, "%s", l->error);
+		return (-1);
+	}
+	return (0);
 }
 
 /* One file into the model; -1 (reported) on a syntax error. */
 static int
 ini_read(struct ini *ini, struct ini_file *f)
 {
-	FILE		*fp;
-	struct ini_sec	*sec = NULL;
-	struct ini_kv	*kv = NULL;
-	char		*buf = NULL, *line, *v, *p, *e, *nv;
-	size_t		 sz = 0, lineno = 0, indent, kv_indent = 0;
-	size_t		 blanks = 0;
-	ssize_t		 len;
-	int		 rv = 0;
+	struct ini_reading	 r;
+	FILE			*fp;
+	int			 rv;
 
 	if ((fp = fopen(f->path, "r")) == NULL) {
 		imp_err(ini->ctx, f->path, 0, 0, "%s", strerror(errno));
 		return (-1);
 	}
-	while ((len = getline(&buf, &sz, fp)) != -1) {
-		lineno++;
-		line = buf;
-		if ((size_t)len != strlen(line) ||
-		    strpbrk(line, "\001\002") != NULL) {
-			imp_err(ini->ctx, f->path, lineno, 0,
-			    "control character in the file");
-			rv = -1;
-			break;
-		}
-		line[strcspn(line, "\r\n")] = '\0';
-
-		/* Inline comments: ';' or '#' at the start or after space. */
-		for (p = line; *p != '\0'; p++)
-			if ((*p == ';' || *p == '#') && (p == line ||
-			    isspace((unsigned char)p[-1]))) {
-				*p = '\0';
-				break;
-			}
-		indent = strspn(line, " \t");
-		v = strip(line);
-		if (*v == '\0') {
-			if (kv != NULL)
-				blanks++;
-			continue;
-		}
-		if (kv != NULL && indent > kv_indent) {
-			/* A continuation line. */
-			nv = imp_printf("%s%.*s\n%s", kv->val, (int)blanks,
-			    "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n", v);
-			free(kv->val);
-			kv->val = nv;
-			blanks = 0;
-			continue;
-		}
-		kv = NULL;
-		blanks = 0;
-		if (*v == '[' && (e = strrchr(v, ']')) != NULL && e > v + 1) {
-			*e = '\0';
-			sec = sec_get(ini, v + 1, f, lineno);
-			continue;
-		}
-		if (sec == NULL) {
-			imp_err(ini->ctx, f->path, lineno, 0,
-			    "a key outside any [section]");
-			rv = -1;
-			break;
-		}
-		if ((p = strpbrk(v, "=:")) == NULL || p == v) {
-			imp_err(ini->ctx, f->path, lineno, 0,
-			    "expected \"key = value\" or a [section] header");
-			rv = -1;
-			break;
-		}
-		*p++ = '\0';
-		for (e = v; *e != '\0'; e++)
-			*e = tolower((unsigned char)*e);
-		kv = kv_set(sec, strip(v), strip(p), f, lineno);
-		kv_indent = indent;
-	}
-	if (rv == 0 && ferror(fp)) {
+	memset(&r, 0, sizeof(r));
+	r.ini = ini;
+	r.f = f;
+	if ((rv = vctl_ini_read(fp, ini_line, &r)) == -1)
 		imp_err(ini->ctx, f->path, 0, 0, "%s", strerror(errno));
-		rv = -1;
-	}
-	free(buf);
 	fclose(fp);
-	return (rv);
+	return (rv == 0 ? 0 : -1);
 }
 
 /*
