@@ -101,6 +101,7 @@ VIGILD_SRCS	+= parent/parent_http_token.c
 VIGILD_SRCS	+= parent/parent_instance.c
 VIGILD_SRCS	+= parent/parent_limits.c
 VIGILD_SRCS	+= parent/parent_logger.c
+VIGILD_SRCS	+= parent/parent_mainlog.c
 VIGILD_SRCS	+= parent/parent_monitor.c
 VIGILD_SRCS	+= parent/parent_monitor_def.c
 VIGILD_SRCS	+= parent/parent_proc.c

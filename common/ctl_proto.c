@@ -32,7 +32,7 @@
 static const char *ctl_cmd_names[CTL_CMD_MAX] = {
 	"none", "status", "start", "stop", "restart", "signal", "pid",
 	"reload", "reread", "add", "remove", "info", "shutdown", "version",
-	"tail", "logs", NULL, "reopen", "clear", "upgrade"
+	"tail", "logs", NULL, "reopen", "clear", "upgrade", "maintail"
 };
 
 const char *

@@ -27,6 +27,9 @@
 static int		 log_debug_mode;
 static int		 log_verbose;
 static const char	*log_procname = "parent";
+static void		(*log_hook)(int, const char *);
+static pid_t		 log_hook_pid;
+static int		 log_hook_busy;
 
 void
 log_init(int debug, int facility)
@@ -44,6 +47,18 @@ log_procinit(const char *procname)
 {
 	if (procname != NULL)
 		log_procname = procname;
+}
+
+/*
+ * Also hand each line to hook (the parent's ring for maintail), in this
+ * process only (not in a child between fork and exec), never from
+ * inside the hook itself.
+ */
+void
+log_set_hook(void (*hook)(int, const char *))
+{
+	log_hook = hook;
+	log_hook_pid = getpid();
 }
 
 void
@@ -75,6 +90,11 @@ vlog(int pri, const char *fmt, va_list ap)
 	int	 saved_errno = errno;
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (log_hook != NULL && !log_hook_busy && getpid() == log_hook_pid) {
+		log_hook_busy = 1;
+		log_hook(pri, buf);
+		log_hook_busy = 0;
+	}
 	if (log_debug_mode) {
 		/* One write(2) per line so helper lines never interleave. */
 		char	 line[1100];

@@ -24,6 +24,7 @@
 /* debug != 0: stderr; otherwise syslog(LOG_DAEMON). */
 void	log_init(int debug, int facility);
 void	log_procinit(const char *procname);
+void	log_set_hook(void (*)(int, const char *));
 void	log_setverbose(int verbose);
 int	log_getverbose(void);
 void	log_warn(const char *, ...)

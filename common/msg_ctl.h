@@ -66,7 +66,7 @@
 #include "msg.h"
 
 /* Bump when anything a client sees changes (types, structs, commands). */
-#define CTL_PROTO_VERSION	1
+#define CTL_PROTO_VERSION	2
 
 #define CTL_MSGMAX		4096	/* frame limit on the control socket */
 #define CTL_VERSIONMAX		32
@@ -166,15 +166,22 @@ enum ctl_cmd {
 	CTL_CMD_REOPEN = 17,		/* no targets */
 	CTL_CMD_CLEAR,			/* targets */
 	CTL_CMD_UPGRADE,		/* no targets: re-exec in place */
+	CTL_CMD_MAINTAIL,		/* vigild's own log; count: bytes
+					   (0: all), FOLLOW */
 	CTL_CMD_MAX
 };
 
-#define CTL_F_WAIT	0x0001		/* start/stop/restart --wait */
+#define CTL_F_WAIT	0x0001		/* start/stop/restart --wait; reload,
+					   remove: END once what they stop
+					   is gone */
 #define CTL_F_LONG	0x0002		/* status -l */
 #define CTL_F_ROLLING	0x0004		/* restart --rolling */
 #define CTL_F_FOLLOW	0x0008		/* tail -f, logs -f */
 #define CTL_F_STDERR	0x0010		/* tail ... stderr */
-#define CTL_F_ALL	0x001f
+#define CTL_F_SUPERVISOR 0x0020		/* remove as supervisord: a stopped
+					   group, even one still in the
+					   file; a running one is refused */
+#define CTL_F_ALL	0x003f
 
 /*
  * Results, in struct ctl_end and struct ctl_result: the numbers are

@@ -15,6 +15,7 @@ PKGS="$PKGS bash-completion zsh"			# the completion test
 PKGS="$PKGS debhelper lintian"				# make deb and its test
 PKGS="$PKGS supervisor"					# supervisorctl comparison test (regress/e2e/ctl_supervisorctl.sh)
 PKGS="$PKGS python3-grpcio"				# tests: a real gRPC server
+PKGS="$PKGS ansible"					# a real Ansible run of community.general.supervisorctl (regress/e2e/ctl_ansible.sh)
 
 missing=""
 for p in $PKGS; do

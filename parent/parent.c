@@ -196,6 +196,7 @@ main(int argc, char *argv[])
 	log_init(1, LOG_DAEMON);
 	log_setverbose(penv->verbose);
 	log_procinit("parent");
+	parent_mainlog_init();		/* maintail's ring */
 	penv->is_root = geteuid() == 0;
 
 	if (penv->conf_path == NULL) {

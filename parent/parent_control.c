@@ -104,6 +104,8 @@ static const struct pctl_cmd pctl_cmds[] = {
 	{ CTL_CMD_REOPEN,   0, plog_cmd_reopen, NULL },
 	{ CTL_CMD_CLEAR,    0, plog_cmd_clear, plog_cmd_gone },
 	{ CTL_CMD_UPGRADE,  0, parent_upgrade_cmd, parent_upgrade_gone },
+	/* vigild's own log: who did what, refusals, paths: not read-only */
+	{ CTL_CMD_MAINTAIL, 0, parent_mainlog_cmd, parent_mainlog_gone },
 };
 
 static struct log_limit	 pctl_denied_limit =

@@ -64,6 +64,7 @@ enum pctl_wstate {
 struct pctl_wait {
 	char			 id[VIGIL_IDNAMEMAX];
 	pid_t			 oldpid;	/* restart: must be replaced */
+	pid_t			 gonepid;	/* reload, remove: must go */
 	int			 up;		/* 1: RUNNING, 0: stopped */
 	int			 was_up;	/* restart: "stopped" first */
 	enum pctl_wstate	 state;
@@ -127,6 +128,7 @@ int	parent_http_request_ok(const struct ctl_httpreq *);
 void	pctl_wait_init(void);
 void	pctl_wait_forget(struct pctl_peer *);
 void	pctl_wait_timeout(int, short, void *);
+void	pctl_wait_gone(struct pctl_peer *, const pid_t *, size_t);
 
 /* The handlers (the table in parent_control.c), by file. */
 /* parent_control_info.c */
@@ -149,5 +151,9 @@ void	plog_cmd_tail(struct pctl_peer *);
 void	plog_cmd_clear(struct pctl_peer *);
 void	plog_cmd_reopen(struct pctl_peer *);
 void	plog_cmd_gone(uint32_t);
+/* parent_mainlog.c */
+void	parent_mainlog_init(void);
+void	parent_mainlog_cmd(struct pctl_peer *);
+void	parent_mainlog_gone(uint32_t);
 
 #endif /* VIGIL_PARENT_CONTROL_H */

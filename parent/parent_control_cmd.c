@@ -123,6 +123,11 @@ pctl_eval(struct pctl_wait *w, struct svc *s)
 
 	if (w->state != PCTL_W_WAITING)
 		return;
+	if (w->gonepid != 0) {		/* reaped: the process is gone */
+		if (svc_find_pid(w->gonepid) == NULL)
+			pctl_done(w, CTL_RES_OK, "stopped");
+		return;
+	}
 	if (s == NULL) {
 		pctl_done(w, CTL_RES_FAIL, "removed while waiting");
 		return;
@@ -406,10 +411,49 @@ pctl_cmd_action(struct pctl_peer *p)
 	pctl_kick();
 }
 
+/*
+ * reload --wait (supervisorctl's update), remove --wait: END once every
+ * process the change stops or replaces is gone (reaped), within the
+ * services' own times, so that "NAME: stopped" is true when printed.
+ */
+void
+pctl_wait_gone(struct pctl_peer *p, const pid_t *pids, size_t n)
+{
+	struct timeval	 tv;
+	struct svc	*s;
+	uint64_t	 ms = PCTL_WAIT_SLACK_MS;
+	size_t		 i;
+
+	if ((p->w = calloc(n, sizeof(*p->w))) == NULL)
+		fatal(NULL);
+	for (i = 0; i < n; i++) {
+		if ((s = svc_find_pid(pids[i])) == NULL)
+			continue;	/* gone already */
+		strlcpy(p->w[p->nw].id, s->id, sizeof(p->w[p->nw].id));
+		p->w[p->nw].gonepid = pids[i];
+		p->w[p->nw].state = PCTL_W_WAITING;
+		/* a rolling change stops one after another: the sum */
+		ms += pctl_own_ms(s, CTL_CMD_RESTART);
+		p->nw++;
+	}
+	if (p->req.timeout_ms != 0)
+		ms = p->req.timeout_ms;
+	p->wait_ms = ms > CTL_TIMEOUT_MAX_MS ? CTL_TIMEOUT_MAX_MS :
+	    (uint32_t)ms;
+	TAILQ_INSERT_TAIL(&pctl_waiting, p, wentry);
+	p->waiting = 1;
+	tv.tv_sec = p->wait_ms / 1000;
+	tv.tv_usec = (p->wait_ms % 1000) * 1000;
+	evtimer_add(&p->timer, &tv);
+	pctl_kick();
+}
+
 static void
 pctl_report(struct pctl_peer *p, struct pctl_wait *w)
 {
 	w->reported = 1;
+	if (w->gonepid != 0 && w->result == CTL_RES_OK)
+		return;		/* the reload's lines said it */
 	if (w->result == CTL_RES_OK && w->was_up)
 		pctl_result(p, w->id, CTL_RES_OK, "stopped");
 	pctl_result(p, w->id, w->result, "%s", w->text);

@@ -54,6 +54,7 @@ reload_report_free(struct reload_report *rep)
 	for (i = 0; i < rep->nlines; i++)
 		free(rep->lines[i]);
 	free(rep->lines);
+	free(rep->gone);
 	config_errors_free(&rep->errs);
 	memset(rep, 0, sizeof(*rep));
 }
@@ -77,6 +78,29 @@ report(struct reload_report *rep, const char *fmt, ...)
 	    sizeof(char *))) == NULL)
 		fatal(NULL);
 	rep->lines[rep->nlines++] = line;
+}
+
+/*
+ * The processes of g from instance `from' on, which the reload stops
+ * (removed, scaled down) or replaces (changed): update and reload --wait
+ * end once they are gone.
+ */
+static void
+reload_note_gone(struct reload_report *rep, struct svc_group *g,
+    unsigned int from)
+{
+	unsigned int	 i;
+
+	if (rep == NULL)
+		return;
+	for (i = from; i < g->ninst; i++) {
+		if (g->inst[i]->pid == 0)
+			continue;
+		if ((rep->gone = reallocarray(rep->gone, rep->ngone + 1,
+		    sizeof(*rep->gone))) == NULL)
+			fatal(NULL);
+		rep->gone[rep->ngone++] = g->inst[i]->pid;
+	}
 }
 
 /*
@@ -223,6 +247,7 @@ parent_reload(enum reload_mode mode, const char *only,
 			}
 			report(rep, "%s: removed process group",
 			    g->conf->name);
+			reload_note_gone(rep, g, 0);
 			svc_group_remove(g);
 			continue;
 		}
@@ -243,6 +268,7 @@ parent_reload(enum reload_mode mode, const char *only,
 			report(rep, "%s: updated process group (instances "
 			    "%u -> %u)", nc->name, g->conf->instances,
 			    nc->instances);
+			reload_note_gone(rep, g, nc->instances);
 			svc_group_replace_conf(g, nc, ref);
 			svc_group_scale(g, nc->instances);
 			continue;
@@ -250,11 +276,13 @@ parent_reload(enum reload_mode mode, const char *only,
 		if ((g->conf->instances == 1) != (nc->instances == 1)) {
 			/* The instance names change: a new group. */
 			report(rep, "%s: updated process group", nc->name);
+			reload_note_gone(rep, g, 0);
 			svc_group_remove(g);
 			reload_start_group(svc_group_add(nc, ref));
 			continue;
 		}
 		report(rep, "%s: updated process group", nc->name);
+		reload_note_gone(rep, g, 0);
 		reload_change_group(g, nc, ref);
 	}
 
@@ -333,10 +361,44 @@ parent_reload_cmd(struct pctl_peer *p)
 		pctl_finish(p, CTL_RES_FAIL, "%s: configuration refused, "
 		    "nothing changed (%zu error%s)", penv->conf_path,
 		    rep.errs.nerrs, rep.errs.nerrs == 1 ? "" : "s");
+	else if ((p->req.flags & CTL_F_WAIT) && rep.ngone > 0)
+		pctl_wait_gone(p, rep.gone, rep.ngone);	/* END later */
 	else
 		pctl_finish(p, CTL_RES_OK, "%zu change%s", rep.changes,
 		    rep.changes == 1 ? "" : "s");
 	reload_report_free(&rep);
+}
+
+/*
+ * remove under supervisorctl's name (CTL_F_SUPERVISOR), as supervisord
+ * does it: a group whose every process is down (STOPPED, EXITED, FATAL)
+ * is forgotten whether or not the file still has it (the next reload or
+ * add brings such a one back); one with a process up, starting or in
+ * BACKOFF is refused.
+ */
+static void
+reload_remove_stopped(struct pctl_peer *p, struct svc_group *g)
+{
+	char		 line[VIGIL_NAMEMAX + 32];
+	unsigned int	 i;
+	struct svc	*s;
+
+	for (i = 0; i < g->ninst; i++) {
+		s = g->inst[i];
+		if (s->pid != 0 || (s->state != SVC_STOPPED &&
+		    s->state != SVC_EXITED && s->state != SVC_FATAL)) {
+			pctl_result(p, g->conf->name, CTL_RES_FAIL,
+			    "still running");
+			pctl_finish(p, CTL_RES_FAIL, "%s", p->failmsg);
+			return;
+		}
+	}
+	snprintf(line, sizeof(line), "%s: removed process group",
+	    g->conf->name);
+	report(NULL, "%s", line);
+	svc_group_remove(g);
+	pctl_line(p, CTL_LINE_OUT, line);
+	pctl_finish(p, CTL_RES_OK, NULL);
 }
 
 /* add, remove: one service group, as the file has it now. */
@@ -344,6 +406,7 @@ void
 parent_reload_cmd_addremove(struct pctl_peer *p)
 {
 	struct reload_report	 rep;
+	struct svc_group	*g;
 	const char		*name = p->req.arg;
 	int			 add = p->req.cmd == CTL_CMD_ADD, r;
 
@@ -357,9 +420,13 @@ parent_reload_cmd_addremove(struct pctl_peer *p)
 		pctl_finish(p, CTL_RES_FAIL, "%s", p->failmsg);
 		return;
 	}
-	if (!add && svc_group_find(name) == NULL) {
+	if (!add && (g = svc_group_find(name)) == NULL) {
 		pctl_result(p, name, CTL_RES_NOSUCH, "no such process group");
 		pctl_finish(p, CTL_RES_NOSUCH, "%s", p->failmsg);
+		return;
+	}
+	if (!add && (p->req.flags & CTL_F_SUPERVISOR)) {
+		reload_remove_stopped(p, g);
 		return;
 	}
 	reload_report_init(&rep);
@@ -377,7 +444,9 @@ parent_reload_cmd_addremove(struct pctl_peer *p)
 		pctl_result(p, name, CTL_RES_FAIL, "still in %s: remove it "
 		    "from the file first", penv->conf_path);
 		pctl_finish(p, CTL_RES_FAIL, "%s", p->failmsg);
-	} else
+	} else if ((p->req.flags & CTL_F_WAIT) && rep.ngone > 0)
+		pctl_wait_gone(p, rep.gone, rep.ngone);	/* END later */
+	else
 		pctl_finish(p, CTL_RES_OK, NULL);
 	reload_report_free(&rep);
 }

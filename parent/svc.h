@@ -381,6 +381,8 @@ struct reload_report {
 	size_t			 nlines;
 	int			 found;		/* ADD/REMOVE: NAME matched */
 	size_t			 changes;	/* lines that are changes */
+	pid_t			*gone;		/* the processes it stops */
+	size_t			 ngone;
 };
 
 void		 reload_report_init(struct reload_report *);

@@ -79,7 +79,6 @@ static int	run_import(struct vctl *, int, char **);
 static int	run_export(struct vctl *, int, char **);
 static int	run_avail(struct vctl *, int, char **);
 static const char *vctl_sock_url(struct vctl *, const char *);
-static int	run_maintail(struct vctl *, int, char **);
 
 /* The middle of an entry: run, act, opts, ctl (an alias: up to help). */
 #define ACT(f, o, ctl)	NULL, f, o, ctl
@@ -107,14 +106,15 @@ static const struct vctl_cmddef vctl_cmds[] = {
 	    "send a signal (default: each service's reload_signal)" },
 	{ "pid", NULL, ACT(act_pid, "", CTL_CMD_PID), "[target ...]",
 	    "the pid of vigild, or of processes" },
-	{ "reload", NULL, ACT(act_reload, "", CTL_CMD_RELOAD), "",
+	{ "reload", NULL, ACT(act_reload, "w", CTL_CMD_RELOAD), "[--wait]",
 	    "re-read the configuration and apply the difference" },
 	{ "update", ALIAS("reload") },
 	{ "reread", NULL, ACT(act_reload, "", CTL_CMD_REREAD), "",
 	    "show what reload would change, change nothing" },
 	{ "add", NULL, ACT(act_addremove, "", CTL_CMD_ADD), "name",
 	    "start a service that is new in the configuration" },
-	{ "remove", NULL, ACT(act_addremove, "", CTL_CMD_REMOVE), "name",
+	{ "remove", NULL, ACT(act_addremove, "w", CTL_CMD_REMOVE),
+	    "[--wait] name",
 	    "stop and forget a service gone from the configuration" },
 	{ "info", NULL, ACT(act_info, "", CTL_CMD_INFO), "target ...",
 	    "configuration, state, history, limits and logs of processes" },
@@ -141,8 +141,9 @@ static const struct vctl_cmddef vctl_cmds[] = {
 	    "the versions of vigilctl and vigild" },
 	{ "avail", NULL, RUN(run_avail), "",
 	    "every configured process: in use or not, autostart, priority" },
-	{ "maintail", NULL, RUN(run_maintail), "[-f | -bytes]",
-	    "vigild's own log (it has no file: see syslog)" },
+	{ "maintail", NULL, RUN(vctl_run_maintail), "[-f | -bytes]",
+	    "vigild's own recent log: the last 1600 bytes, or -bytes; -f "
+	    "follows" },
 	{ "help", NULL, RUN(run_help), "[command]", "this help" },
 };
 
@@ -396,7 +397,14 @@ static int
 act_reload(struct vctl *v, const struct vctl_cmddef *c, struct vctl_args *a)
 {
 	const struct vctl_cmddef	*real = vctl_real(c);
+	uint32_t			 flags;
 
+	/*
+	 * --wait: END once what it stops is gone; supervisorctl's update
+	 * always waits ("NAME: stopped" is printed after the stop).
+	 */
+	flags = a->wait || (v->supctl && strcmp(c->name, "update") == 0) ?
+	    CTL_F_WAIT : 0;
 	/* supervisorctl's "update all" is an update */
 	if (v->supctl && strcmp(c->name, "update") == 0 && a->ntargets == 1 &&
 	    strcmp(a->targets[0], "all") == 0)
@@ -409,22 +417,32 @@ act_reload(struct vctl *v, const struct vctl_cmddef *c, struct vctl_args *a)
 	if (a->ntargets > 0)
 		return (vctl_usage_error(v, c, "%s takes no argument (add and "
 		    "remove act on one service)", real->name));
-	return (vctl_cmd_reload(v, real->ctl, NULL));
+	return (vctl_cmd_reload(v, real->ctl, NULL, flags));
 }
 
 static int
 act_addremove(struct vctl *v, const struct vctl_cmddef *c,
     struct vctl_args *a)
 {
-	size_t	 i;
-	int	 rc = VCTL_EXIT_OK, r;
+	size_t		 i;
+	uint32_t	 flags = 0;
+	int		 rc = VCTL_EXIT_OK, r;
 
+	/*
+	 * supervisorctl's remove takes a stopped group, in the file or not,
+	 * and refuses a running one; vigil's stops one gone from the file
+	 * (--wait: until it is gone) and refuses one still in it.
+	 */
+	if (v->supctl && c->ctl == CTL_CMD_REMOVE)
+		flags = CTL_F_SUPERVISOR;
+	else if (a->wait)
+		flags = CTL_F_WAIT;
 	if (a->ntargets == 0 && !v->supctl)
 		rc = vctl_usage_error(v, c, "%s needs a service name",
 		    c->name);
 	/* supervisorctl takes several names: one request each. */
 	for (i = 0; i < a->ntargets; i++) {
-		r = vctl_cmd_reload(v, c->ctl, a->targets[i]);
+		r = vctl_cmd_reload(v, c->ctl, a->targets[i], flags);
 		vctl_close(v);
 		if (r > rc)
 			rc = r;
@@ -470,12 +488,6 @@ run_avail(struct vctl *v, int argc, char **argv)
 		    "argument", argv[0]));
 	}
 	return (vctl_sup_avail(v, argc, argv));
-}
-
-static int
-run_maintail(struct vctl *v, int argc, char **argv)
-{
-	return (vctl_sup_maintail(v, argc, argv));
 }
 
 static int

@@ -90,7 +90,7 @@ int	vctl_cmd_action(struct vctl *, uint32_t, int,
 int	vctl_sup_rc(uint32_t, int, const char *, const char *);
 void	vctl_sup_reason(const char *, int, const char *, char *, size_t);
 int	vctl_cmd_pid(struct vctl *, const struct vctl_args *);
-int	vctl_cmd_reload(struct vctl *, uint32_t, const char *);
+int	vctl_cmd_reload(struct vctl *, uint32_t, const char *, uint32_t);
 int	vctl_cmd_info(struct vctl *, const struct vctl_args *);
 int	vctl_cmd_shutdown(struct vctl *, const struct vctl_args *);
 int	vctl_cmd_upgrade(struct vctl *, const struct vctl_args *);
@@ -133,7 +133,6 @@ int	vctl_get_kv(struct imsg *, struct ctl_kv *);
 /* control/vigilctl/vigilctl_sup.c: the supervisorctl name */
 int	vctl_sup_action(struct vctl *, uint32_t, struct vctl_args *);
 int	vctl_sup_avail(struct vctl *, int, char **);
-int	vctl_sup_maintail(struct vctl *, int, char **);
 int	vctl_sup_reload_print(struct vctl *, uint32_t, char **, size_t,
 	    char **, size_t, const struct ctl_end *, int);
 
@@ -145,6 +144,7 @@ int	vctl_run_tail(struct vctl *, int, char **);
 int	vctl_run_logs(struct vctl *, int, char **);
 int	vctl_run_clear(struct vctl *, int, char **);
 int	vctl_run_reopen(struct vctl *, int, char **);
+int	vctl_run_maintail(struct vctl *, int, char **);
 
 /* The commands served elsewhere (control/vigilctl/import/). */
 int	vigilctl_import(int, char *[]);

@@ -140,6 +140,9 @@ vctl_sup_result(struct vctl_ctx *c, const struct ctl_result *r)
 	case CTL_CMD_REMOVE:
 		if (r->result == CTL_RES_NOSUCH)
 			printf("ERROR: no such process/group: %s\n", r->name);
+		else if (strcmp(r->text, "still running") == 0)
+			printf("ERROR: process/group still running: %s\n",
+			    r->name);
 		else
 			printf("ERROR: %s: %s\n", r->name, r->text);
 		break;
@@ -455,7 +458,8 @@ vctl_reload_cb(struct vctl *v, struct imsg *imsg, void *arg)
 
 /* reload, reread, add NAME, remove NAME. */
 int
-vctl_cmd_reload(struct vctl *v, uint32_t cmd, const char *name)
+vctl_cmd_reload(struct vctl *v, uint32_t cmd, const char *name,
+    uint32_t flags)
 {
 	struct ctl_request	 req;
 	struct ctl_end		 end;
@@ -468,12 +472,15 @@ vctl_cmd_reload(struct vctl *v, uint32_t cmd, const char *name)
 	memset(&c, 0, sizeof(c));
 	c.cmd = cmd;
 	vctl_req_init(&req, cmd, NULL);
+	req.flags = flags;
 	if (name != NULL && strlcpy(req.arg, name, sizeof(req.arg)) >=
 	    sizeof(req.arg)) {
 		fprintf(stderr, "%s: %s: name too long\n", v->progname, name);
 		return (VCTL_EXIT_USAGE);
 	}
-	if (vctl_request(v, &req, NULL, vctl_reload_cb, &c, &end, 0) == -1) {
+	/* --wait: vigild ends the answer itself, within the services' times */
+	if (vctl_request(v, &req, NULL, vctl_reload_cb, &c, &end,
+	    (flags & CTL_F_WAIT) ? CTL_TIMEOUT_MAX_MS : 0) == -1) {
 		vctl_ctx_free(&c);
 		return (VCTL_EXIT_UNREACHABLE);
 	}

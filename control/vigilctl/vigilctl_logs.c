@@ -21,6 +21,7 @@
  *	logs [-f] [-n lines] [target ...]
  *	clear target ...
  *	reopen
+ *	maintail [-f | -BYTES]	(vigild's own log, from the parent)
  *
  * tail prints the lines of one process as they are in the file; logs puts
  * "NAME | " before each line of stdout's file and "NAME ! " before each
@@ -367,5 +368,59 @@ vctl_run_reopen(struct vctl *v, int argc, char **argv)
 	memset(&out, 0, sizeof(out));
 	rc = logs_request(v, CTL_CMD_REOPEN, 0, 0, NULL, 0, &out);
 	free(o.args);
+	return (rc);
+}
+
+/*
+ * maintail [-f | -BYTES]: vigild's own recent log (the parent keeps the
+ * last 64 KiB, parent/parent_mainlog.c), with supervisorctl's syntax and
+ * meaning: the last 1600 bytes, -BYTES the last BYTES (-0: all it keeps),
+ * -f the last 1024 and then each line as it is logged.  Under the name
+ * supervisorctl also its banner for -f, its errors on stdout and the
+ * newline it adds after the text.
+ */
+int
+vctl_run_maintail(struct vctl *v, int argc, char **argv)
+{
+	struct logs_out	 out;
+	const char	*arg = argc == 2 ? argv[1] : NULL, *errstr;
+	uint32_t	 flags = 0, count = 1600;
+	long long	 n;
+	int		 rc;
+
+	if (argc > 2) {
+		if (!v->supctl)
+			return (logs_usage(v, "maintail", "[-f | -bytes]"));
+		printf("Error: too many arguments\n");
+		return (VCTL_EXIT_FAIL);
+	}
+	if (arg != NULL && strcmp(arg, "-f") == 0) {
+		flags = CTL_F_FOLLOW;
+		count = 1024;
+	} else if (arg != NULL) {
+		if (arg[0] != '-' || arg[1] == '\0' ||
+		    strspn(arg + 1, "0123456789") != strlen(arg + 1)) {
+			if (!v->supctl)
+				return (logs_usage(v, "maintail",
+				    "[-f | -bytes]"));
+			printf("Error: bad argument %s\n", arg);
+			return (VCTL_EXIT_FAIL);
+		}
+		n = strtonum(arg + 1, 0, UINT32_MAX, &errstr);
+		count = errstr != NULL ? 0 : (uint32_t)n;	/* huge: all */
+	}
+	if (v->supctl && (flags & CTL_F_FOLLOW)) {
+		if ((rc = vctl_connect(v, 0)) != VCTL_EXIT_OK)
+			return (rc);	/* its words for that, not the banner */
+		vctl_close(v);
+		printf("==> Press Ctrl-C to exit <==\n");
+		fflush(stdout);
+	}
+	memset(&out, 0, sizeof(out));
+	rc = logs_request(v, CTL_CMD_MAINTAIL, flags, count, NULL, 0, &out);
+	if (v->supctl && rc == VCTL_EXIT_OK && !(flags & CTL_F_FOLLOW) &&
+	    out.bol)
+		putchar('\n');		/* its output() adds one */
+	fflush(stdout);
 	return (rc);
 }

@@ -22,8 +22,9 @@
  * error line goes to stdout; each name is one request, in order, and
  * restart is a stop of every name, then a start of every name; the exit
  * code is the last failure's, in its numbers; -c may name a supervisord
- * configuration; avail and maintail exist; update and reread print its
- * lines in its order.
+ * configuration; avail exists (maintail: vigilctl_logs.c); update and
+ * reread print its lines in its order; update ends once what it stops
+ * is gone, and remove takes a stopped group as supervisord does.
  */
 
 #include <sys/types.h>
@@ -278,32 +279,6 @@ vctl_sup_reload_print(struct vctl *v, uint32_t cmd, char **out, size_t nout,
 	    !(cmd == CTL_CMD_ADD && end->result == CTL_RES_FAIL))
 		sup_rc = VCTL_EXIT_FAIL;
 	return (sup_rc);
-}
-
-/*
- * maintail: supervisord's own log file.  vigild keeps none (it logs to
- * syslog, or to stderr under -d), which is what supervisorctl says of a
- * supervisord whose log is not a file.
- */
-int
-vctl_sup_maintail(struct vctl *v, int argc, char **argv)
-{
-	if (argc > 2) {
-		printf("Error: too many arguments\n");
-		return (VCTL_EXIT_FAIL);
-	}
-	if (argc == 2 && (argv[1][0] != '-' || (strcmp(argv[1], "-f") != 0 &&
-	    strspn(argv[1] + 1, "0123456789") != strlen(argv[1] + 1)))) {
-		printf("Error: bad argument %s\n", argv[1]);
-		return (VCTL_EXIT_FAIL);
-	}
-	if (vctl_connect(v, 0) != VCTL_EXIT_OK)
-		return (VCTL_EXIT_UNREACHABLE);
-	printf("supervisord: ERROR (no log file)\n");
-	fprintf(stderr, "%s: note: vigild logs to syslog (facility daemon) "
-	    "or, under -d, to its stderr; the services' logs: "
-	    "supervisorctl tail NAME\n", v->progname);
-	return (VCTL_EXIT_FAIL);
 }
 
 struct sup_avail {
