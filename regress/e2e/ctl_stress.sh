@@ -32,12 +32,16 @@ all_well() {	# control is the same process, status answers in full
 	[ "$(ctl pid r1)" = "$pr1" ] || fail "r1 was touched ($1)"
 }
 
+# the protocol version the client speaks: vigild's own
+CTL_PROTO=$(awk '$1 == "#define" && $2 == "CTL_PROTO_VERSION" { print $3 }' \
+    "$ROOT/common/msg_ctl.h")
+export CTL_PROTO
 cat >"$T/client.py" <<'EOF'
 import socket, struct, sys, time, os
 HELLO, TARGET, REQUEST = 100, 101, 102
 def frame(t, data, flags=0):
     return struct.pack('<IIIII', t, 20 + len(data), flags, 0, 0) + data
-def hello(v=1):
+def hello(v=int(os.environ['CTL_PROTO'])):
     return frame(HELLO, struct.pack('<II', v, 0) + b'9.9.9'.ljust(32, b'\0'))
 def req(cmd):
     return frame(REQUEST, struct.pack('<IIIiI', cmd, 0, 0, 0, 0) +

@@ -19,11 +19,22 @@ import os, resource, select, socket, struct, sys, time
 HELLO, REQUEST, END = 100, 102, 120
 CMD_RELOAD = 7
 
+def proto_version():
+    # CTL_PROTO_VERSION, as common/msg_ctl.h has it
+    h = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..',
+                     'common', 'msg_ctl.h')
+    for line in open(h):
+        f = line.split()
+        if len(f) >= 3 and f[:2] == ['#define', 'CTL_PROTO_VERSION']:
+            return int(f[2])
+    raise SystemExit('no CTL_PROTO_VERSION in ' + h)
+PROTO = proto_version()
+
 def frame(t, data):
     return struct.pack('<IIIII', t, 20 + len(data), 0, 0, 0) + data
 
 def hello():
-    return frame(HELLO, struct.pack('<II', 1, 0) + b'0.1.0'.ljust(32, b'\0'))
+    return frame(HELLO, struct.pack('<II', PROTO, 0) + b'0.1.0'.ljust(32, b'\0'))
 
 def request(cmd):
     return frame(REQUEST, struct.pack('<IIIiI', cmd, 0, 0, 0, 0) +
