@@ -104,6 +104,7 @@ VIGILD_SRCS	+= parent/parent_logger.c
 VIGILD_SRCS	+= parent/parent_mainlog.c
 VIGILD_SRCS	+= parent/parent_monitor.c
 VIGILD_SRCS	+= parent/parent_monitor_def.c
+VIGILD_SRCS	+= parent/parent_monitor_notify.c
 VIGILD_SRCS	+= parent/parent_proc.c
 VIGILD_SRCS	+= parent/parent_reload.c
 VIGILD_SRCS	+= parent/parent_reload_roll.c

@@ -42,7 +42,9 @@
 
 enum imsg_mon_type {
 	/* parent -> monitor */
-	IMSG_MON_NOTIFY_FD = IMSG_MON_BASE,	/* fd: the sd_notify socket */
+	IMSG_MON_NOTIFY_FD = IMSG_MON_BASE,	/* struct msg_mon_notify_fd and
+						   fd: one user's sd_notify
+						   socket */
 	IMSG_MON_SVC,		/* struct msg_mon_svc: watch / update */
 	IMSG_MON_SVC_DEL,	/* struct msg_mon_key: forget that process */
 	IMSG_MON_WATCH,		/* struct msg_mon_watch: sample for a while */
@@ -157,6 +159,10 @@ struct msg_mon_svc_brief {
 
 struct msg_mon_key {
 	uint32_t	 key;
+};
+
+struct msg_mon_notify_fd {
+	uint32_t	 uid;		/* the only sender it hears */
 };
 
 struct msg_mon_watch {

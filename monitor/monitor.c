@@ -197,6 +197,7 @@ monitor_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 	struct msg_mon_svc		*def;
 	struct msg_mon_svc_brief	 brief;
 	struct msg_mon_key		 k;
+	struct msg_mon_notify_fd	 nfd;
 	struct msg_mon_watch		 w;
 	struct msg_mon_exec_result	 er;
 	struct mon_svc			*ms;
@@ -204,13 +205,13 @@ monitor_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 
 	switch (imsg->hdr.type) {
 	case IMSG_MON_NOTIFY_FD:
-		if (imsg_get_data(imsg, NULL, 0) == -1)
+		if (imsg_get_data(imsg, &nfd, sizeof(nfd)) == -1)
 			return (-1);
 		if ((fd = imsg_get_fd(imsg)) == -1) {
 			log_warnx("notify socket: no descriptor received");
 			return (0);
 		}
-		mon_notify_setfd(fd);
+		mon_notify_setfd(fd, (uid_t)nfd.uid);
 		return (0);
 	case IMSG_MON_SVC:
 		/* ~6 KiB: on the heap, not on the stack. */

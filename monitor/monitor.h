@@ -204,7 +204,7 @@ int		 http_parse_response(const char *, size_t, int *,
 		    const char **);
 
 /* monitor/monitor_notify.c: sd_notify datagrams */
-void		 mon_notify_setfd(int);
+void		 mon_notify_setfd(int, uid_t);
 void		 mon_notify_stop(struct mon_svc *);
 void		 mon_notify_start(struct mon_svc *);
 /* Parse one datagram; the fields set are returned in *flags. */

@@ -15,23 +15,27 @@
  */
 
 /*
- * sd_notify(3): one datagram socket for every service, made by the
- * parent.  A datagram speaks for the service its sender belongs to, and
+ * sd_notify(3): one datagram socket for each user of `ready: notify'
+ * services, made by the parent (parent/parent_monitor_notify.c), 0600
+ * and that user's.  A datagram speaks for the service its sender belongs to, and
  * only for that one: the kernel's credentials give the sender's pid, and
  * the pid must be the service's main process, in its process tree, in
  * its session, or in its cgroup.  Anything else (another user's process,
  * a process that has already exited) is ignored and logged, with a
  * bound on the log lines.
  *
- * A flood costs bounded work: the sender's uid (from the kernel, with
- * the pid) must be the user of some service before anything else is
- * done; at most NOTIFY_BURST datagrams are read per wake-up and
- * NOTIFY_WINDOW_MAX per NOTIFY_WINDOW_MS, after which reading pauses
- * until the window ends (the rest wait in the socket).  A datagram from
- * a live process of the right user that is not yet known as any
- * service's (it may have sent before the parent's word of its start
- * arrived) is held, at most NOTIFY_HOLD_MAX of them for NOTIFY_HOLD_MS,
- * and tried again as each new service is defined.
+ * A flood costs bounded work and starves no other user: the sender's
+ * uid (from the kernel, with the pid) must be the socket's user before
+ * anything else is done; each socket has its own budget: at most
+ * NOTIFY_BURST datagrams per wake-up (so every socket that has some is
+ * read in each turn of the event loop) and NOTIFY_WINDOW_MAX per
+ * NOTIFY_WINDOW_MS, after which reading that socket pauses until its
+ * window ends (the rest wait in its queue, which is that user's alone).
+ * A datagram from a live process of the right user that is not yet
+ * known as any service's (it may have sent before the parent's word of
+ * its start arrived) is held, at most NOTIFY_HOLD_MAX of them per
+ * socket for NOTIFY_HOLD_MS, and tried again as each new service is
+ * defined.
  *
  *	READY=1			ready: notify -> RUNNING
  *	STATUS=text		shown by `vigilctl info'
@@ -61,15 +65,30 @@
 #define NOTIFY_BURST		64	/* datagrams per wake-up */
 #define NOTIFY_WINDOW_MS	250
 #define NOTIFY_WINDOW_MAX	500	/* datagrams per window */
-#define NOTIFY_HOLD_MAX		16
+#define NOTIFY_HOLD_MAX		16	/* per socket */
 #define NOTIFY_HOLD_MS		2000
 #define NOTIFY_LOG_WINDOW_MS	10000
 #define NOTIFY_LOG_MAX		10	/* warnings per window */
 #define NOTIFY_WD_MAX_USEC	(86400ULL * 1000000)
 
+/* One user's socket. */
+struct notify_sock {
+	TAILQ_ENTRY(notify_sock) entry;
+	int			 fd;
+	uid_t			 uid;		/* the only sender heard */
+	struct event		 ev;
+	struct event		 pause_ev;
+	int			 paused;
+	uint64_t		 win_start;
+	unsigned int		 win_count;
+	unsigned int		 nheld;
+};
+TAILQ_HEAD(notify_sock_list, notify_sock);
+
 /* A datagram whose sender is not (yet) known as any service's. */
 struct notify_held {
 	TAILQ_ENTRY(notify_held) entry;
+	struct notify_sock	*ns;		/* where it came */
 	uint64_t		 until;
 	pid_t			 pid;
 	struct mon_sender	 snd;
@@ -79,21 +98,14 @@ struct notify_held {
 };
 TAILQ_HEAD(notify_held_list, notify_held);
 
-static int		 notify_fd = -1;
-static struct event	 notify_ev;
+static struct notify_sock_list notify_socks =
+    TAILQ_HEAD_INITIALIZER(notify_socks);
 static uint64_t		 notify_log_start;
 static unsigned int	 notify_log_count;
-static int		 notify_timers;		/* the evtimers are set */
-static struct event	 notify_pause_ev;
-static int		 notify_paused;
-static uint64_t		 notify_win_start;
-static unsigned int	 notify_win_count;
+static int		 notify_timers;		/* the evtimer is set */
 static struct event	 notify_held_ev;
 static struct notify_held_list notify_held = TAILQ_HEAD_INITIALIZER(notify_held);
 static unsigned int	 notify_nheld;
-static uid_t		*notify_uids;		/* the services' users */
-static size_t		 notify_nuids;
-static int		 notify_uids_stale = 1;
 
 static void	notify_read(int, short, void *);
 static void	notify_resume(int, short, void *);
@@ -126,31 +138,44 @@ notify_warn(const char *fmt, ...)
 	log_warnx("sd_notify: %s", buf);
 }
 
+/* uid's socket (a new one, or the same user's again after a respawn). */
 void
-mon_notify_setfd(int fd)
+mon_notify_setfd(int fd, uid_t uid)
 {
+	struct notify_sock	*ns;
+
 	if (!notify_timers) {
-		evtimer_set(&notify_pause_ev, notify_resume, NULL);
 		evtimer_set(&notify_held_ev, notify_held_expire, NULL);
 		notify_timers = 1;
 	}
-	if (notify_paused) {
-		evtimer_del(&notify_pause_ev);
-		notify_paused = 0;
+	TAILQ_FOREACH(ns, &notify_socks, entry)
+		if (ns->uid == uid)
+			break;
+	if (ns == NULL) {
+		if ((ns = calloc(1, sizeof(*ns))) == NULL)
+			fatal(NULL);
+		ns->fd = -1;
+		ns->uid = uid;
+		evtimer_set(&ns->pause_ev, notify_resume, ns);
+		TAILQ_INSERT_TAIL(&notify_socks, ns, entry);
 	}
-	if (notify_fd != -1) {
-		event_del(&notify_ev);
-		close(notify_fd);
+	if (ns->paused) {
+		evtimer_del(&ns->pause_ev);
+		ns->paused = 0;
 	}
-	notify_fd = fd;
+	if (ns->fd != -1) {
+		event_del(&ns->ev);
+		close(ns->fd);
+	}
+	ns->fd = fd;
 	if (mon_notify_prepare(fd) == -1) {
-		log_warn("notify socket");
+		log_warn("notify socket of uid %u", (unsigned int)uid);
 		close(fd);
-		notify_fd = -1;
+		ns->fd = -1;
 		return;
 	}
-	event_set(&notify_ev, fd, EV_READ | EV_PERSIST, notify_read, NULL);
-	event_add(&notify_ev, NULL);
+	event_set(&ns->ev, fd, EV_READ | EV_PERSIST, notify_read, ns);
+	event_add(&ns->ev, NULL);
 }
 
 /* 1 if the line is KEY=VALUE for this KEY; *val points at VALUE. */
@@ -265,37 +290,6 @@ notify_wd_arm(struct mon_svc *ms)
 	mon_timer_add(ms->wd_ev, (ms->wd_usec + 999) / 1000);
 }
 
-/* Is uid the user of some service?  The first check, before any work. */
-static int
-notify_uid_ok(uid_t uid)
-{
-	struct mon_svc	*ms;
-	size_t		 i, n = 0;
-
-	if (notify_uids_stale) {
-		TAILQ_FOREACH(ms, &mon_svcs, entry)
-			n++;
-		free(notify_uids);
-		notify_uids = NULL;
-		notify_nuids = 0;
-		if (n > 0 && (notify_uids = reallocarray(NULL, n,
-		    sizeof(*notify_uids))) == NULL)
-			fatal(NULL);
-		TAILQ_FOREACH(ms, &mon_svcs, entry) {
-			for (i = 0; i < notify_nuids; i++)
-				if (notify_uids[i] == ms->uid)
-					break;
-			if (i == notify_nuids)
-				notify_uids[notify_nuids++] = ms->uid;
-		}
-		notify_uids_stale = 0;
-	}
-	for (i = 0; i < notify_nuids; i++)
-		if (notify_uids[i] == uid)
-			return (1);
-	return (0);
-}
-
 /* The service a sender belongs to, or NULL. */
 static struct mon_svc *
 notify_match(const struct mon_sender *snd)
@@ -314,6 +308,7 @@ notify_held_free(struct notify_held *h)
 {
 	TAILQ_REMOVE(&notify_held, h, entry);
 	notify_nheld--;
+	h->ns->nheld--;
 	free(h);
 }
 
@@ -346,18 +341,20 @@ notify_held_expire(int fd, short ev, void *arg)
 
 /* Keep a datagram from a sender no service claims yet. */
 static void
-notify_hold(pid_t pid, const struct mon_sender *snd,
+notify_hold(struct notify_sock *ns, pid_t pid, const struct mon_sender *snd,
     const struct msg_mon_notify *m, int flags, int wd)
 {
 	struct notify_held	*h;
 
-	if (notify_nheld >= NOTIFY_HOLD_MAX) {
+	if (ns->nheld >= NOTIFY_HOLD_MAX) {
 		notify_warn("a message from pid %d, which is not a process of "
 		    "any service: ignored", (int)pid);
 		return;
 	}
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		fatal(NULL);
+	h->ns = ns;
+	ns->nheld++;
 	h->until = mon_now_ms() + NOTIFY_HOLD_MS;
 	h->pid = pid;
 	h->snd = *snd;
@@ -392,7 +389,7 @@ notify_held_retry(void)
 }
 
 static void
-notify_handle(const char *buf, size_t len, pid_t pid)
+notify_handle(struct notify_sock *ns, const char *buf, size_t len, pid_t pid)
 {
 	struct msg_mon_notify	 m;
 	struct mon_sender	 snd;
@@ -416,7 +413,7 @@ notify_handle(const char *buf, size_t len, pid_t pid)
 			return;
 		}
 		if ((ms = notify_match(&snd)) == NULL) {
-			notify_hold(pid, &snd, &m, flags, wd);
+			notify_hold(ns, pid, &snd, &m, flags, wd);
 			return;
 		}
 	}
@@ -458,59 +455,67 @@ notify_apply(struct mon_svc *ms, struct msg_mon_notify *mp, int flags,
 	}
 }
 
-/* The window is over: read again. */
+/* The window is over: read this socket again. */
 static void
 notify_resume(int fd, short ev, void *arg)
 {
-	notify_paused = 0;
-	if (notify_fd != -1)
-		event_add(&notify_ev, NULL);
+	struct notify_sock	*ns = arg;
+
+	ns->paused = 0;
+	if (ns->fd != -1)
+		event_add(&ns->ev, NULL);
 }
 
-/* One more datagram in this window?  If not, pause reading until its end. */
+/*
+ * One more datagram from this socket in its window?  If not, pause
+ * reading it until the window's end; the other sockets go on.
+ */
 static int
-notify_budget(void)
+notify_budget(struct notify_sock *ns)
 {
 	uint64_t	 now = mon_now_ms();
 
-	if (now - notify_win_start >= NOTIFY_WINDOW_MS) {
-		notify_win_start = now;
-		notify_win_count = 0;
+	if (now - ns->win_start >= NOTIFY_WINDOW_MS) {
+		ns->win_start = now;
+		ns->win_count = 0;
 	}
-	if (notify_win_count < NOTIFY_WINDOW_MAX) {
-		notify_win_count++;
+	if (ns->win_count < NOTIFY_WINDOW_MAX) {
+		ns->win_count++;
 		return (1);
 	}
-	notify_warn("more than %d messages in %d ms: reading paused",
-	    NOTIFY_WINDOW_MAX, NOTIFY_WINDOW_MS);
-	event_del(&notify_ev);
-	notify_paused = 1;
-	mon_timer_add(&notify_pause_ev, notify_win_start + NOTIFY_WINDOW_MS -
-	    now);
+	notify_warn("more than %d messages in %d ms on the socket of uid "
+	    "%u: reading it paused", NOTIFY_WINDOW_MAX, NOTIFY_WINDOW_MS,
+	    (unsigned int)ns->uid);
+	event_del(&ns->ev);
+	ns->paused = 1;
+	mon_timer_add(&ns->pause_ev, ns->win_start + NOTIFY_WINDOW_MS - now);
 	return (0);
 }
 
 static void
 notify_read(int fd, short ev, void *arg)
 {
-	char		 buf[NOTIFY_DGRAM_MAX + 1];
-	pid_t		 pid;
-	uid_t		 uid;
-	ssize_t		 n;
-	unsigned int	 i;
+	struct notify_sock	*ns = arg;
+	char			 buf[NOTIFY_DGRAM_MAX + 1];
+	pid_t			 pid;
+	uid_t			 uid;
+	ssize_t			 n;
+	unsigned int		 i;
 
 	for (i = 0; i < NOTIFY_BURST; i++) {
-		if (!notify_budget())
+		if (!notify_budget(ns))
 			return;
 		n = mon_notify_recv(fd, buf, sizeof(buf), &pid, &uid);
 		if (n == -1) {
 			if (errno != EAGAIN && errno != EINTR)
-				log_warn("notify socket");
+				log_warn("notify socket of uid %u",
+				    (unsigned int)ns->uid);
 			return;
 		}
-		if (!notify_uid_ok(uid)) {
-			notify_warn("a message from uid %d (pid %d), the user "
-			    "of no service: ignored", (int)uid, (int)pid);
+		if (uid != ns->uid) {
+			notify_warn("a message from uid %d (pid %d) on the "
+			    "socket of uid %u: ignored", (int)uid, (int)pid,
+			    (unsigned int)ns->uid);
 			continue;
 		}
 		if ((size_t)n > NOTIFY_DGRAM_MAX) {
@@ -518,14 +523,13 @@ notify_read(int fd, short ev, void *arg)
 			    "%d: ignored", NOTIFY_DGRAM_MAX, (int)pid);
 			continue;
 		}
-		notify_handle(buf, (size_t)n, pid);
+		notify_handle(ns, buf, (size_t)n, pid);
 	}
 }
 
 void
 mon_notify_start(struct mon_svc *ms)
 {
-	notify_uids_stale = 1;
 	/* ms->wd_usec: known from before a respawn of this monitor. */
 	notify_wd_arm(ms);
 	if (notify_nheld > 0)
@@ -535,7 +539,6 @@ mon_notify_start(struct mon_svc *ms)
 void
 mon_notify_stop(struct mon_svc *ms)
 {
-	notify_uids_stale = 1;
 	if (ms->wd_ev != NULL) {
 		evtimer_del(ms->wd_ev);
 		free(ms->wd_ev);

@@ -95,8 +95,6 @@ int	parent_proc_flush(enum vigil_proc);
 void	parent_control_init(void);
 void	parent_logger_init(void);
 void	parent_monitor_init(void);
-/* The NOTIFY_SOCKET path services with `ready: notify` get, or NULL. */
-const char *parent_monitor_notify_path(void);
 int	parent_control_dispatch(struct imsgev *, struct imsg *);
 void	parent_control_ready(void);
 void	parent_control_shutdown(void);	/* at exit: remove the socket */
@@ -114,9 +112,12 @@ void	parent_upgrade_logger_ready(void);
 int	parent_monitor_dispatch(struct imsgev *, struct imsg *);
 void	parent_monitor_ready(void);
 void	parent_monitor_shutdown(void);
-void	parent_monitor_notify_access(void);
+/* parent/parent_monitor_notify.c: a NOTIFY_SOCKET per services' user */
 struct config_svc;
-void	parent_monitor_notify_admit(const struct config_svc *);
+void	parent_monitor_notify_access(void);
+const char *parent_monitor_notify_path(const struct config_svc *);
+void	parent_monitor_notify_ready(void);
+void	parent_monitor_notify_shutdown(void);
 /* Resource figures wanted: sample every service for that long. */
 int	parent_monitor_watch(unsigned int seconds);
 /* Called after every sampling pass of the monitor. */
@@ -125,7 +126,7 @@ void	parent_monitor_add_sample_listener(void (*)(void));
 int	parent_monitor_check_conf(struct vigil_conf *, struct config_errors *);
 void	parent_monitor_exec_done(uint32_t, int, const char *);
 /* parent/parent_monitor_linux.c */
-int	parent_monitor_notify_socket(const char *);
+int	parent_monitor_notify_socket(const char *, uid_t);
 const char *parent_monitor_cpu_unavailable(void);
 void	parent_monitor_cpu_apply(const char *, unsigned int, const char *);
 

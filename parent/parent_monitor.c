@@ -24,7 +24,8 @@
  * parent_monitor_def.c), decides what a report means -- RUNNING,
  * health, a restart -- and keeps what must survive a respawn of the
  * monitor (the watchdog interval, the "watch" deadline, the notify
- * socket, whose queued datagrams wait in the kernel meanwhile).
+ * sockets, whose queued datagrams wait in the kernel meanwhile:
+ * parent_monitor_notify.c).
  */
 
 #include <sys/types.h>
@@ -58,12 +59,6 @@ static struct pmon_keys	 pmon_keys = RB_INITIALIZER(&pmon_keys);
 static size_t		 pmon_count;
 static size_t		 pmon_sweep_at = 64;
 static uint32_t		 pmon_nextkey;
-static int		 pmon_notify_fd = -1;
-static char		 pmon_notify_path[108];
-static dev_t		 pmon_notify_dev;
-static ino_t		 pmon_notify_ino;
-static uid_t		 pmon_notify_uid;	/* who may send... */
-static int		 pmon_notify_open = 1;	/* ...or everyone */
 static uint64_t		 pmon_watch_until;	/* monotonic ms */
 static uint64_t		 pmon_watch_since;	/* when it began */
 static uint64_t		 pmon_last_pass;	/* last SAMPLE_END */
@@ -431,42 +426,16 @@ parent_monitor_exec_done(uint32_t key, int ok, const char *reason)
 	    sizeof(r));
 }
 
-/*
- * As root, before the helpers start: the sd_notify socket in state_dir
- * (or, when that path is too long for a socket, in the abstract
- * namespace), and the listener that tells the monitor what to watch.
- */
+/* Before the helpers start: what tells the monitor what to watch. */
 void
 parent_monitor_init(void)
 {
-	const char	*dir = penv->conf->state_dir;
-	struct stat	 sb;
-
 	svc_add_listener(pmon_listener);
-	if (snprintf(pmon_notify_path, sizeof(pmon_notify_path),
-	    "%s/notify.sock", dir) >= (int)sizeof(pmon_notify_path)) {
-		snprintf(pmon_notify_path, sizeof(pmon_notify_path),
-		    "@vigild/%d/notify", (int)getpid());
-		log_warnx("%s/notify.sock: path too long for a socket; "
-		    "NOTIFY_SOCKET is %s", dir, pmon_notify_path);
-	}
-	if ((pmon_notify_fd = parent_monitor_notify_socket(
-	    pmon_notify_path)) == -1) {
-		log_warn("notify socket %s; `ready: notify' services will "
-		    "stay STARTING", pmon_notify_path);
-		pmon_notify_path[0] = '\0';
-		return;
-	}
-	/* Remember which file is ours: only that one is removed at exit. */
-	if (pmon_notify_path[0] != '@' && lstat(pmon_notify_path, &sb) == 0) {
-		pmon_notify_dev = sb.st_dev;
-		pmon_notify_ino = sb.st_ino;
-	}
 }
 
 /*
  * The monitor said hello (at start and after every respawn): give it
- * the notify socket and everything it must watch.
+ * everything it must watch and the notify sockets.
  */
 void
 parent_monitor_ready(void)
@@ -474,7 +443,6 @@ parent_monitor_ready(void)
 	struct svc	*s;
 	struct pmon	*p;
 	uint64_t	 now, left;
-	int		 fd;
 
 	TAILQ_FOREACH(s, &svc_all, entry) {
 		if (!pmon_live(s))
@@ -492,109 +460,19 @@ parent_monitor_ready(void)
 		(void)parent_monitor_watch((unsigned int)left);
 	}
 	/*
-	 * The socket last: the monitor reads no datagram before it knows
-	 * every service.  Those sent while it was away wait in the socket's
-	 * queue, and the first one it reads is judged against the full
+	 * The sockets last: the monitor reads no datagram before it knows
+	 * every service.  Those sent while it was away wait in the sockets'
+	 * queues, and the first one it reads is judged against the full
 	 * list (a ping from a running service is not "from no service").
 	 */
-	if (pmon_notify_fd != -1) {
-		if ((fd = dup(pmon_notify_fd)) == -1)
-			log_warn("notify socket: dup");
-		else
-			(void)parent_proc_send(PROC_MONITOR,
-			    IMSG_MON_NOTIFY_FD, 0, fd, NULL, 0);
-	}
+	parent_monitor_notify_ready();
 }
 
-/*
- * Who may send to the notify socket.  Only `ready: notify' services get
- * NOTIFY_SOCKET; when they all run as one user, the socket is that
- * user's, mode 0600, and nobody else (but root) can send to it at all.
- * Services of several users need it open to everyone (0622): then the
- * monitor drops what comes from a user of no service before any work.
- */
-static void
-pmon_notify_chmod(int open, uid_t uid)
-{
-	if (pmon_notify_fd == -1 || pmon_notify_path[0] == '\0' ||
-	    pmon_notify_path[0] == '@')
-		return;
-	if (!open && uid != geteuid() && geteuid() != 0)
-		open = 1;	/* cannot give it away: stay open */
-	if (open == pmon_notify_open && (open || uid == pmon_notify_uid))
-		return;
-	if (open) {
-		if (chmod(pmon_notify_path, 0622) == -1) {
-			log_warn("notify socket %s: chmod", pmon_notify_path);
-			return;
-		}
-	} else if (chmod(pmon_notify_path, 0600) == -1 ||
-	    chown(pmon_notify_path, uid, (gid_t)-1) == -1) {
-		log_warn("notify socket %s: owner %u, mode 0600",
-		    pmon_notify_path, (unsigned int)uid);
-		(void)chmod(pmon_notify_path, 0622);
-		open = 1;
-	}
-	pmon_notify_open = open;
-	pmon_notify_uid = uid;
-	log_debug("notify socket: %s", open ? "open to every user (0622)" :
-	    "for one user (0600)");
-}
-
-static uid_t
-pmon_svc_uid(const struct config_svc *sc)
-{
-	return (sc->user != NULL ? sc->uid : geteuid());
-}
-
-/* At start and after a reload: fit the socket to the services' users. */
-void
-parent_monitor_notify_access(void)
-{
-	struct svc	*s;
-	uid_t		 uid = 0;
-	int		 n = 0;
-
-	TAILQ_FOREACH(s, &svc_all, entry) {
-		if (s->grp->conf->ready != READY_NOTIFY || s->grp->removed)
-			continue;
-		if (n == 0 || pmon_svc_uid(s->grp->conf) != uid) {
-			if (n++ > 0)
-				break;
-			uid = pmon_svc_uid(s->grp->conf);
-		}
-	}
-	pmon_notify_chmod(n > 1, n == 0 ? geteuid() : uid);
-}
-
-/* A `ready: notify' service is about to start as sc's user: let it send. */
-void
-parent_monitor_notify_admit(const struct config_svc *sc)
-{
-	if (!pmon_notify_open && pmon_svc_uid(sc) != pmon_notify_uid)
-		pmon_notify_chmod(1, 0);
-}
-
-/* At a clean exit: the notify socket goes, as the control socket does. */
+/* At a clean exit: the notify sockets go, as the control socket does. */
 void
 parent_monitor_shutdown(void)
 {
-	struct stat	 sb;
-
-	if (pmon_notify_fd == -1)
-		return;
-	if (pmon_notify_path[0] != '\0' && pmon_notify_path[0] != '@' &&
-	    lstat(pmon_notify_path, &sb) == 0 && sb.st_dev == pmon_notify_dev &&
-	    sb.st_ino == pmon_notify_ino && unlink(pmon_notify_path) == -1)
-		log_warn("notify socket %s: unlink", pmon_notify_path);
-	close(pmon_notify_fd);
-	pmon_notify_fd = -1;
-}
-
-const char *
-parent_monitor_notify_path(void)
-{
-	return (pmon_notify_path[0] != '\0' ? pmon_notify_path : NULL);
+	parent_monitor_notify_shutdown();
 }
 
 /*

@@ -40,12 +40,15 @@
 #define CPU_PERIOD_USEC		100000
 
 /*
- * A datagram socket everyone may send to (the credentials of each
- * datagram decide whether it is heard).  path starting with '@' is in
- * the abstract namespace.  Returns the fd, or -1.
+ * uid's datagram socket: mode 0600 and uid's, so that only uid (and
+ * root) may send to it; the credentials of each datagram decide whether
+ * it is heard.  path starting with '@' is in the abstract namespace
+ * (no permissions there).  A vigild that is not root cannot give the
+ * socket away: another uid's is then 0622 (the monitor still drops
+ * every other user's datagrams).  Returns the fd, or -1.
  */
 int
-parent_monitor_notify_socket(const char *path)
+parent_monitor_notify_socket(const char *path, uid_t uid)
 {
 	struct sockaddr_un	 sun;
 	socklen_t		 len;
@@ -70,16 +73,23 @@ parent_monitor_notify_socket(const char *path)
 	/* Credentials on every datagram, queued ones included. */
 	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) == -1)
 		goto fail;
-	old = umask(0);
+	/* Born 0600 and root's: nobody else can send before the chown. */
+	old = umask(0177);
 	if (bind(fd, (struct sockaddr *)&sun, len) == -1) {
 		umask(old);
 		goto fail;
 	}
 	umask(old);
-	/* Sending needs write permission only: 0622. */
-	if (path[0] != '@' && chmod(path, 0622) == -1)
-		goto fail;
-	return (fd);
+	if (path[0] == '@' || uid == geteuid())
+		return (fd);
+	if (geteuid() == 0 ? lchown(path, uid, (gid_t)-1) == 0 :
+	    chmod(path, 0622) == 0)
+		return (fd);
+	saved = errno;
+	(void)unlink(path);
+	close(fd);
+	errno = saved;
+	return (-1);
  fail:
 	saved = errno;
 	close(fd);

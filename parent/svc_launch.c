@@ -181,6 +181,7 @@ launch_env(struct svc *s, int check, const struct config_expand_ctx *ctx,
 {
 	struct config_svc	*sc = s->grp->conf;
 	struct passwd	*pw = NULL;
+	const char	*np;
 	char		 buf[32], name[256], xerr[128], *v, *eq, **e;
 	size_t		 i;
 
@@ -220,10 +221,8 @@ launch_env(struct svc *s, int check, const struct config_expand_ctx *ctx,
 		snprintf(buf, sizeof(buf), "%d", (int)s->pid);
 		svc_env_set(eb, "VIGIL_PID", buf);
 	} else if (sc->ready == READY_NOTIFY &&
-	    parent_monitor_notify_path() != NULL) {
-		svc_env_set(eb, "NOTIFY_SOCKET", parent_monitor_notify_path());
-		parent_monitor_notify_admit(sc);
-	}
+	    (np = parent_monitor_notify_path(sc)) != NULL)
+		svc_env_set(eb, "NOTIFY_SOCKET", np);
 	for (i = 0; i < sc->nenv; i++) {
 		if ((v = config_expand(sc->env[i].value, ctx, xerr,
 		    sizeof(xerr))) == NULL) {

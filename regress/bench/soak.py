@@ -707,9 +707,11 @@ class Soak:
         w("vigild exit status after SIGTERM: %s" % rc_vigild)
         if rc_vigild != 0:
             fails.append("vigild exited with %s" % rc_vigild)
-        left = [f for f in ("vigild.sock", "vigild.pid",
-                            "state/notify.sock")
+        left = [f for f in ("vigild.sock", "vigild.pid")
                 if os.path.exists(os.path.join(self.dir, f))]
+        sd = os.path.join(self.dir, "state")
+        left += ["state/" + f for f in sorted(os.listdir(sd))
+                 if f.startswith("notify")] if os.path.isdir(sd) else []
         w("left behind after exit: %s" % (", ".join(left) or "nothing"))
         if left:
             fails.append("left behind: %s" % ", ".join(left))

@@ -20,6 +20,8 @@ if command -v systemd-notify >/dev/null; then
     ready: notify"
 fi
 
+# The socket of the services' user (state_dir/notify.UID.sock).
+NS=$T/state/notify.$(id -u "$(helper_user)").sock
 write_conf "$T/vigild.conf" <<EOF2
 services:
   slow:
@@ -31,7 +33,7 @@ services:
     $SVCUSER
     ready: notify
   other:
-    command: [ $HTTPD, -R, -X, $T/state/notify.sock ]
+    command: [ $HTTPD, -R, -X, $NS ]
     $SVCUSER
   wd:
     command: [ $HTTPD, -r, "100", -w, "600000", -s, "1500" ]
@@ -45,7 +47,7 @@ services:
 $SDN
 EOF2
 start_vigild "$T/vigild.conf"
-[ -S "$T/state/notify.sock" ] || fail "no notify socket in state_dir"
+[ -S "$NS" ] || fail "no notify socket in state_dir: $(ls "$T/state")"
 
 # slow sends READY=1 2 s after it starts: in vigild's own log, READY=1
 # comes first and RUNNING after it (no clock compared, so a slow start
@@ -92,6 +94,7 @@ fi
 
 # A clean exit removes the notify socket with the control socket.
 stop_vigild
-[ -e "$T/state/notify.sock" ] && fail "notify.sock left behind after a clean exit"
+ls "$T"/state/notify* >/dev/null 2>&1 &&
+    fail "left behind after a clean exit: $(ls "$T"/state/notify*)"
 [ -e "$SOCK" ] && fail "the control socket left behind after a clean exit"
 exit 0

@@ -19,7 +19,7 @@
  * server on 127.0.0.1 whose health can be made to fail, which can take
  * memory and CPU, and which speaks sd_notify.
  *
- *	vigil-httpd [-H] [-a size] [-b n] [-d ms] [-f file] [-p port]
+ *	vigil-httpd [-HN] [-a size] [-b n] [-d ms] [-f file] [-p port]
  *	    [-r ms] [-R] [-s ms] [-w usec] [-X socket]
  *
  *	-p port	listen on 127.0.0.1:port (default $PORT; none: no server)
@@ -34,6 +34,8 @@
  *		WATCHDOG=1 every usec/4
  *	-s ms	stop the watchdog pings after ms
  *	-X path	send to this socket instead of $NOTIFY_SOCKET
+ *	-N	send without waiting (MSG_DONTWAIT), as a sender with a send
+ *		timeout does: a full queue loses the datagram (and says so)
  *
  *	GET /health	200 "ok" (or 503, see -f, -H)
  *	GET /alloc?mb=N	allocate and touch N more MiB, 200
@@ -69,11 +71,12 @@ static int		 hang;
 static int		 hung[MAXHANG];
 static unsigned int	 nhung;
 static const char	*notify_path;
+static int		 notify_flags = MSG_NOSIGNAL;
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: vigil-httpd [-HR] [-a size] [-b n] [-d ms] "
+	fprintf(stderr, "usage: vigil-httpd [-HNR] [-a size] [-b n] [-d ms] "
 	    "[-f file] [-p port]\n"
 	    "           [-r ms] [-s ms] [-w usec] [-X socket]\n");
 	exit(1);
@@ -174,7 +177,7 @@ notify(const char *msg)
 	len = offsetof(struct sockaddr_un, sun_path) + strlen(notify_path);
 	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 		return;
-	if (sendto(fd, msg, strlen(msg), MSG_NOSIGNAL,
+	if (sendto(fd, msg, strlen(msg), notify_flags,
 	    (struct sockaddr *)&sun, len) == -1)
 		fprintf(stderr, "vigil-httpd: notify %s: %s\n", notify_path,
 		    strerror(errno));
@@ -288,7 +291,7 @@ main(int argc, char *argv[])
 	notify_path = getenv("NOTIFY_SOCKET");
 	if ((s = getenv("PORT")) != NULL && *s != '\0')
 		port = (int)num(s, 65535);
-	while ((ch = getopt(argc, argv, "a:b:d:f:Hp:r:Rs:w:X:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:b:d:f:HNp:r:Rs:w:X:")) != -1) {
 		switch (ch) {
 		case 'a':
 			alloc = num(optarg, 1LL << 40);
@@ -304,6 +307,9 @@ main(int argc, char *argv[])
 			break;
 		case 'H':
 			hang = 1;
+			break;
+		case 'N':
+			notify_flags |= MSG_DONTWAIT;
 			break;
 		case 'p':
 			port = (int)num(optarg, 65535);
