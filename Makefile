@@ -82,6 +82,7 @@ COMMON_SRCS	+= common/config_yaml.c
 COMMON_SRCS	+= common/ctl_format.c
 COMMON_SRCS	+= common/ctl_json.c
 COMMON_SRCS	+= common/ctl_proto.c
+COMMON_SRCS	+= common/ctl_status.c
 COMMON_SRCS	+= common/imsg.c
 COMMON_SRCS	+= common/log.c
 COMMON_SRCS	+= common/msg_names.c

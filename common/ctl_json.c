@@ -86,6 +86,15 @@ ctl_json_escape(FILE *fp, const char *str)
 
 	fputc('"', fp);
 	while (*s != '\0') {
+		/* A run that needs no escape goes out in one write. */
+		for (n = 0; s[n] >= 0x20 && s[n] < 0x7f && s[n] != '"' &&
+		    s[n] != '\\'; n++)
+			;
+		if (n > 0) {
+			fwrite(s, 1, n, fp);
+			s += n;
+			continue;
+		}
 		switch (*s) {
 		case '"':
 			fputs("\\\"", fp);

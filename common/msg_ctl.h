@@ -65,8 +65,16 @@
 
 #include "msg.h"
 
-/* Bump when anything a client sees changes (types, structs, commands). */
-#define CTL_PROTO_VERSION	2
+/*
+ * Bump when anything a client sees changes (types, structs, commands).
+ * 3: IMSG_CTL_STATUS carries compact records (common/ctl_status.h).
+ * VIGIL_IMSG_VERSION (parent <-> helpers) stayed: control passes the
+ * records on unread, and a control of one version beside a parent of the
+ * other (the binary replaced, then control respawned) must still come up
+ * to take `vigilctl upgrade'; its clients' status is then refused by the
+ * strict decoder ("malformed answer"), never misread.
+ */
+#define CTL_PROTO_VERSION	3
 
 #define CTL_MSGMAX		4096	/* frame limit on the control socket */
 #define CTL_VERSIONMAX		32
@@ -103,7 +111,7 @@ struct ctl_socket_setup {
 };
 /*
  * Answers a client has not read yet: above this it is dropped.  Must
- * hold the largest answer (status of 1000 services: 0.6 MB), because
+ * hold the largest answer (status of 10,000 services: about 0.5 MB), because
  * the parent sends an answer at once and control passes it on as fast
  * as it comes.
  */
@@ -133,7 +141,9 @@ enum ctl_imsg_type {
 
 	/* answers: parent -> control -> client, routed by hdr.peerid */
 	IMSG_CTL_END = IMSG_CTL_BASE + 20,	/* struct ctl_end, last */
-	IMSG_CTL_STATUS,		/* struct ctl_status, one instance */
+	IMSG_CTL_STATUS,		/* struct ctl_status records, packed
+					   (common/ctl_status.h): one or
+					   more instances */
 	IMSG_CTL_RESULT,		/* struct ctl_result, one target */
 	IMSG_CTL_LINE,			/* struct ctl_line, a line of text */
 	IMSG_CTL_KV,			/* struct ctl_kv, info: key = value */
@@ -227,7 +237,11 @@ struct ctl_end {
 	char		 msg[CTL_ENDMSGMAX];	/* "" or why it failed */
 };
 
-/* One instance, for status, status -l, info and pid. */
+/*
+ * One instance, for status, status -l, info and pid: what the parent
+ * fills in and clients read; on the wire it is packed
+ * (common/ctl_status.h), never sent as it is.
+ */
 struct ctl_status {
 	char		 id[VIGIL_IDNAMEMAX];	/* "web" or "web:3" */
 	char		 group[VIGIL_NAMEMAX];	/* "web" */

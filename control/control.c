@@ -161,7 +161,10 @@ control_main(const struct proc_opts *opts)
 	const char	*hooks, *q, *errstr;
 	long long	 n;
 
-	/* Test hook: a small bound, so that a test can reach it. */
+	/*
+	 * Test hook: a small bound (and socket buffer, control_conn_new),
+	 * so that a test can reach it.
+	 */
 	hooks = getenv("VIGIL_TEST_HOOKS");
 	q = getenv("VIGIL_TEST_CTL_QUEUEMAX");
 	if (hooks != NULL && strcmp(hooks, "1") == 0 && q != NULL) {
@@ -394,6 +397,17 @@ control_conn_new(int fd)
 	}
 	if (imsgbuf_set_maxsize(&c->iev.ibuf, CTL_MSGMAX) == -1)
 		fatal("%s: imsgbuf_set_maxsize", __func__);
+#ifdef VIGIL_TEST_HOOKS
+	/*
+	 * With the small bound, a small socket buffer too: a status of a
+	 * thousand services (packed, about 40 KB) would fit in the kernel's.
+	 */
+	if (control_queuemax != CTL_CLIENT_QUEUEMAX) {
+		int	 sz = (int)control_queuemax;
+
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	}
+#endif
 	RB_INSERT(ctl_conns, &control_conns, c);
 	control_nconns++;
 	evtimer_set(&c->deadline, control_deadline, c);

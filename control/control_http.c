@@ -50,6 +50,7 @@
 #include "control.h"
 #include "control_http.h"
 #include "control_http_route.h"
+#include "ctl_status.h"
 #include "log.h"
 #include "log_limit.h"
 #include "msg.h"
@@ -554,15 +555,6 @@ chttp_reply(struct chttp_pending *p)
 }
 
 static int
-chttp_status_ok(const struct ctl_status *st)
-{
-	return (MSG_STR_OK(st->id) && MSG_STR_OK(st->group) &&
-	    MSG_STR_OK(st->state) && MSG_STR_OK(st->health) &&
-	    MSG_STR_OK(st->ports) && MSG_STR_OK(st->reason) &&
-	    MSG_STR_OK(st->status_text) && MSG_STR_OK(st->health_reason));
-}
-
-static int
 chttp_grow(void **v, size_t n, size_t size, size_t max)
 {
 	void	*nv;
@@ -575,6 +567,23 @@ chttp_grow(void **v, size_t n, size_t size, size_t max)
 		return (-1);
 	*v = nv;
 	return (0);
+}
+
+/* The packed records of one STATUS (common/ctl_status.h), up to a bad one. */
+static void
+chttp_answer_status(struct chttp_answer *a, struct imsg *imsg)
+{
+	struct ctl_status_iter	 it;
+
+	if (ctl_status_iter_init(&it, imsg->data, imsg->datalen) == -1)
+		return;
+	for (;;) {
+		if (chttp_grow((void **)&a->sts, a->nsts, sizeof(*a->sts),
+		    CHTTP_MAXSTATUS) == -1 ||
+		    ctl_status_next(&it, &a->sts[a->nsts]) != 1)
+			return;
+		a->nsts++;
+	}
 }
 
 /* info's KV and EXIT (of the last STATUS), tail's LOGDATA. */
@@ -638,12 +647,7 @@ control_http_answer(struct imsg *imsg)
 	a = &p->a;
 	switch (imsg->hdr.type) {
 	case IMSG_CTL_STATUS:
-		if (chttp_grow((void **)&a->sts, a->nsts, sizeof(*a->sts),
-		    CHTTP_MAXSTATUS) == -1 || imsg_get_data(imsg,
-		    &a->sts[a->nsts], sizeof(*a->sts)) == -1 ||
-		    !chttp_status_ok(&a->sts[a->nsts]))
-			return;
-		a->nsts++;
+		chttp_answer_status(a, imsg);
 		return;
 	case IMSG_CTL_RESULT:
 		if (chttp_grow((void **)&a->res, a->nres, sizeof(*a->res),

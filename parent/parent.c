@@ -368,6 +368,37 @@ main(int argc, char *argv[])
 }
 
 /*
+ * Heap pages freed by a burst of work (start-up's spawns and the
+ * messages they queued for the helpers, a reload, a status of 10,000
+ * services) stay with malloc until it is told to give them back: at
+ * 10,000 services, 27 MB free beside 21 MB in use.  A turn of a
+ * millisecond or more (re)arms a timer; PARENT_TRIM_SEC after the last
+ * such turn, the free pages go back to the system.
+ */
+#define PARENT_TRIM_SEC	1
+
+static struct event	 parent_trim_ev;
+static int		 parent_trim_init;
+
+static void
+parent_trim(int fd, short ev, void *arg)
+{
+	compat_heap_release();
+}
+
+static void
+parent_trim_later(void)
+{
+	struct timeval	 tv = { PARENT_TRIM_SEC, 0 };
+
+	if (!parent_trim_init) {
+		evtimer_set(&parent_trim_ev, parent_trim, NULL);
+		parent_trim_init = 1;
+	}
+	evtimer_add(&parent_trim_ev, &tv);
+}
+
+/*
  * The event loop, one turn at a time, each turn timed in CPU time (the
  * wait for events costs none): a turn of a millisecond or more is logged
  * at -v (make bench's W8 reads them).  A turn is what delays every other
@@ -386,9 +417,11 @@ parent_loop(void)
 		(void)clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
 		ns = (t1.tv_sec - t0.tv_sec) * 1000000000LL +
 		    (t1.tv_nsec - t0.tv_nsec);
-		if (ns >= 1000000)
+		if (ns >= 1000000) {
 			log_debug("event loop: one turn took %lld.%03lld ms "
 			    "of CPU", ns / 1000000, ns / 1000 % 1000);
+			parent_trim_later();
+		}
 	}
 }
 

@@ -28,6 +28,7 @@
 #include <stdio.h>
 
 #include "imsg.h"
+#include "ctl_status.h"
 #include "msg_ctl.h"
 #include "vigilctl_supconf.h"
 
@@ -105,6 +106,8 @@ struct vctl_statuses {
 	size_t			 cap;
 	int			 ordered;	/* keep this order */
 };
+/* Room for one more at v[n] (n is not advanced). */
+struct ctl_status *vctl_statuses_slot(struct vctl_statuses *);
 void	vctl_print_status(struct vctl *, struct vctl_statuses *, int);
 void	vctl_json_status(const char *, const struct ctl_status *);
 void	vctl_print_info_status(const struct ctl_status *);
@@ -125,7 +128,11 @@ void	json_finish(void);			/* newline, reset */
 void	json_escape(FILE *, const char *);
 
 /* Answer checks: exact size and terminated strings (common/msg.h). */
-int	vctl_get_status(struct imsg *, struct ctl_status *);
+/*
+ * A STATUS holds packed records: vctl_get_status opens them, and
+ * ctl_status_next (common/ctl_status.h) gives each one.
+ */
+int	vctl_get_status(struct imsg *, struct ctl_status_iter *);
 int	vctl_get_result(struct imsg *, struct ctl_result *);
 int	vctl_get_line(struct imsg *, struct ctl_line *);
 int	vctl_get_kv(struct imsg *, struct ctl_kv *);

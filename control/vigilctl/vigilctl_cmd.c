@@ -188,20 +188,6 @@ vctl_on_result(struct vctl *v, struct imsg *imsg, struct vctl_ctx *c)
 	return (0);
 }
 
-static void
-vctl_statuses_add(struct vctl_statuses *sts, const struct ctl_status *st)
-{
-	size_t	 ncap;
-
-	if (sts->n == sts->cap) {
-		ncap = sts->cap == 0 ? 64 : sts->cap * 2;
-		if ((sts->v = reallocarray(sts->v, ncap, sizeof(*sts->v))) ==
-		    NULL)
-			fatal(NULL);
-		sts->cap = ncap;
-	}
-	sts->v[sts->n++] = *st;
-}
 
 /* Does target t name this process (as supervisorctl splits names)? */
 static int
@@ -256,14 +242,20 @@ static int
 vctl_status_cb(struct vctl *v, struct imsg *imsg, void *arg)
 {
 	struct vctl_ctx		*c = arg;
-	struct ctl_status	 st;
+	struct ctl_status_iter	 it;
+	struct ctl_status	*st;
+	int			 r;
 
 	switch (imsg->hdr.type) {
 	case IMSG_CTL_STATUS:
-		if (vctl_get_status(imsg, &st) == -1)
+		if (vctl_get_status(imsg, &it) == -1)
 			return (-1);
-		vctl_statuses_add(&c->sts, &st);
-		return (0);
+		for (;;) {
+			st = vctl_statuses_slot(&c->sts);
+			if ((r = ctl_status_next(&it, st)) != 1)
+				return (r);
+			c->sts.n++;
+		}
 	case IMSG_CTL_RESULT:
 		return (vctl_on_result(v, imsg, c));
 	default:
@@ -517,6 +509,7 @@ static int
 vctl_info_cb(struct vctl *v, struct imsg *imsg, void *arg)
 {
 	struct vctl_ctx		*c = arg;
+	struct ctl_status_iter	 it;
 	struct ctl_status	 st;
 	struct ctl_kv		 kv;
 	struct ctl_exit		 ex;
@@ -525,7 +518,10 @@ vctl_info_cb(struct vctl *v, struct imsg *imsg, void *arg)
 	case IMSG_CTL_RESULT:
 		return (vctl_on_result(v, imsg, c));
 	case IMSG_CTL_STATUS:
-		if (vctl_get_status(imsg, &st) == -1)
+		/* info: one record a service, its KVs and EXITs after it */
+		if (vctl_get_status(imsg, &it) == -1 ||
+		    ctl_status_next(&it, &st) != 1 ||
+		    ctl_status_next(&it, &st) != 0)
 			return (-1);
 		if (v->json) {
 			if (c->info_section > 0)

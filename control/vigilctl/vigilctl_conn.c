@@ -292,17 +292,11 @@ vctl_wait_eof(struct vctl *v, uint32_t ms)
 }
 
 int
-vctl_get_status(struct imsg *imsg, struct ctl_status *st)
+vctl_get_status(struct imsg *imsg, struct ctl_status_iter *it)
 {
-	if (imsg->hdr.type != IMSG_CTL_STATUS ||
-	    imsg_get_data(imsg, st, sizeof(*st)) == -1)
+	if (imsg->hdr.type != IMSG_CTL_STATUS)
 		return (-1);
-	if (!MSG_STR_OK(st->id) || !MSG_STR_OK(st->group) ||
-	    !MSG_STR_OK(st->state) || !MSG_STR_OK(st->health) ||
-	    !MSG_STR_OK(st->ports) || !MSG_STR_OK(st->reason) ||
-	    !MSG_STR_OK(st->status_text) || !MSG_STR_OK(st->health_reason))
-		return (-1);
-	return (0);
+	return (ctl_status_iter_init(it, imsg->data, imsg->datalen));
 }
 
 int

@@ -149,22 +149,16 @@ static int
 monit_status_cb(struct vctl *v, struct imsg *imsg, void *arg)
 {
 	struct vctl_statuses	*sts = arg;
-	struct ctl_status	 st;
-	size_t			 ncap;
+	struct ctl_status_iter	 it;
+	int			 r;
 
 	if (imsg->hdr.type != IMSG_CTL_STATUS)
 		return (imsg->hdr.type == IMSG_CTL_RESULT ? 0 : -1);
-	if (vctl_get_status(imsg, &st) == -1)
+	if (vctl_get_status(imsg, &it) == -1)
 		return (-1);
-	if (sts->n == sts->cap) {
-		ncap = sts->cap == 0 ? 64 : sts->cap * 2;
-		if ((sts->v = reallocarray(sts->v, ncap, sizeof(*sts->v))) ==
-		    NULL)
-			fatal(NULL);
-		sts->cap = ncap;
-	}
-	sts->v[sts->n++] = st;
-	return (0);
+	while ((r = ctl_status_next(&it, vctl_statuses_slot(sts))) == 1)
+		sts->n++;
+	return (r);
 }
 
 /* One `status -l' of everything; an exit code. */

@@ -38,6 +38,21 @@ vctl_status_cmp(const void *a, const void *b)
 	return (strcmp(sa->id, sb->id));
 }
 
+struct ctl_status *
+vctl_statuses_slot(struct vctl_statuses *sts)
+{
+	size_t	 ncap;
+
+	if (sts->n == sts->cap) {
+		ncap = sts->cap == 0 ? 64 : sts->cap * 2;
+		if ((sts->v = reallocarray(sts->v, ncap, sizeof(*sts->v))) ==
+		    NULL)
+			fatal(NULL);
+		sts->cap = ncap;
+	}
+	return (&sts->v[sts->n]);
+}
+
 /* Under the name supervisorctl, error lines go to stdout as it puts them. */
 int	vctl_err_stdout;
 

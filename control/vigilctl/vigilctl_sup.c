@@ -319,6 +319,7 @@ static int
 sup_avail_cb(struct vctl *v, struct imsg *imsg, void *arg)
 {
 	struct sup_avail_ctx	*c = arg;
+	struct ctl_status_iter	 it;
 	struct ctl_status	 st;
 	struct ctl_kv		 kv;
 	struct ctl_line		 l;
@@ -328,7 +329,10 @@ sup_avail_cb(struct vctl *v, struct imsg *imsg, void *arg)
 
 	switch (imsg->hdr.type) {
 	case IMSG_CTL_STATUS:
-		if (vctl_get_status(imsg, &st) == -1)
+		/* info: one record a service, its KVs after it */
+		if (vctl_get_status(imsg, &it) == -1 ||
+		    ctl_status_next(&it, &st) != 1 ||
+		    ctl_status_next(&it, &st) != 0)
 			return (-1);
 		c->cur = -1;
 		for (i = 0; i < c->n; i++)

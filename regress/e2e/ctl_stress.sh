@@ -154,7 +154,7 @@ kill -0 "$VIGILD_PID" || fail "vigild died"
 # --- a client that never reads is dropped at its bound (made small here:
 # the real one holds the largest answer), and nobody else waits for it
 stop_vigild
-export VIGIL_TEST_CTL_QUEUEMAX=65536
+export VIGIL_TEST_CTL_QUEUEMAX=4096
 start_vigild "$T/vigild.conf"
 python3 "$T/client.py" "$SOCK" slow 8 &
 slow=$!
