@@ -196,6 +196,14 @@ same avail
 same reread
 same update
 
+# The third: extra (running) gone from the file; update stops it, then
+# says so (its "stopped" comes once the process is gone).
+sup_conf 1 | sed '/^\[program:extra\]/,$d' >"$T/sup/supervisord.conf"
+vig_conf 1 | sed '/^  extra:/,$d' | write_conf "$T/vigild.conf"
+same reread
+same update
+same status extra
+
 # maintail: the parent's recent lines, stamped as supervisord stamps its
 # own, in its sizes (1600 bytes, -N bytes) and with the newline its
 # output adds; the content is vigild's own, so the shape is compared.
