@@ -152,6 +152,9 @@ int		 config_hostport(const char *, char **, char **);
 int		 config_bind_host_ok(const char *);
 char		*config_relpath(struct config_ctx *, const char *,
 		    const char *);
+yaml_node_t	**config_items(struct config_ctx *, yaml_node_t *, size_t *);
+int		 config_strlist(struct config_ctx *, yaml_node_t *,
+		    const char *, const char *, char ***, size_t *);
 
 /* A key of a service mapping (config_svc.c, config_nested.c). */
 enum config_ktype {
@@ -165,15 +168,15 @@ enum config_ktype {
 };
 
 typedef void (*config_key_fn)(struct config_ctx *, struct config_svc_parse *,
-		    yaml_node_t *, const char *, const char *);
+    yaml_node_t *, const char *, const char *);
 
 struct config_key {
-	const char	*name;
+	const char		*name;
 	enum config_ktype	 type;
-	size_t		 off;		/* in struct config_svc */
-	long long	 min;
-	long long	 max;
-	config_key_fn	 fn;		/* K_FN */
+	size_t			 off;		/* in struct config_svc */
+	long long		 min;
+	long long		 max;
+	config_key_fn		 fn;		/* K_FN */
 };
 
 #define FIELD(f)	offsetof(struct config_svc, f)
@@ -186,9 +189,6 @@ void		 config_apply_map(struct config_ctx *,
 		    struct config_svc_parse *, yaml_node_t *,
 		    const struct config_key *, size_t, const char *,
 		    const char *);
-yaml_node_t	**config_items(struct config_ctx *, yaml_node_t *, size_t *);
-int		 config_strlist(struct config_ctx *, yaml_node_t *,
-		    const char *, const char *, char ***, size_t *);
 
 /* config_nested.c */
 void		 config_key_ready(struct config_ctx *,

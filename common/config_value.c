@@ -468,3 +468,59 @@ config_relpath(struct config_ctx *ctx, const char *path, const char *dir)
 		fatal("%s", __func__);
 	return (s);
 }
+
+/* Each item of a sequence, or the node itself when it is a scalar. */
+yaml_node_t **
+config_items(struct config_ctx *ctx, yaml_node_t *v, size_t *np)
+{
+	yaml_node_t		**n;
+	yaml_node_item_t	 *it;
+	size_t			  i = 0;
+
+	if (v->type != YAML_SEQUENCE_NODE) {
+		if ((n = calloc(1, sizeof(*n))) == NULL)
+			fatal("%s", __func__);
+		n[0] = v;
+		*np = 1;
+		return (n);
+	}
+	*np = v->data.sequence.items.top - v->data.sequence.items.start;
+	if ((n = calloc(*np + 1, sizeof(*n))) == NULL)
+		fatal("%s", __func__);
+	for (it = v->data.sequence.items.start;
+	    it < v->data.sequence.items.top; it++)
+		n[i++] = yaml_document_get_node(ctx->doc, *it);
+	return (n);
+}
+
+/* A list of strings (or one string) into a NULL-terminated argv. */
+int
+config_strlist(struct config_ctx *ctx, yaml_node_t *v, const char *key,
+    const char *where, char ***argvp, size_t *argcp)
+{
+	yaml_node_t	**it;
+	char		**argv;
+	size_t		  n, i;
+
+	if (v->type == YAML_MAPPING_NODE) {
+		config_err(ctx, v, "expected a list for %s%s", key, where);
+		return (-1);
+	}
+	it = config_items(ctx, v, &n);
+	if ((argv = calloc(n + 1, sizeof(*argv))) == NULL)
+		fatal("%s", __func__);
+	for (i = 0; i < n; i++) {
+		if (config_scalar(it[i]) == NULL) {
+			config_err(ctx, it[i], "expected a string in %s%s", key,
+			    where);
+			config_free_argv(argv);
+			free(it);
+			return (-1);
+		}
+		argv[i] = xstrdup(config_scalar(it[i]));
+	}
+	free(it);
+	*argvp = argv;
+	*argcp = n;
+	return (0);
+}
