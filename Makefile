@@ -300,8 +300,8 @@ $(BUILD)/fuzz/fuzz_supconf: FUZZ_EXTRA = control/vigilctl/vigilctl_supconf.c \
 	    control/vigilctl/vigilctl_ini.c
 $(BUILD)/fuzz/fuzz_supconf: FUZZ_EXTRA_CFLAGS = -Icontrol/vigilctl
 $(BUILD)/fuzz/fuzz_supconf: control/vigilctl/vigilctl_supconf.c \
-	    control/vigilctl/vigilctl_supconf.h control/vigilctl/vigilctl_ini.c \
-	    control/vigilctl/vigilctl_ini.h
+	    control/vigilctl/vigilctl_supconf.h \
+	    control/vigilctl/vigilctl_ini.c control/vigilctl/vigilctl_ini.h
 
 fuzz: $(FUZZ_BINS)
 
