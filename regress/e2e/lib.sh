@@ -79,15 +79,27 @@ wait_until() {
 	return 0
 }
 
-# free_port: a TCP port on 127.0.0.1 that nothing listens on now and that
-# this test has not been given before (it runs in $(...), so the ports
-# given are kept in a file).  Another test may still take it meanwhile.
+# free_port: a TCP port on 127.0.0.1 that no socket uses now, below the
+# ephemeral range (so no outgoing connection of another program takes it
+# as its local port meanwhile), and reserved machine-wide for this test
+# (a directory in $E2E_PORTS, made atomically, removed at cleanup) so that
+# tests running side by side are never given the same one.  It runs in
+# $(...): the ports given are kept in a file.
+E2E_PORTS=${TMPDIR:-/tmp}/vigil-e2e-ports
 free_port() {
-	local p i
+	local p i lo
+	lo=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range \
+	    2>/dev/null)
+	[ -n "$lo" ] && [ "$lo" -gt 12000 ] || lo=32768
+	mkdir -p "$E2E_PORTS" 2>/dev/null
+	# Reservations of tests killed before their cleanup expire.
+	find "$E2E_PORTS" -mindepth 1 -maxdepth 1 -mmin +60 \
+	    -exec rmdir {} + 2>/dev/null
 	for i in $(seq 200); do
-		p=$(( 20000 + RANDOM % 40000 ))
+		p=$(( 10000 + RANDOM % (lo - 10000) ))
 		grep -qx "$p" "$T/.ports" 2>/dev/null && continue
-		ss -ltnH "sport = :$p" 2>/dev/null | grep -q . && continue
+		ss -tanH "sport = :$p" 2>/dev/null | grep -q . && continue
+		mkdir "$E2E_PORTS/$p" 2>/dev/null || continue
 		echo "$p" >>"$T/.ports"
 		echo "$p"
 		return 0
@@ -282,6 +294,9 @@ cleanup() {
 		    "$VIGILD_LOG" | head -60 >&2
 		rc=1
 	fi
+	for p in $(cat "$T/.ports" 2>/dev/null); do
+		rmdir "$E2E_PORTS/$p" 2>/dev/null
+	done
 	if [ $rc -ne 0 ] && [ -n "${KEEP_E2E:-}" ]; then
 		echo "kept $T" >&2
 	else
