@@ -62,6 +62,7 @@ struct logs_out {
 	uint32_t	 lastflags;
 	size_t		 width;		/* the longest name yet */
 	int		 nresults;
+	int		 nosuch;	/* a target named nothing */
 };
 
 struct logs_opts {
@@ -247,6 +248,8 @@ logs_cb(struct vctl *v, struct imsg *imsg, void *arg)
 		if (vctl_get_result(imsg, &r) == -1)
 			return (-1);
 		o->nresults++;
+		if (r.result == CTL_RES_NOSUCH)
+			o->nosuch = 1;
 		if (r.result == CTL_RES_OK && !v->json)
 			printf("%s: %s\n", r.name, r.text);
 		else if (r.result != CTL_RES_OK)
@@ -290,7 +293,10 @@ logs_request(struct vctl *v, uint32_t cmd, uint32_t flags, uint32_t count,
 	if (end.result != CTL_RES_OK && end.result != CTL_RES_DENIED &&
 	    end.result != CTL_RES_USAGE && end.msg[0] != '\0')
 		fprintf(stderr, "%s: %s\n", v->progname, end.msg);
-	return (vctl_end_exit(v, &end));
+	/* The lines of the others are shown; the unknown name still fails. */
+	if ((rc = vctl_end_exit(v, &end)) == VCTL_EXIT_OK && o->nosuch)
+		rc = VCTL_EXIT_NOSUCH;
+	return (rc);
 }
 
 int

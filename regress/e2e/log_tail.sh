@@ -96,8 +96,10 @@ ctl clear e nosuch >"$T/clear2" 2>&1
 grep -q '^nosuch: .*no such process' "$T/clear2" &&
     grep -qx 'e: cleared' "$T/clear2" || fail "clear e nosuch: $(cat "$T/clear2")"
 ctl logs -n 1 e nosuch >"$T/l3" 2>&1
+rc=$?
 grep -q '^nosuch: .*no such process' "$T/l3" ||
 	fail "logs e nosuch: $(cat "$T/l3")"
+[ $rc -eq 5 ] || fail "logs e nosuch: exit $rc, not 5 (no such service)"
 
 # A follower that stops reading: the flood is not slowed, lines skipped.
 bgctl "$T/slow" logs -f -n 1 tick flood
