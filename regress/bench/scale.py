@@ -7,7 +7,9 @@ Pss of vigild's four processes, `vigilctl status`, `vigilctl reload` with
 nothing changed and with 1 % of the services changed, `vigilctl stop all`
 until no service process is left, and the longest turn of the parent's
 event loop in each phase (vigild -v logs every turn of 1 ms of CPU or
-more).  Peers are not run: runit and s6 need one or two processes per
+more).  Between status and reload, bursts of slow status readers (clients
+that ask for the status of every service and read none of it): the
+parent's Pss at rest, at its most during the bursts, and after them.  Peers are not run: runit and s6 need one or two processes per
 service, 1.3 to 1.6 GB at 1,000 already."""
 
 import json
@@ -16,6 +18,8 @@ import os
 import re
 import shutil
 import signal
+import socket
+import struct
 import time
 
 import procs as P
@@ -29,7 +33,11 @@ ROWS = [
     ("start", "start until all RUNNING", "s"),
     ("spawn_start", "the machine: spawn N (start)", "s"),
     ("pss", "Pss of vigild's four processes", "MiB"),
+    ("pss_parent", "  of which the parent", "MiB"),
     ("status", "vigilctl status", "ms"),
+    ("slow_rest", "parent Pss at rest", "MiB"),
+    ("slow_peak", "parent Pss, most during slow readers", "MiB"),
+    ("slow_after", "parent Pss after slow readers", "MiB"),
     ("reload0", "vigilctl reload, nothing changed", "ms"),
     ("reload1", "vigilctl reload, 1 % changed", "ms"),
     ("stop", "vigilctl stop all until none left", "s"),
@@ -41,6 +49,38 @@ ROWS = [
 ]
 
 TURN_RE = re.compile(rb"event loop: one turn took (\d+\.\d+) ms")
+
+SLOW_BURSTS = 3         # bursts of slow status readers
+SLOW_CLIENTS = 30       # in each (control serves 32 per uid but root's)
+SLOW_HOLD = 3.0         # seconds each burst holds its unread answers
+
+
+def _ctl_proto():
+    """CTL_PROTO_VERSION, as common/msg_ctl.h has it."""
+    h = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                     "common", "msg_ctl.h")
+    with open(h) as f:
+        m = re.search(r"#define\s+CTL_PROTO_VERSION\s+(\d+)", f.read())
+    if m is None:
+        raise RuntimeError("no CTL_PROTO_VERSION in " + h)
+    return int(m.group(1))
+
+
+def _frame(t, data):
+    return struct.pack("<IIIII", t, 20 + len(data), 0, 0, 0) + data
+
+
+def _slow_reader(path, proto):
+    """A client that asks for the status of everything and reads none of
+    it (HELLO and REQUEST of common/msg_ctl.h, status = command 1)."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect(path)
+    s.sendall(_frame(100, struct.pack("<II", proto, 0) +
+                     b"w8".ljust(32, b"\0")) +
+              _frame(102, struct.pack("<IIIiI", 1, 0, 0, 0, 0) + bytes(64) +
+                     struct.pack("<IIIi", 0, 0, 0, 0)))
+    return s
 
 
 class ScaleVigild(S.Vigild):
@@ -139,6 +179,33 @@ class Scale:
                                % (" ".join(args), rc, " | ".join(txt)))
         return dt
 
+    def slow_readers(self, so, n):
+        """SLOW_BURSTS bursts of SLOW_CLIENTS clients that ask for the
+        status of every service and read none of it, each burst held
+        SLOW_HOLD s, then closed; the parent's Pss before, at its most,
+        and 2 s after the last (it gives freed memory back 1 s after its
+        last busy turn)."""
+        parent = so.root()
+        pss = lambda: P.mem_kib([parent])[1] / 1024
+        time.sleep(2)
+        self.rec("slow_rest", n, pss())
+        proto, peak = _ctl_proto(), 0.0
+        for _ in range(SLOW_BURSTS):
+            socks = []
+            try:
+                for _ in range(SLOW_CLIENTS):
+                    socks.append(_slow_reader(so.sock, proto))
+                t_end = time.monotonic() + SLOW_HOLD
+                while time.monotonic() < t_end:
+                    peak = max(peak, pss())
+                    time.sleep(0.1)
+            finally:
+                for s in socks:
+                    s.close()
+        time.sleep(2)
+        self.rec("slow_peak", n, peak)
+        self.rec("slow_after", n, pss())
+
     def machine(self, n):
         self.b.cool(self.b.a.cooldown, "before spawn %d" % n)
         rc, out, _ = self.ctx.procs.run([self.ctx.prog, "spawn", str(n)],
@@ -179,12 +246,14 @@ class Scale:
             self.rec("turn_start", n, self.turn(so, 0))
             sup = P.supervisor_pids(so.root(), self.ctx.prog)
             self.rec("pss", n, P.mem_kib(sup)[1] / 1024)
+            self.rec("pss_parent", n, P.mem_kib([so.root()])[1] / 1024)
             self.detail.setdefault("processes", {})[n] = len(sup)
 
             pos = self.outpos(so)
             ts = [self.vctl(so, ["status"], 60) * 1000 for _ in range(5)]
             self.rec("status", n, sorted(ts)[len(ts) // 2])
             self.rec("turn_status", n, self.turn(so, pos))
+            self.slow_readers(so, n)
 
             pos = self.outpos(so)
             ts = [self.vctl(so, ["reload"], 120) * 1000 for _ in range(3)]
