@@ -79,6 +79,73 @@ mon_send(uint32_t type, const void *data, size_t len)
 	return (0);
 }
 
+/*
+ * The directories of the services' cgroups, each kept once (at 10,000
+ * services, one path less per service: the directory is the instance's
+ * and the last part the service's id).
+ */
+struct mon_cgdir {
+	TAILQ_ENTRY(mon_cgdir)	 entry;
+	unsigned int		 refs;
+	char			 path[];
+};
+static TAILQ_HEAD(, mon_cgdir) mon_cgdirs = TAILQ_HEAD_INITIALIZER(mon_cgdirs);
+
+static void
+mon_cgroup_set(struct mon_svc *ms, const char *path)
+{
+	struct mon_cgdir	*d;
+	const char		*leaf;
+	size_t			 n;
+
+	if ((leaf = strrchr(path, '/')) == NULL || leaf == path ||
+	    leaf[1] == '\0')
+		fatalx("%s: %s: cgroup %s", __func__, ms->id, path);
+	n = (size_t)(leaf - path);
+	leaf++;
+	TAILQ_FOREACH(d, &mon_cgdirs, entry)
+		if (strncmp(d->path, path, n) == 0 && d->path[n] == '\0')
+			break;
+	if (d == NULL) {
+		if ((d = calloc(1, sizeof(*d) + n + 1)) == NULL)
+			fatal(NULL);
+		memcpy(d->path, path, n);
+		TAILQ_INSERT_TAIL(&mon_cgdirs, d, entry);
+	}
+	d->refs++;
+	ms->cg_dir = d;
+	if (strcmp(leaf, ms->id) == 0)
+		ms->cg_leaf = ms->id;
+	else if ((ms->cg_leaf = strdup(leaf)) == NULL)
+		fatal(NULL);
+}
+
+static void
+mon_cgroup_clear(struct mon_svc *ms)
+{
+	if (ms->cg_dir == NULL)
+		return;
+	if (--ms->cg_dir->refs == 0) {
+		TAILQ_REMOVE(&mon_cgdirs, ms->cg_dir, entry);
+		free(ms->cg_dir);
+	}
+	if (ms->cg_leaf != ms->id)
+		free(ms->cg_leaf);
+	ms->cg_dir = NULL;
+	ms->cg_leaf = NULL;
+}
+
+const char *
+mon_svc_cgroup(const struct mon_svc *ms, char *buf, size_t len)
+{
+	if (ms->cg_dir == NULL)
+		return (NULL);
+	if ((size_t)snprintf(buf, len, "%s/%s", ms->cg_dir->path,
+	    ms->cg_leaf) >= len)
+		return (NULL);
+	return (buf);
+}
+
 struct mon_svc *
 mon_svc_find(uint32_t key)
 {
@@ -157,14 +224,14 @@ mon_svc_define(const struct msg_mon_svc *d)
 		fatal(NULL);
 	ms->key = d->key;
 	ms->flags = d->flags;
-	strlcpy(ms->id, d->id, sizeof(ms->id));
+	if ((ms->id = strdup(d->id)) == NULL)
+		fatal(NULL);
 	ms->pid = d->pid;
 	ms->uid = (uid_t)d->uid;
 	ms->ready = d->ready;
 	ms->start_ms = mon_now_ms() - d->age_ms;
-	if (d->cgroup[0] != '\0' &&
-	    (ms->cgroup = strndup(d->cgroup, sizeof(d->cgroup))) == NULL)
-		fatal(NULL);
+	if (d->cgroup[0] != '\0')
+		mon_cgroup_set(ms, d->cgroup);
 	/* Known from before a respawn of this monitor. */
 	ms->wd_usec = d->watchdog_usec;
 	TAILQ_INSERT_TAIL(&mon_svcs, ms, entry);
@@ -186,7 +253,8 @@ mon_svc_delete(uint32_t key)
 	mon_notify_stop(ms);
 	mon_sample_forget(ms);
 	TAILQ_REMOVE(&mon_svcs, ms, entry);
-	free(ms->cgroup);
+	mon_cgroup_clear(ms);
+	free(ms->id);
 	free(ms);
 	mon_sample_update();
 }

@@ -108,12 +108,18 @@ struct mon_svc {
 	TAILQ_ENTRY(mon_svc)	 entry;
 	uint32_t		 key;
 	uint32_t		 flags;		/* MON_SVC_* */
-	char			 id[VIGIL_IDNAMEMAX];	/* for logs */
+	char			*id;		/* for logs */
 	pid_t			 pid;		/* main process */
 	uid_t			 uid;		/* its user */
 	uint32_t		 ready;		/* enum mon_ready_type */
 	uint64_t		 start_ms;	/* monotonic, of the process */
-	char			*cgroup;	/* absolute path, or NULL */
+	/*
+	 * The cgroup, NULL if none: its directory, shared by every service
+	 * in it, and its last part (often the id, then not copied); both
+	 * together by mon_svc_cgroup().
+	 */
+	struct mon_cgdir	*cg_dir;
+	char			*cg_leaf;
 	struct mon_check	*chk;		/* NULL: no check, no probe */
 
 	/* sd_notify watchdog */
@@ -135,6 +141,8 @@ extern struct mon_svc_list	mon_svcs;
 
 /* monitor/monitor.c */
 uint64_t	 mon_now_ms(void);
+/* ms's cgroup as an absolute path in buf (PATH_MAX), or NULL if none. */
+const char	*mon_svc_cgroup(const struct mon_svc *, char *, size_t);
 int		 mon_send(uint32_t, const void *, size_t);
 struct mon_svc	*mon_svc_find(uint32_t);
 void		 mon_timer_add(struct event *, uint64_t);

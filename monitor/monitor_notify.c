@@ -50,6 +50,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -295,11 +296,14 @@ static struct mon_svc *
 notify_match(const struct mon_sender *snd)
 {
 	struct mon_svc	*ms;
+	const char	*cg;
+	char		 buf[PATH_MAX];
 
-	TAILQ_FOREACH(ms, &mon_svcs, entry)
-		if (mon_proc_sender_match(snd, ms->pid,
-		    ms->cgroup != NULL ? ms->cgroup : ""))
+	TAILQ_FOREACH(ms, &mon_svcs, entry) {
+		cg = mon_svc_cgroup(ms, buf, sizeof(buf));
+		if (mon_proc_sender_match(snd, ms->pid, cg != NULL ? cg : ""))
 			return (ms);
+	}
 	return (NULL);
 }
 

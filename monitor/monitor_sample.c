@@ -35,6 +35,7 @@
 
 #include <sys/types.h>
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,11 +141,13 @@ sample_members(struct mon_svc *ms, struct mon_snap *snap)
 	struct mon_proc	*p;
 	pid_t		*pids, *queue;
 	size_t		 i, n, qh = 0, qt = 0;
+	const char	*cg;
+	char		 buf[PATH_MAX];
 
 	for (i = 0; i < snap->n; i++)
 		snap->v[i].member = 0;
-	if (ms->cgroup != NULL &&
-	    mon_proc_cgroup_pids(ms->cgroup, &pids, &n) == 0) {
+	if ((cg = mon_svc_cgroup(ms, buf, sizeof(buf))) != NULL &&
+	    mon_proc_cgroup_pids(cg, &pids, &n) == 0) {
 		for (i = 0; i < n; i++)
 			if ((p = mon_proc_find(snap, pids[i])) != NULL)
 				p->member = 1;
@@ -231,6 +234,8 @@ sample_one(struct mon_svc *ms, struct mon_snap *snap, uint64_t now)
 	uint32_t		 nfds;
 	size_t			 i;
 	int			 from_cgroup;
+	const char		*cg;
+	char			 buf[PATH_MAX];
 
 	sample_members(ms, snap);
 	memset(&m, 0, sizeof(m));
@@ -247,8 +252,8 @@ sample_one(struct mon_svc *ms, struct mon_snap *snap, uint64_t now)
 			m.nfds += nfds;
 	}
 
-	from_cgroup = ms->cgroup != NULL &&
-	    mon_proc_cgroup_cpu(ms->cgroup, &usec) == 0;
+	from_cgroup = (cg = mon_svc_cgroup(ms, buf, sizeof(buf))) != NULL &&
+	    mon_proc_cgroup_cpu(cg, &usec) == 0;
 	if (from_cgroup != ms->cpu_cgroup) {
 		/* Two different counters: start again. */
 		ms->cpu_cgroup = from_cgroup;

@@ -98,6 +98,7 @@ pmon_sweep(void)
 		RB_REMOVE(pmon_ids, &pmon_ids, p);
 		pmon_target_free(&p->health);
 		pmon_target_free(&p->ready);
+		free(p->id);
 		free(p);
 		pmon_count--;
 	}
@@ -109,14 +110,15 @@ pmon_get(const char *id)
 {
 	struct pmon	 key, *p;
 
-	strlcpy(key.id, id, sizeof(key.id));
+	key.id = (char *)id;
 	if ((p = RB_FIND(pmon_ids, &pmon_ids, &key)) != NULL)
 		return (p);
 	if (pmon_count >= pmon_sweep_at)
 		pmon_sweep();
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		fatal(NULL);
-	strlcpy(p->id, id, sizeof(p->id));
+	if ((p->id = strdup(id)) == NULL)
+		fatal(NULL);
 	RB_INSERT(pmon_ids, &pmon_ids, p);
 	pmon_count++;
 	return (p);

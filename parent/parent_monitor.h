@@ -41,7 +41,8 @@ struct pmon_target {
 struct pmon {
 	RB_ENTRY(pmon)		 byid;
 	RB_ENTRY(pmon)		 bykey;		/* while key != 0 */
-	char			 id[VIGIL_IDNAMEMAX];
+	char			*id;		/* of its own: it outlives
+						   the instance (pmon_sweep) */
 	uint32_t		 key;		/* 0: nothing live */
 	struct svc		*svc;		/* valid while key != 0: an
 						   instance is freed only when

@@ -198,17 +198,22 @@ svc_timer_set(struct svc *s, int kind, uint64_t ms)
 {
 	struct timeval	 tv;
 
-	evtimer_del(&s->timer);
+	if (s->timer == NULL) {
+		if ((s->timer = malloc(sizeof(*s->timer))) == NULL)
+			fatal(NULL);
+		evtimer_set(s->timer, svc_timer_cb, s);
+	} else
+		evtimer_del(s->timer);
 	s->timer_kind = kind;
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
-	evtimer_add(&s->timer, &tv);
+	evtimer_add(s->timer, &tv);
 }
 
 static void
 svc_timer_clear(struct svc *s)
 {
-	evtimer_del(&s->timer);
+	svc_timer_free(s);
 	s->timer_kind = TIMER_NONE;
 }
 
@@ -717,6 +722,8 @@ svc_timer_cb(int fd, short ev, void *arg)
 	int		 kind = s->timer_kind;
 
 	s->timer_kind = TIMER_NONE;
+	/* Fired, so no longer pending: the next one is made anew. */
+	svc_timer_free(s);
 	switch (kind) {
 	case TIMER_STARTSECS:
 		if (s->state == SVC_STARTING) {
@@ -748,10 +755,15 @@ svc_timer_cb(int fd, short ev, void *arg)
 	}
 }
 
+/* Nothing armed: no timer kept (svc_timer_set makes one when needed). */
 void
-svc_timer_setup(struct svc *s)
+svc_timer_free(struct svc *s)
 {
-	evtimer_set(&s->timer, svc_timer_cb, s);
+	if (s->timer == NULL)
+		return;
+	evtimer_del(s->timer);
+	free(s->timer);
+	s->timer = NULL;
 }
 
 /*

@@ -79,7 +79,9 @@ struct svc {
 	RB_ENTRY(svc)		 bypid;		/* svc_find_pid(), if pid */
 	uint64_t		 seq;		/* creation order: equal ids */
 	struct svc_group	*grp;
-	char			 id[VIGIL_IDNAMEMAX];	/* name or name:N */
+	char			*id;		/* name or name:N, at most
+						   VIGIL_IDNAMEMAX with its NUL,
+						   in the same allocation */
 	unsigned int		 instance;
 	int			 port;		/* -1: none */
 
@@ -119,12 +121,15 @@ struct svc {
 	int			 err_rfd;	/* the same for stderr, or -1 */
 	int			 exec_rfd;	/* exec error pipe, if not read
 						   at the spawn */
-	struct event		 exec_ev;	/* ...its EOF or errno, soon */
-	int			 exec_ev_on;
+	struct event		*exec_ev;	/* ...its EOF or errno, soon;
+						   NULL: not waited for */
 	int			 exec_errno;	/* read at the spawn: exec's */
 	struct plog		*plog[2];	/* parent_logger.c: stdout and
 						   stderr streams, or NULL */
-	struct event		 timer;		/* start_seconds, backoff, stop */
+	struct event		*timer;		/* start_seconds, backoff, stop:
+						   NULL while none is armed (a
+						   struct event is 128 bytes,
+						   10,000 services) */
 	int			 timer_kind;
 	int			 adopted;	/* from a previous vigild, not
 						   our child: pidfd_ev says
@@ -262,7 +267,7 @@ void		 svc_group_remove(struct svc_group *);	/* stop, forget */
 void		 svc_group_replace_conf(struct svc_group *, struct config_svc *,
 		    struct svc_confref *);
 void		 svc_forget(struct svc *);
-void		 svc_timer_setup(struct svc *);
+void		 svc_timer_free(struct svc *);
 
 /* parent/svc_spawn.c: start one instance */
 int		 svc_spawn(struct svc *, char *, size_t);

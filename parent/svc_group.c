@@ -100,8 +100,7 @@ svc_find(const char *id)
 {
 	struct svc	 key, *s;
 
-	if (strlcpy(key.id, id, sizeof(key.id)) >= sizeof(key.id))
-		return (NULL);
+	key.id = (char *)id;
 	key.seq = 0;
 	s = RB_NFIND(svc_idtree, &svc_byid, &key);
 	if (s == NULL || strcmp(s->id, id) != 0)
@@ -134,22 +133,27 @@ svc_new(struct svc_group *g, unsigned int i)
 {
 	struct config_svc	*sc = g->conf;
 	struct svc	*s, *t;
+	char		 id[VIGIL_IDNAMEMAX];
+	size_t		 len;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL)
+	if (sc->instances == 1)
+		strlcpy(id, sc->name, sizeof(id));
+	else
+		snprintf(id, sizeof(id), "%s:%u", sc->name, i);
+	/* The id right after the struct: 10,000 services, one allocation. */
+	len = strlen(id) + 1;
+	if ((s = calloc(1, sizeof(*s) + len)) == NULL)
 		fatal(NULL);
+	s->id = (char *)(s + 1);
+	memcpy(s->id, id, len);
 	s->grp = g;
 	s->instance = i;
-	if (sc->instances == 1)
-		strlcpy(s->id, sc->name, sizeof(s->id));
-	else
-		snprintf(s->id, sizeof(s->id), "%s:%u", sc->name, i);
 	s->port = config_svc_port(sc, i);
 	s->state = SVC_STOPPED;
 	s->health = sc->health.type != HEALTH_NONE ? SVC_HEALTH_STARTING :
 	    SVC_HEALTH_NONE;
 	s->out_rfd = s->err_rfd = s->exec_rfd = -1;
 	s->out_wfd = s->err_wfd = -1;
-	svc_timer_setup(s);
 
 	/*
 	 * Keep svc_all sorted by id (status prints in that order), after
@@ -215,11 +219,13 @@ svc_group_add(struct config_svc *sc, struct svc_confref *ref)
 static void
 svc_free(struct svc *s)
 {
-	evtimer_del(&s->timer);
+	svc_timer_free(s);
 	parent_logger_detach(s);
 	svc_spawn_close_pipes(s);
-	if (s->exec_ev_on)
-		event_del(&s->exec_ev);
+	if (s->exec_ev != NULL) {
+		event_del(s->exec_ev);
+		free(s->exec_ev);
+	}
 	if (s->exec_rfd != -1)
 		close(s->exec_rfd);
 	if (s->cgroup != NULL) {

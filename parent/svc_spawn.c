@@ -89,7 +89,8 @@ svc_spawn_exec_ready(int fd, short ev, void *arg)
 {
 	struct svc	*s = arg;
 
-	s->exec_ev_on = 0;
+	free(s->exec_ev);	/* fired, no longer pending */
+	s->exec_ev = NULL;
 	if (s->exec_rfd != -1)
 		svc_spawn_exec_result(s, 0);
 }
@@ -114,17 +115,19 @@ svc_spawn_exec_result(struct svc *s, int final)
 
 	s->exec_errno = 0;
 	if (!svc_launch_result(s->exec_rfd, final, &eno)) {
-		if (!s->exec_ev_on) {
-			event_set(&s->exec_ev, s->exec_rfd, EV_READ,
+		if (s->exec_ev == NULL) {
+			if ((s->exec_ev = malloc(sizeof(*s->exec_ev))) == NULL)
+				fatal(NULL);
+			event_set(s->exec_ev, s->exec_rfd, EV_READ,
 			    svc_spawn_exec_ready, s);
-			event_add(&s->exec_ev, NULL);
-			s->exec_ev_on = 1;
+			event_add(s->exec_ev, NULL);
 		}
 		return;
 	}
-	if (s->exec_ev_on) {
-		event_del(&s->exec_ev);
-		s->exec_ev_on = 0;
+	if (s->exec_ev != NULL) {
+		event_del(s->exec_ev);
+		free(s->exec_ev);
+		s->exec_ev = NULL;
 	}
 	s->exec_errno = eno;
 	close(s->exec_rfd);

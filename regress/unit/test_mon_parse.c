@@ -51,6 +51,12 @@ mon_timer_add(struct event *ev, uint64_t ms)
 {
 }
 
+const char *
+mon_svc_cgroup(const struct mon_svc *ms, char *buf, size_t len)
+{
+	return (NULL);
+}
+
 int
 mon_proc_sender(pid_t pid, struct mon_sender *snd)
 {
