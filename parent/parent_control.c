@@ -426,6 +426,9 @@ pctl_describe(struct pctl_peer *p)
 	    CTL_CMD_START || p->req.cmd == CTL_CMD_STOP ||
 	    p->req.cmd == CTL_CMD_RESTART))
 		strlcat(p->what, " --no-wait", sizeof(p->what));
+	else if ((p->req.flags & CTL_F_WAIT) && (p->req.cmd ==
+	    CTL_CMD_RELOAD || p->req.cmd == CTL_CMD_REMOVE))
+		strlcat(p->what, " --wait", sizeof(p->what));
 	if (p->req.arg[0] != '\0') {
 		strlcat(p->what, " ", sizeof(p->what));
 		strlcat(p->what, p->req.arg, sizeof(p->what));
