@@ -963,6 +963,20 @@ test_errors(void)
 	load_bad("http.listen", "http: { listen: \"localhost\" }\n", 0,
 	    "t.conf:1:17: bad http.listen \"localhost\": expected "
 	    "HOST:PORT\n");
+	/* Bind addresses: never a name (the root parent resolves none). */
+	load_bad("listen host names",
+	    "http: { listen: \"db.example:80\" }\n"
+	    "services:\n  a:\n    command: /bin/a\n"
+	    "    listen: [ \"tcp://[::1]:81\", \"tcp://*:82\", "
+	    "\"tcp://localhost:83\", \"tcp://db.example:84\" ]\n",
+	    CONFIG_NO_RESOLVE,
+	    "t.conf:1:17: bad http.listen \"db.example:80\": a host name; "
+	    "give an address (127.0.0.1, [::1], localhost or *): vigild does "
+	    "not resolve names in its root process\n"
+	    "t.conf:5:13: bad listen address \"tcp://db.example:84\" in "
+	    "service \"a\": a host name; give an address (127.0.0.1, [::1], "
+	    "localhost or *): vigild does not resolve names in its root "
+	    "process\n");
 	load_bad("unresolvable host",
 	    "services:\n  a:\n    command: /bin/a\n"
 	    "    health: { tcp: \"no.such.host.invalid:80\" }\n", 0,
