@@ -115,6 +115,39 @@ pctl_why_not_up(struct svc *s, char *buf, size_t len)
 		    svc_reason(s)[0] != '\0' ? ": " : "", svc_reason(s));
 }
 
+/*
+ * reload, remove --wait: the process is gone (reaped), or will not go:
+ * up, with no stop or restart pending and no rolling restart of its
+ * service going on (one stopped at a failure and left it running).
+ */
+static void
+pctl_eval_gone(struct pctl_wait *w)
+{
+	struct svc	*s;
+
+	if ((s = svc_find_pid(w->gonepid)) == NULL)
+		pctl_done(w, CTL_RES_OK, "stopped");
+	else if (s->state == SVC_RUNNING && !s->restart_after_stop &&
+	    !s->forget_after_stop && !reload_roll_busy(s->grp->conf->name))
+		pctl_done(w, CTL_RES_FAIL, "not restarted (pid %d): the "
+		    "rolling restart of the reload stopped at a failure",
+		    (int)w->gonepid);
+}
+
+/* A rolling reload gave up: the waits for what it would have replaced end. */
+void
+pctl_wait_recheck(void)
+{
+	struct pctl_peer	*p;
+	size_t			 i;
+
+	TAILQ_FOREACH(p, &pctl_waiting, wentry)
+		for (i = 0; i < p->nw; i++)
+			if (p->w[i].state == PCTL_W_WAITING &&
+			    p->w[i].gonepid != 0)
+				pctl_eval_gone(&p->w[i]);
+}
+
 /* Settle the entry if its instance is where it was to go, or never will. */
 static void
 pctl_eval(struct pctl_wait *w, struct svc *s)
@@ -123,9 +156,8 @@ pctl_eval(struct pctl_wait *w, struct svc *s)
 
 	if (w->state != PCTL_W_WAITING)
 		return;
-	if (w->gonepid != 0) {		/* reaped: the process is gone */
-		if (svc_find_pid(w->gonepid) == NULL)
-			pctl_done(w, CTL_RES_OK, "stopped");
+	if (w->gonepid != 0) {
+		pctl_eval_gone(w);
 		return;
 	}
 	if (s == NULL) {

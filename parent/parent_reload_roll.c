@@ -35,6 +35,7 @@
 
 #include "log.h"
 #include "parent.h"
+#include "parent_control.h"
 #include "svc.h"
 
 struct reload_roll {
@@ -135,8 +136,21 @@ reload_roll_changed(struct svc *s, enum svc_state old)
 			    svc_state_name(s->state));
 			r->done = 1;
 			reload_roll_kick();
+			pctl_wait_recheck();	/* reload --wait: ends */
 		}
 	}
+}
+
+/* 1 if a roll of that service has instances still to restart. */
+int
+reload_roll_busy(const char *name)
+{
+	struct reload_roll	*r;
+
+	TAILQ_FOREACH(r, &reload_rolls, entry)
+		if (!r->done && strcmp(r->name, name) == 0)
+			return (1);
+	return (0);
 }
 
 /* The group has its new configuration: restart it, one at a time. */

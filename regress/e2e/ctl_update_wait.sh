@@ -84,4 +84,26 @@ kill -0 "${PIDS[b]}" 2>/dev/null && fail "remove --wait returned, b still there"
 ctl status b >/dev/null 2>&1
 [ $? -eq 4 ] || fail "b is still known after remove"
 grep -q "b: RUNNING -> STOPPING" "$VIGILD_LOG" || fail "b was not stopped"
+
+# --- a rolling change that stops at a failure: reload --wait ends then,
+# and says which old process it left running (not a timeout)
+cat >>"$T/vigild.conf" <<EOF
+  pool:
+    command: [ /bin/sh, -c, "exec /bin/sleep 4202", $T ]
+    instances: 2
+EOF
+ctl reload >/dev/null || fail "reload (pool added)"
+wait_until 10 bash -c "[ \$($VIGILCTL -s $SOCK status 'pool:*' | grep -c RUNNING) -eq 2 ]" ||
+    fail "pool not up"
+p0=$(ctl pid pool:0); p1=$(ctl pid pool:1)
+sed -i "s|\[ /bin/sh, -c, \"exec /bin/sleep 4202\", $T \]|$T/nonexistent|" \
+    "$T/vigild.conf"
+grep -q "command: $T/nonexistent" "$T/vigild.conf" || fail "sed: $(cat "$T/vigild.conf")"
+printf '    start_retries: 0\n' >>"$T/vigild.conf"
+ctl reload --wait >"$T/roll.out" 2>"$T/roll.err"; rc=$?
+[ $rc -eq 1 ] && [ "$(cat "$T/roll.out")" = "pool: updated process group" ] &&
+    [ "$(cat "$T/roll.err")" = "pool:1: ERROR (not restarted (pid $p1): the rolling restart of the reload stopped at a failure)" ] ||
+    fail "reload --wait of a failing roll: $rc '$(cat "$T/roll.out" "$T/roll.err")'"
+kill -0 "$p0" 2>/dev/null && fail "pool:0's old process is still there"
+[ "$(ctl pid pool:1)" = "$p1" ] || fail "pool:1 was replaced"
 exit 0
