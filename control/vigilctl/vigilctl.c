@@ -613,7 +613,7 @@ main(int argc, char *argv[])
 	const struct vctl_cmddef	*c;
 	struct vctl			 v;
 	const char			*sopt = NULL, *opts, *base;
-	char				*sockurl = NULL;
+	char				*sockurl = NULL, **sargv = NULL;
 	int				 ch, supervisorctl, rc;
 
 	memset(&v, 0, sizeof(v));
@@ -662,7 +662,7 @@ main(int argc, char *argv[])
 	argv += optind;
 	/* supervisorctl runs " ".join(args) as one line: split it again. */
 	if (supervisorctl)
-		argv = vctl_sup_resplit(argc, argv, &argc);
+		argv = sargv = vctl_sup_resplit(argc, argv, &argc);
 	if (argc == 0) {
 		if (supervisorctl)
 			fprintf(stderr, "%s: the interactive shell is not "
@@ -670,18 +670,22 @@ main(int argc, char *argv[])
 		vctl_usage_line(stderr, &v);
 		fprintf(stderr, "run \"%s help\" for the commands\n",
 		    v.progname);
-		return (VCTL_EXIT_USAGE);
+		rc = VCTL_EXIT_USAGE;
+		goto done;
 	}
 	if ((c = vctl_find(argv[0])) == NULL && supervisorctl) {
 		printf("*** Unknown syntax:");
 		for (ch = 0; ch < argc; ch++)
 			printf(" %s", argv[ch]);
 		printf("\n");
-		return (VCTL_EXIT_FAIL);
+		rc = VCTL_EXIT_FAIL;
+		goto done;
 	}
-	if (c == NULL)
-		return (vctl_usage_error(&v, NULL, "unknown command \"%s\" "
-		    "(see help)", argv[0]));
+	if (c == NULL) {
+		rc = vctl_usage_error(&v, NULL, "unknown command \"%s\" "
+		    "(see help)", argv[0]);
+		goto done;
+	}
 	if (vctl_real(c)->run != run_help && vctl_real(c)->run != run_import &&
 	    vctl_real(c)->run != run_export)
 		vctl_find_socket(&v, sopt, supervisorctl);
@@ -693,7 +697,9 @@ main(int argc, char *argv[])
 	else
 		rc = vctl_real(c)->run(&v, argc, argv);
 	vctl_close(&v);
+ done:
 	fflush(stdout);
 	free(sockurl);
+	free(sargv);
 	return (rc);
 }

@@ -71,8 +71,10 @@ cat >"$T/play.yml" <<EOF
 EOF
 
 # Ansible writes nothing outside $T: its home, temp dirs and config.
+# (The sanitizers' options of the ASan pass go through to vigilctl.)
 : >"$T/ansible.cfg"
 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$T/home" LANG=C.UTF-8 \
+    ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
     ANSIBLE_CONFIG="$T/ansible.cfg" ANSIBLE_HOME="$T/ans" \
     ANSIBLE_LOCAL_TEMP="$T/ans/tmp" ANSIBLE_REMOTE_TEMP="$T/ans/rtmp" \
     ANSIBLE_PERSISTENT_CONTROL_PATH_DIR="$T/ans/pc" \
