@@ -326,23 +326,27 @@ sup_avail_cb(struct vctl *v, struct imsg *imsg, void *arg)
 	const char		*errstr;
 	char			*colon;
 	size_t			 i;
+	int			 r;
 
 	switch (imsg->hdr.type) {
 	case IMSG_CTL_STATUS:
-		/* info: one record a service, its KVs after it */
-		if (vctl_get_status(imsg, &it) == -1 ||
-		    ctl_status_next(&it, &st) != 1 ||
-		    ctl_status_next(&it, &st) != 0)
+		/*
+		 * status: several records a frame; info: one a service, its
+		 * KVs after it (they go to the last one seen).
+		 */
+		if (vctl_get_status(imsg, &it) == -1)
 			return (-1);
-		c->cur = -1;
-		for (i = 0; i < c->n; i++)
-			if (strcmp(c->v[i].id, st.id) == 0)
-				c->cur = i;
-		if (c->cur == -1) {
-			sup_avail_add(c, st.id, st.group)->inuse = 1;
-			c->cur = c->n - 1;
+		while ((r = ctl_status_next(&it, &st)) == 1) {
+			c->cur = -1;
+			for (i = 0; i < c->n; i++)
+				if (strcmp(c->v[i].id, st.id) == 0)
+					c->cur = i;
+			if (c->cur == -1) {
+				sup_avail_add(c, st.id, st.group)->inuse = 1;
+				c->cur = c->n - 1;
+			}
 		}
-		return (0);
+		return (r);
 	case IMSG_CTL_KV:
 		if (vctl_get_kv(imsg, &kv) == -1 || c->cur < 0)
 			return (-1);

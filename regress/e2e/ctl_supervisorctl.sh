@@ -95,7 +95,8 @@ stop_supd() {
 	wait "$SUPD_PID" 2>/dev/null
 	SUPD_PID=
 }
-trap 'stop_supd; cleanup' EXIT
+# cleanup takes the test's exit status from $?: keep it across stop_supd
+trap 'r=$?; stop_supd; (exit $r); cleanup' EXIT
 
 S() { "$SUPCTL" -c "$T/sup/supervisord.conf" "$@"; }
 V() { as_user "$T/bin/supervisorctl" -c "$T/vsup.conf" "$@"; }
