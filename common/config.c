@@ -439,7 +439,7 @@ config_svc_free(struct config_svc *s)
 	if (s == NULL)
 		return;
 	free(s->name);
-	free(s->pos.file);
+	/* s->pos.file is the conf's (files[]) */
 	free(s->command_str);
 	config_free_argv(s->argv);
 	free(s->user);

@@ -97,7 +97,8 @@ void	config_errors_print(const struct config_errors *, FILE *);
 
 /* Where something was defined (1-based, as an editor shows it). */
 struct config_pos {
-	char		*file;
+	char		*file;		/* struct config_svc's: its conf's
+					   files[] entry, not its own */
 	size_t		 line;
 	size_t		 column;
 };
@@ -256,6 +257,7 @@ struct config_svc {
 	uid_t			 uid;		/* (uid_t)-1 if user unset */
 	gid_t			 gid;		/* (gid_t)-1 if neither set */
 	int			 use_initgroups;
+	int			 cgroup;	/* default 1 */
 
 	char			*directory;	/* absolute (or starting with
 						   ${...}); NULL: the spawner's
@@ -303,7 +305,6 @@ struct config_svc {
 						   unexpanded */
 	struct config_health	 health;
 	struct config_limits	 limits;
-	int			 cgroup;	/* default 1 */
 	struct config_log	 log;
 	char			**watch;	/* absolute paths: restart when
 						   a file under them changes */

@@ -87,6 +87,8 @@ struct config_ctx {
 	int			 quiet;		/* re-applying defaults */
 	yaml_document_t		*doc;		/* current document */
 	const char		*file;		/* current file (pool) */
+	char			*pos_file;	/* conf->files' copy of the
+						   last file a service was in */
 	const char		*dir;		/* its directory (pool) */
 	char			**pool;		/* strings kept for the load */
 	size_t			 npool;

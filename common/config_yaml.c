@@ -114,6 +114,24 @@ read_file(struct config_ctx *ctx, const char *path, const char *what,
 	return (buf);
 }
 
+/*
+ * The name of the file a service is defined in: conf->files' copy, one
+ * for all the services of a file (10,000 services, 10,000 paths less).
+ */
+static char *
+pos_file(struct config_ctx *ctx)
+{
+	struct vigil_conf	*conf = ctx->conf;
+	size_t			 i;
+
+	if (ctx->pos_file != NULL && strcmp(ctx->pos_file, ctx->file) == 0)
+		return (ctx->pos_file);
+	for (i = conf->nfiles; i > 0; i--)
+		if (strcmp(conf->files[i - 1], ctx->file) == 0)
+			return (ctx->pos_file = conf->files[i - 1]);
+	fatalx("%s: %s was not read", __func__, ctx->file);
+}
+
 static void
 add_file(struct config_ctx *ctx, const char *path)
 {
@@ -259,8 +277,7 @@ load_services(struct config_ctx *ctx, yaml_node_t *map)
 
 		sp = config_svc_parse_new(ctx, name);
 		sp->p_name = config_node_pos(ctx, k);
-		if ((sp->svc->pos.file = strdup(ctx->file)) == NULL)
-			fatal("%s", __func__);
+		sp->svc->pos.file = pos_file(ctx);
 		sp->svc->pos.line = sp->p_name.line;
 		sp->svc->pos.column = sp->p_name.col;
 

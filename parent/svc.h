@@ -124,6 +124,7 @@ struct svc {
 	struct event		*exec_ev;	/* ...its EOF or errno, soon;
 						   NULL: not waited for */
 	int			 exec_errno;	/* read at the spawn: exec's */
+	int			 cgroup_killed;	/* cgroup.kill used on it */
 	struct plog		*plog[2];	/* parent_logger.c: stdout and
 						   stderr streams, or NULL */
 	struct event		*timer;		/* start_seconds, backoff, stop:
@@ -137,12 +138,11 @@ struct svc {
 	struct event		*pidfd_ev;	/* or NULL */
 	int			 adopt_stopsig;	/* its stop signal and timeout
 						   as recorded, 0: the conf's */
+	pid_t			 starttime_pid;
 	uint64_t		 adopt_stop_ms;
 	uint64_t		 starttime;	/* of pid (/proc), for the state
 						   file; 0: not read yet */
-	pid_t			 starttime_pid;
 	char			*cgroup;	/* path, or NULL */
-	int			 cgroup_killed;	/* cgroup.kill used on it */
 	char			*status_text;	/* sd_notify STATUS=: NULL
 						   until one is sent, then
 						   SVC_REASONMAX bytes */
