@@ -28,6 +28,7 @@
 
 #include <sys/types.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -57,6 +58,50 @@
 static char	 cg_base[PATH_MAX];	/* .../vigil/<id>, "" if unusable */
 static int	 cg_lockfd = -1;		/* cg_base, locked */
 static int	 cg_noclone3;		/* clone3 refused once: not again */
+static uintptr_t cg_heap_lo;		/* start of [heap], 1: unknown */
+
+/* Where the brk heap starts (/proc/self/maps), once. */
+static uintptr_t
+cg_heap_start(void)
+{
+	FILE			*fp;
+	char			 line[512];
+	unsigned long long	 lo, hi;
+
+	if (cg_heap_lo != 0)
+		return (cg_heap_lo);
+	cg_heap_lo = 1;
+	if ((fp = fopen("/proc/self/maps", "re")) == NULL)
+		return (cg_heap_lo);
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strstr(line, "[heap]") != NULL &&
+		    sscanf(line, "%llx-%llx", &lo, &hi) == 2) {
+			cg_heap_lo = (uintptr_t)lo;
+			break;
+		}
+	fclose(fp);
+	return (cg_heap_lo);
+}
+
+/*
+ * The heap left out of (on: MADV_DONTFORK) or back in (off) what a
+ * fork copies.  The brk heap grows into a new mapping without the flag,
+ * so it is set on the whole range each time, and taken off again at
+ * once: the helpers are forked with their heap.
+ */
+static void
+cg_heap_nofork(int on)
+{
+	uintptr_t	 lo = cg_heap_start(), hi, pg;
+
+	if (lo <= 1)
+		return;
+	pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	hi = ((uintptr_t)sbrk(0) + pg - 1) & ~(pg - 1);
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, on ? MADV_DONTFORK :
+		    MADV_DOFORK);
+}
 
 /* Find the cgroup2 mount in /proc/self/mountinfo. */
 int
@@ -323,7 +368,9 @@ svc_cgroup_fini(void)
 
 /*
  * fork(2), with the child born in the group at path (clone3 with
- * CLONE_INTO_CGROUP, Linux 5.7): a child that moved itself in would
+ * CLONE_INTO_CGROUP, Linux 5.7), and without the parent's heap: the
+ * child may touch nothing malloc'd (path and what it runs come from
+ * svc_launch.c's arena).  A child that moved itself in would
  * write cgroup.procs, and a migration waits for an RCU grace period,
  * milliseconds on a busy machine.  Returns as fork does; -1 with errno
  * if the group cannot be entered that way (the caller then starts the
@@ -347,9 +394,11 @@ svc_cgroup_fork(const char *path)
 	ca.flags = CLONE_INTO_CGROUP;
 	ca.exit_signal = SIGCHLD;
 	ca.cgroup = (unsigned int)fd;
+	cg_heap_nofork(1);
 	if ((r = syscall(SYS_clone3, &ca, sizeof(ca))) == 0)
 		return (0);		/* the child: fd is close-on-exec */
 	saved = errno;
+	cg_heap_nofork(0);
 	close(fd);
 	if (r == -1) {
 		log_debug("clone3 into %s: %s; the child moves itself",

@@ -44,6 +44,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -564,6 +565,111 @@ launch_child(const struct svc_launch *l, int ep, int entered)
 	launch_child_fail(errfd, errno);
 }
 
+/*
+ * What a forked child reads, packed outside the heap.  A fork copies the
+ * page tables of all the parent's memory, and at 10,000 services the
+ * parent's heap is 40 MB: copying it was most of the cost of a start,
+ * and the parent then took a fault on every page it wrote next.  So the
+ * heap is left out of the child (svc_cgroup_fork, MADV_DONTFORK) and
+ * the child reads its description from this arena instead, an mmap of
+ * its own, grown as needed; the child has its own copy of it, so the
+ * next spawn may overwrite it at once.
+ */
+static char	*launch_arena;
+static size_t	 launch_arena_size;
+
+static void *
+arena_take(char **p, size_t len)
+{
+	void	*r = *p;
+
+	*p += (len + 15) & ~(size_t)15;
+	return (r);
+}
+
+static char *
+arena_str(char **p, const char *s)
+{
+	size_t	 len = strlen(s) + 1;
+
+	return (memcpy(arena_take(p, len), s, len));
+}
+
+static size_t
+arena_strsize(const char *s)
+{
+	return (s != NULL ? ((strlen(s) + 1 + 15) & ~(size_t)15) : 0);
+}
+
+/* A copy of l and everything it points to, in the arena; NULL: none. */
+static const struct svc_launch *
+launch_pack(const struct svc_launch *l)
+{
+	struct svc_launch	*c;
+	size_t			 need, i, nargv = 0, sz;
+	char			*p;
+	void			*m;
+
+	for (nargv = 0; l->argv[nargv] != NULL; nargv++)
+		;
+	need = 2 * sizeof(*c) + sizeof(*l->limits) + 64 +
+	    16 * (nargv + l->env.n + 2) +
+	    (nargv + l->env.n + 2) * sizeof(char *) +
+	    (size_t)l->ngroups * sizeof(gid_t) +
+	    (size_t)l->nlisten * sizeof(int) +
+	    arena_strsize(l->dir) + arena_strsize(l->cgroup);
+	for (i = 0; i < nargv; i++)
+		need += arena_strsize(l->argv[i]);
+	for (i = 0; i < l->env.n; i++)
+		need += arena_strsize(l->env.v[i]);
+	if (need > launch_arena_size) {
+		sz = launch_arena_size ? launch_arena_size : 65536;
+		while (sz < need)
+			sz *= 2;
+		if ((m = mmap(NULL, sz, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+			return (NULL);
+		if (launch_arena != NULL)
+			(void)munmap(launch_arena, launch_arena_size);
+		launch_arena = m;
+		launch_arena_size = sz;
+	}
+	p = launch_arena;
+	c = arena_take(&p, sizeof(*c));
+	*c = *l;
+	c->argv = arena_take(&p, (nargv + 1) * sizeof(char *));
+	for (i = 0; i < nargv; i++)
+		c->argv[i] = arena_str(&p, l->argv[i]);
+	c->argv[nargv] = NULL;
+	c->env.v = arena_take(&p, (l->env.n + 1) * sizeof(char *));
+	c->env.cap = c->env.n = l->env.n;
+	c->listen_pid = NULL;
+	for (i = 0; i < l->env.n; i++) {
+		c->env.v[i] = arena_str(&p, l->env.v[i]);
+		if (l->listen_pid != NULL && l->listen_pid >= l->env.v[i] &&
+		    l->listen_pid < l->env.v[i] + strlen(l->env.v[i]) + 1)
+			c->listen_pid = c->env.v[i] +
+			    (l->listen_pid - l->env.v[i]);
+	}
+	c->env.v[l->env.n] = NULL;
+	c->dir = l->dir != NULL ? arena_str(&p, l->dir) : NULL;
+	c->cgroup = l->cgroup != NULL ? arena_str(&p, l->cgroup) : NULL;
+	if (l->limits != NULL)
+		c->limits = memcpy(arena_take(&p, sizeof(*l->limits)),
+		    l->limits, sizeof(*l->limits));
+	if (l->groups != NULL)
+		c->groups = memcpy(arena_take(&p, (size_t)l->ngroups *
+		    sizeof(gid_t)), l->groups, (size_t)l->ngroups *
+		    sizeof(gid_t));
+	if (l->nlisten > 0)
+		c->listen_fds = memcpy(arena_take(&p, (size_t)l->nlisten *
+		    sizeof(int)), l->listen_fds, (size_t)l->nlisten *
+		    sizeof(int));
+	if ((size_t)(p - launch_arena) > launch_arena_size)
+		fatalx("%s: arena overrun", __func__);
+	return (c);
+}
+
 /* Kept apart, small: nothing of the caller's frame lives across vfork. */
 static pid_t
 launch_vfork(const struct svc_launch *l, int ep)
@@ -582,6 +688,7 @@ launch_vfork(const struct svc_launch *l, int ep)
 pid_t
 svc_launch_start(const struct svc_launch *l, int *errfd)
 {
+	const struct svc_launch	*c;
 	sigset_t	 all, old;
 	pid_t		 pid;
 	int		 ep[2], dumpable, saved;
@@ -594,8 +701,9 @@ svc_launch_start(const struct svc_launch *l, int *errfd)
 	sigprocmask(SIG_SETMASK, &all, &old);
 	pid = -1;
 	if (l->cgroup != NULL && !l->cgroup_move &&
-	    (pid = svc_cgroup_fork(l->cgroup)) == 0)
-		launch_child(l, ep[1], 1);
+	    (c = launch_pack(l)) != NULL &&
+	    (pid = svc_cgroup_fork(c->cgroup)) == 0)
+		launch_child(c, ep[1], 1);
 	if (pid == -1)
 		pid = launch_vfork(l, ep[1]);
 	saved = errno;
