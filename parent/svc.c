@@ -63,6 +63,33 @@ static int		 svc_stopping_everything;
 static int		 svc_kick_pending;
 static struct event	 svc_kick_ev;
 static struct svc	*svc_settle_cursor;	/* see svc_all_settled */
+static int		 svc_shutdown_sent;	/* the first pass is done */
+
+/*
+ * The start queue: every instance that may have to start (it wants to
+ * be up and is down) or waits to stop after its dependents, by priority
+ * then id.  A kick looks at these only, not at every instance: starting
+ * or restarting one of 10,000 costs O(log N), not a sort of them all.
+ * An instance is put in when it may have become startable (want_up set,
+ * down with want_up, a stop that waits); a kick takes it out once it
+ * started or no longer wants to.  Those that wait (dependencies, an old
+ * cgroup) stay in and are looked at again on the next kick.
+ */
+RB_HEAD(svc_kicktree, svc);
+static struct svc_kicktree svc_kickq = RB_INITIALIZER(&svc_kickq);
+
+static int
+svc_kickcmp(struct svc *a, struct svc *b)
+{
+	int	 c;
+
+	if (a->kick_prio != b->kick_prio)
+		return (a->kick_prio < b->kick_prio ? -1 : 1);
+	if ((c = strcmp(a->id, b->id)) != 0)
+		return (c);
+	return (a->seq < b->seq ? -1 : a->seq > b->seq);
+}
+RB_GENERATE_STATIC(svc_kicktree, svc, bykick, svc_kickcmp);
 
 static const char *svc_state_names[] = {
 	"STOPPED", "STARTING", "RUNNING", "BACKOFF", "STOPPING", "EXITED",
@@ -237,6 +264,8 @@ svc_set_state(struct svc *s, enum svc_state st, const char *fmt, ...)
 		    svc_reason(s), svc_reason(s)[0] ? ")" : "");
 	for (i = 0; i < svc_nlisteners; i++)
 		svc_listeners[i](s, old);
+	if ((st == SVC_STOPPED || st == SVC_EXITED) && s->want_up)
+		svc_kickq_add(s);
 	if (st == SVC_RUNNING || st == SVC_FATAL || st == SVC_STOPPED ||
 	    st == SVC_EXITED)
 		svc_kick();
@@ -289,19 +318,39 @@ svc_depends_on(const struct svc *d, const struct svc *s)
 	return (0);
 }
 
-/* Is an instance that depends on s up, or on its way up? */
+static int
+svc_dep_up(const struct svc *d)
+{
+	return (d->state == SVC_STARTING || d->state == SVC_RUNNING ||
+	    d->state == SVC_STOPPING || d->state == SVC_BACKOFF);
+}
+
+/*
+ * Is an instance that depends on s up, or on its way up?  Its
+ * dependents' instances only (svc_dependents); a removed group is no
+ * longer in that index, and is rare: it scans.
+ */
 static int
 svc_dependents_up(const struct svc *s)
 {
-	struct svc	*d;
+	struct svc_group	**dg;
+	struct svc		 *d;
+	size_t			  n, i;
+	unsigned int		  j;
 
 	if (svc_ndep_groups == 0)	/* stop all of 10,000: no O(N^2) */
 		return (0);
-	TAILQ_FOREACH(d, &svc_all, entry)
-		if ((d->state == SVC_STARTING || d->state == SVC_RUNNING ||
-		    d->state == SVC_STOPPING || d->state == SVC_BACKOFF) &&
-		    svc_depends_on(d, s))
-			return (1);
+	if (s->grp->removed) {
+		TAILQ_FOREACH(d, &svc_all, entry)
+			if (svc_dep_up(d) && svc_depends_on(d, s))
+				return (1);
+		return (0);
+	}
+	dg = svc_dependents(s->grp, &n);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < dg[i]->ninst; j++)
+			if (svc_dep_up(dg[i]->inst[j]))
+				return (1);
 	return (0);
 }
 
@@ -319,6 +368,7 @@ svc_stop_ordered(struct svc *s)
 	s->want_up = 0;
 	s->restart_after_stop = 0;
 	s->stop_after_deps = 1;
+	svc_kickq_add(s);
 	log_info("%s: stopping once what depends on it is down", s->id);
 	return (0);
 }
@@ -342,6 +392,7 @@ svc_want_deps(struct svc *s, unsigned int depth)
 				continue;
 			dg->inst[j]->want_up = 1;
 			dg->inst[j]->retries = 0;
+			svc_kickq_add(dg->inst[j]);
 			svc_want_deps(dg->inst[j], depth + 1);
 		}
 	}
@@ -400,37 +451,59 @@ svc_kick(void)
  */
 #define SVC_KICK_SLICE_MS	20
 
+void
+svc_kickq_add(struct svc *s)
+{
+	if (!s->kickq) {
+		s->kick_prio = s->grp->conf->priority;
+		RB_INSERT(svc_kicktree, &svc_kickq, s);
+		s->kickq = 1;
+	}
+	svc_kick();
+}
+
+void
+svc_kickq_del(struct svc *s)
+{
+	if (!s->kickq)
+		return;
+	RB_REMOVE(svc_kicktree, &svc_kickq, s);
+	s->kickq = 0;
+}
+
 static void
 svc_kick_cb(int fd, short ev, void *arg)
 {
-	struct svc	**v;
-	size_t		  n, i;
-	uint64_t	  t0 = svc_mono_ms();
-	unsigned int	  spawned = 0;
+	struct svc	*s, *next;
+	uint64_t	 t0 = svc_mono_ms();
+	unsigned int	 spawned = 0;
 
 	svc_kick_pending = 0;
 	if (svc_stopping_everything) {
 		svc_shutdown_step();
 		return;
 	}
-	v = svc_sorted(&n);
-	for (i = 0; i < n; i++) {
-		struct svc	*s = v[i];
-
+	for (s = RB_MIN(svc_kicktree, &svc_kickq); s != NULL; s = next) {
+		next = RB_NEXT(svc_kicktree, &svc_kickq, s);
 		/* A stop that waited for what depends on it. */
-		if (s->stop_after_deps && !svc_dependents_up(s)) {
-			s->stop_after_deps = 0;
-			(void)svc_stop(s);
+		if (s->stop_after_deps) {
+			if (!svc_dependents_up(s)) {
+				s->stop_after_deps = 0;
+				svc_kickq_del(s);
+				(void)svc_stop(s);
+			}
 			continue;
 		}
-		if (!s->want_up)
+		if (!s->want_up ||
+		    (s->state != SVC_STOPPED && s->state != SVC_EXITED)) {
+			svc_kickq_del(s);
 			continue;
+		}
 		if (svc_cgroup_busy(s))		/* an old copy is stopping */
-			continue;
-		if (s->state != SVC_STOPPED && s->state != SVC_EXITED)
 			continue;
 		if (!svc_deps_ready(s))
 			continue;
+		svc_kickq_del(s);
 		svc_do_spawn(s);
 		if (++spawned % 16 == 0 &&
 		    svc_mono_ms() - t0 >= SVC_KICK_SLICE_MS) {
@@ -438,7 +511,6 @@ svc_kick_cb(int fd, short ev, void *arg)
 			break;
 		}
 	}
-	free(v);
 }
 
 void
@@ -447,8 +519,10 @@ svc_start_all(void)
 	struct svc	*s;
 
 	TAILQ_FOREACH(s, &svc_all, entry)
-		if (s->grp->conf->autostart && s->state == SVC_STOPPED)
+		if (s->grp->conf->autostart && s->state == SVC_STOPPED) {
 			s->want_up = 1;
+			svc_kickq_add(s);
+		}
 	svc_kick();
 }
 
@@ -664,7 +738,7 @@ svc_reaped(pid_t pid, int status)
 			s->restart_after_stop = 0;
 			s->want_up = 1;
 			s->retries = 0;
-			svc_kick();
+			svc_kickq_add(s);
 		}
 		return (1);
 	}
@@ -827,7 +901,7 @@ svc_start(struct svc *s)
 	if (svc_deps_ready(s))
 		svc_do_spawn(s);
 	else
-		svc_kick();
+		svc_kickq_add(s);
 	return (0);
 }
 
@@ -1089,27 +1163,28 @@ svc_alive(const struct svc *s)
 static int
 svc_has_live_dependent(struct svc *s)
 {
-	struct svc_group	*g;
-	size_t			 i;
-	unsigned int		 j;
+	struct svc_group	**dg, *g;
+	size_t			  n, i;
+	unsigned int		  j;
 
-	if (svc_ndep_groups == 0)
+	if (svc_ndep_groups == 0 || s->grp->removed)
 		return (0);
-	TAILQ_FOREACH(g, &svc_groups, entry) {
+	dg = svc_dependents(s->grp, &n);
+	for (i = 0; i < n; i++) {
+		g = dg[i];
 		if (g->removed)
 			continue;
-		for (i = 0; i < g->conf->ndepends_on; i++) {
-			if (strcmp(g->conf->depends_on[i],
-			    s->grp->conf->name) != 0)
-				continue;
-			for (j = 0; j < g->ninst; j++)
-				if (svc_alive(g->inst[j]))
-					return (1);
-		}
+		for (j = 0; j < g->ninst; j++)
+			if (svc_alive(g->inst[j]))
+				return (1);
 	}
 	return (0);
 }
 
+/*
+ * A pass over every instance, dependents first: without dependencies
+ * one pass stops them all, and later kicks only count what is left.
+ */
 static void
 svc_shutdown_step(void)
 {
@@ -1117,6 +1192,12 @@ svc_shutdown_step(void)
 	size_t		  n, i;
 	int		  alive = 0;
 
+	if (svc_shutdown_sent && svc_ndep_groups == 0) {
+		if (svc_nalive() == 0)
+			parent_shutdown_done();
+		return;
+	}
+	svc_shutdown_sent = 1;
 	v = svc_sorted(&n);
 	for (i = n; i-- > 0; ) {
 		struct svc	*s = v[i];

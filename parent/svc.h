@@ -77,6 +77,9 @@ struct svc {
 	TAILQ_ENTRY(svc)	 entry;		/* all instances, by id */
 	RB_ENTRY(svc)		 byid;		/* svc_find() */
 	RB_ENTRY(svc)		 bypid;		/* svc_find_pid(), if pid */
+	RB_ENTRY(svc)		 bykick;	/* svc_kickq: may start now */
+	int			 kick_prio;	/* its key there */
+	int			 kickq;		/* in it */
 	uint64_t		 seq;		/* creation order: equal ids */
 	struct svc_group	*grp;
 	char			*id;		/* name or name:N, at most
@@ -176,6 +179,10 @@ struct svc_group {
 	size_t			 nlisten_fds;
 	struct svc		**inst;
 	unsigned int		 ninst;
+	struct svc_group	**rdeps;	/* the groups that depend on
+						   this one (svc_dependents) */
+	size_t			 nrdeps;
+	uint64_t		 rdeps_gen;
 };
 TAILQ_HEAD(svc_group_list, svc_group);
 
@@ -220,6 +227,8 @@ int		 svc_stopping_all(void);
 int		 svc_all_settled(void);
 void		 svc_settle_forget(struct svc *);
 void		 svc_kick(void);		/* start what may start now */
+void		 svc_kickq_add(struct svc *);	/* s may start: look at it */
+void		 svc_kickq_del(struct svc *);
 struct svc	*svc_find(const char *id);
 struct svc	*svc_find_pid(pid_t);
 void		 svc_set_pid(struct svc *, pid_t);	/* and the index */
@@ -268,6 +277,9 @@ void		 svc_group_replace_conf(struct svc_group *, struct config_svc *,
 		    struct svc_confref *);
 void		 svc_forget(struct svc *);
 void		 svc_timer_free(struct svc *);
+void		 svc_deps_changed(void);
+struct svc_group **svc_dependents(struct svc_group *, size_t *);
+unsigned int	 svc_nalive(void);	/* instances with a process */
 
 /* parent/svc_spawn.c: start one instance */
 int		 svc_spawn(struct svc *, char *, size_t);

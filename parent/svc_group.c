@@ -37,6 +37,8 @@ struct svc_idtree	svc_byid = RB_INITIALIZER(&svc_byid);
 struct svc_nametree	svc_byname = RB_INITIALIZER(&svc_byname);
 static uint64_t		svc_seq;
 unsigned int		svc_ndep_groups;	/* with depends_on, removed too */
+static uint64_t		svc_dep_gen = 1;	/* of the groups' dependencies */
+static unsigned int	svc_alive_count;
 
 int
 svc_idcmp(struct svc *a, struct svc *b)
@@ -86,11 +88,76 @@ svc_find_pid(pid_t pid)
 void
 svc_set_pid(struct svc *s, pid_t pid)
 {
-	if (s->pid != 0)
+	if (s->pid != 0) {
 		RB_REMOVE(svc_pidtree, &svc_bypid, s);
+		svc_alive_count--;
+	}
 	s->pid = pid;
-	if (pid != 0)
+	if (pid != 0) {
 		RB_INSERT(svc_pidtree, &svc_bypid, s);
+		svc_alive_count++;
+	}
+}
+
+unsigned int
+svc_nalive(void)
+{
+	return (svc_alive_count);
+}
+
+/*
+ * Which groups depend on which: a group's dependents, as a list kept in
+ * the group and rebuilt (in O(dependencies log N)) only when a group
+ * came, went or got a new configuration, so that "is anything that
+ * depends on s up?" looks at s's dependents, not at every instance.
+ */
+void
+svc_deps_changed(void)
+{
+	svc_dep_gen++;
+}
+
+static void
+svc_deps_index(void)
+{
+	static uint64_t		 built;
+	struct svc_group	*g, *t;
+	size_t			 i;
+
+	if (built == svc_dep_gen)
+		return;
+	built = svc_dep_gen;
+	TAILQ_FOREACH(g, &svc_groups, entry)
+		g->nrdeps = 0;
+	TAILQ_FOREACH(g, &svc_groups, entry) {
+		for (i = 0; i < g->conf->ndepends_on; i++) {
+			if ((t = svc_group_find(g->conf->depends_on[i])) ==
+			    NULL || t == g)
+				continue;
+			if ((t->rdeps = reallocarray(t->rdeps, t->nrdeps + 1,
+			    sizeof(*t->rdeps))) == NULL)
+				fatal(NULL);
+			t->rdeps[t->nrdeps++] = g;
+		}
+	}
+	TAILQ_FOREACH(g, &svc_groups, entry)
+		g->rdeps_gen = built;
+}
+
+/*
+ * The groups whose depends_on names g (removed ones that still stop
+ * too).  A removed g is not found by name: the caller scans.
+ */
+struct svc_group **
+svc_dependents(struct svc_group *g, size_t *np)
+{
+	if (svc_ndep_groups == 0) {
+		*np = 0;
+		return (NULL);
+	}
+	svc_deps_index();
+	*np = g->rdeps_gen == svc_dep_gen ? g->nrdeps : 0;
+	return (g->rdeps);
 }
 RB_GENERATE(svc_nametree, svc_group, byname, svc_namecmp);
 
@@ -126,6 +193,7 @@ svc_group_unname(struct svc_group *g)
 	if (!g->removed)
 		RB_REMOVE(svc_nametree, &svc_byname, g);
 	g->removed = 1;
+	svc_deps_changed();
 }
 
 static struct svc *
@@ -212,6 +280,7 @@ svc_group_add(struct config_svc *sc, struct svc_confref *ref)
 	for (i = 0; i < g->ninst; i++)
 		g->inst[i] = svc_new(g, i);
 	TAILQ_INSERT_TAIL(&svc_groups, g, entry);
+	svc_deps_changed();
 	return (g);
 }
 
@@ -233,6 +302,7 @@ svc_free(struct svc *s)
 		free(s->cgroup);
 	}
 	svc_settle_forget(s);
+	svc_kickq_del(s);
 	svc_set_pid(s, 0);
 	TAILQ_REMOVE(&svc_all, s, entry);
 	RB_REMOVE(svc_idtree, &svc_byid, s);
@@ -264,7 +334,9 @@ svc_forget(struct svc *s)
 		svc_listen_close(g);
 		svc_confref_release(g->ref);
 		free(g->inst);
+		free(g->rdeps);
 		free(g);
+		svc_deps_changed();
 	}
 }
 
@@ -287,7 +359,9 @@ svc_group_remove(struct svc_group *g)
 		svc_listen_close(g);
 		svc_confref_release(g->ref);
 		free(g->inst);
+		free(g->rdeps);
 		free(g);
+		svc_deps_changed();
 		free(v);
 		return;
 	}
@@ -341,6 +415,8 @@ void
 svc_group_replace_conf(struct svc_group *g, struct config_svc *sc,
     struct svc_confref *ref)
 {
+	unsigned int	 i;
+
 	ref->refs++;
 	svc_confref_release(g->ref);
 	if (g->conf->ndepends_on > 0)
@@ -349,6 +425,14 @@ svc_group_replace_conf(struct svc_group *g, struct config_svc *sc,
 		svc_ndep_groups++;
 	g->conf = sc;
 	g->ref = ref;
+	svc_deps_changed();
+	/* A new priority: a new place in the start queue. */
+	for (i = 0; i < g->ninst; i++)
+		if (g->inst[i]->kickq &&
+		    g->inst[i]->kick_prio != sc->priority) {
+			svc_kickq_del(g->inst[i]);
+			svc_kickq_add(g->inst[i]);
+		}
 }
 
 void
@@ -367,7 +451,9 @@ svc_free_all(void)
 		svc_listen_close(g);
 		svc_confref_release(g->ref);
 		free(g->inst);
+		free(g->rdeps);
 		free(g);
+		svc_deps_changed();
 	}
 	svc_cgroup_fini();
 }
