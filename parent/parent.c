@@ -496,13 +496,47 @@ parent_cmd_shutdown(struct pctl_peer *p)
 	pctl_finish(p, CTL_RES_OK, "shutting down");
 }
 
+/*
+ * Reap what has exited, for at most PARENT_REAP_SLICE_MS a turn: when
+ * 10,000 services stop at once the rest is reaped in the next turns
+ * (the SIGCHLD for them has come already, so a zero timer brings the
+ * next slice), and status, control and the helpers are served between.
+ */
+#define PARENT_REAP_SLICE_MS	20
+
+static void
+parent_reap_cb(int fd, short ev, void *arg)
+{
+	parent_reap();
+}
+
 static void
 parent_reap(void)
 {
-	pid_t	 pid;
-	int	 status;
+	static struct event	 more;
+	static int		 more_set;
+	struct timeval		 tv = { 0, 0 };
+	struct timespec		 t0, t1;
+	pid_t			 pid;
+	unsigned int		 n = 0;
+	int			 status;
 
+	if (!more_set) {
+		evtimer_set(&more, parent_reap_cb, NULL);
+		more_set = 1;
+	}
+	evtimer_del(&more);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
+		if (++n % 32 == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			if ((t1.tv_sec - t0.tv_sec) * 1000 +
+			    (t1.tv_nsec - t0.tv_nsec) / 1000000 >=
+			    PARENT_REAP_SLICE_MS) {
+				evtimer_add(&more, &tv);
+				break;
+			}
+		}
 		pid = waitpid(-1, &status, WNOHANG);
 		if (pid == -1 && errno == EINTR)
 			continue;

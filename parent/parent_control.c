@@ -183,6 +183,7 @@ pctl_peer_free(struct pctl_peer *p)
 		free(p->targets[i]);
 	free(p->targets);
 	free(p->w);
+	free(p->wbyid);
 	RB_REMOVE(pctl_peers, &pctl_peers, p);
 	pctl_npeers--;
 	free(p);

@@ -95,6 +95,7 @@ struct pctl_peer {
 
 	struct pctl_wait	*w;		/* --wait, --rolling */
 	size_t			 nw;
+	struct pctl_wait	**wbyid;	/* w sorted by id */
 	int			 waiting;	/* on the waiting list */
 	uint32_t		 wait_ms;	/* its bound */
 	struct event		 timer;

@@ -182,17 +182,52 @@ pctl_eval(struct pctl_wait *w, struct svc *s)
 	}
 }
 
+static int
+pctl_wcmp(const void *a, const void *b)
+{
+	const struct pctl_wait	*wa = *(struct pctl_wait * const *)a;
+	const struct pctl_wait	*wb = *(struct pctl_wait * const *)b;
+
+	return (strcmp(wa->id, wb->id));
+}
+
+/*
+ * A waiting request's entries by id: a state change finds its entries
+ * in O(log n), not by a scan of them all (stop all --wait of 10,000
+ * would be 10^8 comparisons).
+ */
+static void
+pctl_windex(struct pctl_peer *p)
+{
+	size_t	 i;
+
+	if ((p->wbyid = reallocarray(NULL, p->nw + 1,
+	    sizeof(*p->wbyid))) == NULL)
+		fatal(NULL);
+	for (i = 0; i < p->nw; i++)
+		p->wbyid[i] = &p->w[i];
+	qsort(p->wbyid, p->nw, sizeof(*p->wbyid), pctl_wcmp);
+}
+
 static void
 pctl_svc_changed(struct svc *s, enum svc_state old)
 {
 	struct pctl_peer	*p;
-	size_t			 i;
+	struct pctl_wait	 key, *kp = &key, **r;
 
-	TAILQ_FOREACH(p, &pctl_waiting, wentry)
-		for (i = 0; i < p->nw; i++)
-			if (p->w[i].state == PCTL_W_WAITING &&
-			    strcmp(p->w[i].id, s->id) == 0)
-				pctl_eval(&p->w[i], s);
+	if (strlcpy(key.id, s->id, sizeof(key.id)) >= sizeof(key.id))
+		return;
+	TAILQ_FOREACH(p, &pctl_waiting, wentry) {
+		if (p->wbyid == NULL || (r = bsearch(&kp, p->wbyid, p->nw,
+		    sizeof(*p->wbyid), pctl_wcmp)) == NULL)
+			continue;
+		while (r > p->wbyid && strcmp((*(r - 1))->id, s->id) == 0)
+			r--;
+		for (; r < p->wbyid + p->nw && strcmp((*r)->id, s->id) == 0;
+		    r++)
+			if ((*r)->state == PCTL_W_WAITING)
+				pctl_eval(*r, s);
+	}
 }
 
 static int
@@ -428,13 +463,13 @@ pctl_cmd_action(struct pctl_peer *p)
 	if ((p->w = calloc(n, sizeof(*p->w))) == NULL)
 		fatal(NULL);
 	p->nw = n;
+	for (i = 0; i < n; i++)
+		strlcpy(p->w[i].id, v[i]->id, sizeof(p->w[i].id));
+	pctl_windex(p);
 	TAILQ_INSERT_TAIL(&pctl_waiting, p, wentry);
 	p->waiting = 1;
-	for (i = 0; i < n; i++) {
-		strlcpy(p->w[i].id, v[i]->id, sizeof(p->w[i].id));
-		if (!rolling)
-			pctl_act(p, v[i], &p->w[i]);
-	}
+	for (i = 0; !rolling && i < n; i++)
+		pctl_act(p, v[i], &p->w[i]);
 	ms = p->wait_ms = pctl_wait_ms(p, v, n);
 	free(v);
 	tv.tv_sec = ms / 1000;
