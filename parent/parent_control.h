@@ -96,6 +96,10 @@ struct pctl_peer {
 	struct pctl_wait	*w;		/* --wait, --rolling */
 	size_t			 nw;
 	struct pctl_wait	**wbyid;	/* w sorted by id */
+	char			**actids;	/* targets still to act on */
+	size_t			 nact, iact;
+	TAILQ_ENTRY(pctl_peer)	 aentry;	/* on the acting list */
+	int			 acting;
 	int			 waiting;	/* on the waiting list */
 	uint32_t		 wait_ms;	/* its bound */
 	struct event		 timer;

@@ -48,23 +48,39 @@
 static TAILQ_HEAD(, pctl_peer)	 pctl_waiting =
     TAILQ_HEAD_INITIALIZER(pctl_waiting);
 static struct event		 pctl_kick_ev;
+static TAILQ_HEAD(, pctl_peer)	 pctl_acting =
+    TAILQ_HEAD_INITIALIZER(pctl_acting);
+static struct event		 pctl_act_ev;
 static int			 pctl_kick_pending;
 
 static void	pctl_svc_changed(struct svc *, enum svc_state);
 static void	pctl_kick(void);
 static void	pctl_kick_cb(int, short, void *);
 static void	pctl_step(struct pctl_peer *);
+static void	pctl_act_cb(int, short, void *);
 
 void
 pctl_wait_init(void)
 {
 	evtimer_set(&pctl_kick_ev, pctl_kick_cb, NULL);
+	evtimer_set(&pctl_act_ev, pctl_act_cb, NULL);
 	svc_add_listener(pctl_svc_changed);
 }
 
 void
 pctl_wait_forget(struct pctl_peer *p)
 {
+	size_t	 i;
+
+	if (p->acting) {
+		TAILQ_REMOVE(&pctl_acting, p, aentry);
+		p->acting = 0;
+	}
+	for (i = 0; i < p->nact; i++)
+		free(p->actids[i]);
+	free(p->actids);
+	p->actids = NULL;
+	p->nact = p->iact = 0;
 	if (!p->waiting)
 		return;
 	TAILQ_REMOVE(&pctl_waiting, p, wentry);
@@ -427,13 +443,13 @@ pctl_add_dependents(struct svc **v, size_t *np)
 	return (v);
 }
 
+static void	pctl_act_more(struct pctl_peer *);
+
 void
 pctl_cmd_action(struct pctl_peer *p)
 {
 	struct svc	**v;
-	struct timeval	  tv;
 	size_t		  n, i;
-	uint32_t	  ms;
 	int		  wait, rolling;
 
 	rolling = (p->req.flags & CTL_F_ROLLING) != 0;
@@ -451,31 +467,105 @@ pctl_cmd_action(struct pctl_peer *p)
 	v = pctl_resolve(p, 0, &n);
 	if (p->req.cmd == CTL_CMD_STOP && n > 0)
 		v = pctl_add_dependents(v, &n);
-	if (!wait || n == 0) {
+	if (wait && n > 0) {
+		if ((p->w = calloc(n, sizeof(*p->w))) == NULL)
+			fatal(NULL);
+		p->nw = n;
 		for (i = 0; i < n; i++)
-			pctl_act(p, v[i], NULL);
-		free(v);
+			strlcpy(p->w[i].id, v[i]->id, sizeof(p->w[i].id));
+		pctl_windex(p);
+		TAILQ_INSERT_TAIL(&pctl_waiting, p, wentry);
+		p->waiting = 1;
+		p->wait_ms = pctl_wait_ms(p, v, n);
+	}
+	if (!rolling && n > 0) {
+		if ((p->actids = reallocarray(NULL, n,
+		    sizeof(*p->actids))) == NULL)
+			fatal(NULL);
+		for (i = 0; i < n; i++)
+			if ((p->actids[i] = strdup(v[i]->id)) == NULL)
+				fatal(NULL);
+		p->nact = n;
+	}
+	free(v);
+	pctl_act_more(p);
+}
+
+/*
+ * Act on the targets for at most PCTL_ACT_SLICE_MS a turn: stop all of
+ * 10,000 is not one turn of half a second (each stop is a signal, a
+ * state change, its log line and its listeners), and status answers
+ * between the slices.  The targets are kept by id, as one may be gone
+ * by the next turn.  Then END, or the wait for what was asked.
+ */
+#define PCTL_ACT_SLICE_MS	20
+
+static uint64_t
+pctl_mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+static void
+pctl_act_more(struct pctl_peer *p)
+{
+	struct timeval	 tv = { 0, 0 };
+	struct svc	*s;
+	struct pctl_wait *w;
+	uint64_t	 t0 = pctl_mono_ms();
+	uint32_t	 ms;
+	size_t		 i;
+
+	while (p->iact < p->nact) {
+		i = p->iact++;
+		w = p->w != NULL ? &p->w[i] : NULL;
+		if ((s = svc_find(p->actids[i])) == NULL) {
+			if (w != NULL)
+				pctl_done(w, CTL_RES_FAIL, "removed while "
+				    "waiting");
+		} else
+			pctl_act(p, s, w);
+		if (p->iact < p->nact && p->iact % 16 == 0 &&
+		    pctl_mono_ms() - t0 >= PCTL_ACT_SLICE_MS) {
+			if (!p->acting) {
+				TAILQ_INSERT_TAIL(&pctl_acting, p, aentry);
+				p->acting = 1;
+			}
+			evtimer_add(&pctl_act_ev, &tv);
+			return;
+		}
+	}
+	if (p->acting) {
+		TAILQ_REMOVE(&pctl_acting, p, aentry);
+		p->acting = 0;
+	}
+	if (p->w == NULL) {
 		pctl_finish(p, p->result, p->result ? "%s" : NULL,
 		    p->failmsg);
 		return;
 	}
-
-	if ((p->w = calloc(n, sizeof(*p->w))) == NULL)
-		fatal(NULL);
-	p->nw = n;
-	for (i = 0; i < n; i++)
-		strlcpy(p->w[i].id, v[i]->id, sizeof(p->w[i].id));
-	pctl_windex(p);
-	TAILQ_INSERT_TAIL(&pctl_waiting, p, wentry);
-	p->waiting = 1;
-	for (i = 0; !rolling && i < n; i++)
-		pctl_act(p, v[i], &p->w[i]);
-	ms = p->wait_ms = pctl_wait_ms(p, v, n);
-	free(v);
+	ms = p->wait_ms;
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
 	evtimer_add(&p->timer, &tv);
 	pctl_kick();
+}
+
+static void
+pctl_act_cb(int fd, short ev, void *arg)
+{
+	struct pctl_peer	*p;
+
+	if ((p = TAILQ_FIRST(&pctl_acting)) != NULL)
+		pctl_act_more(p);
+	if (!TAILQ_EMPTY(&pctl_acting)) {
+		struct timeval	 tv = { 0, 0 };
+
+		evtimer_add(&pctl_act_ev, &tv);
+	}
 }
 
 /*
@@ -503,6 +593,7 @@ pctl_wait_gone(struct pctl_peer *p, const pid_t *pids, size_t n)
 		ms += pctl_own_ms(s, CTL_CMD_RESTART);
 		p->nw++;
 	}
+	pctl_windex(p);
 	if (p->req.timeout_ms != 0)
 		ms = p->req.timeout_ms;
 	p->wait_ms = ms > CTL_TIMEOUT_MAX_MS ? CTL_TIMEOUT_MAX_MS :
