@@ -418,11 +418,12 @@ svc_group_replace_conf(struct svc_group *g, struct config_svc *sc,
 	unsigned int	 i;
 
 	ref->refs++;
-	svc_confref_release(g->ref);
 	if (g->conf->ndepends_on > 0)
 		svc_ndep_groups--;
 	if (sc->ndepends_on > 0)
 		svc_ndep_groups++;
+	/* Last: g->conf may live in the configuration this frees. */
+	svc_confref_release(g->ref);
 	g->conf = sc;
 	g->ref = ref;
 	svc_deps_changed();

@@ -234,7 +234,8 @@ static void
 vctl_sup_order(struct vctl_statuses *sts, const struct vctl_args *a)
 {
 	vctl_sup_args = a;
-	qsort(sts->v, sts->n, sizeof(*sts->v), vctl_sup_cmp);
+	if (sts->n > 1)		/* none: v may be NULL, which qsort may not */
+		qsort(sts->v, sts->n, sizeof(*sts->v), vctl_sup_cmp);
 	sts->ordered = 1;
 }
 
