@@ -20,7 +20,7 @@
  * what clients read, but it travels compact -- only the fields that are
  * set, strings without their padding, numbers as varints -- and several
  * records share one frame.  A status of 10,000 services is then about
- * 400 KB in 100 frames instead of 6 MB in 10,000.
+ * 400 KB in 100 frames instead of 7 MB in 10,000.
  *
  * An IMSG_CTL_STATUS payload is one or more records back to back, at
  * most CTL_STATUS_BATCHMAX bytes.  A record, all integers little-endian:
