@@ -61,6 +61,14 @@ int	parent_limits_check(struct vigil_conf *);	/* parent_limits.c */
 
 /* parent/parent.c */
 void	parent_shutdown_done(void);
+/*
+ * Work that comes in bulk (starting, stopping, reaping 10,000 services)
+ * goes in slices that share one budget per turn of the event loop: do at
+ * least one piece, then go on only while parent_turn_busy() is 0, and
+ * leave the rest to the next turn.
+ */
+#define PARENT_TURN_SLICE_MS	20
+int	parent_turn_busy(void);
 void	parent_pidfile_close(void);
 void	parent_sd_notify(const char *);
 

@@ -492,30 +492,18 @@ pctl_cmd_action(struct pctl_peer *p)
 }
 
 /*
- * Act on the targets for at most PCTL_ACT_SLICE_MS a turn: stop all of
- * 10,000 is not one turn of half a second (each stop is a signal, a
- * state change, its log line and its listeners), and status answers
- * between the slices.  The targets are kept by id, as one may be gone
- * by the next turn.  Then END, or the wait for what was asked.
+ * Act on the targets within the turn's budget (parent_turn_busy): stop
+ * all of 10,000 is not one turn of half a second (each stop is a signal,
+ * a state change, its log line and its listeners), and status answers
+ * between the slices.  The targets are kept by id, as one may be gone by
+ * the next turn.  Then END, or the wait for what was asked.
  */
-#define PCTL_ACT_SLICE_MS	20
-
-static uint64_t
-pctl_mono_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
 static void
 pctl_act_more(struct pctl_peer *p)
 {
 	struct timeval	 tv = { 0, 0 };
 	struct svc	*s;
 	struct pctl_wait *w;
-	uint64_t	 t0 = pctl_mono_ms();
 	uint32_t	 ms;
 	size_t		 i;
 
@@ -528,8 +516,8 @@ pctl_act_more(struct pctl_peer *p)
 				    "waiting");
 		} else
 			pctl_act(p, s, w);
-		if (p->iact < p->nact && p->iact % 16 == 0 &&
-		    pctl_mono_ms() - t0 >= PCTL_ACT_SLICE_MS) {
+		if (p->iact < p->nact && p->iact % 8 == 0 &&
+		    parent_turn_busy()) {
 			if (!p->acting) {
 				TAILQ_INSERT_TAIL(&pctl_acting, p, aentry);
 				p->acting = 1;

@@ -75,6 +75,13 @@ state_listener(struct svc *s, enum svc_state old)
 static void
 state_cb(int fd, short ev, void *arg)
 {
+	struct timeval	 tv = { 0, 0 };
+
+	/* Not on top of a turn's full slice of bulk work: the next turn. */
+	if (parent_turn_busy()) {
+		evtimer_add(&state_ev, &tv);
+		return;
+	}
 	state_pending = 0;
 	(void)parent_state_write();
 }

@@ -445,11 +445,11 @@ svc_kick(void)
 }
 
 /*
- * One turn of the kick spawns for at most this long, then yields to the
- * event loop and goes on in the next turn: starting 10,000 services is
- * not one 1-second turn during which status, children and helpers wait.
+ * A kick spawns within the turn's budget (parent_turn_busy), then yields
+ * to the event loop and goes on in the next turn: starting 10,000
+ * services is not one 1-second turn during which status, children and
+ * helpers wait.
  */
-#define SVC_KICK_SLICE_MS	20
 
 void
 svc_kickq_add(struct svc *s)
@@ -475,8 +475,6 @@ static void
 svc_kick_cb(int fd, short ev, void *arg)
 {
 	struct svc	*s, *next;
-	uint64_t	 t0 = svc_mono_ms();
-	unsigned int	 spawned = 0;
 
 	svc_kick_pending = 0;
 	if (svc_stopping_everything) {
@@ -505,8 +503,7 @@ svc_kick_cb(int fd, short ev, void *arg)
 			continue;
 		svc_kickq_del(s);
 		svc_do_spawn(s);
-		if (++spawned % 16 == 0 &&
-		    svc_mono_ms() - t0 >= SVC_KICK_SLICE_MS) {
+		if (parent_turn_busy()) {
 			svc_kick();		/* the rest in the next turn */
 			break;
 		}

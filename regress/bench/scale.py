@@ -267,7 +267,8 @@ class Scale:
             time.sleep(1)
             self.rec("turn_reload", n, self.turn(so, pos))
             spids = [p for p in (p for _, p in _stamps(stampf))
-                     if P.is_alive(p)]
+                     if P.is_alive(p) and
+                     (P.read_stat(p) or (0, 0, 0))[2] == so.root()]
 
             pos = self.outpos(so)
             left = list(spids)
@@ -275,8 +276,17 @@ class Scale:
             sp = self.ctx.procs.spawn([self.ctx.vigilctl, "-s", so.sock,
                                        "stop", "all"], env=self.ctx.base_env)
 
+            root = so.root()
+
+            def mine(p):
+                # a pid is soon reused on a busy machine: only vigild's
+                # children count, and not its zombies
+                st = P.read_stat(p)
+                return (st is not None and st[1] not in ("Z", "X") and
+                        st[2] == root)
+
             def gone():
-                left[:] = [p for p in left if P.is_alive(p)]
+                left[:] = [p for p in left if mine(p)]
                 return not left
             if not P.wait_until(gone, 60 + 0.1 * n, 0.005, self.ctx.procs):
                 P.killpg(sp.pid, signal.SIGKILL)
