@@ -38,6 +38,32 @@
 
 struct mon_svc_list	 mon_svcs = TAILQ_HEAD_INITIALIZER(mon_svcs);
 
+/* The same services by key: a definition finds its process in O(log N). */
+RB_HEAD(mon_svc_keys, mon_svc);
+static struct mon_svc_keys	 mon_svc_keys = RB_INITIALIZER(&mon_svc_keys);
+
+static int
+mon_svc_keycmp(const struct mon_svc *a, const struct mon_svc *b)
+{
+	return (a->key < b->key ? -1 : a->key > b->key);
+}
+
+RB_GENERATE_STATIC(mon_svc_keys, mon_svc, bykey, mon_svc_keycmp)
+
+/* And by main process, for sd_notify senders (key: a pid reused early). */
+RB_HEAD(mon_svc_pids, mon_svc);
+static struct mon_svc_pids	 mon_svc_pids = RB_INITIALIZER(&mon_svc_pids);
+
+static int
+mon_svc_pidcmp(const struct mon_svc *a, const struct mon_svc *b)
+{
+	if (a->pid != b->pid)
+		return (a->pid < b->pid ? -1 : 1);
+	return (mon_svc_keycmp(a, b));
+}
+
+RB_GENERATE_STATIC(mon_svc_pids, mon_svc, bypid, mon_svc_pidcmp)
+
 uint64_t
 mon_now_ms(void)
 {
@@ -149,12 +175,23 @@ mon_svc_cgroup(const struct mon_svc *ms, char *buf, size_t len)
 struct mon_svc *
 mon_svc_find(uint32_t key)
 {
-	struct mon_svc	*ms;
+	struct mon_svc	 k;
 
-	TAILQ_FOREACH(ms, &mon_svcs, entry)
-		if (ms->key == key)
-			return (ms);
-	return (NULL);
+	k.key = key;
+	return (RB_FIND(mon_svc_keys, &mon_svc_keys, &k));
+}
+
+struct mon_svc *
+mon_svc_find_pid(pid_t pid)
+{
+	struct mon_svc	 k, *ms;
+
+	k.pid = pid;
+	k.key = 0;
+	if ((ms = RB_NFIND(mon_svc_pids, &mon_svc_pids, &k)) == NULL ||
+	    ms->pid != pid)
+		return (NULL);
+	return (ms);
 }
 
 /* The parent is trusted, but a bad definition is still refused. */
@@ -214,7 +251,9 @@ mon_svc_define(const struct msg_mon_svc *d)
 		 * Same process, new state (STARTING -> RUNNING); its check
 		 * and ready probe follow d if they changed.
 		 */
+		mon_sample_count(ms, -1);
 		ms->flags = d->flags;
+		mon_sample_count(ms, 1);
 		ms->ready = d->ready;
 		mon_check_update(ms, d);
 		mon_sample_update();
@@ -235,6 +274,10 @@ mon_svc_define(const struct msg_mon_svc *d)
 	/* Known from before a respawn of this monitor. */
 	ms->wd_usec = d->watchdog_usec;
 	TAILQ_INSERT_TAIL(&mon_svcs, ms, entry);
+	if (RB_INSERT(mon_svc_keys, &mon_svc_keys, ms) != NULL)
+		fatalx("%s: %s: key %u twice", __func__, ms->id, ms->key);
+	RB_INSERT(mon_svc_pids, &mon_svc_pids, ms);
+	mon_sample_count(ms, 1);
 	log_debug("watching %s, pid %d", ms->id, (int)ms->pid);
 	mon_check_start(ms, d);
 	mon_notify_start(ms);
@@ -252,7 +295,10 @@ mon_svc_delete(uint32_t key)
 	mon_check_stop(ms);
 	mon_notify_stop(ms);
 	mon_sample_forget(ms);
+	mon_sample_count(ms, -1);
 	TAILQ_REMOVE(&mon_svcs, ms, entry);
+	RB_REMOVE(mon_svc_keys, &mon_svc_keys, ms);
+	RB_REMOVE(mon_svc_pids, &mon_svc_pids, ms);
 	mon_cgroup_clear(ms);
 	free(ms->id);
 	free(ms);

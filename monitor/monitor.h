@@ -29,6 +29,7 @@
 
 #include <sys/types.h>
 #include <sys/queue.h>
+#include <sys/tree.h>
 
 #include <stdint.h>
 
@@ -106,6 +107,8 @@ struct mon_check {
  */
 struct mon_svc {
 	TAILQ_ENTRY(mon_svc)	 entry;
+	RB_ENTRY(mon_svc)	 bykey;		/* mon_svc_find() */
+	RB_ENTRY(mon_svc)	 bypid;		/* mon_svc_find_pid() */
 	uint32_t		 key;
 	uint32_t		 flags;		/* MON_SVC_* */
 	char			*id;		/* for logs */
@@ -145,6 +148,8 @@ uint64_t	 mon_now_ms(void);
 const char	*mon_svc_cgroup(const struct mon_svc *, char *, size_t);
 int		 mon_send(uint32_t, const void *, size_t);
 struct mon_svc	*mon_svc_find(uint32_t);
+/* The service whose main process is pid (the lowest key if several). */
+struct mon_svc	*mon_svc_find_pid(pid_t);
 void		 mon_timer_add(struct event *, uint64_t);
 void		 mon_join(char *, size_t, const char *, const char *);
 
@@ -219,7 +224,12 @@ void		 mon_notify_start(struct mon_svc *);
 int		 mon_notify_parse(const char *, size_t, struct msg_mon_notify *,
 		    int *trigger);
 
-/* monitor/monitor_sample.c: resources */
+/*
+ * monitor/monitor_sample.c: resources.  mon_sample_count(ms, +1 or -1)
+ * follows the services that ask to be sampled (MON_SVC_SAMPLE): when ms
+ * is added, removed, and around a change of its flags.
+ */
+void		 mon_sample_count(const struct mon_svc *, int);
 void		 mon_sample_watch(uint32_t);
 void		 mon_sample_update(void);
 void		 mon_sample_forget(struct mon_svc *);

@@ -407,10 +407,7 @@ notify_handle(struct notify_sock *ns, const char *buf, size_t len, pid_t pid)
 		notify_warn("a message without credentials: ignored");
 		return;
 	}
-	TAILQ_FOREACH(ms, &mon_svcs, entry)
-		if (ms->pid == pid)
-			break;
-	if (ms == NULL) {
+	if ((ms = mon_svc_find_pid(pid)) == NULL) {
 		if (mon_proc_sender(pid, &snd) == -1) {
 			notify_warn("a message from pid %d, which exited "
 			    "before it could be checked: ignored", (int)pid);

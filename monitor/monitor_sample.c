@@ -54,6 +54,8 @@ static struct event	 sample_ev;
 static int		 sample_armed;
 static int		 sample_init;
 static uint64_t		 watch_until;
+static unsigned int	 sample_nsvc;	/* with MON_SVC_SAMPLE */
+static int		 sample_kept;	/* some service has sampling state */
 
 static void	sample_run(int, short, void *);
 
@@ -69,15 +71,24 @@ sample_wanted(struct mon_svc *ms)
 	return ((ms->flags & MON_SVC_SAMPLE) || sample_watching());
 }
 
+/* Kept up to date, not counted: a definition costs O(1) here. */
 static int
 sample_needed(void)
 {
-	struct mon_svc	*ms;
+	return (sample_nsvc > 0 || sample_watching());
+}
 
-	TAILQ_FOREACH(ms, &mon_svcs, entry)
-		if (sample_wanted(ms))
-			return (1);
-	return (0);
+void
+mon_sample_count(const struct mon_svc *ms, int delta)
+{
+	if (!(ms->flags & MON_SVC_SAMPLE))
+		return;
+	if (delta > 0)
+		sample_nsvc++;
+	else if (sample_nsvc == 0)
+		fatalx("%s: %s: count below zero", __func__, ms->id);
+	else
+		sample_nsvc--;
 }
 
 static void
@@ -115,9 +126,15 @@ mon_sample_update(void)
 		evtimer_del(&sample_ev);
 		sample_armed = 0;
 	}
-	/* A later start begins afresh, not with an average over the gap. */
+	/*
+	 * A later start begins afresh, not with an average over the gap.
+	 * Only after a pass kept something: not on every definition.
+	 */
+	if (!sample_kept)
+		return;
 	TAILQ_FOREACH(ms, &mon_svcs, entry)
 		mon_sample_forget(ms);
+	sample_kept = 0;
 }
 
 void
@@ -312,6 +329,7 @@ sample_run(int fd, short ev, void *arg)
 			fresh = 1;
 		sample_one(ms, &snap, now);
 		any = 1;
+		sample_kept = 1;
 	}
 	mon_proc_snap_free(&snap);
 	if (any)
