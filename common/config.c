@@ -440,16 +440,19 @@ config_svc_free(struct config_svc *s)
 		return;
 	free(s->name);
 	/* s->pos.file is the conf's (files[]) */
-	free(s->command_str);
-	config_free_argv(s->argv);
-	free(s->user);
-	free(s->group);
-	free(s->directory);
-	for (i = 0; i < s->nenv; i++) {
-		free(s->env[i].name);
-		freezero(s->env[i].value, strlen(s->env[i].value));
+	/* Shared: the conf's, freed after its services (config_strs.c). */
+	if (!s->strs_shared) {
+		free(s->command_str);
+		config_free_argv(s->argv);
+		free(s->user);
+		free(s->group);
+		free(s->directory);
+		for (i = 0; i < s->nenv; i++) {
+			free(s->env[i].name);
+			freezero(s->env[i].value, strlen(s->env[i].value));
+		}
+		free(s->env);
 	}
-	free(s->env);
 	free(s->env_file);
 	for (i = 0; i < s->nlisten; i++) {
 		free(s->listen[i].url);
@@ -481,6 +484,7 @@ config_free(struct vigil_conf *conf)
 		TAILQ_REMOVE(&conf->services, s, entry);
 		config_svc_free(s);
 	}
+	config_strs_free(conf->strs);
 	for (i = 0; i < conf->nfiles; i++)
 		free(conf->files[i]);
 	free(conf->files);

@@ -285,6 +285,12 @@ struct config_svc {
 	struct config_listen	*listen;
 	size_t			 nlisten;
 	int			 priority;	/* default 999 */
+	/*
+	 * Set once the configuration is loaded: command_str, argv and its
+	 * strings, user, group, directory and env with its names and
+	 * values are the configuration's shared copies (config_strs.c).
+	 */
+	int			 strs_shared;
 	char			**depends_on;	/* names (checked to exist) */
 	size_t			 ndepends_on;
 
@@ -313,6 +319,7 @@ struct config_svc {
 	size_t			 nignore;
 };
 TAILQ_HEAD(config_svc_list, config_svc);
+struct config_strs;
 
 struct vigil_conf {
 	char			*path;		/* the main file */
@@ -343,6 +350,7 @@ struct vigil_conf {
 
 	struct config_svc_list	 services;	/* in order of definition */
 	size_t			 nservices;
+	struct config_strs	*strs;		/* the services' shared strings */
 };
 
 struct vigil_conf *config_load(const char *, int, struct config_errors *);

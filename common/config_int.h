@@ -227,4 +227,8 @@ void		 config_env_set(struct config_env **, size_t *, const char *,
 int		 config_valid_name(const char *);
 int		 config_valid_envname(const char *, size_t);
 
+/* config_strs.c */
+void		 config_svc_share(struct vigil_conf *, struct config_svc *);
+void		 config_strs_free(struct config_strs *);
+
 #endif /* VIGIL_CONFIG_INT_H */

@@ -692,6 +692,7 @@ load(const char *name, const void *buf, size_t len, int flags,
 {
 	struct config_ctx	 ctx;
 	struct vigil_conf	*conf;
+	struct config_svc	*svc;
 	size_t			 nerrs = errs->nerrs, i;
 	char			*fbuf = NULL;
 
@@ -742,6 +743,8 @@ load(const char *name, const void *buf, size_t len, int flags,
 		config_free(conf);
 		return (NULL);
 	}
+	TAILQ_FOREACH(svc, &conf->services, entry)
+		config_svc_share(conf, svc);
 	return (conf);
 }
 

@@ -642,6 +642,67 @@ test_misc_good(void)
 	config_free(c);
 }
 
+/* Identical strings and arrays of a configuration's services, kept once. */
+static void
+test_shared_strings(void)
+{
+	struct vigil_conf	*c, *c2;
+	struct config_svc	*a, *b, *d, *sh;
+	const char		*conf =
+	    "services:\n"
+	    "  a:\n    command: [ /bin/prog, sleep ]\n"
+	    "    directory: /tmp\n    environment: { X: \"1\", Y: \"2\" }\n"
+	    "  b:\n    command: [ /bin/prog, sleep ]\n"
+	    "    directory: /tmp\n    environment: { X: \"1\", Y: \"2\" }\n"
+	    "  d:\n    command: /bin/prog sleep\n"
+	    "    environment: { X: \"1\", Y: \"3\" }\n"
+	    "  sh:\n    command: /bin/prog sleep\n    shell: true\n";
+
+	c = load_ok("shared strings", "shared.conf", conf, 0);
+	c2 = load_ok("shared strings again", "shared.conf", NULL, 0);
+	if (c == NULL || c2 == NULL) {
+		config_free(c);
+		config_free(c2);
+		return;
+	}
+	a = config_find(c, "a");
+	b = config_find(c, "b");
+	d = config_find(c, "d");
+	sh = config_find(c, "sh");
+	check(a->strs_shared && b->strs_shared && d->strs_shared &&
+	    sh->strs_shared, "every service's strings are shared");
+	check(a->argv == b->argv && a->env == b->env &&
+	    a->command_str == b->command_str &&
+	    a->directory == b->directory && a->directory != NULL,
+	    "identical services share their arrays and strings");
+	check(d->argv == a->argv && d->command_str == a->command_str &&
+	    !d->command_is_list && a->command_is_list,
+	    "a split string and the same list share argv");
+	check(d->env != a->env && d->nenv == 2 &&
+	    d->env[0].name == a->env[0].name &&
+	    d->env[0].value == a->env[0].value &&
+	    d->env[1].name == a->env[1].name &&
+	    strcmp(d->env[1].value, "3") == 0 &&
+	    strcmp(a->env[1].value, "2") == 0,
+	    "a different environment shares its equal names and values");
+	check(sh->argc == 3 && strcmp(sh->argv[0], "/bin/sh") == 0 &&
+	    strcmp(sh->argv[1], "-c") == 0 && sh->argv[2] == d->command_str &&
+	    sh->argv[3] == NULL && strcmp(a->argv[0], "/bin/prog") == 0 &&
+	    strcmp(a->argv[1], "sleep") == 0 && a->argv[2] == NULL,
+	    "shared argv keep their content");
+	check(config_svc_equal(a, config_find(c2, "a")) &&
+	    config_svc_equal(sh, config_find(c2, "sh")) &&
+	    !config_svc_equal(a, config_find(c2, "d")) &&
+	    a->argv != config_find(c2, "a")->argv,
+	    "two configurations share nothing and compare by content");
+	/* One configuration freed while the other is in use (a reload). */
+	config_free(c);
+	a = config_find(c2, "a");
+	check(strcmp(a->argv[0], "/bin/prog") == 0 &&
+	    strcmp(a->env[1].value, "2") == 0, "the other keeps its own");
+	config_free(c2);
+}
+
 static void
 test_errors(void)
 {
@@ -1298,6 +1359,7 @@ main(int argc, char *argv[])
 	test_defaults_merge();
 	test_includes();
 	test_misc_good();
+	test_shared_strings();
 	test_grpc();
 	test_errors();
 	test_owner();
