@@ -10,7 +10,7 @@
 
 command -v chromium >/dev/null || skip "no chromium (etc/deps.sh installs it)"
 command -v python3 >/dev/null || skip "no python3"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
+PORT=$(free_port) ||
     skip "cannot find a free port"
 URL=http://127.0.0.1:$PORT
 TOKEN=tok-$RANDOM-$RANDOM-secret

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 command -v curl >/dev/null || skip "no curl"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
+PORT=$(free_port) ||
     skip "cannot find a free port"
 URL=http://127.0.0.1:$PORT
 TOKEN=tok-$RANDOM-$RANDOM-secret

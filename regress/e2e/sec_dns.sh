@@ -11,7 +11,7 @@ grep -qw localhost /etc/hosts || skip "no localhost in /etc/hosts"
 HTTPD=${HTTPD:-$(dirname "$VIGILD")/regress/vigil-httpd}
 [ -x "$HTTPD" ] || HTTPD=$ROOT/build/regress/vigil-httpd
 [ -x "$HTTPD" ] || skip "no vigil-httpd (make tools)"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
+PORT=$(free_port) ||
     skip "cannot find a free port"
 
 defaults=""

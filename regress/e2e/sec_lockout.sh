@@ -10,7 +10,7 @@
 
 [ -z "$E2E_USER" ] || skip "the attack runs as other uids: root only"
 command -v prlimit >/dev/null || skip "no prlimit"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
+PORT=$(free_port) ||
     skip "cannot find a free port"
 ATTACK=$E2E_DIR/sec_attack.py
 HOLD=20

@@ -12,7 +12,7 @@ fi
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null || skip "python3 is not installed"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 cat >"$T/serve.py" <<'EOF'
 import os, socket
 tcp = socket.socket(fileno=3)

@@ -5,7 +5,9 @@
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null || skip "python3 is not installed"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# Below the ephemeral range (free_port): an outgoing connection elsewhere
+# cannot take the listening port or the instances' ports meanwhile.
+port=$(free_port) || fail "no free port"
 cat >"$T/serve.py" <<'EOF2'
 import os, socket, sys
 n = int(os.environ["LISTEN_FDS"])
@@ -20,7 +22,7 @@ while True:
     c.close()
 EOF2
 chmod 0644 "$T/serve.py"
-base=$((port + 1))
+base=$(free_port) || fail "no free port"
 write_conf "$T/vigild.conf" <<EOF2
 services:
   web:
