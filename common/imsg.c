@@ -658,22 +658,45 @@ imsgev_dispatch_all(struct imsgev *iev)
 }
 
 /*
- * A write failed (the peer is gone): what the peer sent before it went
- * is still in the socket, and may be its last word (the parent's
- * IMSG_LOG_SHUTDOWN before a clean exit).  Read and dispatch all of it
- * first; then the channel fails with the write's error.
+ * Read and dispatch what the peer has sent so far (bounded: a peer that
+ * is not gone may go on sending); 0, or -1 when the channel was closed
+ * here (the peer's end seen, a bad message, or closed by the dispatch).
  */
-static void
-imsgev_fail_write(struct imsgev *iev, int error)
+int
+imsgev_drain(struct imsgev *iev)
 {
 	ssize_t	 n;
 	int	 i;
 
-	/* Bounded: a peer that is not gone may go on sending. */
-	for (i = 0; i < 64 && (n = imsgbuf_read(&iev->ibuf)) > 0; i++)
+	if (!iev->active)
+		return (-1);
+	for (i = 0; i < 64; i++) {
+		if ((n = imsgbuf_read(&iev->ibuf)) == 0) {
+			imsgev_fail(iev, "closed");
+			return (-1);
+		}
+		if (n == -1) {
+			if (errno == EAGAIN)
+				break;
+			imsgev_fail(iev, strerror(errno));
+			return (-1);
+		}
 		if (imsgev_dispatch_all(iev) == -1)
-			return;
-	if (imsgev_dispatch_all(iev) == -1)
+			return (-1);
+	}
+	return (imsgev_dispatch_all(iev));
+}
+
+/*
+ * A write failed (the peer is gone): what the peer sent before it went
+ * is still in the socket, and may be its last word (the parent's
+ * IMSG_LOG_SHUTDOWN before a clean exit).  Read and dispatch all of it
+ * first; then the channel fails.
+ */
+static void
+imsgev_fail_write(struct imsgev *iev, int error)
+{
+	if (imsgev_drain(iev) == -1)
 		return;
 	imsgev_fail(iev, strerror(error));
 }

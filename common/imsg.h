@@ -185,5 +185,7 @@ int	imsgev_init(struct imsgev *, int fd, void *data,
 int	imsgev_compose(struct imsgev *, uint32_t type, uint32_t peerid,
 	    pid_t pid, int fd, const void *data, size_t datalen);
 void	imsgev_close(struct imsgev *);	/* deletes event, clears, closes fd */
+/* Read and dispatch what has come; -1 if the channel closed meanwhile. */
+int	imsgev_drain(struct imsgev *);
 
 #endif /* VIGIL_IMSG_H */

@@ -57,6 +57,7 @@ struct imsgev	*proc_child_channel(imsgev_dispatch_cb, void *data);
 int		 proc_child_compose(uint32_t type, uint32_t peerid, int fd,
 		    const void *data, size_t len);
 void		 proc_child_on_parent_gone(void (*)(void));
+void		 proc_child_on_exit(void (*)(void));
 
 /* Entry points of the helpers, in their own folders. */
 __dead void	 control_main(const struct proc_opts *);

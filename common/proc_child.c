@@ -41,6 +41,7 @@ static struct event	 proc_child_ev_usr2;
 static enum vigil_proc	 proc_child_role;
 static imsgev_dispatch_cb proc_child_cb;
 static void		(*proc_child_gone_cb)(void);
+static void		(*proc_child_exit_cb)(void);
 
 static const char *proc_names[PROC_MAX] = {
 	"parent", "control", "logger", "monitor"
@@ -74,6 +75,15 @@ proc_child_sig(int sig, short ev, void *arg)
 	switch (sig) {
 	case SIGTERM:
 		log_debug("exiting on signal");
+		/*
+		 * The parent's last messages may be unread still (it writes
+		 * them, closes and signals at once): the helper that answers
+		 * others takes them first.
+		 */
+		if (proc_child_exit_cb != NULL) {
+			(void)imsgev_drain(&proc_child_iev);
+			proc_child_exit_cb();
+		}
 		exit(0);
 #ifdef VIGIL_TEST_HOOKS
 	case SIGUSR2:
@@ -115,11 +125,23 @@ proc_child_closed(struct imsgev *iev, const char *reason)
 	/* The parent is gone or misbehaves: nothing left to do ... */
 	if (proc_child_gone_cb == NULL) {
 		log_debug("channel to parent %s, exiting", reason);
+		if (proc_child_exit_cb != NULL)
+			proc_child_exit_cb();
 		exit(0);
 	}
 	/* ... but for a helper that outlives it (the logger). */
 	log_debug("channel to parent %s", reason);
 	proc_child_gone_cb();
+}
+
+/*
+ * cb runs just before the helper exits with its parent (channel closed
+ * or SIGTERM): control writes what it still owes its clients.
+ */
+void
+proc_child_on_exit(void (*cb)(void))
+{
+	proc_child_exit_cb = cb;
 }
 
 /* The helper goes on without its parent: cb instead of exit(0). */

@@ -38,6 +38,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event.h>
@@ -53,6 +54,7 @@
 
 #define CONTROL_ACCEPT_PAUSE_SEC	1
 #define CONTROL_ACCEPT_BURST		32
+#define CONTROL_EXIT_FLUSH_MS		500
 
 struct ctl_conn {
 	RB_ENTRY(ctl_conn)	 entry;
@@ -92,6 +94,7 @@ static struct log_limit	 control_accept_limit =
 
 #define CONTROL_FD_SPARE	32	/* descriptors kept for the rest */
 
+static void	control_flush_all(void);
 static int	control_dispatch_parent(struct imsgev *, struct imsg *);
 static void	control_listen(int);
 static void	control_accept(int, short, void *);
@@ -181,8 +184,33 @@ control_main(const struct proc_opts *opts)
 	event_init();
 	evtimer_set(&control_ev_pause, control_accept_resume, NULL);
 	(void)proc_child_channel(control_dispatch_parent, NULL);
+	proc_child_on_exit(control_flush_all);
 	event_dispatch();
 	exit(0);
+}
+
+/*
+ * The parent is going: what is queued for clients (the answer to
+ * `vigilctl shutdown', the last lines of a follower) goes out first,
+ * within CONTROL_EXIT_FLUSH_MS in all, so a client that does not read
+ * cannot hold the exit up.
+ */
+static void
+control_flush_all(void)
+{
+	struct ctl_conn	*c;
+	struct timespec	 t0, t1;
+	long long	 left;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	RB_FOREACH(c, ctl_conns, &control_conns) {
+		(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+		left = CONTROL_EXIT_FLUSH_MS - ((t1.tv_sec - t0.tv_sec) *
+		    1000LL + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			break;
+		(void)imsgbuf_flush_timeout(&c->iev.ibuf, (int)left);
+	}
 }
 
 static int
