@@ -303,9 +303,12 @@ parent_proc_closed(struct imsgev *iev, const char *reason)
 		return;
 	if (strcmp(reason, "closed") == 0)
 		log_debug("%s: channel closed", proc_name(h->id));
-	else
+	else if (strncmp(reason, "bad message", 11) == 0)
 		log_warnx("%s (pid %d) sent %s; killing it", proc_name(h->id),
 		    (int)h->pid, reason);
+	else
+		log_warnx("%s (pid %d): channel lost (%s); killing it",
+		    proc_name(h->id), (int)h->pid, reason);
 	if (h->pid > 0)
 		kill(h->pid, SIGKILL);
 }
