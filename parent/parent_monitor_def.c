@@ -280,12 +280,7 @@ pmon_build(struct svc *s, struct pmon *p, struct msg_mon_svc *m)
 		strlcpy(m->cgroup, s->cgroup, sizeof(m->cgroup));
 	m->watchdog_usec = p->watchdog_usec;
 
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.name = sc->name;
-	ctx.instance = s->instance;
-	ctx.port = s->port;
-	ctx.env = sc->env;
-	ctx.nenv = sc->nenv;
+	svc_expand_ctx(s, &ctx);
 
 	switch (sc->health.type) {
 	case HEALTH_HTTP:

@@ -320,6 +320,7 @@ struct svc_launch {
 };
 
 void		 svc_launch_init(void);
+void		 svc_expand_ctx(const struct svc *, struct config_expand_ctx *);
 int		 svc_launch_prepare(struct svc *, int check,
 		    struct svc_launch *, char *, size_t);
 void		 svc_launch_prepare_self(struct svc_launch *, char * const *);

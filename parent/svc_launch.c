@@ -158,18 +158,6 @@ launch_env_free(struct svc_envbuf *eb)
 	memset(eb, 0, sizeof(*eb));
 }
 
-static void
-launch_argv_free(char **v)
-{
-	size_t	 i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 /*
  * The environment: vigild's own only with inherit_environment, then the
  * basics a login would give (PATH, HOME, USER, LOGNAME), vigil's own
@@ -271,7 +259,7 @@ launch_argv(struct svc *s, int check, const struct config_expand_ctx *ctx,
 	return (v);
  bad:
 	snprintf(err, errlen, "command: %s", xerr);
-	launch_argv_free(v);
+	config_free_argv(v);
 	return (NULL);
 }
 
@@ -312,6 +300,20 @@ launch_groups(const struct config_svc *sc, gid_t **groups, int *ngroups)
  * environment, directory, user, groups, limits.  The caller sets the
  * descriptors and the cgroup.  -1 with the reason in err.
  */
+/* What ${...} in the service's command, environment and checks expand to. */
+void
+svc_expand_ctx(const struct svc *s, struct config_expand_ctx *ctx)
+{
+	const struct config_svc	*sc = s->grp->conf;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->name = sc->name;
+	ctx->instance = s->instance;
+	ctx->port = s->port;
+	ctx->env = sc->env;
+	ctx->nenv = sc->nenv;
+}
+
 int
 svc_launch_prepare(struct svc *s, int check, struct svc_launch *l,
     char *err, size_t errlen)
@@ -324,12 +326,7 @@ svc_launch_prepare(struct svc *s, int check, struct svc_launch *l,
 	launch_rlimits();
 	memset(l, 0, sizeof(*l));
 	l->fd_in = l->fd_out = l->fd_err = -1;
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.name = sc->name;
-	ctx.instance = s->instance;
-	ctx.port = s->port;
-	ctx.env = sc->env;
-	ctx.nenv = sc->nenv;
+	svc_expand_ctx(s, &ctx);
 
 	if (sc->user != NULL && !penv->is_root && sc->uid != geteuid()) {
 		snprintf(err, errlen, "cannot run as user %s: vigild is not "
@@ -403,7 +400,7 @@ svc_launch_prepare_self(struct svc_launch *l, char * const *argv)
 void
 svc_launch_free(struct svc_launch *l)
 {
-	launch_argv_free(l->argv);
+	config_free_argv(l->argv);
 	launch_env_free(&l->env);
 	free(l->dir);
 	free(l->groups);
