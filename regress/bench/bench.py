@@ -189,14 +189,6 @@ def read_stamps(path):
     return out
 
 
-def count_lines(path):
-    try:
-        with open(path, "rb") as f:
-            return f.read().count(b"\n")
-    except OSError:
-        return 0
-
-
 def verify_flood(files, n):
     """(lines lost, lines duplicated or corrupt) over the log files.  A flood
     line is its last 100 bytes: 10 digits, a space, 88 'x', '\\n'; whatever
@@ -305,10 +297,10 @@ class Bench:
 
     def wait_started(self, sysobj, stampf, n, t0_ns):
         timeout = 60 + 0.3 * n
-        ok = P.wait_until(lambda: count_lines(stampf) >= n or
+        ok = P.wait_until(lambda: P.count_lines(stampf) >= n or
                           sysobj.dead() is not None, timeout, 0.005,
                           self.ctx.procs)
-        got = count_lines(stampf)
+        got = P.count_lines(stampf)
         if got < n:
             why = sysobj.dead()
             raise SessionError(why or "only %d of %d services started "
@@ -433,7 +425,7 @@ class Bench:
                 nlines = len(st)
                 tk = time.time_ns()
                 P.kill(last_pid, signal.SIGKILL)
-                ok = P.wait_until(lambda: count_lines(stampf) > nlines,
+                ok = P.wait_until(lambda: P.count_lines(stampf) > nlines,
                                   10, 0.001, self.ctx.procs)
                 if not ok:
                     raise SessionError("no respawn within 10 s after kill "
@@ -578,7 +570,7 @@ class Bench:
         for _ in range(self.plan.w3_kills):
             t = time.time_ns()
             p = self.ctx.procs.spawn([self.ctx.prog, "stamp", f])
-            P.wait_until(lambda: count_lines(f) > len(lat), 5, 0.0005)
+            P.wait_until(lambda: P.count_lines(f) > len(lat), 5, 0.0005)
             st = read_stamps(f)
             P.kill(p.pid, signal.SIGKILL)
             p.wait(5)

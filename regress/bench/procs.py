@@ -259,6 +259,15 @@ def kill(pid, sig):
         pass
 
 
+def count_lines(path):
+    """Lines in a file (a stamp file the services append to); 0 if none."""
+    try:
+        with open(path, "rb") as f:
+            return f.read().count(b"\n")
+    except OSError:
+        return 0
+
+
 def wait_until(cond, timeout, interval=0.01, reaper=None):
     """Poll cond() until true or timeout; returns cond's last value."""
     deadline = time.monotonic() + timeout

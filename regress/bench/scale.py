@@ -123,14 +123,6 @@ class ScaleVigild(S.Vigild):
         os.rename(self.conf + ".new", self.conf)
 
 
-def _count_lines(path):
-    try:
-        with open(path, "rb") as f:
-            return f.read().count(b"\n")
-    except OSError:
-        return 0
-
-
 def _stamps(path):
     out = []
     with open(path) as f:
@@ -233,11 +225,11 @@ class Scale:
             t0 = time.time_ns()
             so.start()
             tmo = 60 + 0.3 * n
-            P.wait_until(lambda: _count_lines(stampf) >= n or
+            P.wait_until(lambda: P.count_lines(stampf) >= n or
                          so.dead() is not None, tmo, 0.01, self.ctx.procs)
-            if _count_lines(stampf) < n:
+            if P.count_lines(stampf) < n:
                 raise RuntimeError(so.dead() or "only %d of %d started "
-                                   "within %gs" % (_count_lines(stampf), n,
+                                   "within %gs" % (P.count_lines(stampf), n,
                                                    tmo))
             st = _stamps(stampf)[:n]
             self.rec("start", n, (max(t for t, _ in st) - t0) / 1e9)
@@ -262,7 +254,7 @@ class Scale:
             self.rec("reload1", n, self.vctl(so, ["reload"], 120) * 1000)
             # the changed ones restart: wait until they have stamped again
             want = n + len(range(0, n, 100))
-            P.wait_until(lambda: _count_lines(stampf) >= want, 60, 0.01,
+            P.wait_until(lambda: P.count_lines(stampf) >= want, 60, 0.01,
                          self.ctx.procs)
             time.sleep(1)
             self.rec("turn_reload", n, self.turn(so, pos))
