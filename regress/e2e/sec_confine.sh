@@ -1,5 +1,5 @@
 #!/bin/bash
-# Confinement beyond chroot (issue 18, item 5): from each directory a
+# Confinement beyond chroot: from each directory a
 # helper holds (the monitor's /proc and cgroup tree, the logger's
 # log_dir, control's empty root), "../etc/passwd" is refused both through
 # the helpers' openat2(RESOLVE_BENEATH) path and, where the kernel has

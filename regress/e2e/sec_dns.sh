@@ -1,5 +1,5 @@
 #!/bin/bash
-# DNS out of the root process (issue 18, item 7): the name of a health
+# DNS out of the root process: the name of a health
 # check (localhost, from /etc/hosts) is resolved by the monitor, and the
 # parent, traced while the service starts and is checked, opens neither
 # /etc/hosts nor /etc/resolv.conf and makes no UDP socket.  Nothing is

@@ -1,5 +1,5 @@
 #!/bin/bash
-# `info` (issue 18, item 9): the arguments of a service's command (and of
+# `info`: the arguments of a service's command (and of
 # an exec health check) may hold secrets; a caller who may only read
 # sees the program alone, root and socket.group see it all.
 . "$(dirname "$0")/lib.sh"
