@@ -59,37 +59,6 @@ struct svc_group_list	 svc_groups = TAILQ_HEAD_INITIALIZER(svc_groups);
 
 static svc_listener_cb	 svc_listeners[SVC_MAXLISTENERS];
 static unsigned int	 svc_nlisteners;
-static int		 svc_stopping_everything;
-static int		 svc_kick_pending;
-static struct event	 svc_kick_ev;
-static struct svc	*svc_settle_cursor;	/* see svc_all_settled */
-static int		 svc_shutdown_sent;	/* the first pass is done */
-
-/*
- * The start queue: every instance that may have to start (it wants to
- * be up and is down) or waits to stop after its dependents, by priority
- * then id.  A kick looks at these only, not at every instance: starting
- * or restarting one of 10,000 costs O(log N), not a sort of them all.
- * An instance is put in when it may have become startable (want_up set,
- * down with want_up, a stop that waits); a kick takes it out once it
- * started or no longer wants to.  Those that wait (dependencies, an old
- * cgroup) stay in and are looked at again on the next kick.
- */
-RB_HEAD(svc_kicktree, svc);
-static struct svc_kicktree svc_kickq = RB_INITIALIZER(&svc_kickq);
-
-static int
-svc_kickcmp(struct svc *a, struct svc *b)
-{
-	int	 c;
-
-	if (a->kick_prio != b->kick_prio)
-		return (a->kick_prio < b->kick_prio ? -1 : 1);
-	if ((c = strcmp(a->id, b->id)) != 0)
-		return (c);
-	return (a->seq < b->seq ? -1 : a->seq > b->seq);
-}
-RB_GENERATE_STATIC(svc_kicktree, svc, bykick, svc_kickcmp);
 
 static const char *svc_state_names[] = {
 	"STOPPED", "STARTING", "RUNNING", "BACKOFF", "STOPPING", "EXITED",
@@ -97,9 +66,6 @@ static const char *svc_state_names[] = {
 };
 
 static void	svc_timer_cb(int, short, void *);
-static void	svc_do_spawn(struct svc *);
-static void	svc_kick_cb(int, short, void *);
-static void	svc_shutdown_step(void);
 static void	svc_kill_tree(struct svc *, int);
 static uint64_t	svc_backoff_delay(struct svc *);
 static int	svc_restart_allowed(struct svc *);
@@ -220,6 +186,13 @@ svc_uptime_ms(const struct svc *s)
 	return (svc_mono_ms() - start);
 }
 
+/* Has a process (of its own, or adopted). */
+int
+svc_alive(const struct svc *s)
+{
+	return (s->pid != 0);
+}
+
 static void
 svc_timer_set(struct svc *s, int kind, uint64_t ms)
 {
@@ -237,14 +210,14 @@ svc_timer_set(struct svc *s, int kind, uint64_t ms)
 	evtimer_add(s->timer, &tv);
 }
 
-static void
+void
 svc_timer_clear(struct svc *s)
 {
 	svc_timer_free(s);
 	s->timer_kind = TIMER_NONE;
 }
 
-static void
+void
 svc_set_state(struct svc *s, enum svc_state st, const char *fmt, ...)
 {
 	enum svc_state	 old = s->state;
@@ -276,7 +249,7 @@ svc_init(struct svc_confref *ref)
 {
 	struct config_svc	*sc;
 
-	evtimer_set(&svc_kick_ev, svc_kick_cb, NULL);
+	svc_kick_init();
 	if (svc_cgroup_init())
 		log_debug("cgroup v2 available: one group per service");
 	TAILQ_FOREACH(sc, &ref->conf->services, entry)
@@ -284,246 +257,7 @@ svc_init(struct svc_confref *ref)
 	svc_cgroup_sweep();
 }
 
-/* Every instance of every dependency is RUNNING. */
-static int
-svc_deps_ready(struct svc *s)
-{
-	struct config_svc	*sc = s->grp->conf;
-	struct svc_group	*dg;
-	size_t			 i;
-	unsigned int		 j;
-
-	for (i = 0; i < sc->ndepends_on; i++) {
-		if ((dg = svc_group_find(sc->depends_on[i])) == NULL)
-			continue;	/* removed by a reload: don't wait */
-		for (j = 0; j < dg->ninst; j++)
-			if (dg->inst[j]->state != SVC_RUNNING)
-				return (0);
-	}
-	return (1);
-}
-
-/* Does d depend on s's service (directly)? */
-int
-svc_depends_on(const struct svc *d, const struct svc *s)
-{
-	const struct config_svc	*dc = d->grp->conf;
-	size_t			 i;
-
-	if (d->grp == s->grp)
-		return (0);
-	for (i = 0; i < dc->ndepends_on; i++)
-		if (strcmp(dc->depends_on[i], s->grp->conf->name) == 0)
-			return (1);
-	return (0);
-}
-
-static int
-svc_dep_up(const struct svc *d)
-{
-	return (d->state == SVC_STARTING || d->state == SVC_RUNNING ||
-	    d->state == SVC_STOPPING || d->state == SVC_BACKOFF);
-}
-
-/*
- * Is an instance that depends on s up, or on its way up?  Its
- * dependents' instances only (svc_dependents); a removed group is no
- * longer in that index, and is rare: it scans.
- */
-static int
-svc_dependents_up(const struct svc *s)
-{
-	struct svc_group	**dg;
-	struct svc		 *d;
-	size_t			  n, i;
-	unsigned int		  j;
-
-	if (svc_ndep_groups == 0)	/* stop all of 10,000: no O(N^2) */
-		return (0);
-	if (s->grp->removed) {
-		TAILQ_FOREACH(d, &svc_all, entry)
-			if (svc_dep_up(d) && svc_depends_on(d, s))
-				return (1);
-		return (0);
-	}
-	dg = svc_dependents(s->grp, &n);
-	for (i = 0; i < n; i++)
-		for (j = 0; j < dg[i]->ninst; j++)
-			if (svc_dep_up(dg[i]->inst[j]))
-				return (1);
-	return (0);
-}
-
-/*
- * A user stop in dependency order: s goes down once every instance that
- * depends on it is down (the caller stops those too).  As svc_stop().
- */
-int
-svc_stop_ordered(struct svc *s)
-{
-	if (s->state != SVC_STARTING && s->state != SVC_RUNNING)
-		return (svc_stop(s));
-	if (!svc_dependents_up(s))
-		return (svc_stop(s));
-	s->want_up = 0;
-	s->restart_after_stop = 0;
-	s->stop_after_deps = 1;
-	svc_kickq_add(s);
-	log_info("%s: stopping once what depends on it is down", s->id);
-	return (0);
-}
-
-/* Ask every dependency to come up too (a user start of a dependent). */
-static void
-svc_want_deps(struct svc *s, unsigned int depth)
-{
-	struct config_svc	*sc = s->grp->conf;
-	struct svc_group	*dg;
-	size_t			 i;
-	unsigned int		 j;
-
-	if (depth > 64)
-		return;
-	for (i = 0; i < sc->ndepends_on; i++) {
-		if ((dg = svc_group_find(sc->depends_on[i])) == NULL)
-			continue;
-		for (j = 0; j < dg->ninst; j++) {
-			if (dg->inst[j]->want_up)
-				continue;
-			dg->inst[j]->want_up = 1;
-			dg->inst[j]->retries = 0;
-			svc_kickq_add(dg->inst[j]);
-			svc_want_deps(dg->inst[j], depth + 1);
-		}
-	}
-}
-
-static int
-svc_prio_cmp(const void *a, const void *b)
-{
-	const struct svc	*sa = *(struct svc * const *)a;
-	const struct svc	*sb = *(struct svc * const *)b;
-
-	if (sa->grp->conf->priority != sb->grp->conf->priority)
-		return (sa->grp->conf->priority < sb->grp->conf->priority ?
-		    -1 : 1);
-	return (strcmp(sa->id, sb->id));
-}
-
-/* The instances, sorted by priority (ascending) then id; caller frees. */
-static struct svc **
-svc_sorted(size_t *np)
-{
-	struct svc	**v, *s;
-	size_t		  n = 0;
-
-	TAILQ_FOREACH(s, &svc_all, entry)
-		n++;
-	if ((v = reallocarray(NULL, n + 1, sizeof(*v))) == NULL)
-		fatal(NULL);
-	n = 0;
-	TAILQ_FOREACH(s, &svc_all, entry)
-		v[n++] = s;
-	qsort(v, n, sizeof(*v), svc_prio_cmp);
-	*np = n;
-	return (v);
-}
-
-/*
- * Start whatever wants to be up and may start now, in priority order.
- * Run from an event so that a burst of transitions costs one pass.
- */
 void
-svc_kick(void)
-{
-	struct timeval	 tv = { 0, 0 };
-
-	if (svc_kick_pending)
-		return;
-	svc_kick_pending = 1;
-	evtimer_add(&svc_kick_ev, &tv);
-}
-
-/*
- * A kick spawns within the turn's budget (parent_turn_busy), then yields
- * to the event loop and goes on in the next turn: starting 10,000
- * services is not one 1-second turn during which status, children and
- * helpers wait.
- */
-
-void
-svc_kickq_add(struct svc *s)
-{
-	if (!s->kickq) {
-		s->kick_prio = s->grp->conf->priority;
-		RB_INSERT(svc_kicktree, &svc_kickq, s);
-		s->kickq = 1;
-	}
-	svc_kick();
-}
-
-void
-svc_kickq_del(struct svc *s)
-{
-	if (!s->kickq)
-		return;
-	RB_REMOVE(svc_kicktree, &svc_kickq, s);
-	s->kickq = 0;
-}
-
-static void
-svc_kick_cb(int fd, short ev, void *arg)
-{
-	struct svc	*s, *next;
-
-	svc_kick_pending = 0;
-	if (svc_stopping_everything) {
-		svc_shutdown_step();
-		return;
-	}
-	for (s = RB_MIN(svc_kicktree, &svc_kickq); s != NULL; s = next) {
-		next = RB_NEXT(svc_kicktree, &svc_kickq, s);
-		/* A stop that waited for what depends on it. */
-		if (s->stop_after_deps) {
-			if (!svc_dependents_up(s)) {
-				s->stop_after_deps = 0;
-				svc_kickq_del(s);
-				(void)svc_stop(s);
-			}
-			continue;
-		}
-		if (!s->want_up ||
-		    (s->state != SVC_STOPPED && s->state != SVC_EXITED)) {
-			svc_kickq_del(s);
-			continue;
-		}
-		if (svc_cgroup_busy(s))		/* an old copy is stopping */
-			continue;
-		if (!svc_deps_ready(s))
-			continue;
-		svc_kickq_del(s);
-		svc_do_spawn(s);
-		if (parent_turn_busy()) {
-			svc_kick();		/* the rest in the next turn */
-			break;
-		}
-	}
-}
-
-void
-svc_start_all(void)
-{
-	struct svc	*s;
-
-	TAILQ_FOREACH(s, &svc_all, entry)
-		if (s->grp->conf->autostart && s->state == SVC_STOPPED) {
-			s->want_up = 1;
-			svc_kickq_add(s);
-		}
-	svc_kick();
-}
-
-static void
 svc_do_spawn(struct svc *s)
 {
 	struct config_svc	*sc = s->grp->conf;
@@ -885,7 +619,7 @@ svc_start(struct svc *s)
 	default:
 		break;
 	}
-	if (svc_stopping_everything) {
+	if (svc_stopping_all()) {
 		errno = ESHUTDOWN;
 		return (-1);
 	}
@@ -1041,174 +775,4 @@ svc_unhealthy_restart(struct svc *s, const char *why)
 	log_warnx("%s: restarting: %s", s->id, why);
 	s->restarts++;
 	(void)svc_restart(s);
-}
-
-/*
- * Stop everything, dependents before what they depend on, higher
- * priority numbers first; end the daemon when all is down.
- */
-void
-svc_shutdown(void)
-{
-	struct svc	*s;
-
-	svc_stopping_everything = 1;
-	TAILQ_FOREACH(s, &svc_all, entry) {
-		s->want_up = 0;
-		s->restart_after_stop = 0;
-		if (s->state == SVC_BACKOFF) {
-			svc_timer_clear(s);
-			svc_set_state(s, SVC_STOPPED, NULL);
-		}
-	}
-	svc_kick();
-}
-
-/*
- * Start-up is over: every autostart instance has been started and is
- * RUNNING, or has given up (FATAL, EXITED), or waits for a dependency that
- * gave up.  systemd's READY=1 is sent then.
- */
-static int
-svc_dep_failed(struct svc *s)
-{
-	struct config_svc	*sc = s->grp->conf;
-	struct svc_group	*dg;
-	size_t			 i;
-	unsigned int		 j;
-
-	for (i = 0; i < sc->ndepends_on; i++) {
-		if ((dg = svc_group_find(sc->depends_on[i])) == NULL)
-			continue;
-		for (j = 0; j < dg->ninst; j++)
-			if (dg->inst[j]->state == SVC_FATAL ||
-			    dg->inst[j]->state == SVC_EXITED ||
-			    (dg->inst[j]->state == SVC_STOPPED &&
-			    !dg->inst[j]->want_up) ||
-			    svc_dep_failed(dg->inst[j]))
-				return (1);
-	}
-	return (0);
-}
-
-/* An autostart instance that start-up still waits for. */
-static int
-svc_unsettled(struct svc *s)
-{
-	if (!s->grp->conf->autostart)
-		return (0);
-	switch (s->state) {
-	case SVC_STARTING:
-	case SVC_BACKOFF:
-		return (1);
-	case SVC_STOPPED:
-		return (s->want_up && !svc_dep_failed(s));
-	default:
-		return (0);
-	}
-}
-
-/*
- * Called on every state change until start-up settles: it resumes at the
- * instance that was unsettled last time (start-up goes through svc_all
- * in order, so the whole start-up costs O(N), not a scan per change) and
- * answers 1 only after a full turn of the list found nothing unsettled.
- */
-int
-svc_all_settled(void)
-{
-	struct svc	*s, *from = svc_settle_cursor;
-
-	if (from == NULL)
-		from = TAILQ_FIRST(&svc_all);
-	for (s = from; s != NULL; s = TAILQ_NEXT(s, entry))
-		if (svc_unsettled(s)) {
-			svc_settle_cursor = s;
-			return (0);
-		}
-	for (s = TAILQ_FIRST(&svc_all); s != from && s != NULL;
-	    s = TAILQ_NEXT(s, entry))
-		if (svc_unsettled(s)) {
-			svc_settle_cursor = s;
-			return (0);
-		}
-	svc_settle_cursor = NULL;
-	return (1);
-}
-
-/* s is freed: the settle cursor must not point at it. */
-void
-svc_settle_forget(struct svc *s)
-{
-	if (svc_settle_cursor == s)
-		svc_settle_cursor = NULL;
-}
-
-int
-svc_stopping_all(void)
-{
-	return (svc_stopping_everything);
-}
-
-static int
-svc_alive(const struct svc *s)
-{
-	return (s->pid != 0);
-}
-
-/* 1 if some live instance depends on s's service. */
-static int
-svc_has_live_dependent(struct svc *s)
-{
-	struct svc_group	**dg, *g;
-	size_t			  n, i;
-	unsigned int		  j;
-
-	if (svc_ndep_groups == 0 || s->grp->removed)
-		return (0);
-	dg = svc_dependents(s->grp, &n);
-	for (i = 0; i < n; i++) {
-		g = dg[i];
-		if (g->removed)
-			continue;
-		for (j = 0; j < g->ninst; j++)
-			if (svc_alive(g->inst[j]))
-				return (1);
-	}
-	return (0);
-}
-
-/*
- * A pass over every instance, dependents first: without dependencies
- * one pass stops them all, and later kicks only count what is left.
- */
-static void
-svc_shutdown_step(void)
-{
-	struct svc	**v;
-	size_t		  n, i;
-	int		  alive = 0;
-
-	if (svc_shutdown_sent && svc_ndep_groups == 0) {
-		if (svc_nalive() == 0)
-			parent_shutdown_done();
-		return;
-	}
-	svc_shutdown_sent = 1;
-	v = svc_sorted(&n);
-	for (i = n; i-- > 0; ) {
-		struct svc	*s = v[i];
-
-		if (!svc_alive(s))
-			continue;
-		alive = 1;
-		if (s->state == SVC_STOPPING)
-			continue;
-		if (svc_has_live_dependent(s))
-			continue;
-		(void)svc_stop(s);
-	}
-	free(v);
-	if (!alive)
-		parent_shutdown_done();
 }

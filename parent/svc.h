@@ -214,21 +214,11 @@ struct svc_confref *svc_confref_new(struct vigil_conf *);
 void		 svc_confref_release(struct svc_confref *);
 void		 svc_init(struct svc_confref *);
 void		 svc_free_all(void);
-void		 svc_start_all(void);	/* autostart, by priority/deps */
 int		 svc_start(struct svc *);	/* user start; -1 + errno */
 int		 svc_stop(struct svc *);	/* user stop */
-int		 svc_stop_ordered(struct svc *);	/* after dependents */
-int		 svc_depends_on(const struct svc *, const struct svc *);
 int		 svc_restart(struct svc *);
 int		 svc_signal(struct svc *, int);
 int		 svc_reaped(pid_t, int);	/* 1: it was a service */
-void		 svc_shutdown(void);		/* stop all, then exit */
-int		 svc_stopping_all(void);
-int		 svc_all_settled(void);
-void		 svc_settle_forget(struct svc *);
-void		 svc_kick(void);		/* start what may start now */
-void		 svc_kickq_add(struct svc *);	/* s may start: look at it */
-void		 svc_kickq_del(struct svc *);
 struct svc	*svc_find(const char *id);
 struct svc	*svc_find_pid(pid_t);
 void		 svc_set_pid(struct svc *, pid_t);	/* and the index */
@@ -236,6 +226,7 @@ struct svc_group *svc_group_find(const char *name);
 const char	*svc_state_name(enum svc_state);
 const char	*svc_health_name(enum svc_health);
 uint64_t	 svc_uptime_ms(const struct svc *);
+int		 svc_alive(const struct svc *);		/* has a process */
 const char	*svc_reason(const struct svc *);	/* "" if none */
 const char	*svc_status_text(const struct svc *);	/* "" if none */
 void		 svc_set_status_text(struct svc *, const char *);
@@ -245,6 +236,34 @@ struct svc_exit	*svc_last_exit(const struct svc *);	/* NULL if none */
 void		 svc_set_health(struct svc *, enum svc_health, const char *);
 void		 svc_set_ready(struct svc *);	/* readiness reported */
 void		 svc_unhealthy_restart(struct svc *, const char *);
+/* ...and for the other svc*.c files */
+void		 svc_set_state(struct svc *, enum svc_state, const char *, ...);
+void		 svc_timer_clear(struct svc *);
+void		 svc_do_spawn(struct svc *);	/* now, or back off */
+
+/* parent/svc_deps.c: dependency order */
+int		 svc_deps_ready(struct svc *);	/* every dependency RUNNING */
+int		 svc_depends_on(const struct svc *, const struct svc *);
+int		 svc_dependents_up(const struct svc *);
+int		 svc_stop_ordered(struct svc *);	/* after dependents */
+void		 svc_want_deps(struct svc *, unsigned int depth);
+struct svc	**svc_sorted(size_t *);		/* by priority, id; free it */
+int		 svc_dep_failed(struct svc *);
+int		 svc_has_live_dependent(struct svc *);
+
+/* parent/svc_kick.c: the start queue */
+void		 svc_kick_init(void);
+void		 svc_kick(void);		/* start what may start now */
+void		 svc_kickq_add(struct svc *);	/* s may start: look at it */
+void		 svc_kickq_del(struct svc *);
+void		 svc_start_all(void);	/* autostart, by priority/deps */
+
+/* parent/svc_shutdown.c: start-up settling, stop all */
+void		 svc_shutdown(void);		/* stop all, then exit */
+void		 svc_shutdown_step(void);
+int		 svc_stopping_all(void);
+int		 svc_all_settled(void);
+void		 svc_settle_forget(struct svc *);
 
 /* A process of a previous vigild, proven to be this instance's. */
 struct svc_adoption {
