@@ -162,6 +162,7 @@ VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import.c
 VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import_ini.c
 VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import_out.c
 VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import_pm2.c
+VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import_pm2run.c
 VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import_pm2y.c
 VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import_sup.c
 VIGILCTL_SRCS	+= control/vigilctl/import/vigilctl_import_supsec.c

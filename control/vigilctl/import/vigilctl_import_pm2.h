@@ -15,8 +15,9 @@
  */
 
 /*
- * Private to vigilctl_import_pm2.c (the mapping) and vigilctl_import_pm2y.c
- * (reading the YAML or JSON file).
+ * Private to vigilctl_import_pm2.c (the mapping), vigilctl_import_pm2run.c
+ * (how an app runs) and vigilctl_import_pm2y.c (reading the YAML or JSON
+ * file).
  */
 
 #ifndef VIGILCTL_IMPORT_PM2_H
@@ -66,5 +67,12 @@ int		 app_words(struct app *, yaml_node_t *, const char *,
 		    struct imp_node *);
 void		 app_env(struct app *, yaml_node_t *, const char *,
 		    struct imp_node *);
+
+/* vigilctl_import_pm2run.c */
+int		 app_command(struct app *, const char *, const char *,
+		    struct imp_node *);
+void		 app_log(struct app *);
+void		 app_watch(struct app *, const char *);
+void		 app_restart(struct app *);
 
 #endif /* VIGILCTL_IMPORT_PM2_H */
