@@ -249,6 +249,10 @@ $(BUILD)/regress/%: regress/unit/%.c regress/unit/unit.c regress/unit/unit.h \
 # The imsg tests share their helpers.
 $(BUILD)/regress/test_imsg $(BUILD)/regress/test_imsgev: \
 	    regress/unit/unit_imsg.c regress/unit/unit_imsg.h
+# The configuration loader's tests share theirs.
+$(BUILD)/regress/test_config_errors $(BUILD)/regress/test_config_files \
+    $(BUILD)/regress/test_config_good: \
+	    regress/unit/unit_config.c regress/unit/unit_config.h
 # The state file's codec, tested on its own.
 $(BUILD)/regress/test_pstate: parent/parent_statefile.c parent/parent_state.h
 $(BUILD)/regress/test_pstate: CFLAGS += -Iparent
