@@ -97,6 +97,7 @@ VIGILD_SRCS	+= parent/parent_conf.c
 VIGILD_SRCS	+= parent/parent_control.c
 VIGILD_SRCS	+= parent/parent_control_cmd.c
 VIGILD_SRCS	+= parent/parent_control_info.c
+VIGILD_SRCS	+= parent/parent_control_sock.c
 VIGILD_SRCS	+= parent/parent_exec_check.c
 VIGILD_SRCS	+= parent/parent_http.c
 VIGILD_SRCS	+= parent/parent_http_token.c

@@ -15,8 +15,8 @@
  */
 
 /*
- * The parent's side of the control process: the control socket (made
- * here, as root, before any helper runs), and every vigilctl request.
+ * The parent's side of the control process: every vigilctl request (the
+ * control socket itself is parent_control_sock.c).
  *
  * Control forwards each client's TARGETs and REQUEST with the client's
  * peer id and kernel-given credentials.  Here a request is authorized
@@ -63,7 +63,6 @@
 #include "proc.h"
 #include "svc.h"
 
-#define PCTL_BACKLOG		128
 #define PCTL_MAXPEERS		(4 * CTL_MAXCLIENTS)
 
 struct pctl_cmd {
@@ -112,17 +111,11 @@ static struct log_limit	 pctl_denied_limit =
     LOG_LIMIT_INIT("\"permission denied\" lines", 10);
 
 static int	pctl_peer_cmp(struct pctl_peer *, struct pctl_peer *);
-static int	pctl_inherited(const char *);
 RB_HEAD(pctl_peers, pctl_peer);
 RB_GENERATE_STATIC(pctl_peers, pctl_peer, entry, pctl_peer_cmp);
 
 static struct pctl_peers pctl_peers = RB_INITIALIZER(&pctl_peers);
 static unsigned int	 pctl_npeers;
-static int		 pctl_listen_fd = -1;
-static char		 pctl_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-static dev_t		 pctl_dev;
-static ino_t		 pctl_ino;
-static gid_t		 pctl_gid = (gid_t)-1;	/* socket.group */
 
 static void	pctl_run(struct pctl_peer *, const struct ctl_request *);
 
@@ -291,44 +284,6 @@ pctl_line(struct pctl_peer *p, uint32_t stream, const char *text)
 	strlcpy(l.text, text, sizeof(l.text));
 	(void)parent_control_send(p->peerid, IMSG_CTL_LINE, &l, sizeof(l));
 }
-
-/* Root, our own user and members of socket.group may do everything. */
-static int
-pctl_allowed(uid_t uid, gid_t gid)
-{
-	struct passwd	*pw;
-	gid_t		*groups = NULL, *ng;
-	int		 ngroups = 32, i, ok = 0;
-
-	if (uid == 0 || uid == geteuid())
-		return (1);
-	if (pctl_gid == (gid_t)-1)
-		return (0);
-	if (gid == pctl_gid)
-		return (1);
-	if ((pw = getpwuid(uid)) == NULL)
-		return (0);
-	for (;;) {
-		if ((ng = reallocarray(groups, ngroups, sizeof(*groups))) ==
-		    NULL) {
-			free(groups);
-			return (0);
-		}
-		groups = ng;
-		if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &ngroups) !=
-		    -1)
-			break;
-		if (ngroups > 65536) {
-			free(groups);
-			return (0);
-		}
-	}
-	for (i = 0; i < ngroups && !ok; i++)
-		ok = groups[i] == pctl_gid;
-	free(groups);
-	return (ok);
-}
-
 int
 parent_control_dispatch(struct imsgev *iev, struct imsg *imsg)
 {
@@ -563,63 +518,10 @@ pctl_resolve(struct pctl_peer *p, int all_if_none, size_t *np)
 	*np = n;
 	return (v);
 }
-
-/* mkdir -p of the socket's directory, 0755. */
-static void
-pctl_mkdirs(const char *path)
-{
-	char	 buf[PATH_MAX], *p;
-
-	if (strlcpy(buf, path, sizeof(buf)) >= sizeof(buf))
-		fatalx("control socket %s: path too long", path);
-	for (p = buf + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
-			fatal("control socket: mkdir %s", buf);
-		*p = '/';
-	}
-}
-
-/*
- * 1 if something answers on the socket (another vigild).  Not a vigild
- * that died and whose control helper still holds its socket for a
- * moment (it exits when it sees its parent gone): the peer of a unix
- * socket is the process that called listen(), that vigild, and it is
- * gone.  A peer in another pid namespace (pid 0) counts as alive.
- */
-static int
-pctl_sock_alive(const struct sockaddr_un *sun)
-{
-	pid_t	 pid;
-	int	 fd, alive;
-
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0)) == -1)
-		fatal("%s: socket", __func__);
-	alive = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0 ||
-	    errno == EAGAIN || errno == EINPROGRESS;
-	if (alive && (pid = compat_peer_pid(fd)) > 0 && pid != getpid() &&
-	    kill(pid, 0) == -1 && errno == ESRCH) {
-		log_info("control socket %s: left by vigild pid %d, which is "
-		    "gone; taking its place", sun->sun_path, (int)pid);
-		alive = 0;
-	}
-	close(fd);
-	return (alive);
-}
-
 void
 parent_control_init(void)
 {
-	struct vigil_conf	*conf = penv->conf;
-	struct sockaddr_un	 sun;
-	struct stat		 sb;
-	const char		*path = penv->socket_path;
-	mode_t			 old;
 	uint32_t		 cmd;
-	int			 fd;
 
 	/* Every command a client can name has its line in the table. */
 	for (cmd = CTL_CMD_NONE + 1; cmd < CTL_CMD_MAX; cmd++)
@@ -628,97 +530,11 @@ parent_control_init(void)
 			fatalx("control command %s has no handler",
 			    ctl_cmd_name(cmd));
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
-	    sizeof(sun.sun_path))
-		fatalx("control socket %s: path too long (at most %zu bytes)",
-		    path, sizeof(sun.sun_path) - 1);
-	pctl_mkdirs(path);
-	if ((fd = pctl_inherited(path)) != -1)
-		goto listening;
-	if (lstat(path, &sb) == 0) {
-		if (!S_ISSOCK(sb.st_mode))
-			fatalx("control socket %s: exists and is not a socket",
-			    path);
-		if (pctl_sock_alive(&sun))
-			fatalx("control socket %s is in use by another vigild",
-			    path);
-		if (unlink(path) == -1)
-			fatal("control socket %s: unlink", path);
-	} else if (errno != ENOENT)
-		fatal("control socket %s", path);
-
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0)) == -1)
-		fatal("control socket: socket");
-	old = umask(0177);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		umask(old);
-		fatal("control socket %s: bind", path);
-	}
-	umask(old);
-	pctl_gid = conf->socket_gid;
-	if (penv->is_root) {
-		if (chown(path, 0, pctl_gid != (gid_t)-1 ? pctl_gid : 0) == -1)
-			fatal("control socket %s: chown", path);
-	} else if (pctl_gid != (gid_t)-1 && chown(path, (uid_t)-1,
-	    pctl_gid) == -1)
-		log_warn("control socket %s: chgrp %s", path,
-		    conf->socket_group);
-	if (chmod(path, conf->socket_mode) == -1)
-		fatal("control socket %s: chmod", path);
-	if (listen(fd, PCTL_BACKLOG) == -1)
-		fatal("control socket %s: listen", path);
- listening:
-	if (stat(path, &sb) == -1)
-		fatal("control socket %s", path);
-	pctl_dev = sb.st_dev;
-	pctl_ino = sb.st_ino;
-	strlcpy(pctl_path, path, sizeof(pctl_path));
-	pctl_listen_fd = fd;
+	pctl_sock_open();
 	pctl_wait_init();
 	parent_http_init();
-	log_debug("control socket %s, mode %04o", path,
-	    (unsigned int)conf->socket_mode);
-}
-
-/*
- * Who control keeps room for (it is chrooted and cannot read the group
- * database): the daemon's uid, socket.group and the group's members.
- */
-static void
-pctl_socket_setup(struct ctl_socket_setup *setup)
-{
-	struct group	*gr;
-	struct passwd	*pw;
-	char		**m;
-
-	memset(setup, 0, sizeof(*setup));
-	setup->uids[setup->nuids++] = (uint32_t)geteuid();
-	if (pctl_gid == (gid_t)-1)
-		return;
-	setup->has_gid = 1;
-	setup->gid = (uint32_t)pctl_gid;
-	if ((gr = getgrgid(pctl_gid)) == NULL)
-		return;
-	for (m = gr->gr_mem; *m != NULL; m++) {
-		if (setup->nuids == CTL_PRIVUIDS_MAX) {
-			log_warnx("control socket: group %s has more than %d "
-			    "members; the others get no reserved room",
-			    gr->gr_name, CTL_PRIVUIDS_MAX - 1);
-			break;
-		}
-		if ((pw = getpwnam(*m)) != NULL)
-			setup->uids[setup->nuids++] = (uint32_t)pw->pw_uid;
-	}
-}
-
-/* The listening socket, for an upgrade's exec to keep. */
-int
-parent_control_listen_fd(void)
-{
-	return (pctl_listen_fd);
+	log_debug("control socket %s, mode %04o", penv->socket_path,
+	    (unsigned int)penv->conf->socket_mode);
 }
 
 /* Whatever is queued for control goes out now (before an exec). */
@@ -728,61 +544,17 @@ parent_control_flush(void)
 	(void)parent_proc_flush(PROC_CONTROL);
 }
 
-/*
- * After an upgrade's exec, the old image's listening socket: kept, so
- * that clients that connected meanwhile are served.  -1: none or not it.
- */
-static int
-pctl_inherited(const char *path)
-{
-	struct sockaddr_un	 sun;
-	struct stat		 sb;
-	socklen_t		 len = sizeof(sun);
-	const char		*s, *errstr;
-	int			 fd;
-
-	if ((s = getenv("VIGIL_UPGRADE_CTLFD")) == NULL)
-		return (-1);
-	fd = (int)strtonum(s, 3, INT_MAX, &errstr);
-	(void)unsetenv("VIGIL_UPGRADE_CTLFD");
-	if (errstr != NULL)
-		return (-1);
-	memset(&sun, 0, sizeof(sun));
-	if (fstat(fd, &sb) == -1 || !S_ISSOCK(sb.st_mode) ||
-	    getsockname(fd, (struct sockaddr *)&sun, &len) == -1 ||
-	    sun.sun_family != AF_UNIX || strcmp(sun.sun_path, path) != 0) {
-		log_warnx("upgrade: descriptor %d is not the control socket "
-		    "%s; making it anew", fd, path);
-		(void)close(fd);
-		return (-1);
-	}
-	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-	(void)fcntl(fd, F_SETFL, O_NONBLOCK);
-	return (fd);
-}
-
 /* A new control process said hello: give it the socket. */
 void
 parent_control_ready(void)
 {
-	struct ctl_socket_setup	 setup;
 	struct pctl_peer	*p, *np;
-	int			 fd;
 
 	/* Whatever an earlier control process asked for is void. */
 	RB_FOREACH_SAFE(p, pctl_peers, &pctl_peers, np)
 		pctl_peer_free(p);
 	parent_http_ready();
-	if (pctl_listen_fd == -1)
-		return;
-	if ((fd = fcntl(pctl_listen_fd, F_DUPFD_CLOEXEC, 0)) == -1) {
-		log_warn("control socket: dup");
-		return;
-	}
-	pctl_socket_setup(&setup);
-	if (parent_proc_send(PROC_CONTROL, IMSG_CTL_SOCKET, 0, fd, &setup,
-	    sizeof(setup)) == -1)
-		log_warnx("control socket: cannot pass it to control");
+	pctl_sock_pass();
 }
 
 /* At exit: remove the socket, if it is still ours. */
@@ -790,18 +562,11 @@ void
 parent_control_shutdown(void)
 {
 	struct pctl_peer	*p, *np;
-	struct stat		 sb;
 
 	RB_FOREACH_SAFE(p, pctl_peers, &pctl_peers, np) {
 		p->gone = NULL;	/* the other subsystems are gone already */
 		pctl_peer_free(p);
 	}
 	parent_http_shutdown();
-	if (pctl_listen_fd == -1)
-		return;
-	if (lstat(pctl_path, &sb) == 0 && sb.st_dev == pctl_dev &&
-	    sb.st_ino == pctl_ino && unlink(pctl_path) == -1)
-		log_warn("control socket %s: unlink", pctl_path);
-	close(pctl_listen_fd);
-	pctl_listen_fd = -1;
+	pctl_sock_close();
 }

@@ -121,6 +121,12 @@ int	pctl_explicit(struct pctl_peer *, struct svc *);
 void	pctl_peer_free(struct pctl_peer *);
 struct pctl_peer *pctl_peer_find(uint32_t);
 
+/* parent_control_sock.c: the control socket, and who may do everything */
+void	pctl_sock_open(void);
+void	pctl_sock_pass(void);		/* to a new control process */
+void	pctl_sock_close(void);
+int	pctl_allowed(uid_t, gid_t);
+
 /* parent_http.c: the HTTP API's socket, token and events */
 void	parent_http_init(void);
 void	parent_http_ready(void);
