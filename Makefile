@@ -73,6 +73,8 @@ endif
 COMMON_SRCS	= common/backoff.c
 COMMON_SRCS	+= common/config.c
 COMMON_SRCS	+= common/config_check.c
+COMMON_SRCS	+= common/config_compose.c
+COMMON_SRCS	+= common/config_load.c
 COMMON_SRCS	+= common/config_nested.c
 COMMON_SRCS	+= common/config_parse.c
 COMMON_SRCS	+= common/config_print.c

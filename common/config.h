@@ -357,6 +357,20 @@ struct vigil_conf *config_load(const char *, int, struct config_errors *);
 /* As config_load, from memory; includes are read from disk. */
 struct vigil_conf *config_load_buffer(const char *, const void *, size_t, int,
 	    struct config_errors *);
+/*
+ * The same load in slices (common/config_load.c; the parent's reload):
+ * begin, then step until it gives 1, each step doing at least one piece
+ * and going on while busy(arg) gives 0; end gives the configuration or
+ * NULL (the errors in errs, as config_load gives them) and frees the
+ * loader, also one not done (nothing is kept).  config_load_every sets
+ * how much work goes between two calls of busy (tests: 1).
+ */
+struct config_loader;
+struct config_loader *config_load_begin(const char *, int,
+	    struct config_errors *);
+void	config_load_every(struct config_loader *, unsigned int);
+int	config_load_step(struct config_loader *, int (*)(void *), void *);
+struct vigil_conf *config_load_end(struct config_loader *);
 void	config_free(struct vigil_conf *);
 /*
  * The model as a vigild.conf that loads into the same model: every key

@@ -94,6 +94,7 @@ struct config_ctx {
 	size_t			 npool;
 	struct config_svc_parse	**sp;		/* one per service, in order */
 	size_t			 nsp;
+	size_t			 maxsp;
 	struct config_sptree	 byname;	/* the same, by name: O(log N)
 						   at 10,000 services */
 	struct config_cerr	*cerrs;
@@ -107,11 +108,49 @@ struct config_ctx {
 	const char		*defaults_dir;
 };
 
+/* config_compose.c: a resumable yaml_parser_load() */
+#define CONFIG_CC_MORE		0
+#define CONFIG_CC_DONE		1
+#define CONFIG_CC_ERROR		(-1)
+
+struct config_cc_anchor;
+struct config_compose {
+	yaml_parser_t		 parser;	/* its error, on ERROR */
+	yaml_document_t		*doc;		/* the caller's, once DONE */
+	yaml_document_t		 extra;		/* a second document */
+	int			 ndocs;		/* documents begun */
+	int			 state;
+	int			*open;		/* collections not closed */
+	size_t			 nopen;
+	size_t			 maxopen;
+	struct config_cc_anchor	*anchors;
+	size_t			 nanchors;
+};
+
+void		 config_compose_init(struct config_compose *, const void *,
+		    size_t, yaml_document_t *);
+int		 config_compose_step(struct config_compose *,
+		    int (*)(void *), void *, unsigned int);
+yaml_node_t	*config_compose_extra(struct config_compose *);
+void		 config_compose_free(struct config_compose *);
+
 /* config_parse.c */
 int		 config_var_at(const char *, const char **, size_t *,
 		    const char **);
 
 /* config_yaml.c */
+#define CONFIG_INCLUDE_MAX	64
+const char	*config_dir_of(struct config_ctx *, const char *);
+char		*config_read_file(struct config_ctx *, const char *,
+		    const char *, size_t *);
+void		 config_add_file(struct config_ctx *, const char *);
+void		 config_yaml_error(struct config_ctx *,
+		    struct config_compose *);
+yaml_node_t	*config_main_root(struct config_ctx *, yaml_node_t *,
+		    yaml_node_t **, size_t *);
+yaml_node_t	*config_include_root(struct config_ctx *, yaml_node_t *);
+int		 config_services_ok(struct config_ctx *, yaml_node_t *);
+void		 config_service_load(struct config_ctx *, yaml_node_pair_t *);
 int		 config_spcmp(struct config_svc_parse *,
 		    struct config_svc_parse *);
 RB_PROTOTYPE(config_sptree, config_svc_parse, byname, config_spcmp);

@@ -26,7 +26,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
@@ -39,14 +38,13 @@
 #include "log.h"
 
 #define CONFIG_FILE_MAX		(16 * 1024 * 1024)
-#define CONFIG_INCLUDE_MAX	64
 
 /*
  * Files.
  */
 
-static const char *
-dir_of(struct config_ctx *ctx, const char *path)
+const char *
+config_dir_of(struct config_ctx *ctx, const char *path)
 {
 	const char	*slash;
 	char		*d;
@@ -66,8 +64,8 @@ dir_of(struct config_ctx *ctx, const char *path)
  * Open once, check the file opened (the root rule when
  * CONFIG_CHECK_OWNER), read from it.
  */
-static char *
-read_file(struct config_ctx *ctx, const char *path, const char *what,
+char *
+config_read_file(struct config_ctx *ctx, const char *path, const char *what,
     size_t *lenp)
 {
 	struct config_lpos	 fp;
@@ -132,8 +130,8 @@ pos_file(struct config_ctx *ctx)
 	fatalx("%s: %s was not read", __func__, ctx->file);
 }
 
-static void
-add_file(struct config_ctx *ctx, const char *path)
+void
+config_add_file(struct config_ctx *ctx, const char *path)
 {
 	struct vigil_conf	*conf = ctx->conf;
 	char			**n;
@@ -147,66 +145,38 @@ add_file(struct config_ctx *ctx, const char *path)
 		fatal("%s", __func__);
 }
 
-/* Parses buf into doc.  Returns 0, or -1 after adding the error. */
-static int
-parse_yaml(struct config_ctx *ctx, const void *buf, size_t len,
-    yaml_document_t *doc)
+/*
+ * The error of a parse that failed (config_compose_step): as
+ * yaml_parser_load() reported it, with the context in the first
+ * document, without in the second one (read only to refuse it).
+ */
+void
+config_yaml_error(struct config_ctx *ctx, struct config_compose *cc)
 {
+	yaml_parser_t		*parser = &cc->parser;
 	struct config_lpos	 p;
-	yaml_parser_t	 parser;
-	yaml_document_t	 extra;
-	yaml_node_t	*root;
-	int		 rv = 0;
 
-	if (!yaml_parser_initialize(&parser))
-		fatalx("%s: yaml_parser_initialize", __func__);
-	yaml_parser_set_input_string(&parser, buf, len);
-	if (!yaml_parser_load(&parser, doc)) {
-		if (parser.error == YAML_READER_ERROR)
-			config_errp(ctx, NULL, "%s at byte %zu",
-			    parser.problem ? parser.problem : "bad input",
-			    parser.problem_offset);
-		else {
-			p.file = ctx->file;
-			p.line = parser.problem_mark.line + 1;
-			p.col = parser.problem_mark.column + 1;
-			if (parser.context != NULL)
-				config_errp(ctx, &p, "YAML: %s (%s started at "
-				    "line %zu, column %zu)", parser.problem ?
-				    parser.problem : "syntax error",
-				    parser.context,
-				    parser.context_mark.line + 1,
-				    parser.context_mark.column + 1);
-			else
-				config_errp(ctx, &p, "YAML: %s",
-				    parser.problem ?
-				    parser.problem : "syntax error");
-		}
-		yaml_parser_delete(&parser);
-		return (-1);
+	p.file = ctx->file;
+	p.line = parser->problem_mark.line + 1;
+	p.col = parser->problem_mark.column + 1;
+	if (cc->ndocs >= 2) {
+		config_errp(ctx, &p, "YAML: %s", parser->problem ?
+		    parser->problem : "syntax error");
+		return;
 	}
-	if (yaml_document_get_root_node(doc) != NULL) {
-		if (!yaml_parser_load(&parser, &extra)) {
-			p.file = ctx->file;
-			p.line = parser.problem_mark.line + 1;
-			p.col = parser.problem_mark.column + 1;
-			config_errp(ctx, &p, "YAML: %s", parser.problem ?
-			    parser.problem : "syntax error");
-			rv = -1;
-		} else {
-			if ((root = yaml_document_get_root_node(&extra)) !=
-			    NULL) {
-				config_err(ctx, root,
-				    "only one YAML document is allowed");
-				rv = -1;
-			}
-			yaml_document_delete(&extra);
-		}
-	}
-	yaml_parser_delete(&parser);
-	if (rv == -1)
-		yaml_document_delete(doc);
-	return (rv);
+	if (parser->error == YAML_READER_ERROR)
+		config_errp(ctx, NULL, "%s at byte %zu",
+		    parser->problem ? parser->problem : "bad input",
+		    parser->problem_offset);
+	else if (parser->context != NULL)
+		config_errp(ctx, &p, "YAML: %s (%s started at line %zu, "
+		    "column %zu)", parser->problem ? parser->problem :
+		    "syntax error", parser->context,
+		    parser->context_mark.line + 1,
+		    parser->context_mark.column + 1);
+	else
+		config_errp(ctx, &p, "YAML: %s", parser->problem ?
+		    parser->problem : "syntax error");
 }
 
 /*
@@ -233,82 +203,88 @@ config_sp_find(struct config_ctx *ctx, const char *name)
 	return (RB_FIND(config_sptree, &ctx->byname, &key));
 }
 
-static void
-load_services(struct config_ctx *ctx, yaml_node_t *map)
+/* 1 if map is a services: mapping to walk, pair by pair. */
+int
+config_services_ok(struct config_ctx *ctx, yaml_node_t *map)
 {
-	yaml_node_pair_t	*pair;
+	if (map == NULL || config_is_null(map))
+		return (0);
+	return (config_mapping(ctx, map, "services", "") == 0);
+}
+
+/* One service of a services: mapping. */
+void
+config_service_load(struct config_ctx *ctx, yaml_node_pair_t *pair)
+{
 	yaml_node_t		*k, *v;
 	struct config_svc_parse	*sp, **n, *old;
 	const char		*name, *file, *dir;
 	char			 where[128];
 
-	if (config_is_null(map))
+	k = yaml_document_get_node(ctx->doc, pair->key);
+	v = yaml_document_get_node(ctx->doc, pair->value);
+	if ((name = config_scalar(k)) == NULL) {
+		config_err(ctx, k, "expected a service name");
 		return;
-	if (config_mapping(ctx, map, "services", "") == -1)
+	}
+	if (!config_valid_name(name)) {
+		config_err(ctx, k,
+		    "bad service name \"%s\": use up to 63 "
+		    "letters, digits, '.', '_' and '-', not starting "
+		    "with '.' or '-', and not \"all\"", name);
 		return;
-	for (pair = map->data.mapping.pairs.start;
-	    pair < map->data.mapping.pairs.top; pair++) {
-		k = yaml_document_get_node(ctx->doc, pair->key);
-		v = yaml_document_get_node(ctx->doc, pair->value);
-		if ((name = config_scalar(k)) == NULL) {
-			config_err(ctx, k, "expected a service name");
-			continue;
-		}
-		if (!config_valid_name(name)) {
-			config_err(ctx, k,
-			    "bad service name \"%s\": use up to 63 "
-			    "letters, digits, '.', '_' and '-', not starting "
-			    "with '.' or '-', and not \"all\"", name);
-			continue;
-		}
-		if ((old = config_sp_find(ctx, name)) != NULL) {
-			config_err(ctx, k, "duplicate service \"%s\" (first "
-			    "defined at %s:%zu:%zu)", name,
-			    old->p_name.file, old->p_name.line,
-			    old->p_name.col);
-			continue;
-		}
-		snprintf(where, sizeof(where), " in service \"%s\"", name);
-		if (v->type != YAML_MAPPING_NODE) {
-			config_err(ctx, v, "expected a mapping for service "
-			    "\"%s\"", name);
-			continue;
-		}
+	}
+	if ((old = config_sp_find(ctx, name)) != NULL) {
+		config_err(ctx, k, "duplicate service \"%s\" (first "
+		    "defined at %s:%zu:%zu)", name,
+		    old->p_name.file, old->p_name.line,
+		    old->p_name.col);
+		return;
+	}
+	snprintf(where, sizeof(where), " in service \"%s\"", name);
+	if (v->type != YAML_MAPPING_NODE) {
+		config_err(ctx, v, "expected a mapping for service "
+		    "\"%s\"", name);
+		return;
+	}
 
-		sp = config_svc_parse_new(ctx, name);
-		sp->p_name = config_node_pos(ctx, k);
-		sp->svc->pos.file = pos_file(ctx);
-		sp->svc->pos.line = sp->p_name.line;
-		sp->svc->pos.column = sp->p_name.col;
+	sp = config_svc_parse_new(ctx, name);
+	sp->p_name = config_node_pos(ctx, k);
+	sp->svc->pos.file = pos_file(ctx);
+	sp->svc->pos.line = sp->p_name.line;
+	sp->svc->pos.column = sp->p_name.col;
 
-		if (ctx->defaults != NULL) {
-			yaml_document_t	*doc = ctx->doc;
+	if (ctx->defaults != NULL) {
+		yaml_document_t	*doc = ctx->doc;
 
-			file = ctx->file;
-			dir = ctx->dir;
-			ctx->doc = &ctx->maindoc;
-			ctx->file = ctx->defaults_file;
-			ctx->dir = ctx->defaults_dir;
-			ctx->quiet++;
-			config_svc_apply(ctx, sp, ctx->defaults, where);
-			ctx->quiet--;
-			ctx->doc = doc;
-			ctx->file = file;
-			ctx->dir = dir;
-		}
-		config_svc_apply(ctx, sp, v, where);
-		config_svc_finish(ctx, sp);
+		file = ctx->file;
+		dir = ctx->dir;
+		ctx->doc = &ctx->maindoc;
+		ctx->file = ctx->defaults_file;
+		ctx->dir = ctx->defaults_dir;
+		ctx->quiet++;
+		config_svc_apply(ctx, sp, ctx->defaults, where);
+		ctx->quiet--;
+		ctx->doc = doc;
+		ctx->file = file;
+		ctx->dir = dir;
+	}
+	config_svc_apply(ctx, sp, v, where);
+	config_svc_finish(ctx, sp);
 
-		n = reallocarray(ctx->sp, ctx->nsp + 1, sizeof(*n));
+	if (ctx->nsp == ctx->maxsp) {
+		ctx->maxsp = ctx->maxsp == 0 ? 64 : ctx->maxsp * 2;
+		n = reallocarray(ctx->sp, ctx->maxsp, sizeof(*n));
 		if (n == NULL)
 			fatal("%s", __func__);
 		ctx->sp = n;
-		sp->idx = ctx->nsp;
-		n[ctx->nsp++] = sp;
-		RB_INSERT(config_sptree, &ctx->byname, sp);
-		TAILQ_INSERT_TAIL(&ctx->conf->services, sp->svc, entry);
-		ctx->conf->nservices++;
 	}
+	n = ctx->sp;
+	sp->idx = ctx->nsp;
+	n[ctx->nsp++] = sp;
+	RB_INSERT(config_sptree, &ctx->byname, sp);
+	TAILQ_INSERT_TAIL(&ctx->conf->services, sp->svc, entry);
+	ctx->conf->nservices++;
 }
 
 /* Checks the defaults once, with errors, on a scratch service. */
@@ -530,102 +506,27 @@ load_includes(struct config_ctx *ctx, yaml_node_t *v, yaml_node_t **inc,
 		    ninc);
 }
 
-static void
-read_include(struct config_ctx *ctx, const char *path)
-{
-	yaml_document_t		 doc, *odoc = ctx->doc;
-	yaml_node_t		*root, *k, *v;
-	yaml_node_pair_t	*pair;
-	const char		*ofile = ctx->file, *odir = ctx->dir, *key;
-	char			*buf;
-	size_t			 len;
-
-	if ((buf = read_file(ctx, path, "include", &len)) == NULL)
-		return;
-	add_file(ctx, path);
-	ctx->file = config_intern(ctx, path);
-	ctx->dir = dir_of(ctx, path);
-	if (parse_yaml(ctx, buf, len, &doc) == -1)
-		goto done;
-	ctx->doc = &doc;
-	if ((root = yaml_document_get_root_node(&doc)) != NULL &&
-	    !config_is_null(root)) {
-		if (root->type != YAML_MAPPING_NODE)
-			config_err(ctx, root,
-			    "expected a mapping with services:");
-		else for (pair = root->data.mapping.pairs.start;
-		    pair < root->data.mapping.pairs.top; pair++) {
-			if (config_dupkey(ctx, root, pair, "", "") == -1)
-				continue;
-			k = yaml_document_get_node(&doc, pair->key);
-			v = yaml_document_get_node(&doc, pair->value);
-			key = config_scalar(k);
-			if (strcmp(key, "services") == 0)
-				load_services(ctx, v);
-			else
-				config_err(ctx, k,
-				    "\"%s\" is not allowed in an "
-				    "included file (only services:)", key);
-		}
-	}
-	yaml_document_delete(&doc);
- done:
-	free(buf);
-	ctx->doc = odoc;
-	ctx->file = ofile;
-	ctx->dir = odir;
-}
-
-/* A missing directory is no match; anything else is an error. */
-static int
-glob_err(const char *path, int e)
-{
-	return (e != ENOENT && e != ENOTDIR);
-}
-
-static void
-do_include(struct config_ctx *ctx, yaml_node_t *v)
-{
-	glob_t		 g;
-	char		*pat;
-	size_t		 i;
-	int		 r;
-
-	pat = config_relpath(ctx, config_scalar(v), ctx->dir);
-	memset(&g, 0, sizeof(g));
-	r = glob(pat, 0, glob_err, &g);
-	if (r == GLOB_NOMATCH) {
-		if (strpbrk(pat, "*?[") == NULL)
-			config_err(ctx, v, "include \"%s\": %s", pat,
-			    strerror(ENOENT));
-	} else if (r != 0)
-		config_err(ctx, v, "include \"%s\": %s", pat,
-		    r == GLOB_NOSPACE ? "out of memory" :
-		    "cannot read a directory");
-	else {
-		for (i = 0; i < g.gl_pathc; i++)
-			read_include(ctx, g.gl_pathv[i]);
-	}
-	globfree(&g);
-	free(pat);
-}
-
-static void
-load_root(struct config_ctx *ctx, yaml_node_t *root)
+/*
+ * The main file's top: the global keys, the include patterns (into
+ * inc, CONFIG_INCLUDE_MAX of them), the defaults; its services:
+ * mapping, or NULL.
+ */
+yaml_node_t *
+config_main_root(struct config_ctx *ctx, yaml_node_t *root,
+    yaml_node_t **inc, size_t *ninc)
 {
 	struct vigil_conf	*conf = ctx->conf;
 	yaml_node_pair_t	*pair;
 	yaml_node_t		*k, *v, *services = NULL;
-	yaml_node_t		*inc[CONFIG_INCLUDE_MAX];
 	const char		*key;
-	size_t			 ninc = 0, i;
 
+	*ninc = 0;
 	if (root == NULL || config_is_null(root))
-		return;
+		return (NULL);
 	if (root->type != YAML_MAPPING_NODE) {
 		config_err(ctx, root,
 		    "expected a mapping at the top of the file");
-		return;
+		return (NULL);
 	}
 	for (pair = root->data.mapping.pairs.start;
 	    pair < root->data.mapping.pairs.top; pair++) {
@@ -644,7 +545,7 @@ load_root(struct config_ctx *ctx, yaml_node_t *root)
 		else if (strcmp(key, "state_dir") == 0)
 			set_dir(ctx, v, "state_dir", &conf->state_dir);
 		else if (strcmp(key, "include") == 0)
-			load_includes(ctx, v, inc, &ninc);
+			load_includes(ctx, v, inc, ninc);
 		else if (strcmp(key, "http") == 0)
 			load_http(ctx, v);
 		else if (strcmp(key, "watch_config") == 0)
@@ -662,102 +563,36 @@ load_root(struct config_ctx *ctx, yaml_node_t *root)
 	}
 	if (ctx->defaults != NULL)
 		check_defaults(ctx);
-	if (services != NULL)
-		load_services(ctx, services);
-	if (!(ctx->flags & CONFIG_NO_INCLUDE))
-		for (i = 0; i < ninc; i++)
-			do_include(ctx, inc[i]);
+	return (services);
 }
 
-static void
-fill_defaults(struct vigil_conf *conf)
+/* An included file's top: its services: mapping, or NULL. */
+yaml_node_t *
+config_include_root(struct config_ctx *ctx, yaml_node_t *root)
 {
-	if (conf->user == NULL &&
-	    (conf->user = strdup(config_default_user())) == NULL)
-		fatal("%s", __func__);
-	if (conf->socket_path == NULL &&
-	    (conf->socket_path = strdup(config_default_socket())) == NULL)
-		fatal("%s", __func__);
-	if (conf->log_dir == NULL &&
-	    (conf->log_dir = strdup(config_default_log_dir())) == NULL)
-		fatal("%s", __func__);
-	if (conf->state_dir == NULL &&
-	    (conf->state_dir = strdup(config_default_state_dir())) == NULL)
-		fatal("%s", __func__);
-}
+	yaml_node_pair_t	*pair;
+	yaml_node_t		*k, *v, *services = NULL;
+	const char		*key;
 
-static struct vigil_conf *
-load(const char *name, const void *buf, size_t len, int flags,
-    struct config_errors *errs)
-{
-	struct config_ctx	 ctx;
-	struct vigil_conf	*conf;
-	struct config_svc	*svc;
-	size_t			 nerrs = errs->nerrs, i;
-	char			*fbuf = NULL;
-
-	memset(&ctx, 0, sizeof(ctx));
-	if ((conf = calloc(1, sizeof(*conf))) == NULL)
-		fatal("%s", __func__);
-	TAILQ_INIT(&conf->services);
-	conf->socket_mode = getuid() == 0 ? 0660 : 0600;
-	conf->socket_gid = (gid_t)-1;
-	if ((conf->path = strdup(name)) == NULL)
-		fatal("%s", __func__);
-	ctx.conf = conf;
-	ctx.errs = errs;
-	ctx.flags = flags;
-	ctx.file = config_intern(&ctx, name);
-	ctx.dir = dir_of(&ctx, name);
-	ctx.defaults_file = ctx.file;
-	ctx.defaults_dir = ctx.dir;
-	ctx.doc = &ctx.maindoc;
-
-	if (buf == NULL) {
-		if ((fbuf = read_file(&ctx, name, "configuration file",
-		    &len)) == NULL)
-			goto done;
-		buf = fbuf;
-	}
-	add_file(&ctx, name);
-	if (parse_yaml(&ctx, buf, len, &ctx.maindoc) == -1)
-		goto done;
-	ctx.have_maindoc = 1;
-	load_root(&ctx, yaml_document_get_root_node(&ctx.maindoc));
-	config_svc_check_deps(&ctx);
-	fill_defaults(conf);
- done:
-	free(fbuf);
-	if (ctx.have_maindoc)
-		yaml_document_delete(&ctx.maindoc);
-	for (i = 0; i < ctx.nsp; i++) {
-		ctx.sp[i]->svc = NULL;		/* owned by conf */
-		config_svc_parse_free(ctx.sp[i]);
-	}
-	free(ctx.sp);
-	config_flush(&ctx);
-	for (i = 0; i < ctx.npool; i++)
-		free(ctx.pool[i]);
-	free(ctx.pool);
-	if (errs->nerrs != nerrs) {
-		config_free(conf);
+	if (root == NULL || config_is_null(root))
+		return (NULL);
+	if (root->type != YAML_MAPPING_NODE) {
+		config_err(ctx, root, "expected a mapping with services:");
 		return (NULL);
 	}
-	TAILQ_FOREACH(svc, &conf->services, entry)
-		config_svc_share(conf, svc);
-	return (conf);
+	for (pair = root->data.mapping.pairs.start;
+	    pair < root->data.mapping.pairs.top; pair++) {
+		if (config_dupkey(ctx, root, pair, "", "") == -1)
+			continue;
+		k = yaml_document_get_node(ctx->doc, pair->key);
+		v = yaml_document_get_node(ctx->doc, pair->value);
+		key = config_scalar(k);
+		if (strcmp(key, "services") == 0)
+			services = v;
+		else
+			config_err(ctx, k, "\"%s\" is not allowed in an "
+			    "included file (only services:)", key);
+	}
+	return (services);
 }
 
-struct vigil_conf *
-config_load(const char *path, int flags, struct config_errors *errs)
-{
-	return (load(path, NULL, 0, flags, errs));
-}
-
-struct vigil_conf *
-config_load_buffer(const char *name, const void *buf, size_t len, int flags,
-    struct config_errors *errs)
-{
-	return (load(name, buf == NULL ? "" : buf, buf == NULL ? 0 : len,
-	    flags, errs));
-}

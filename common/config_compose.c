@@ -1,0 +1,424 @@
+/*
+ * Copyright (c) 2026 The vigil developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * A resumable yaml_parser_load(): builds the same yaml_document_t from
+ * libyaml's pull events (yaml_parser_parse), a few events at a time, so
+ * that the parent can parse 3 MB of YAML in slices and answer its
+ * clients in between.  The nodes, items, pairs, anchors and aliases,
+ * and the errors (libyaml's own wording and marks), are those of
+ * yaml_parser_load(); regress/unit/test_config_compose.c compares the
+ * two.  The one difference: a node without a tag keeps none (the
+ * loader never reads tags), which spares a copy of the default tag per
+ * node.
+ *
+ * The document is built in place, with malloc'd arrays that
+ * yaml_document_delete() frees (libyaml allocates with malloc and frees
+ * with free).  The scalar values are taken over from the events, not
+ * copied.
+ *
+ * After the first document it reads the second one too, only to say
+ * whether there is one (the loader allows one), as the loader did with
+ * a second yaml_parser_load().
+ */
+
+#include <sys/types.h>
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_int.h"
+#include "log.h"
+
+enum {
+	CC_STREAM,	/* before STREAM-START */
+	CC_BETWEEN,	/* before a document, or STREAM-END */
+	CC_BODY,	/* in a document */
+	CC_DONE,
+	CC_ERROR
+};
+
+struct config_cc_anchor {
+	char			*name;
+	int			 index;
+	yaml_mark_t		 mark;
+};
+
+void
+config_compose_init(struct config_compose *cc, const void *buf, size_t len,
+    yaml_document_t *doc)
+{
+	memset(cc, 0, sizeof(*cc));
+	if (!yaml_parser_initialize(&cc->parser))
+		fatalx("%s: yaml_parser_initialize", __func__);
+	yaml_parser_set_input_string(&cc->parser, buf, len);
+	cc->doc = doc;
+	cc->state = CC_STREAM;
+}
+
+static void
+cc_anchors_clear(struct config_compose *cc)
+{
+	size_t	 i;
+
+	for (i = 0; i < cc->nanchors; i++)
+		free(cc->anchors[i].name);
+	free(cc->anchors);
+	cc->anchors = NULL;
+	cc->nanchors = 0;
+}
+
+/*
+ * Frees the parser and the second document; the first one is the
+ * caller's once config_compose_step() said CONFIG_CC_DONE, and is
+ * deleted here otherwise.
+ */
+void
+config_compose_free(struct config_compose *cc)
+{
+	yaml_parser_delete(&cc->parser);
+	cc_anchors_clear(cc);
+	free(cc->open);
+	if (cc->ndocs >= 1 && cc->state != CC_DONE)
+		yaml_document_delete(cc->doc);
+	if (cc->ndocs == 2)
+		yaml_document_delete(&cc->extra);
+	memset(cc, 0, sizeof(*cc));
+}
+
+static int
+cc_error(struct config_compose *cc, const char *context,
+    yaml_mark_t context_mark, const char *problem, yaml_mark_t problem_mark)
+{
+	cc->parser.error = YAML_COMPOSER_ERROR;
+	cc->parser.context = context;
+	cc->parser.context_mark = context_mark;
+	cc->parser.problem = problem;
+	cc->parser.problem_mark = problem_mark;
+	cc->state = CC_ERROR;
+	return (CONFIG_CC_ERROR);
+}
+
+static yaml_document_t *
+cc_target(struct config_compose *cc)
+{
+	return (cc->ndocs == 1 ? cc->doc : &cc->extra);
+}
+
+/* Appends a node (taking over what it points to); its 1-based index. */
+static int
+cc_push(struct config_compose *cc, const yaml_node_t *node)
+{
+	yaml_document_t	*d = cc_target(cc);
+	yaml_node_t	*n;
+	size_t		 used, cap;
+
+	used = d->nodes.top - d->nodes.start;
+	cap = d->nodes.end - d->nodes.start;
+	if (used == cap) {
+		cap = cap == 0 ? 64 : cap * 2;
+		if (cap > INT_MAX)
+			fatalx("%s: too many nodes", __func__);
+		n = reallocarray(d->nodes.start, cap, sizeof(*n));
+		if (n == NULL)
+			fatal("%s", __func__);
+		d->nodes.start = n;
+		d->nodes.top = n + used;
+		d->nodes.end = n + cap;
+	}
+	*d->nodes.top++ = *node;
+	return ((int)(used + 1));
+}
+
+/* Room for one more in an array of used out of *cap. */
+static void *
+cc_grow(void *start, size_t used, size_t *cap, size_t size)
+{
+	void	*n;
+
+	if (used < *cap)
+		return (start);
+	*cap = *cap == 0 ? 4 : *cap * 2;
+	if ((n = reallocarray(start, *cap, size)) == NULL)
+		fatal("%s", __func__);
+	return (n);
+}
+
+static void
+cc_add_item(yaml_node_t *seq, int index)
+{
+	yaml_node_item_t	*n;
+	size_t			 used, cap;
+
+	used = seq->data.sequence.items.top - seq->data.sequence.items.start;
+	cap = seq->data.sequence.items.end - seq->data.sequence.items.start;
+	n = cc_grow(seq->data.sequence.items.start, used, &cap, sizeof(*n));
+	n[used] = index;
+	seq->data.sequence.items.start = n;
+	seq->data.sequence.items.top = n + used + 1;
+	seq->data.sequence.items.end = n + cap;
+}
+
+static void
+cc_add_pair(yaml_node_t *map, int index)
+{
+	yaml_node_pair_t	*n, *p;
+	size_t			 used, cap;
+
+	if (map->data.mapping.pairs.top != map->data.mapping.pairs.start) {
+		p = map->data.mapping.pairs.top - 1;
+		if (p->key != 0 && p->value == 0) {
+			p->value = index;
+			return;
+		}
+	}
+	used = map->data.mapping.pairs.top - map->data.mapping.pairs.start;
+	cap = map->data.mapping.pairs.end - map->data.mapping.pairs.start;
+	n = cc_grow(map->data.mapping.pairs.start, used, &cap, sizeof(*n));
+	n[used].key = index;
+	n[used].value = 0;
+	map->data.mapping.pairs.start = n;
+	map->data.mapping.pairs.top = n + used + 1;
+	map->data.mapping.pairs.end = n + cap;
+}
+
+/* Node index goes into the collection open last, if any. */
+static void
+cc_add(struct config_compose *cc, int index)
+{
+	yaml_node_t	*parent;
+
+	if (cc->nopen == 0)
+		return;
+	parent = &cc_target(cc)->nodes.start[cc->open[cc->nopen - 1] - 1];
+	if (parent->type == YAML_SEQUENCE_NODE)
+		cc_add_item(parent, index);
+	else
+		cc_add_pair(parent, index);
+}
+
+/* Takes anchor over.  -1 for a duplicate, as libyaml says it. */
+static int
+cc_anchor(struct config_compose *cc, char *anchor, int index)
+{
+	struct config_cc_anchor	*a;
+	yaml_mark_t		 mark;
+	size_t			 i;
+
+	if (anchor == NULL)
+		return (0);
+	mark = cc_target(cc)->nodes.start[index - 1].start_mark;
+	for (i = 0; i < cc->nanchors; i++) {
+		if (strcmp(cc->anchors[i].name, anchor) == 0) {
+			free(anchor);
+			return (cc_error(cc,
+			    "found duplicate anchor; first occurrence",
+			    cc->anchors[i].mark, "second occurrence", mark));
+		}
+	}
+	a = reallocarray(cc->anchors, cc->nanchors + 1, sizeof(*a));
+	if (a == NULL)
+		fatal("%s", __func__);
+	cc->anchors = a;
+	a[cc->nanchors].name = anchor;
+	a[cc->nanchors].index = index;
+	a[cc->nanchors].mark = mark;
+	cc->nanchors++;
+	return (0);
+}
+
+static void
+cc_open(struct config_compose *cc, int index)
+{
+	int	*n;
+
+	if (cc->nopen == cc->maxopen) {
+		cc->maxopen = cc->maxopen == 0 ? 16 : cc->maxopen * 2;
+		if ((n = reallocarray(cc->open, cc->maxopen,
+		    sizeof(*n))) == NULL)
+			fatal("%s", __func__);
+		cc->open = n;
+	}
+	cc->open[cc->nopen++] = index;
+}
+
+/* One event of a document's body. */
+static int
+cc_body(struct config_compose *cc, yaml_event_t *ev)
+{
+	yaml_document_t	*d = cc_target(cc);
+	yaml_node_t	 node;
+	size_t		 i;
+	int		 index;
+	char		*anchor;
+
+	memset(&node, 0, sizeof(node));
+	node.start_mark = ev->start_mark;
+	node.end_mark = ev->end_mark;
+	switch (ev->type) {
+	case YAML_ALIAS_EVENT:
+		for (i = 0; i < cc->nanchors; i++)
+			if (strcmp(cc->anchors[i].name,
+			    (char *)ev->data.alias.anchor) == 0)
+				break;
+		if (i == cc->nanchors)
+			return (cc_error(cc, NULL, ev->start_mark,
+			    "found undefined alias", ev->start_mark));
+		cc_add(cc, cc->anchors[i].index);
+		return (CONFIG_CC_MORE);
+	case YAML_SCALAR_EVENT:
+		node.type = YAML_SCALAR_NODE;
+		node.tag = ev->data.scalar.tag;
+		node.data.scalar.value = ev->data.scalar.value;
+		node.data.scalar.length = ev->data.scalar.length;
+		node.data.scalar.style = ev->data.scalar.style;
+		anchor = (char *)ev->data.scalar.anchor;
+		ev->data.scalar.tag = NULL;
+		ev->data.scalar.value = NULL;
+		ev->data.scalar.anchor = NULL;
+		index = cc_push(cc, &node);
+		if (cc_anchor(cc, anchor, index) == -1)
+			return (CONFIG_CC_ERROR);
+		cc_add(cc, index);
+		return (CONFIG_CC_MORE);
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		if (ev->type == YAML_SEQUENCE_START_EVENT) {
+			node.type = YAML_SEQUENCE_NODE;
+			node.tag = ev->data.sequence_start.tag;
+			node.data.sequence.style =
+			    ev->data.sequence_start.style;
+			anchor = (char *)ev->data.sequence_start.anchor;
+			ev->data.sequence_start.tag = NULL;
+			ev->data.sequence_start.anchor = NULL;
+		} else {
+			node.type = YAML_MAPPING_NODE;
+			node.tag = ev->data.mapping_start.tag;
+			node.data.mapping.style =
+			    ev->data.mapping_start.style;
+			anchor = (char *)ev->data.mapping_start.anchor;
+			ev->data.mapping_start.tag = NULL;
+			ev->data.mapping_start.anchor = NULL;
+		}
+		index = cc_push(cc, &node);
+		if (cc_anchor(cc, anchor, index) == -1)
+			return (CONFIG_CC_ERROR);
+		cc_add(cc, index);
+		cc_open(cc, index);
+		return (CONFIG_CC_MORE);
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		if (cc->nopen == 0)
+			fatalx("%s: end without a start", __func__);
+		index = cc->open[--cc->nopen];
+		d->nodes.start[index - 1].end_mark = ev->end_mark;
+		return (CONFIG_CC_MORE);
+	case YAML_DOCUMENT_END_EVENT:
+		d->end_implicit = ev->data.document_end.implicit;
+		d->end_mark = ev->end_mark;
+		cc_anchors_clear(cc);
+		cc->state = CC_BETWEEN;
+		if (cc->ndocs == 2)
+			cc->state = CC_DONE;	/* enough to refuse it */
+		return (cc->state == CC_DONE ? CONFIG_CC_DONE :
+		    CONFIG_CC_MORE);
+	default:
+		fatalx("%s: unexpected event %d", __func__, ev->type);
+	}
+}
+
+static int
+cc_event(struct config_compose *cc, yaml_event_t *ev)
+{
+	yaml_document_t	*d;
+
+	switch (cc->state) {
+	case CC_STREAM:
+		if (ev->type != YAML_STREAM_START_EVENT)
+			fatalx("%s: no stream start", __func__);
+		cc->state = CC_BETWEEN;
+		return (CONFIG_CC_MORE);
+	case CC_BETWEEN:
+		if (ev->type == YAML_STREAM_END_EVENT) {
+			if (cc->ndocs == 0) {
+				/* An empty stream: an empty document. */
+				memset(cc->doc, 0, sizeof(*cc->doc));
+				cc->doc->start_implicit = 1;
+				cc->doc->end_implicit = 1;
+				cc->ndocs = 1;
+			}
+			cc->state = CC_DONE;
+			return (CONFIG_CC_DONE);
+		}
+		if (ev->type != YAML_DOCUMENT_START_EVENT)
+			fatalx("%s: no document start", __func__);
+		d = cc->ndocs == 0 ? cc->doc : &cc->extra;
+		memset(d, 0, sizeof(*d));
+		d->start_implicit = ev->data.document_start.implicit;
+		d->start_mark = ev->start_mark;
+		cc->ndocs++;
+		cc->state = CC_BODY;
+		return (CONFIG_CC_MORE);
+	case CC_BODY:
+		return (cc_body(cc, ev));
+	default:
+		fatalx("%s: state %d", __func__, cc->state);
+	}
+}
+
+/*
+ * Reads events until the document is done or an error, or until
+ * busy(arg) says 1, asked after every `every' events (at least one
+ * event each call).  CONFIG_CC_MORE: call again.
+ */
+int
+config_compose_step(struct config_compose *cc, int (*busy)(void *),
+    void *arg, unsigned int every)
+{
+	yaml_event_t	 ev;
+	unsigned int	 n = 0;
+	int		 r;
+
+	if (cc->state == CC_DONE)
+		return (CONFIG_CC_DONE);
+	if (cc->state == CC_ERROR)
+		return (CONFIG_CC_ERROR);
+	for (;;) {
+		if (!yaml_parser_parse(&cc->parser, &ev)) {
+			cc->state = CC_ERROR;
+			return (CONFIG_CC_ERROR);
+		}
+		r = cc_event(cc, &ev);
+		yaml_event_delete(&ev);
+		if (r != CONFIG_CC_MORE)
+			return (r);
+		if (busy != NULL && ++n >= every) {
+			n = 0;
+			if (busy(arg))
+				return (CONFIG_CC_MORE);
+		}
+	}
+}
+
+/* The second document's root node, or NULL: the loader refuses one. */
+yaml_node_t *
+config_compose_extra(struct config_compose *cc)
+{
+	if (cc->ndocs < 2)
+		return (NULL);
+	return (yaml_document_get_root_node(&cc->extra));
+}
