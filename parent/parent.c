@@ -487,7 +487,7 @@ parent_sig(int sig, short ev, void *arg)
 		break;
 	case SIGHUP:
 		log_info("received SIGHUP, reloading %s", penv->conf_path);
-		(void)parent_reload(RELOAD_APPLY, NULL, NULL);
+		parent_reload_queue();
 		break;
 	case SIGUSR1:
 		log_info("received SIGUSR1, reopening log files");

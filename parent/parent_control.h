@@ -156,6 +156,7 @@ void	pctl_cmd_action(struct pctl_peer *);
 /* parent_reload.c */
 void	parent_reload_cmd(struct pctl_peer *);
 void	parent_reload_cmd_addremove(struct pctl_peer *);
+void	parent_reload_gone(uint32_t);
 /* parent.c */
 void	parent_cmd_shutdown(struct pctl_peer *);
 /* parent_logger.c */

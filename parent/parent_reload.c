@@ -21,9 +21,19 @@
  * that differ, and an unchanged service is not touched (same pid).
  * On any error in the file nothing changes.  Also the control commands
  * that do it: reload, reread, add and remove.
+ *
+ * A reload runs in slices: the file (3 MB at 10,000 services) is loaded
+ * a piece at a time within the budget of each turn of the event loop
+ * (parent_turn_busy), so status and every other command are answered
+ * meanwhile; the comparison and the changes then go in one turn, on the
+ * services as they are at that moment.  Reloads (SIGHUP, watch_config,
+ * reload, update, reread, add, remove) queue: each runs once the one
+ * before it is done, in the order they came, and each reads the file
+ * anew.
  */
 
 #include <sys/types.h>
+#include <sys/queue.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -38,6 +48,25 @@
 #include "parent_control.h"
 #include "proc.h"
 #include "svc.h"
+
+/* A reload waiting its turn, or the one loading. */
+struct reload_job {
+	TAILQ_ENTRY(reload_job)	 entry;
+	enum reload_mode	 mode;
+	char			 only[VIGIL_NAMEMAX];	/* ADD, REMOVE */
+	int			 peer;		/* 0: SIGHUP, watch_config */
+	uint32_t		 peerid;
+	int			 wait;		/* --wait */
+	int			 supervisor;	/* remove as supervisorctl's */
+};
+
+static TAILQ_HEAD(, reload_job)	 reload_jobs =
+    TAILQ_HEAD_INITIALIZER(reload_jobs);
+static struct config_loader	*reload_loader;	/* the first job's */
+static struct reload_report	 reload_rep;	/* its errors, its lines */
+static struct event		 reload_ev;	/* its next slice */
+static int			 reload_ev_set;
+static unsigned int		 reload_nslices;
 
 void
 reload_report_init(struct reload_report *rep)
@@ -188,42 +217,32 @@ reload_change_group(struct svc_group *g, struct config_svc *nc,
 	}
 }
 
-int
-parent_reload(enum reload_mode mode, const char *only,
+/*
+ * The file is loaded (nconf), or refused (NULL, the errors in rep):
+ * compare and apply, in this turn.  0, or -1 for a refused file.
+ */
+static int
+reload_apply(enum reload_mode mode, const char *only, struct vigil_conf *nconf,
     struct reload_report *rep)
 {
-	struct config_errors	 errs, *ep;
-	struct vigil_conf	*nconf;
+	struct config_errors	*ep = &rep->errs;
 	struct svc_confref	*ref;
 	struct svc_group	*g, *gnext;
 	struct config_svc	*sc, *nc, **idx;
-	size_t			 nidx;
-	int			 flags, changes = 0;
+	size_t			 nidx, i;
+	int			 changes = 0;
 
-	if (mode != RELOAD_DRYRUN)
-		parent_sd_notify("RELOADING=1");
-	ep = rep != NULL ? &rep->errs : &errs;
-	if (rep == NULL)
-		config_errors_init(&errs);
-	flags = (penv->is_root ? CONFIG_CHECK_OWNER : 0) | CONFIG_NO_DNS;
-	nconf = config_load(penv->conf_path, flags, ep);
 	if (nconf != NULL && parent_conf_check(nconf, ep) == -1) {
 		config_free(nconf);
 		nconf = NULL;
 	}
 	if (nconf == NULL) {
-		size_t	 i;
-
 		for (i = 0; i < ep->nerrs; i++)
 			log_warnx("reload refused: %s", ep->errs[i]);
-		if (rep == NULL)
-			config_errors_free(&errs);
 		if (mode != RELOAD_DRYRUN)
 			parent_sd_notify("READY=1");
 		return (-1);
 	}
-	if (rep == NULL)
-		config_errors_free(&errs);
 	ref = svc_confref_new(nconf);
 	idx = reload_index(nconf, &nidx);
 
@@ -346,29 +365,6 @@ reload_cmd_report(struct pctl_peer *p, struct reload_report *rep)
 		pctl_line(p, CTL_LINE_OUT, rep->lines[i]);
 }
 
-/* reload, reread: apply the configuration, or show what would change. */
-void
-parent_reload_cmd(struct pctl_peer *p)
-{
-	struct reload_report	 rep;
-	int			 r;
-
-	reload_report_init(&rep);
-	r = parent_reload(p->req.cmd == CTL_CMD_RELOAD ? RELOAD_APPLY :
-	    RELOAD_DRYRUN, NULL, &rep);
-	reload_cmd_report(p, &rep);
-	if (r == -1)
-		pctl_finish(p, CTL_RES_FAIL, "%s: configuration refused, "
-		    "nothing changed (%zu error%s)", penv->conf_path,
-		    rep.errs.nerrs, rep.errs.nerrs == 1 ? "" : "s");
-	else if ((p->req.flags & CTL_F_WAIT) && rep.ngone > 0)
-		pctl_wait_gone(p, rep.gone, rep.ngone);	/* END later */
-	else
-		pctl_finish(p, CTL_RES_OK, "%zu change%s", rep.changes,
-		    rep.changes == 1 ? "" : "s");
-	reload_report_free(&rep);
-}
-
 /*
  * remove under supervisorctl's name (CTL_F_SUPERVISOR), as supervisord
  * does it: a group whose every process is down (STOPPED, EXITED, FATAL)
@@ -387,6 +383,8 @@ reload_remove_stopped(struct pctl_peer *p, struct svc_group *g)
 		s = g->inst[i];
 		if (s->pid != 0 || (s->state != SVC_STOPPED &&
 		    s->state != SVC_EXITED && s->state != SVC_FATAL)) {
+			if (p == NULL)
+				return;
 			pctl_result(p, g->conf->name, CTL_RES_FAIL,
 			    "still running");
 			pctl_finish(p, CTL_RES_FAIL, "%s", p->failmsg);
@@ -397,56 +395,226 @@ reload_remove_stopped(struct pctl_peer *p, struct svc_group *g)
 	    g->conf->name);
 	report(NULL, "%s", line);
 	svc_group_remove(g);
+	if (p == NULL)
+		return;
 	pctl_line(p, CTL_LINE_OUT, line);
 	pctl_finish(p, CTL_RES_OK, NULL);
+}
+
+/*
+ * add, remove, when their turn comes: what needs no file (1: done, the
+ * client answered if it is still there), else 0.
+ */
+static int
+reload_addremove_check(struct reload_job *j, struct pctl_peer *p)
+{
+	struct svc_group	*g;
+	const char		*name = j->only;
+
+	if (j->mode == RELOAD_ADD && svc_group_find(name) != NULL) {
+		if (p != NULL) {
+			pctl_result(p, name, CTL_RES_FAIL, "already active");
+			pctl_finish(p, CTL_RES_FAIL, "%s", p->failmsg);
+		}
+		return (1);
+	}
+	if (j->mode == RELOAD_REMOVE && (g = svc_group_find(name)) == NULL) {
+		if (p != NULL) {
+			pctl_result(p, name, CTL_RES_NOSUCH,
+			    "no such process group");
+			pctl_finish(p, CTL_RES_NOSUCH, "%s", p->failmsg);
+		}
+		return (1);
+	}
+	if (j->mode == RELOAD_REMOVE && j->supervisor) {
+		reload_remove_stopped(p, g);
+		return (1);
+	}
+	return (0);
+}
+
+/* The answer to the client of a job, once it is applied (r) or refused. */
+static void
+reload_answer(struct reload_job *j, struct pctl_peer *p, int r,
+    struct reload_report *rep)
+{
+	const char	*name = j->only;
+	int		 add = j->mode == RELOAD_ADD;
+
+	reload_cmd_report(p, rep);
+	if (r == -1)
+		pctl_finish(p, CTL_RES_FAIL, "%s: configuration refused, "
+		    "nothing changed (%zu error%s)", penv->conf_path,
+		    rep->errs.nerrs, rep->errs.nerrs == 1 ? "" : "s");
+	else if (j->mode == RELOAD_APPLY || j->mode == RELOAD_DRYRUN) {
+		if (j->wait && rep->ngone > 0)
+			pctl_wait_gone(p, rep->gone, rep->ngone);
+		else
+			pctl_finish(p, CTL_RES_OK, "%zu change%s",
+			    rep->changes, rep->changes == 1 ? "" : "s");
+	} else if (!rep->found && add) {
+		pctl_result(p, name, CTL_RES_NOSUCH, "no such process group "
+		    "in %s", penv->conf_path);
+		pctl_finish(p, CTL_RES_NOSUCH, "%s", p->failmsg);
+	} else if (!rep->found) {
+		pctl_result(p, name, CTL_RES_FAIL, "still in %s: remove it "
+		    "from the file first", penv->conf_path);
+		pctl_finish(p, CTL_RES_FAIL, "%s", p->failmsg);
+	} else if (j->wait && rep->ngone > 0)
+		pctl_wait_gone(p, rep->gone, rep->ngone);	/* END later */
+	else
+		pctl_finish(p, CTL_RES_OK, NULL);
+}
+
+static int
+reload_busy(void *arg)
+{
+	return (parent_turn_busy());
+}
+
+static void	reload_slice(int, short, void *);
+
+/* The next slice in the next turn of the event loop. */
+static void
+reload_later(void)
+{
+	struct timeval	 tv = { 0, 0 };
+
+	if (!reload_ev_set) {
+		evtimer_set(&reload_ev, reload_slice, NULL);
+		reload_ev_set = 1;
+	}
+	evtimer_add(&reload_ev, &tv);
+}
+
+/*
+ * Begins the first job of the queue, if none is loading: the checks of
+ * add and remove, then the load's first slice in this turn.
+ */
+static void
+reload_next(void)
+{
+	struct reload_job	*j;
+	struct pctl_peer	*p;
+	int			 flags;
+
+	while (reload_loader == NULL &&
+	    (j = TAILQ_FIRST(&reload_jobs)) != NULL) {
+		p = j->peer ? pctl_peer_find(j->peerid) : NULL;
+		if ((j->mode == RELOAD_DRYRUN && p == NULL) ||
+		    ((j->mode == RELOAD_ADD || j->mode == RELOAD_REMOVE) &&
+		    reload_addremove_check(j, p))) {
+			TAILQ_REMOVE(&reload_jobs, j, entry);
+			free(j);
+			continue;
+		}
+		if (j->mode != RELOAD_DRYRUN)
+			parent_sd_notify("RELOADING=1");
+		reload_report_init(&reload_rep);
+		flags = (penv->is_root ? CONFIG_CHECK_OWNER : 0) |
+		    CONFIG_NO_DNS;
+		log_debug("reload: loading %s", penv->conf_path);
+		reload_nslices = 0;
+		reload_loader = config_load_begin(penv->conf_path, flags,
+		    &reload_rep.errs);
+		reload_slice(-1, 0, NULL);
+		return;
+	}
+}
+
+/* One slice of the load; at its end, the comparison and the changes. */
+static void
+reload_slice(int fd, short ev, void *arg)
+{
+	struct reload_job	*j = TAILQ_FIRST(&reload_jobs);
+	struct vigil_conf	*nconf;
+	struct pctl_peer	*p;
+	int			 r;
+
+	if (reload_loader == NULL) {
+		reload_next();
+		return;
+	}
+	reload_nslices++;
+	if (!config_load_step(reload_loader, reload_busy, NULL)) {
+		reload_later();
+		return;
+	}
+	nconf = config_load_end(reload_loader);
+	reload_loader = NULL;
+	log_debug("reload: %s loaded in %u slice%s", penv->conf_path,
+	    reload_nslices, reload_nslices == 1 ? "" : "s");
+	r = reload_apply(j->mode, j->mode == RELOAD_ADD ||
+	    j->mode == RELOAD_REMOVE ? j->only : NULL, nconf, &reload_rep);
+	if (j->peer && (p = pctl_peer_find(j->peerid)) != NULL)
+		reload_answer(j, p, r, &reload_rep);
+	reload_report_free(&reload_rep);
+	TAILQ_REMOVE(&reload_jobs, j, entry);
+	free(j);
+	/* The next one from the next turn: this one has had its share. */
+	if (!TAILQ_EMPTY(&reload_jobs))
+		reload_later();
+}
+
+static struct reload_job *
+reload_queue(enum reload_mode mode, const char *only, struct pctl_peer *p)
+{
+	struct reload_job	*j;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		fatal(NULL);
+	j->mode = mode;
+	if (only != NULL)
+		(void)strlcpy(j->only, only, sizeof(j->only));
+	if (p != NULL) {
+		j->peer = 1;
+		j->peerid = p->peerid;
+		j->wait = (p->req.flags & CTL_F_WAIT) != 0;
+		j->supervisor = (p->req.flags & CTL_F_SUPERVISOR) != 0;
+	}
+	TAILQ_INSERT_TAIL(&reload_jobs, j, entry);
+	if (reload_loader == NULL && TAILQ_FIRST(&reload_jobs) == j)
+		reload_next();
+	return (j);
+}
+
+/* SIGHUP, watch_config: its errors are logged. */
+void
+parent_reload_queue(void)
+{
+	(void)reload_queue(RELOAD_APPLY, NULL, NULL);
+}
+
+/* reload, reread: apply the configuration, or show what would change. */
+void
+parent_reload_cmd(struct pctl_peer *p)
+{
+	(void)reload_queue(p->req.cmd == CTL_CMD_RELOAD ? RELOAD_APPLY :
+	    RELOAD_DRYRUN, NULL, p);
 }
 
 /* add, remove: one service group, as the file has it now. */
 void
 parent_reload_cmd_addremove(struct pctl_peer *p)
 {
-	struct reload_report	 rep;
-	struct svc_group	*g;
-	const char		*name = p->req.arg;
-	int			 add = p->req.cmd == CTL_CMD_ADD, r;
+	const char	*name = p->req.arg;
+	int		 add = p->req.cmd == CTL_CMD_ADD;
 
 	if (name[0] == '\0' || p->ntargets != 0) {
 		pctl_finish(p, CTL_RES_USAGE, "%s needs one service name",
 		    add ? "add" : "remove");
 		return;
 	}
-	if (add && svc_group_find(name) != NULL) {
-		pctl_result(p, name, CTL_RES_FAIL, "already active");
-		pctl_finish(p, CTL_RES_FAIL, "%s", p->failmsg);
-		return;
-	}
-	if (!add && (g = svc_group_find(name)) == NULL) {
-		pctl_result(p, name, CTL_RES_NOSUCH, "no such process group");
-		pctl_finish(p, CTL_RES_NOSUCH, "%s", p->failmsg);
-		return;
-	}
-	if (!add && (p->req.flags & CTL_F_SUPERVISOR)) {
-		reload_remove_stopped(p, g);
-		return;
-	}
-	reload_report_init(&rep);
-	r = parent_reload(add ? RELOAD_ADD : RELOAD_REMOVE, name, &rep);
-	reload_cmd_report(p, &rep);
-	if (r == -1)
-		pctl_finish(p, CTL_RES_FAIL, "%s: configuration refused, "
-		    "nothing changed (%zu error%s)", penv->conf_path,
-		    rep.errs.nerrs, rep.errs.nerrs == 1 ? "" : "s");
-	else if (!rep.found && add) {
-		pctl_result(p, name, CTL_RES_NOSUCH, "no such process group "
-		    "in %s", penv->conf_path);
-		pctl_finish(p, CTL_RES_NOSUCH, "%s", p->failmsg);
-	} else if (!rep.found) {
-		pctl_result(p, name, CTL_RES_FAIL, "still in %s: remove it "
-		    "from the file first", penv->conf_path);
-		pctl_finish(p, CTL_RES_FAIL, "%s", p->failmsg);
-	} else if ((p->req.flags & CTL_F_WAIT) && rep.ngone > 0)
-		pctl_wait_gone(p, rep.gone, rep.ngone);	/* END later */
-	else
-		pctl_finish(p, CTL_RES_OK, NULL);
-	reload_report_free(&rep);
+	(void)reload_queue(add ? RELOAD_ADD : RELOAD_REMOVE, name, p);
+}
+
+/* A client gone before its answer: its job goes on, unanswered. */
+void
+parent_reload_gone(uint32_t peerid)
+{
+	struct reload_job	*j;
+
+	TAILQ_FOREACH(j, &reload_jobs, entry)
+		if (j->peer && j->peerid == peerid)
+			j->peer = 0;
 }

@@ -266,7 +266,7 @@ pwatch_fire(int fd, short ev, void *arg)
 		log_info("watch: %s changed, reloading the configuration",
 		    r->what);
 		/* Refused as `vigilctl reload` refuses it, errors logged. */
-		(void)parent_reload(RELOAD_APPLY, NULL, NULL);
+		parent_reload_queue();
 		return;
 	}
 	if ((g = svc_group_find(r->svc)) == NULL || g->removed)

@@ -427,9 +427,11 @@ void		 reload_report_free(struct reload_report *);
 /* parent/parent_reload_roll.c: a changed multi-instance service, one at a time */
 void		 reload_roll_start(struct svc_group *);
 int		 reload_roll_busy(const char *);	/* a roll of it goes on */
-/* 0: applied (or nothing to do), -1: the file was refused (see errs). */
-int		 parent_reload(enum reload_mode, const char *,
-		    struct reload_report *);
+/*
+ * SIGHUP, watch_config: a reload, queued behind any other and run in
+ * slices of the event loop; its errors are logged.
+ */
+void		 parent_reload_queue(void);
 
 /* parent/parent_logger.c: hand a new instance's output pipes over */
 void		 parent_logger_attach(struct svc *);
