@@ -383,6 +383,7 @@ config_dupkey(struct config_ctx *ctx, yaml_node_t *map, yaml_node_pair_t *pair,
 	yaml_node_pair_t	*p;
 	yaml_node_t		*k, *pk;
 	const char		*ks, *pks;
+	size_t			 len;
 
 	k = yaml_document_get_node(doc, pair->key);
 	if ((ks = config_scalar(k)) == NULL) {
@@ -390,8 +391,14 @@ config_dupkey(struct config_ctx *ctx, yaml_node_t *map, yaml_node_pair_t *pair,
 		    *prefix ? " in " : "", prefix, where);
 		return (-1);
 	}
+	len = k->data.scalar.length;
 	for (p = map->data.mapping.pairs.start; p < pair; p++) {
 		pk = yaml_document_get_node(doc, p->key);
+		/* The cheap tests first: a mapping of n keys costs n^2/2. */
+		if (pk->type != YAML_SCALAR_NODE ||
+		    pk->data.scalar.length != len ||
+		    memcmp(pk->data.scalar.value, ks, len) != 0)
+			continue;
 		if ((pks = config_scalar(pk)) != NULL && strcmp(pks, ks) == 0) {
 			config_err(ctx, k, "duplicate key \"%s%s%s\"%s", prefix,
 			    *prefix ? "." : "", ks, where);
