@@ -368,6 +368,8 @@ struct vigil_conf *config_load_buffer(const char *, const void *, size_t, int,
 struct config_loader;
 struct config_loader *config_load_begin(const char *, int,
 	    struct config_errors *);
+struct config_loader *config_load_begin_buffer(const char *, const void *,
+	    size_t, int, struct config_errors *);
 void	config_load_every(struct config_loader *, unsigned int);
 int	config_load_step(struct config_loader *, int (*)(void *), void *);
 struct vigil_conf *config_load_end(struct config_loader *);

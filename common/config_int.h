@@ -118,6 +118,7 @@ struct config_compose {
 	yaml_parser_t		 parser;	/* its error, on ERROR */
 	yaml_document_t		*doc;		/* the caller's, once DONE */
 	yaml_document_t		 extra;		/* a second document */
+	size_t			 len;		/* of the input */
 	int			 ndocs;		/* documents begun */
 	int			 state;
 	int			*open;		/* collections not closed */

@@ -365,6 +365,15 @@ config_load_begin(const char *path, int flags, struct config_errors *errs)
 	return (cl_begin(path, NULL, 0, flags, errs));
 }
 
+/* As config_load_buffer(), in slices. */
+struct config_loader *
+config_load_begin_buffer(const char *name, const void *buf, size_t len,
+    int flags, struct config_errors *errs)
+{
+	return (cl_begin(name, buf == NULL ? "" : buf, buf == NULL ? 0 : len,
+	    flags, errs));
+}
+
 /* Units of work between two questions to busy (1: after each). */
 void
 config_load_every(struct config_loader *l, unsigned int every)
@@ -465,8 +474,7 @@ config_load_buffer(const char *name, const void *buf, size_t len, int flags,
 {
 	struct config_loader	*l;
 
-	l = cl_begin(name, buf == NULL ? "" : buf, buf == NULL ? 0 : len,
-	    flags, errs);
+	l = config_load_begin_buffer(name, buf, len, flags, errs);
 	(void)config_load_step(l, NULL, NULL);
 	return (config_load_end(l));
 }

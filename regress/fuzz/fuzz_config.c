@@ -16,8 +16,10 @@
 
 /*
  * libFuzzer target for the configuration loader (from memory, resolving
- * nothing and reading no include) and for the value parsers, which get
- * the input as one string.
+ * nothing and reading no include), in one go and in slices (stopped
+ * every few steps, as the parent's reload runs it: the same errors, the
+ * same result), and for the value parsers, which get the input as one
+ * string.
  */
 
 #include <stdint.h>
@@ -27,6 +29,38 @@
 #include "config.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static int
+fuzz_busy(void *arg)
+{
+	return (1);
+}
+
+/* The load in slices of 1 to 8 steps: what the load in one go gave. */
+static void
+fuzz_sliced(const uint8_t *data, size_t size, const struct config_errors *e1,
+    int loaded)
+{
+	struct config_errors	 errs;
+	struct config_loader	*l;
+	struct vigil_conf	*conf;
+	size_t			 i;
+
+	config_errors_init(&errs);
+	l = config_load_begin_buffer("fuzz.conf", data, size,
+	    CONFIG_NO_RESOLVE | CONFIG_NO_INCLUDE, &errs);
+	config_load_every(l, 1 + size % 8);
+	while (!config_load_step(l, fuzz_busy, NULL))
+		;
+	conf = config_load_end(l);
+	if ((conf != NULL) != loaded || errs.nerrs != e1->nerrs)
+		abort();
+	for (i = 0; i < errs.nerrs; i++)
+		if (strcmp(errs.errs[i], e1->errs[i]) != 0)
+			abort();
+	config_free(conf);
+	config_errors_free(&errs);
+}
 
 static void
 fuzz_values(const char *s)
@@ -79,6 +113,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 	}
+	fuzz_sliced(data, size, &errs, conf != NULL);
 	config_free(conf);
 	config_errors_free(&errs);
 
