@@ -78,6 +78,15 @@ struct config_cerr {
 	char			*msg;		/* "FILE:LINE:COL: message" */
 };
 
+struct config_arena_chunk;
+
+/* Memory freed all at once: a document's scalars, items and pairs. */
+struct config_arena {
+	struct config_arena_chunk *chunks;
+	char			*cur;
+	size_t			 left;
+};
+
 RB_HEAD(config_sptree, config_svc_parse);
 
 struct config_ctx {
@@ -102,6 +111,7 @@ struct config_ctx {
 	const char		**forder;	/* files in order of errors */
 	size_t			 nforder;
 	yaml_document_t		 maindoc;
+	struct config_arena	 mainarena;	/* maindoc's */
 	int			 have_maindoc;
 	yaml_node_t		*defaults;	/* in maindoc, or NULL */
 	const char		*defaults_file;
@@ -114,22 +124,31 @@ struct config_ctx {
 #define CONFIG_CC_ERROR		(-1)
 
 struct config_cc_anchor;
+struct config_cc_open;
 struct config_compose {
 	yaml_parser_t		 parser;	/* its error, on ERROR */
 	yaml_document_t		*doc;		/* the caller's, once DONE */
+	struct config_arena	*arena;		/* doc's, the caller's too */
 	yaml_document_t		 extra;		/* a second document */
+	struct config_arena	 extra_arena;
 	size_t			 len;		/* of the input */
 	int			 ndocs;		/* documents begun */
 	int			 state;
-	int			*open;		/* collections not closed */
+	struct config_cc_open	*open;		/* collections not closed */
 	size_t			 nopen;
 	size_t			 maxopen;
+	int			*kids;		/* their children so far */
+	size_t			 nkids;
+	size_t			 maxkids;
 	struct config_cc_anchor	*anchors;
 	size_t			 nanchors;
 };
 
+void		*config_arena_alloc(struct config_arena *, size_t);
+void		 config_arena_free(struct config_arena *);
+void		 config_doc_free(yaml_document_t *, struct config_arena *);
 void		 config_compose_init(struct config_compose *, const void *,
-		    size_t, yaml_document_t *);
+		    size_t, yaml_document_t *, struct config_arena *);
 int		 config_compose_step(struct config_compose *,
 		    int (*)(void *), void *, unsigned int);
 yaml_node_t	*config_compose_extra(struct config_compose *);

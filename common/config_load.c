@@ -74,6 +74,7 @@ struct config_loader {
 	size_t			 ig;		/* next path of g */
 	int			 in_include;	/* incdoc, incbuf are set */
 	yaml_document_t		 incdoc;
+	struct config_arena	 incarena;
 	char			*incbuf;
 	const char		*mainfile;	/* ctx's, around an include */
 	const char		*maindir;
@@ -149,7 +150,8 @@ cl_begin(const char *name, const void *buf, size_t len, int flags,
 		buf = l->buf;
 	}
 	config_add_file(ctx, name);
-	config_compose_init(&l->cc, buf, len, &ctx->maindoc);
+	config_compose_init(&l->cc, buf, len, &ctx->maindoc,
+	    &ctx->mainarena);
 	l->composing = 1;
 	l->state = CL_PARSE;
 	return (l);
@@ -162,7 +164,7 @@ cl_include_end(struct config_loader *l)
 	struct config_ctx	*ctx = &l->ctx;
 
 	if (l->in_include == 2)
-		yaml_document_delete(&l->incdoc);
+		config_doc_free(&l->incdoc, &l->incarena);
 	free(l->incbuf);
 	l->incbuf = NULL;
 	l->in_include = 0;
@@ -183,7 +185,7 @@ cl_parsed(struct config_loader *l, int r)
 	if (r == CONFIG_CC_DONE &&
 	    (extra = config_compose_extra(&l->cc)) != NULL) {
 		config_err(ctx, extra, "only one YAML document is allowed");
-		yaml_document_delete(doc);
+		config_doc_free(doc, l->cc.arena);
 		r = CONFIG_CC_ERROR;
 	} else if (r == CONFIG_CC_ERROR)
 		config_yaml_error(ctx, &l->cc);
@@ -297,7 +299,8 @@ cl_include(struct config_loader *l)
 		ctx->file = config_intern(ctx, path);
 		ctx->dir = config_dir_of(ctx, path);
 		l->in_include = 1;
-		config_compose_init(&l->cc, l->incbuf, len, &l->incdoc);
+		config_compose_init(&l->cc, l->incbuf, len, &l->incdoc,
+		    &l->incarena);
 		l->composing = 1;
 		return (1);
 	}
@@ -321,7 +324,7 @@ cl_ctx_free(struct config_loader *l)
 	free(l->buf);
 	l->buf = NULL;
 	if (ctx->have_maindoc)
-		yaml_document_delete(&ctx->maindoc);
+		config_doc_free(&ctx->maindoc, &ctx->mainarena);
 	ctx->have_maindoc = 0;
 	for (i = 0; i < ctx->nsp; i++) {
 		ctx->sp[i]->svc = NULL;		/* owned by conf */

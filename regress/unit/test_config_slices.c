@@ -142,12 +142,13 @@ compose_vs_libyaml(const char *what, const char *text)
 {
 	struct config_compose	 cc;
 	yaml_document_t		 doc, ldoc, lextra;
+	struct config_arena	 arena;
 	yaml_parser_t		 lp;
 	unsigned int		 calls = 0, nbusy = 0;
 	int			 r, lr, lr2 = 1, lextra_root = 0, ok;
 	size_t			 len = strlen(text);
 
-	config_compose_init(&cc, text, len, &doc);
+	config_compose_init(&cc, text, len, &doc, &arena);
 	while ((r = config_compose_step(&cc, always_busy, &nbusy, 1)) ==
 	    CONFIG_CC_MORE)
 		calls++;
@@ -177,7 +178,7 @@ compose_vs_libyaml(const char *what, const char *text)
 		check((config_compose_extra(&cc) != NULL) == lextra_root,
 		    "%s: a second document seen as libyaml sees it", what);
 		if (ok)
-			yaml_document_delete(&doc);
+			config_doc_free(&doc, &arena);
 	}
 	if (lr)
 		yaml_document_delete(&ldoc);
