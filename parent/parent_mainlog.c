@@ -146,16 +146,23 @@ mainlog_send(uint32_t peerid, const char *text, size_t len)
 static void
 mainlog_hook(int pri, const char *msg)
 {
+	static time_t		 stamp_sec = -1;
+	static char		 stamp[32];
 	struct mainlog_follower	*f;
 	struct timespec		 ts;
 	struct tm		 tm;
-	char			 line[MAINLOG_LINEMAX], stamp[32];
+	char			 line[MAINLOG_LINEMAX];
 	int			 n;
 
+	/* The date and time change once a second, not once a line. */
 	clock_gettime(CLOCK_REALTIME, &ts);
-	if (localtime_r(&ts.tv_sec, &tm) == NULL ||
-	    strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		strlcpy(stamp, "?", sizeof(stamp));
+	if (ts.tv_sec != stamp_sec) {
+		if (localtime_r(&ts.tv_sec, &tm) == NULL ||
+		    strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S",
+		    &tm) == 0)
+			strlcpy(stamp, "?", sizeof(stamp));
+		stamp_sec = ts.tv_sec;
+	}
 	n = snprintf(line, sizeof(line), "%s,%03ld %s %s\n", stamp,
 	    ts.tv_nsec / 1000000, mainlog_level(pri), msg);
 	if (n <= 0)
