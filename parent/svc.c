@@ -55,6 +55,7 @@ enum {
 #define SVC_MAXLISTENERS	8
 
 struct svc_list		 svc_all = TAILQ_HEAD_INITIALIZER(svc_all);
+unsigned long		 svc_kick_gen;
 struct svc_group_list	 svc_groups = TAILQ_HEAD_INITIALIZER(svc_groups);
 
 static svc_listener_cb	 svc_listeners[SVC_MAXLISTENERS];
@@ -240,8 +241,10 @@ svc_set_state(struct svc *s, enum svc_state st, const char *fmt, ...)
 	if ((st == SVC_STOPPED || st == SVC_EXITED) && s->want_up)
 		svc_kickq_add(s);
 	if (st == SVC_RUNNING || st == SVC_FATAL || st == SVC_STOPPED ||
-	    st == SVC_EXITED)
+	    st == SVC_EXITED) {
+		svc_kick_gen++;
 		svc_kick();
+	}
 }
 
 void

@@ -205,6 +205,8 @@ RB_PROTOTYPE(svc_pidtree, svc, bypid, svc_pidcmp);
 RB_HEAD(svc_nametree, svc_group);
 RB_PROTOTYPE(svc_nametree, svc_group, byname, svc_namecmp);
 extern struct svc_idtree	svc_byid;
+/* Bumped by every state change that kicks (svc_shutdown_step). */
+extern unsigned long		svc_kick_gen;
 extern unsigned int		svc_ndep_groups;	/* 0: no depends_on:
 							   no scan for them */
 extern struct svc_nametree	svc_byname;

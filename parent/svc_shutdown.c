@@ -23,6 +23,7 @@
 #include <sys/types.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "log.h"
 #include "parent.h"
@@ -119,35 +120,72 @@ svc_stopping_all(void)
 
 /*
  * A pass over every instance, dependents first: without dependencies
- * one pass stops them all, and later kicks only count what is left.
+ * one pass stops them all, and later kicks only count what is left.  A
+ * pass acts within the turn's budget (parent_turn_busy) and goes on in
+ * the next turn: a shutdown of 10,000 is not one turn of 100 ms during
+ * which children, clients and helpers wait.  It keeps the instances by
+ * id, since one may be freed between two turns.
  */
+static char	**svc_pass_ids;		/* the pass going on, or NULL */
+static size_t	  svc_pass_n, svc_pass_i;
+static int	  svc_pass_alive;
+static unsigned long svc_pass_gen;	/* svc_kick_gen when it began */
+
+static void
+svc_pass_free(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < svc_pass_n; i++)
+		free(svc_pass_ids[i]);
+	free(svc_pass_ids);
+	svc_pass_ids = NULL;
+	svc_pass_n = svc_pass_i = 0;
+}
+
 void
 svc_shutdown_step(void)
 {
-	struct svc	**v;
+	struct svc	**v, *s;
 	size_t		  n, i;
-	int		  alive = 0;
 
-	if (svc_shutdown_sent && svc_ndep_groups == 0) {
-		if (svc_nalive() == 0)
-			parent_shutdown_done();
-		return;
+	if (svc_pass_ids == NULL) {
+		if (svc_shutdown_sent && svc_ndep_groups == 0) {
+			if (svc_nalive() == 0)
+				parent_shutdown_done();
+			return;
+		}
+		svc_shutdown_sent = 1;
+		v = svc_sorted(&n);
+		if ((svc_pass_ids = reallocarray(NULL, n + 1,
+		    sizeof(*svc_pass_ids))) == NULL)
+			fatal(NULL);
+		for (i = 0; i < n; i++)	/* highest priority number first */
+			if ((svc_pass_ids[i] = strdup(v[n - 1 - i]->id)) ==
+			    NULL)
+				fatal(NULL);
+		free(v);
+		svc_pass_n = n;
+		svc_pass_alive = 0;
+		svc_pass_gen = svc_kick_gen;
 	}
-	svc_shutdown_sent = 1;
-	v = svc_sorted(&n);
-	for (i = n; i-- > 0; ) {
-		struct svc	*s = v[i];
-
-		if (!svc_alive(s))
-			continue;
-		alive = 1;
-		if (s->state == SVC_STOPPING)
-			continue;
-		if (svc_has_live_dependent(s))
-			continue;
-		(void)svc_stop(s);
+	while (svc_pass_i < svc_pass_n) {
+		s = svc_find(svc_pass_ids[svc_pass_i++]);
+		if (s != NULL && svc_alive(s)) {
+			svc_pass_alive = 1;
+			if (s->state != SVC_STOPPING &&
+			    !svc_has_live_dependent(s))
+				(void)svc_stop(s);
+		}
+		if (svc_pass_i < svc_pass_n && svc_pass_i % 8 == 0 &&
+		    parent_turn_busy()) {
+			svc_kick();		/* the rest in the next turn */
+			return;
+		}
 	}
-	free(v);
-	if (!alive)
+	svc_pass_free();
+	if (!svc_pass_alive)
 		parent_shutdown_done();
+	else if (svc_ndep_groups > 0 && svc_kick_gen != svc_pass_gen)
+		svc_kick();	/* what went down meanwhile frees others */
 }
