@@ -43,17 +43,22 @@
 static char *
 join(char **argv, size_t argc)
 {
-	char	*s = NULL, *t;
-	size_t	 i;
+	char	*s, *p;
+	size_t	 i, len = 1, n;
 
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	if ((p = s = malloc(len)) == NULL)
+		fatal("%s", __func__);
 	for (i = 0; i < argc; i++) {
-		if (asprintf(&t, "%s%s%s", s ? s : "", s ? " " : "",
-		    argv[i]) == -1)
-			fatal("%s", __func__);
-		free(s);
-		s = t;
+		if (i > 0)
+			*p++ = ' ';
+		n = strlen(argv[i]);
+		memcpy(p, argv[i], n);
+		p += n;
 	}
-	return (s ? s : xstrdup(""));
+	*p = '\0';
+	return (s);
 }
 
 static void

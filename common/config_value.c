@@ -196,6 +196,8 @@ config_is_null(const yaml_node_t *n)
 	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return (0);
 	v = (const char *)n->data.scalar.value;
+	if (*v != '\0' && *v != '~' && *v != 'n' && *v != 'N')
+		return (0);	/* most scalars, at once */
 	return (*v == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
 	    strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0);
 }
