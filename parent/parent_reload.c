@@ -501,6 +501,14 @@ reload_next(void)
 	while (reload_loader == NULL &&
 	    (j = TAILQ_FIRST(&reload_jobs)) != NULL) {
 		p = j->peer ? pctl_peer_find(j->peerid) : NULL;
+		if (svc_stopping_all()) {
+			if (p != NULL)
+				pctl_finish(p, CTL_RES_FAIL,
+				    "vigild is shutting down");
+			TAILQ_REMOVE(&reload_jobs, j, entry);
+			free(j);
+			continue;
+		}
 		if ((j->mode == RELOAD_DRYRUN && p == NULL) ||
 		    ((j->mode == RELOAD_ADD || j->mode == RELOAD_REMOVE) &&
 		    reload_addremove_check(j, p))) {
@@ -522,6 +530,28 @@ reload_next(void)
 	}
 }
 
+/*
+ * vigild stops every service and exits: the job loading and those
+ * queued are dropped, their clients told so.
+ */
+static void
+reload_refuse(void)
+{
+	struct reload_job	*j;
+	struct pctl_peer	*p;
+
+	config_free(config_load_end(reload_loader));
+	reload_loader = NULL;
+	reload_report_free(&reload_rep);
+	while ((j = TAILQ_FIRST(&reload_jobs)) != NULL) {
+		if (j->peer && (p = pctl_peer_find(j->peerid)) != NULL)
+			pctl_finish(p, CTL_RES_FAIL,
+			    "vigild is shutting down");
+		TAILQ_REMOVE(&reload_jobs, j, entry);
+		free(j);
+	}
+}
+
 /* One slice of the load; at its end, the comparison and the changes. */
 static void
 reload_slice(int fd, short ev, void *arg)
@@ -533,6 +563,10 @@ reload_slice(int fd, short ev, void *arg)
 
 	if (reload_loader == NULL) {
 		reload_next();
+		return;
+	}
+	if (svc_stopping_all()) {
+		reload_refuse();
 		return;
 	}
 	reload_nslices++;
