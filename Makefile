@@ -121,6 +121,7 @@ VIGILD_SRCS	+= parent/svc.c
 VIGILD_SRCS	+= parent/svc_deps.c
 VIGILD_SRCS	+= parent/svc_group.c
 VIGILD_SRCS	+= parent/svc_kick.c
+VIGILD_SRCS	+= parent/svc_leftovers.c
 VIGILD_SRCS	+= parent/svc_launch.c
 VIGILD_SRCS	+= parent/svc_listen.c
 VIGILD_SRCS	+= parent/svc_shutdown.c

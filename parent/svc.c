@@ -266,6 +266,7 @@ svc_do_spawn(struct svc *s)
 	struct config_svc	*sc = s->grp->conf;
 	char		 err[SVC_REASONMAX];
 
+	svc_leftovers_now(s);		/* what the last process left */
 	if (svc_spawn(s, err, sizeof(err)) == -1) {
 		/* Nothing ran: count it as a quick exit. */
 		struct svc_exit	*e = svc_history_add(s);
@@ -586,13 +587,15 @@ svc_kill_tree(struct svc *s, int sig)
 
 	/*
 	 * A group with nobody left in it needs no cgroup.kill, and is
-	 * spared one: see svc_spawn() for why that matters.
+	 * spared one: see svc_spawn() for why that matters.  Once the main
+	 * process is gone, whether anything is left is looked at a little
+	 * later (svc_leftovers.c).
 	 */
-	if (sig == SIGKILL && s->cgroup != NULL && (s->pid != 0 ||
-	    svc_cgroup_populated(s->cgroup))) {
+	if (sig == SIGKILL && s->cgroup != NULL && s->pid != 0) {
 		(void)svc_cgroup_kill(s->cgroup);
 		s->cgroup_killed = 1;
-	}
+	} else if (sig == SIGKILL && s->cgroup != NULL)
+		svc_leftovers_later(s);
 	if (pgid == 0 && (e = svc_last_exit(s)) != NULL && e->pid > 0)
 		pgid = e->pid;
 	if (pgid > 0)

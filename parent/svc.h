@@ -128,6 +128,8 @@ struct svc {
 						   NULL: not waited for */
 	int			 exec_errno;	/* read at the spawn: exec's */
 	int			 cgroup_killed;	/* cgroup.kill used on it */
+	int			 cg_check;	/* svc_leftovers.c: its group
+						   is to be checked */
 	struct plog		*plog[2];	/* parent_logger.c: stdout and
 						   stderr streams, or NULL */
 	struct event		*timer;		/* start_seconds, backoff, stop:
@@ -355,6 +357,11 @@ int		 svc_listen_open(struct svc_group *, char *, size_t);
 void		 svc_listen_close(struct svc_group *);
 int		 svc_port_pick(struct svc *, char *, size_t);
 int		 svc_bind_addrinfo(const char *, uint16_t, struct addrinfo **);
+
+/* parent/svc_leftovers.c: what a reaped process left in its group */
+void		 svc_leftovers_later(struct svc *);
+void		 svc_leftovers_now(struct svc *);
+void		 svc_leftovers_flush(void);
 
 /* parent/svc_cgroup_linux.c */
 int		 svc_cgroup_mount(char *, size_t);

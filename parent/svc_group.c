@@ -297,6 +297,7 @@ svc_free(struct svc *s)
 	}
 	if (s->exec_rfd != -1)
 		close(s->exec_rfd);
+	svc_leftovers_now(s);
 	if (s->cgroup != NULL) {
 		svc_cgroup_remove(s->cgroup);
 		free(s->cgroup);
@@ -442,6 +443,7 @@ svc_free_all(void)
 	struct svc_group	*g;
 	struct svc		*s;
 
+	svc_leftovers_flush();
 	while ((s = TAILQ_FIRST(&svc_all)) != NULL)
 		svc_free(s);
 	while ((g = TAILQ_FIRST(&svc_groups)) != NULL) {
