@@ -46,6 +46,7 @@ enum cl_state {
 	CL_SERVICES,		/* its services, from pair */
 	CL_INCLUDE,		/* the next include */
 	CL_FINISH,
+	CL_FREE,		/* what only the load needed, from ifree */
 	CL_SHARE,		/* the strings, from share */
 	CL_DONE
 };
@@ -79,6 +80,7 @@ struct config_loader {
 	const char		*mainfile;	/* ctx's, around an include */
 	const char		*maindir;
 
+	size_t			 ifree;
 	struct config_svc	*share;
 	struct vigil_conf	*conf;		/* the result, once DONE */
 };
@@ -327,6 +329,8 @@ cl_ctx_free(struct config_loader *l)
 		config_doc_free(&ctx->maindoc, &ctx->mainarena);
 	ctx->have_maindoc = 0;
 	for (i = 0; i < ctx->nsp; i++) {
+		if (ctx->sp[i] == NULL)		/* freed by cl_free */
+			continue;
 		ctx->sp[i]->svc = NULL;		/* owned by conf */
 		config_svc_parse_free(ctx->sp[i]);
 	}
@@ -350,16 +354,34 @@ cl_finish(struct config_loader *l)
 		config_svc_check_deps(ctx);
 		fill_defaults(ctx->conf);
 	}
+	l->ifree = 0;
+	l->state = CL_FREE;
+}
+
+/* 1 once what only the load needed is freed, the result decided. */
+static int
+cl_free(struct config_loader *l)
+{
+	struct config_ctx	*ctx = &l->ctx;
+
+	while (l->ifree < ctx->nsp) {
+		ctx->sp[l->ifree]->svc = NULL;	/* owned by conf */
+		config_svc_parse_free(ctx->sp[l->ifree]);
+		ctx->sp[l->ifree++] = NULL;
+		if (cl_tick(l, CL_COST_SHARE))
+			return (0);
+	}
 	cl_ctx_free(l);
 	if (ctx->errs->nerrs != l->nerrs) {
 		config_free(ctx->conf);
 		ctx->conf = NULL;
 		l->state = CL_DONE;
-		return;
+		return (1);
 	}
 	l->conf = ctx->conf;
 	l->share = TAILQ_FIRST(&l->conf->services);
 	l->state = CL_SHARE;
+	return (1);
 }
 
 struct config_loader *
@@ -420,6 +442,10 @@ config_load_step(struct config_loader *l, int (*busy)(void *), void *arg)
 			break;
 		case CL_FINISH:
 			cl_finish(l);
+			break;
+		case CL_FREE:
+			if (!cl_free(l))
+				return (0);
 			break;
 		case CL_SHARE:
 			while (l->share != NULL) {

@@ -67,6 +67,7 @@ static struct reload_report	 reload_rep;	/* its errors, its lines */
 static struct event		 reload_ev;	/* its next slice */
 static int			 reload_ev_set;
 static unsigned int		 reload_nslices;
+static int			 reload_deferred;	/* loaded, to apply */
 
 void
 reload_report_init(struct reload_report *rep)
@@ -133,45 +134,85 @@ reload_note_gone(struct reload_report *rep, struct svc_group *g,
 }
 
 /*
- * The new file's services sorted by name: one lookup per running group
- * in O(log N), so that a reload of 10,000 unchanged services is not a
- * scan of the file per service.
+ * The new file's services, found by name for each running group in
+ * O(1) when both come in the file's order (a reload of an unchanged
+ * file: a cursor), else in O(log N) (sorted, at the first miss).  A
+ * sort up front was 40 % of the comparison at 10,000 services: each
+ * of its 130,000 compares touched two services out of cache.
  */
+struct reload_name {
+	const char		*name;
+	size_t			 i;
+};
+
+struct reload_idx {
+	struct config_svc	**file;		/* in the file's order */
+	char			 *matched;	/* a running group has it */
+	size_t			  n;
+	size_t			  next;		/* the cursor */
+	struct reload_name	 *byname;	/* NULL until a miss */
+};
+
 static int
 reload_namecmp(const void *a, const void *b)
 {
-	const struct config_svc	*sa = *(struct config_svc * const *)a;
-	const struct config_svc	*sb = *(struct config_svc * const *)b;
+	const struct reload_name	*x = a, *y = b;
 
-	return (strcmp(sa->name, sb->name));
+	return (strcmp(x->name, y->name));
 }
 
-static struct config_svc **
-reload_index(struct vigil_conf *conf, size_t *np)
+static void
+reload_idx_init(struct reload_idx *ri, struct vigil_conf *conf)
 {
-	struct config_svc	**v, *sc;
-	size_t		  n = 0;
+	struct config_svc	*sc;
+	size_t			 n = 0;
 
+	memset(ri, 0, sizeof(*ri));
 	TAILQ_FOREACH(sc, &conf->services, entry)
 		n++;
-	if ((v = reallocarray(NULL, n + 1, sizeof(*v))) == NULL)
+	if ((ri->file = reallocarray(NULL, n + 1, sizeof(*ri->file))) ==
+	    NULL || (ri->matched = calloc(n + 1, 1)) == NULL)
 		fatal(NULL);
-	n = 0;
 	TAILQ_FOREACH(sc, &conf->services, entry)
-		v[n++] = sc;
-	qsort(v, n, sizeof(*v), reload_namecmp);
-	*np = n;
-	return (v);
+		ri->file[ri->n++] = sc;
 }
 
-static struct config_svc *
-reload_index_find(struct config_svc **v, size_t n, const char *name)
+static void
+reload_idx_free(struct reload_idx *ri)
 {
-	struct config_svc	 key, *kp = &key, **r;
+	free(ri->file);
+	free(ri->matched);
+	free(ri->byname);
+}
 
-	key.name = (char *)name;	/* only compared */
-	r = bsearch(&kp, v, n, sizeof(*v), reload_namecmp);
-	return (r != NULL ? *r : NULL);
+/* The new service of this name, marked as matched; NULL: none. */
+static struct config_svc *
+reload_idx_find(struct reload_idx *ri, const char *name)
+{
+	struct reload_name	 key, *r;
+	size_t			 i;
+
+	if (ri->next < ri->n && strcmp(ri->file[ri->next]->name, name) == 0) {
+		ri->matched[ri->next] = 1;
+		return (ri->file[ri->next++]);
+	}
+	if (ri->byname == NULL) {
+		if ((ri->byname = reallocarray(NULL, ri->n + 1,
+		    sizeof(*ri->byname))) == NULL)
+			fatal(NULL);
+		for (i = 0; i < ri->n; i++) {
+			ri->byname[i].name = ri->file[i]->name;
+			ri->byname[i].i = i;
+		}
+		qsort(ri->byname, ri->n, sizeof(*ri->byname), reload_namecmp);
+	}
+	key.name = name;
+	if ((r = bsearch(&key, ri->byname, ri->n, sizeof(*ri->byname),
+	    reload_namecmp)) == NULL)
+		return (NULL);
+	ri->next = r->i + 1;
+	ri->matched[r->i] = 1;
+	return (ri->file[r->i]);
 }
 
 static void
@@ -228,8 +269,9 @@ reload_apply(enum reload_mode mode, const char *only, struct vigil_conf *nconf,
 	struct config_errors	*ep = &rep->errs;
 	struct svc_confref	*ref;
 	struct svc_group	*g, *gnext;
-	struct config_svc	*sc, *nc, **idx;
-	size_t			 nidx, i;
+	struct config_svc	*sc, *nc;
+	struct reload_idx	 ri;
+	size_t			 i;
 	int			 changes = 0;
 
 	if (nconf != NULL && parent_conf_check(nconf, ep) == -1) {
@@ -244,7 +286,7 @@ reload_apply(enum reload_mode mode, const char *only, struct vigil_conf *nconf,
 		return (-1);
 	}
 	ref = svc_confref_new(nconf);
-	idx = reload_index(nconf, &nidx);
+	reload_idx_init(&ri, nconf);
 
 	/* Services gone from the file, changed, or scaled. */
 	for (g = TAILQ_FIRST(&svc_groups); g != NULL; g = gnext) {
@@ -253,7 +295,7 @@ reload_apply(enum reload_mode mode, const char *only, struct vigil_conf *nconf,
 			continue;
 		if (only != NULL && strcmp(only, g->conf->name) != 0)
 			continue;
-		nc = reload_index_find(idx, nidx, g->conf->name);
+		nc = reload_idx_find(&ri, g->conf->name);
 		if (nc == NULL) {
 			if (mode == RELOAD_ADD)
 				continue;
@@ -305,10 +347,11 @@ reload_apply(enum reload_mode mode, const char *only, struct vigil_conf *nconf,
 		reload_change_group(g, nc, ref);
 	}
 
-	free(idx);
-
-	/* Services new in the file. */
-	TAILQ_FOREACH(sc, &nconf->services, entry) {
+	/* Services new in the file: not matched above, and no group. */
+	for (i = 0; i < ri.n; i++) {
+		sc = ri.file[i];
+		if (ri.matched[i])
+			continue;
 		if (only != NULL && strcmp(only, sc->name) != 0)
 			continue;
 		if (svc_group_find(sc->name) != NULL)
@@ -325,6 +368,7 @@ reload_apply(enum reload_mode mode, const char *only, struct vigil_conf *nconf,
 		report(rep, "%s: added process group", sc->name);
 		reload_start_group(svc_group_add(sc, ref));
 	}
+	reload_idx_free(&ri);
 
 	if (changes == 0 && mode != RELOAD_ADD && mode != RELOAD_REMOVE)
 		report(rep, "No config updates to processes");
@@ -523,6 +567,7 @@ reload_next(void)
 		    CONFIG_NO_DNS;
 		log_debug("reload: loading %s", penv->conf_path);
 		reload_nslices = 0;
+		reload_deferred = 0;
 		reload_loader = config_load_begin(penv->conf_path, flags,
 		    &reload_rep.errs);
 		reload_slice(-1, 0, NULL);
@@ -571,6 +616,12 @@ reload_slice(int fd, short ev, void *arg)
 	}
 	reload_nslices++;
 	if (!config_load_step(reload_loader, reload_busy, NULL)) {
+		reload_later();
+		return;
+	}
+	/* The comparison and the changes get a turn of their own. */
+	if (!reload_deferred && parent_turn_busy()) {
+		reload_deferred = 1;
 		reload_later();
 		return;
 	}
