@@ -231,6 +231,8 @@ pctl_svc_changed(struct svc *s, enum svc_state old)
 	struct pctl_peer	*p;
 	struct pctl_wait	 key, *kp = &key, **r;
 
+	if (TAILQ_EMPTY(&pctl_waiting))		/* most changes */
+		return;
 	if (strlcpy(key.id, s->id, sizeof(key.id)) >= sizeof(key.id))
 		return;
 	TAILQ_FOREACH(p, &pctl_waiting, wentry) {
