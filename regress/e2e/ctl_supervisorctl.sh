@@ -118,8 +118,10 @@ first=
 same() {
 	local so vo src vrc
 	n=$((n + 1))
-	S "$@" >"$T/s.out" 2>/dev/null; src=$?
+	# Two daemons, each with its own services: asked side by side.
+	S "$@" >"$T/s.out" 2>/dev/null &
 	V "$@" >"$T/v.out" 2>/dev/null; vrc=$?
+	wait $!; src=$?
 	so=$(norm <"$T/s.out"); vo=$(norm <"$T/v.out")
 	if [ -n "$first" ]; then	# its help text after the error: not ours
 		so=$(head -1 <<<"$so"); first=
