@@ -161,15 +161,19 @@ for p in /api/v1/services /api/v1/services/web /metrics / /service/web \
 done
 grep -q hunter2 "$T/events" && fail "events show an environment value"
 
-# ---- garbage on the port: the daemon does not mind
+# ---- garbage on the port: the daemon does not mind (each on its own
+# connection, all at once: nc lingers a second after sending)
 cpid=$(helper_pid control)
+ncs=
 for g in 'GARBAGE\r\n\r\n' 'GET /api/v1/services HTTP/9.9\r\n\r\n' \
     'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n' \
     'POST /api/v1/reload HTTP/1.1\r\nAuthorization: Bearer\r\n\r\n' \
     '\x00\x01\x02\xff\r\n\r\n'; do
-	printf "$g" | timeout 5 nc -q 1 127.0.0.1 "$PORT" >/dev/null 2>&1
+	printf "$g" | timeout 5 nc -q 1 127.0.0.1 "$PORT" >/dev/null 2>&1 &
+	ncs="$ncs $!"
 done
-head -c 100000 /dev/urandom | timeout 5 nc -q 1 127.0.0.1 "$PORT" >/dev/null 2>&1
+head -c 100000 /dev/urandom | timeout 5 nc -q 1 127.0.0.1 "$PORT" >/dev/null 2>&1 &
+wait $ncs $!
 long=$(head -c 20000 /dev/zero | tr '\0' a)
 c=$(code GET /api/v1/services -H "X-Long: $long"); [ "$c" != 200 ] || fail "20 KB header accepted"
 head -c 100000 /dev/zero >"$T/big"
