@@ -5,7 +5,8 @@
 # its read end until the service exited, one descriptor per lost race
 # (a soak saw the parent go from 316 to 318 at a constant number of
 # services).  With both cores kept busy (which makes the race likelier),
-# 100 instances are restarted round after round; after each, the
+# 100 instances are restarted round after round (up at once, with
+# start_seconds 0: the rounds are spawns, not waits); after each, the
 # parent's table must be back to its size before.  Losing the race is
 # rare (about 1 spawn in 2,000 here), so this catches the old leak in
 # some runs only; it cannot pass with a leak it saw.
@@ -17,6 +18,7 @@ services:
     command: [ $TESTPROG, sleep ]
     $( [ -z "$E2E_USER" ] && echo "user: nobody" )
     instances: 100
+    start_seconds: 0
 EOF2
 start_vigild "$T/vigild.conf"
 all_running() { [ "$(ctl status many | grep -c RUNNING)" -eq 100 ]; }
