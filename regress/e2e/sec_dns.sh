@@ -29,7 +29,12 @@ start_vigild "$T/vigild.conf" -v
 strace -qq -p "$VIGILD_PID" -e trace=openat,open,socket,connect,sendto \
     -o "$T/parent.trace" &
 tpid=$!
-wait_until 10 test -s "$T/parent.trace" || sleep 1
+# The parent is idle: nothing is traced until web starts, so wait for
+# strace to be attached, not for its first line.
+traced() {
+	[ "$(awk '/^TracerPid:/ { print $2 }' /proc/"$VIGILD_PID"/status)" != 0 ]
+}
+wait_until 10 traced || fail "strace did not attach to the parent"
 ctl start web >/dev/null || fail "web did not start"
 wait_until 10 bash -c "$VIGILCTL -s $SOCK status -l web | grep -q healthy" ||
     fail "web not healthy"
