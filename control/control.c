@@ -89,8 +89,10 @@ static unsigned int	 control_maxconns = CTL_MAXCLIENTS;
 static struct ctl_socket_setup control_priv;
 static struct log_limit	 control_refused_limit =
     LOG_LIMIT_INIT("refused or dropped control clients", 10);
-static struct log_limit	 control_accept_limit =
-    LOG_LIMIT_INIT("control socket accept errors", 3);
+static time_t		 control_out_since;	/* out of descriptors
+						   since (monotonic), 0:
+						   not */
+static unsigned int	 control_out_tries;	/* accepts failed since */
 
 #define CONTROL_FD_SPARE	32	/* descriptors kept for the rest */
 
@@ -99,6 +101,9 @@ static int	control_dispatch_parent(struct imsgev *, struct imsg *);
 static void	control_listen(int);
 static void	control_accept(int, short, void *);
 static void	control_accept_pause(void);
+static void	control_accept_out(int);
+static void	control_accept_drained(void);
+static time_t	control_now(void);
 static void	control_accept_resume(int, short, void *);
 static void	control_conn_new(int);
 static void	control_conn_free(struct ctl_conn *);
@@ -271,18 +276,63 @@ control_accept(int lfd, short event, void *arg)
 		if (fd == -1) {
 			if (errno == EMFILE || errno == ENFILE ||
 			    errno == ENOBUFS || errno == ENOMEM) {
-				if (log_limit(&control_accept_limit))
-					log_warn("control socket: accept; not "
-					    "accepting for %d s",
-					    CONTROL_ACCEPT_PAUSE_SEC);
+				control_accept_out(errno);
 				control_accept_pause();
-			} else if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR && errno != ECONNABORTED)
+			} else if (errno == EAGAIN || errno == EWOULDBLOCK)
+				control_accept_drained();
+			else if (errno != EINTR && errno != ECONNABORTED)
 				log_warn("accept");
 			return;
 		}
 		control_conn_new(fd);
 	}
+}
+
+static time_t
+control_now(void)
+{
+	struct timespec	 ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		fatal("clock_gettime");
+	return (ts.tv_sec);
+}
+
+/*
+ * accept failed for want of descriptors: said once when it starts (and
+ * once when it is over, control_accept_drained), however long it lasts
+ * and however often the paused accept is tried meanwhile.
+ */
+static void
+control_accept_out(int err)
+{
+	if (control_out_since != 0) {
+		control_out_tries++;
+		return;
+	}
+	control_out_since = control_now();
+	if (control_out_since == 0)
+		control_out_since = 1;
+	control_out_tries = 0;
+	log_warnx("control socket: out of descriptors (accept: %s) with %u "
+	    "clients; not accepting until there is room", strerror(err),
+	    control_nconns);
+}
+
+/*
+ * Every waiting client was accepted: a shortage of descriptors is over.
+ * Not at the first accept after it: while a crowd drains, each client
+ * that goes makes room for one more and the next accept fails again.
+ */
+static void
+control_accept_drained(void)
+{
+	if (control_out_since == 0)
+		return;
+	log_warnx("control socket: accepting again after %lld s out of "
+	    "descriptors (%u tries failed)",
+	    (long long)(control_now() - control_out_since), control_out_tries);
+	control_out_since = 0;
 }
 
 /* Out of descriptors: stop accepting for a while (clients wait). */
