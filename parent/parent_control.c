@@ -571,6 +571,7 @@ parent_control_shutdown(void)
 		p->gone = NULL;	/* the other subsystems are gone already */
 		pctl_peer_free(p);
 	}
+	parent_mainlog_shutdown();	/* still up: its followers go */
 	parent_http_shutdown();
 	pctl_sock_close();
 }

@@ -168,5 +168,6 @@ void	plog_cmd_gone(uint32_t);
 void	parent_mainlog_init(void);
 void	parent_mainlog_cmd(struct pctl_peer *);
 void	parent_mainlog_gone(uint32_t);
+void	parent_mainlog_shutdown(void);	/* forget every follower */
 
 #endif /* VIGIL_PARENT_CONTROL_H */

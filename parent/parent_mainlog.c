@@ -48,6 +48,8 @@
 struct mainlog_follower {
 	TAILQ_ENTRY(mainlog_follower) entry;
 	uint32_t		 peerid;
+	uint32_t		 uid;		/* who asked, for the log */
+	int32_t			 pid;
 };
 
 static char		 mainlog_ring[MAINLOG_MAX];
@@ -213,6 +215,8 @@ parent_mainlog_cmd(struct pctl_peer *p)
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		fatal(NULL);
 	f->peerid = p->peerid;
+	f->uid = p->req.uid;
+	f->pid = p->req.pid;
 	TAILQ_INSERT_TAIL(&mainlog_followers, f, entry);
 	log_debug("vigilctl maintail -f by uid %u pid %d: following",
 	    p->req.uid, p->req.pid);
@@ -228,6 +232,24 @@ parent_mainlog_gone(uint32_t peerid)
 		if (f->peerid != peerid)
 			continue;
 		TAILQ_REMOVE(&mainlog_followers, f, entry);
+		free(f);
+	}
+}
+
+/*
+ * Shutdown: control goes, and the followers' clients with it (control's
+ * peers are forgotten without telling the subsystems): forget them here,
+ * saying so, rather than keep them until the exit.
+ */
+void
+parent_mainlog_shutdown(void)
+{
+	struct mainlog_follower	*f;
+
+	while ((f = TAILQ_FIRST(&mainlog_followers)) != NULL) {
+		TAILQ_REMOVE(&mainlog_followers, f, entry);
+		log_info("vigilctl maintail -f by uid %u pid %d: ended by the "
+		    "shutdown", f->uid, (int)f->pid);
 		free(f);
 	}
 }

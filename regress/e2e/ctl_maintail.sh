@@ -4,7 +4,8 @@
 # last N bytes as supervisorctl asks, -f follows what is logged next, the
 # oldest lines go first once more than 64 KiB were logged (whole lines),
 # and only privileged callers may read it (the audit of who did what is
-# in it).
+# in it).  A follower still there when vigild stops is forgotten then,
+# and the log says so.
 . "$(dirname "$0")/lib.sh"
 
 [ -z "$E2E_USER" ] && [ "$(id -u)" = 0 ] || skip "needs root"
@@ -79,4 +80,14 @@ grep -q "all autostart services started" <<<"$out" &&
     fail "the oldest lines were kept"
 tail -1 <<<"$out" | grep -qE "^$STAMP WARN vigilctl signal HUP nosuch by uid" ||
     fail "the newest line is not last: $(tail -2 <<<"$out")"
+
+# --- a follower still there at the shutdown is forgotten then, said so
+"$VIGILCTL" -s "$SOCK" maintail -f >"$T/follow2" 2>&1 &
+FOLLOW=$!
+CLEANUP_PIDS=$FOLLOW
+wait_until 10 test -s "$T/follow2" || fail "maintail -f printed nothing"
+stop_vigild
+wait "$FOLLOW" 2>/dev/null
+grep -qE "vigilctl maintail -f by uid [0-9]+ pid $FOLLOW: ended by the shutdown" \
+    "$VIGILD_LOG" || fail "the follower was not forgotten at the shutdown"
 exit 0
