@@ -150,6 +150,7 @@ VIGILD_SRCS	+= control/control_http_log.c
 VIGILD_SRCS	+= control/control_http_conn.c
 VIGILD_SRCS	+= control/control_http_out.c
 VIGILD_SRCS	+= control/control_http_route.c
+VIGILD_SRCS	+= control/control_http_sse.c
 VIGILD_SRCS	+= control/control_logs.c
 VIGILCTL_SRCS	= control/vigilctl/vigilctl.c
 VIGILCTL_SRCS	+= control/vigilctl/vigilctl_cmd.c

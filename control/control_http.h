@@ -85,6 +85,14 @@ int	chttp_out_page(FILE *, struct chttp_answer *);
 int	chttp_console_asset(int, const char **, const unsigned char **,
 	    size_t *);
 
+/* control_http.c: answering, for the streams too */
+void	chttp_headers(struct evhttp_request *, const char *);
+FILE	*chttp_open(char **, size_t *);		/* an open_memstream */
+void	chttp_error(struct evhttp_request *, int, const char *, const char *);
+
+/* control_http_sse.c: GET /api/v1/events */
+void	chttp_sse_start(struct evhttp_request *);
+
 /* control_http_log.c: GET .../log?follow=1, streamed. */
 int	chttp_log_follow(struct evhttp_request *, uint32_t);
 int	chttp_log_answer(struct imsg *);
