@@ -252,7 +252,8 @@ $(BUILD)/regress/%: regress/unit/%.c regress/unit/unit.c regress/unit/unit.h \
 	    $(BUILD)/libcommon.a $(PKG_LIBS)
 
 # The imsg tests share their helpers.
-$(BUILD)/regress/test_imsg $(BUILD)/regress/test_imsgev: \
+$(BUILD)/regress/test_imsg $(BUILD)/regress/test_imsg_fd \
+    $(BUILD)/regress/test_imsgev: \
 	    regress/unit/unit_imsg.c regress/unit/unit_imsg.h
 # The configuration loader's tests share theirs.
 $(BUILD)/regress/test_config_errors $(BUILD)/regress/test_config_files \

@@ -15,8 +15,9 @@
  */
 
 /*
- * Helpers shared by the imsg unit tests: socket pairs and pipes, and
- * raw frames written past imsg.c.
+ * Helpers shared by the imsg unit tests: socket pairs and pipes, raw
+ * frames written past imsg.c, reading the next message, and checking
+ * that a passed descriptor works.
  */
 
 #include <sys/types.h>
@@ -25,6 +26,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,3 +140,44 @@ pipe_state(int rfd)
 	return (PIPE_ERR);
 }
 
+/*
+ * Next message, reading as needed: 1 message, 0 EOF, -1 imsg_get or
+ * read error, -2 nothing came within 2 seconds.
+ */
+int
+getmsg(struct imsgbuf *ibuf, struct imsg *imsg)
+{
+	struct pollfd	 pfd;
+	ssize_t		 n;
+	int		 r;
+
+	for (;;) {
+		if ((r = imsg_get(ibuf, imsg)) != 0)
+			return (r);
+		if ((n = imsgbuf_read(ibuf)) == 0)
+			return (0);
+		if (n == -1) {
+			if (errno != EAGAIN)
+				return (-1);
+			pfd.fd = ibuf->fd;
+			pfd.events = POLLIN;
+			if (poll(&pfd, 1, 2000) <= 0)
+				return (-2);
+		}
+	}
+}
+
+/* Write s through wfd and check it comes out of rfd. */
+int
+fd_reaches(int wfd, int rfd, const char *s)
+{
+	char	 buf[64];
+	size_t	 len = strlen(s);
+
+	if (wfd == -1 || write(wfd, s, len) != (ssize_t)len)
+		return (0);
+	memset(buf, 0, sizeof(buf));
+	if (read(rfd, buf, sizeof(buf) - 1) != (ssize_t)len)
+		return (0);
+	return (strcmp(buf, s) == 0);
+}

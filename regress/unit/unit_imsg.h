@@ -21,6 +21,9 @@
 
 #include "unit.h"
 
+struct imsg;
+struct imsgbuf;
+
 #define PIPE_EOF	0	/* every write end is closed */
 #define PIPE_OPEN	1	/* some write end is still open */
 #define PIPE_ERR	2
@@ -32,5 +35,7 @@ void	 raw_send(int, const void *, size_t, int);
 void	 raw_sendfds(int, const void *, size_t, const int *, int);
 void	 raw_hdr(unsigned char *, uint32_t, uint32_t, uint32_t);
 int	 pipe_state(int);
+int	 getmsg(struct imsgbuf *, struct imsg *);
+int	 fd_reaches(int, int, const char *);
 
 #endif /* UNIT_IMSG_H */
