@@ -452,7 +452,7 @@ reload_remove_stopped(struct pctl_peer *p, struct svc_group *g)
 static int
 reload_addremove_check(struct reload_job *j, struct pctl_peer *p)
 {
-	struct svc_group	*g;
+	struct svc_group	*g = NULL;
 	const char		*name = j->only;
 
 	if (j->mode == RELOAD_ADD && svc_group_find(name) != NULL) {
