@@ -860,8 +860,6 @@ def parse_args(argv):
     if not a.sizes or min(a.sizes) < 1:
         ap.error("--sizes: a list of numbers, e.g. 1000,3000")
     if a.baseline:
-        if SCALE in a.only:
-            ap.error("--baseline is not supported with %s" % SCALE)
         if "vigild" not in a.systems:
             ap.error("--baseline compares with vigild: keep vigild in "
                      "--systems")
@@ -991,7 +989,7 @@ def main(argv):
             log(sc.write(outdir, meta))
             log("written: %s/results.md, results.json" % os.path.relpath(
                 outdir, root))
-            return 1 if sc.errors else 0
+            return 1 if any(sc.errors_by.values()) else 0
 
         b.run()
 

@@ -101,7 +101,7 @@ class ScaleVigild(S.Vigild):
 
     def start(self):
         c = self.ctx
-        self.p = c.procs.spawn([c.vigild, "-d", "-v", "-f", self.conf,
+        self.p = c.procs.spawn([self.vigild, "-d", "-v", "-f", self.conf,
                                 "-p", self.pidfile], env=c.base_env,
                                cwd=self.d, stdout=self._out())
 
@@ -123,6 +123,18 @@ class ScaleVigild(S.Vigild):
         os.rename(self.conf + ".new", self.conf)
 
 
+class ScaleBaseline(ScaleVigild):
+    """The --baseline build, in the same W8 runs."""
+
+    @property
+    def vigild(self):
+        return self.ctx.base_vigild
+
+    @property
+    def vigilctl(self):
+        return self.ctx.base_vigilctl
+
+
 def _stamps(path):
     out = []
     with open(path) as f:
@@ -137,11 +149,23 @@ class Scale:
     def __init__(self, bench, sizes, log):
         self.b, self.ctx, self.log = bench, bench.ctx, log
         self.sizes = sizes
-        self.res = {}           # row -> {n: value}
-        self.errors = {}        # n -> message
+        self.builds = ["vigild"] + (["baseline"] if bench.a.baseline
+                                    else [])
+        self.res_by = {k: {} for k in self.builds}     # row -> {n: value}
+        self.errors_by = {k: {} for k in self.builds}  # n -> message
+        self.use("vigild")
         self.detail = {}
 
+    def use(self, which):
+        """Record into, and render from, that build's figures."""
+        self.which = which
+        self.res, self.errors = self.res_by[which], self.errors_by[which]
+
     def rec(self, row, n, v):
+        if row.startswith("spawn"):     # the machine's: every build's
+            for r in self.res_by.values():
+                r.setdefault(row, {})[n] = v
+            return
         self.res.setdefault(row, {})[n] = v
 
     def outpos(self, so):
@@ -161,7 +185,7 @@ class Scale:
 
     def vctl(self, so, args, timeout):
         of = os.path.join(so.d, "ctl.out")
-        rc, dt = self.ctx.procs.timed([self.ctx.vigilctl, "-s", so.sock] +
+        rc, dt = self.ctx.procs.timed([so.vigilctl, "-s", so.sock] +
                                       args, timeout, env=self.ctx.base_env,
                                       outfile=of)
         if rc not in (0, 3):
@@ -217,7 +241,8 @@ class Scale:
         svcs = [S.Svc("s%05d" % i, ["sleep"],
                       env={"VIGIL_TESTPROG_STAMP": stampf})
                 for i in range(n)]
-        so = ScaleVigild(self.ctx)
+        so = (ScaleBaseline if self.which == "baseline" else
+              ScaleVigild)(self.ctx)
         try:
             so.prepare(d, svcs)
             self.b.active.append(so)
@@ -265,7 +290,7 @@ class Scale:
             pos = self.outpos(so)
             left = list(spids)
             t0m = time.monotonic()
-            sp = self.ctx.procs.spawn([self.ctx.vigilctl, "-s", so.sock,
+            sp = self.ctx.procs.spawn([so.vigilctl, "-s", so.sock,
                                        "stop", "all"], env=self.ctx.base_env)
 
             root = so.root()
@@ -289,12 +314,12 @@ class Scale:
                          self.ctx.procs)
             time.sleep(1)
             self.rec("turn_stop", n, self.turn(so, pos))
-            self.log("  vigild n=%d %s" % (n, ", ".join(
+            self.log("  %s n=%d %s" % (self.which, n, ", ".join(
                 "%s %s" % (k, _fmt(self.res[k].get(n)))
                 for k, _, _ in ROWS if not k.startswith("spawn"))))
         except (RuntimeError, S.Unavailable, P.Timeout) as e:
             self.errors[n] = str(e)
-            self.log("  vigild n=%d: error: %s" % (n, e))
+            self.log("  %s n=%d: error: %s" % (self.which, n, e))
         finally:
             try:
                 so.shutdown()
@@ -309,9 +334,13 @@ class Scale:
     def run(self):
         self.log("W8 scale: %s services; %s" % (
             ", ".join(str(n) for n in self.sizes), PEER_NOTE))
-        for n in self.sizes:
+        for i, n in enumerate(self.sizes):
             self.machine(n)
-            self.vigild(n)
+            # with --baseline, each build goes first at every other size
+            for w in (self.builds if i % 2 == 0 else self.builds[::-1]):
+                self.use(w)
+                self.vigild(n)
+        self.use("vigild")
 
     def growth(self, row):
         """The factor per 10x services, from the smallest and largest size
@@ -322,6 +351,42 @@ class Scale:
             return None
         a, b = ns[0], ns[-1]
         return (v[b] / v[a]) ** (1.0 / math.log10(b / a))
+
+    def table(self, which):
+        """One build's figures, a row per figure and a column per size."""
+        self.use(which)
+        t = ["| figure | unit | " + " | ".join(
+             "%s" % format(n, ",") for n in self.sizes) +
+             " | growth per 10x |",
+             "|---|---|" + "---:|" * (len(self.sizes) + 1)]
+        for k, label, unit in ROWS:
+            g = self.growth(k)
+            t.append("| %s | %s | %s | %s |" % (
+                label, unit, " | ".join(_fmt(self.res.get(k, {}).get(n))
+                                        for n in self.sizes),
+                "%.1f" % g if g is not None else "-"))
+        for n, e in sorted(self.errors.items()):
+            t.append("- %d services: error: %s" % (n, e))
+        self.use("vigild")
+        return t
+
+    def ratios(self):
+        """vigild / baseline, per figure and size (the machine's rows are
+        the same run's for both)."""
+        a, b = self.res_by["vigild"], self.res_by["baseline"]
+        t = ["| figure | " + " | ".join(format(n, ",") for n in
+                                        self.sizes) + " |",
+             "|---|" + "---:|" * len(self.sizes)]
+        for k, label, _ in ROWS:
+            if k.startswith("spawn"):
+                continue
+            cells = []
+            for n in self.sizes:
+                x, y = a.get(k, {}).get(n), b.get(k, {}).get(n)
+                cells.append("%.2f" % (x / y) if x is not None and y
+                             else "-")
+            t.append("| %s | %s |" % (label, " | ".join(cells)))
+        return t
 
     def render(self, meta):
         t = ["# vigil bench W8: scale", "",
@@ -334,33 +399,35 @@ class Scale:
              "", "vigild: %s; services: `vigil-testprog sleep`, logs off. "
              "%s." % (meta["versions"].get("vigild"),
                                       PEER_NOTE[0].upper() + PEER_NOTE[1:]),
-             "", "| figure | unit | " + " | ".join(
-                 "%s" % format(n, ",") for n in self.sizes) +
-             " | growth per 10x |",
-             "|---|---|" + "---:|" * (len(self.sizes) + 1)]
-        for k, label, unit in ROWS:
-            g = self.growth(k)
-            t.append("| %s | %s | %s | %s |" % (
-                label, unit, " | ".join(_fmt(self.res.get(k, {}).get(n))
-                                        for n in self.sizes),
-                "%.1f" % g if g is not None else "-"))
+             ""] + self.table("vigild")
+        if "baseline" in self.builds:
+            t += ["", "## %s" % meta["versions"].get("baseline"), "",
+                  "The same sizes, in the same run: at each size the "
+                  "machine's loop, then both builds, the first one "
+                  "alternating from size to size.", ""]
+            t += self.table("baseline")
+            t += ["", "## vigild / baseline", ""] + self.ratios()
         t += ["", "Growth per 10x: (last / first) ^ (1 / log10(last size / "
               "first size)); 10 is linear, 100 quadratic. A longest turn "
               "of 0 means no turn took 1 ms of CPU. The reload figures are "
               "the command's time; a 1 % reload's restarts go on after it."]
-        for n, e in sorted(self.errors.items()):
-            t.append("- %d services: error: %s" % (n, e))
         return "\n".join(t) + "\n"
+
+    def figures(self, which):
+        self.use(which)
+        f = {k: {"label": lab, "unit": u, "values": self.res.get(k, {}),
+                 "growth_per_10x": self.growth(k)} for k, lab, u in ROWS}
+        self.use("vigild")
+        return f
 
     def write(self, outdir, meta):
         md = self.render(meta)
         res = {"meta": meta, "workload": "W8", "sizes": self.sizes,
-               "note": PEER_NOTE,
-               "figures": {k: {"label": lab, "unit": u,
-                               "values": self.res.get(k, {}),
-                               "growth_per_10x": self.growth(k)}
-                           for k, lab, u in ROWS},
-               "errors": self.errors, "extra": self.detail}
+               "note": PEER_NOTE, "figures": self.figures("vigild"),
+               "errors": self.errors_by["vigild"], "extra": self.detail}
+        if "baseline" in self.builds:
+            res["baseline_figures"] = self.figures("baseline")
+            res["baseline_errors"] = self.errors_by["baseline"]
         with open(os.path.join(outdir, "results.md"), "w") as f:
             f.write(md)
         with open(os.path.join(outdir, "results.json"), "w") as f:
