@@ -84,23 +84,34 @@ cg_heap_start(void)
 }
 
 /*
- * The heap left out of (on: MADV_DONTFORK) or back in (off) what a
- * fork copies.  The brk heap grows into a new mapping without the flag,
- * so it is set on the whole range each time, and taken off again at
- * once: the helpers are forked with their heap.
+ * What a fork into a group copies is left out of it (on: MADV_DONTFORK)
+ * and taken back in (off) around the clone3: the brk heap, and vigild's
+ * own .bss, from the first page wholly past .data (_edata) to _end.
+ * Without them, the page tables copied are a few dozen (stack, libc's
+ * data, the launch arena), and the parent takes no copy-on-write fault
+ * on the pages it writes most.  The child reads neither (svc_launch.c
+ * packs what it needs in its arena); what it does read of vigild's
+ * writable memory, the .got.plt of lazy binding, sits before _edata.
+ * The brk heap grows into a new mapping without the flag, so it is set
+ * on the whole range each time, and taken off again at once: the
+ * helpers are forked with their heap and .bss.
  */
+extern char	 _edata[], _end[];
+
 static void
-cg_heap_nofork(int on)
+cg_nofork(int on)
 {
 	uintptr_t	 lo = cg_heap_start(), hi, pg;
+	int		 advice = on ? MADV_DONTFORK : MADV_DOFORK;
 
-	if (lo <= 1)
-		return;
 	pg = (uintptr_t)sysconf(_SC_PAGESIZE);
 	hi = ((uintptr_t)sbrk(0) + pg - 1) & ~(pg - 1);
+	if (lo > 1 && hi > lo)
+		(void)madvise((void *)lo, hi - lo, advice);
+	lo = ((uintptr_t)_edata + pg - 1) & ~(pg - 1);
+	hi = ((uintptr_t)_end + pg - 1) & ~(pg - 1);
 	if (hi > lo)
-		(void)madvise((void *)lo, hi - lo, on ? MADV_DONTFORK :
-		    MADV_DOFORK);
+		(void)madvise((void *)lo, hi - lo, advice);
 }
 
 /* Find the cgroup2 mount in /proc/self/mountinfo. */
@@ -419,17 +430,17 @@ svc_cgroup_fork(const char *path)
 		errno = ENOSYS;
 		return (-1);
 	}
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if ((fd = cg_open(path, ".", O_RDONLY | O_DIRECTORY)) == -1)
 		return (-1);
 	memset(&ca, 0, sizeof(ca));
-	ca.flags = CLONE_INTO_CGROUP;
+	ca.flags = CLONE_INTO_CGROUP | CLONE_VFORK;
 	ca.exit_signal = SIGCHLD;
 	ca.cgroup = (unsigned int)fd;
-	cg_heap_nofork(1);
+	cg_nofork(1);
 	if ((r = syscall(SYS_clone3, &ca, sizeof(ca))) == 0)
 		return (0);		/* the child: fd is close-on-exec */
 	saved = errno;
-	cg_heap_nofork(0);
+	cg_nofork(0);
 	close(fd);
 	if (r == -1) {
 		log_debug("clone3 into %s: %s; the child moves itself",

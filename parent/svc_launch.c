@@ -65,18 +65,26 @@
 
 extern char	**environ;
 
-static struct rlimit	 launch_orig_nofile;
-static int		 launch_rlimits_tried;
-static int		 launch_rlimits_saved;
-
 /*
- * The signals whose disposition is not the default in the parent (its
- * handlers, SIG_IGN, and whatever was ignored when it was started): the
- * only ones a child must reset.  Recorded once the parent has set its
- * handlers, which it does not change afterwards.
+ * What the child reads of the parent's own state.  A child forked
+ * into its cgroup has no copy of the parent's .bss (svc_cgroup_fork),
+ * so it reads these from the arena, where launch_pack() copies them.
  */
-static sigset_t		 launch_sig_changed;
-static int		 launch_sig_known;
+struct launch_proc {
+	struct rlimit	 orig_nofile;
+	int		 rlimits_saved;
+	/*
+	 * The signals whose disposition is not the default in the parent
+	 * (its handlers, SIG_IGN, and whatever was ignored when it was
+	 * started): the only ones a child must reset.  Recorded once the
+	 * parent has set its handlers, which it does not change afterwards.
+	 */
+	sigset_t	 sig_changed;
+	int		 sig_known;
+};
+
+static struct launch_proc launch_proc;
+static int		 launch_rlimits_tried;
 
 /* Once the parent's handlers are set, which it does not change later. */
 void
@@ -85,11 +93,11 @@ svc_launch_init(void)
 	struct sigaction	 sa;
 	int			 i;
 
-	sigemptyset(&launch_sig_changed);
+	sigemptyset(&launch_proc.sig_changed);
 	for (i = 1; i < NSIG; i++)
 		if (sigaction(i, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL)
-			(void)sigaddset(&launch_sig_changed, i);
-	launch_sig_known = 1;
+			(void)sigaddset(&launch_proc.sig_changed, i);
+	launch_proc.sig_known = 1;
 }
 
 /*
@@ -105,10 +113,10 @@ launch_rlimits(void)
 	if (launch_rlimits_tried)
 		return;
 	launch_rlimits_tried = 1;
-	if (getrlimit(RLIMIT_NOFILE, &launch_orig_nofile) == -1)
+	if (getrlimit(RLIMIT_NOFILE, &launch_proc.orig_nofile) == -1)
 		return;
-	launch_rlimits_saved = 1;
-	rl = launch_orig_nofile;
+	launch_proc.rlimits_saved = 1;
+	rl = launch_proc.orig_nofile;
 	rl.rlim_cur = rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
 		log_debug("raising RLIMIT_NOFILE: %s", strerror(errno));
@@ -489,33 +497,33 @@ launch_child_execvpe(char **argv, char **envp)
  * Each call costs, so only the signals the parent changed.
  */
 static void
-launch_child_signals(void)
+launch_child_signals(const struct launch_proc *g)
 {
 	sigset_t	 mask;
 	int		 i;
 
 	for (i = 1; i < NSIG; i++)
-		if (!launch_sig_known ||
-		    sigismember(&launch_sig_changed, i) == 1)
+		if (!g->sig_known || sigismember(&g->sig_changed, i) == 1)
 			(void)signal(i, SIG_DFL);
 	sigemptyset(&mask);
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 }
 
 static __dead void
-launch_child(const struct svc_launch *l, int ep, int entered)
+launch_child(const struct svc_launch *l, const struct launch_proc *g, int ep,
+    int entered)
 {
 	const struct config_limits *lim = l->limits;
 	int			 i, hi, errfd;
 
-	launch_child_signals();
+	launch_child_signals(g);
 	if (setsid() == -1)
 		launch_child_fail(ep, errno);
 	if (l->cgroup != NULL && !entered)
 		(void)svc_cgroup_enter(l->cgroup);
 
-	if (launch_rlimits_saved)
-		(void)setrlimit(RLIMIT_NOFILE, &launch_orig_nofile);
+	if (g->rlimits_saved)
+		(void)setrlimit(RLIMIT_NOFILE, &g->orig_nofile);
 	if (lim != NULL) {
 		launch_child_setrlimit(RLIMIT_NOFILE, &lim->nofile);
 		launch_child_setrlimit(RLIMIT_NPROC, &lim->nproc);
@@ -598,18 +606,22 @@ arena_strsize(const char *s)
 	return (s != NULL ? ((strlen(s) + 1 + 15) & ~(size_t)15) : 0);
 }
 
-/* A copy of l and everything it points to, in the arena; NULL: none. */
+/*
+ * A copy of l and everything it points to, and of launch_proc (to *gp),
+ * in the arena; NULL: none.
+ */
 static const struct svc_launch *
-launch_pack(const struct svc_launch *l)
+launch_pack(const struct svc_launch *l, const struct launch_proc **gp)
 {
 	struct svc_launch	*c;
+	struct launch_proc	*g;
 	size_t			 need, i, nargv = 0, sz;
 	char			*p;
 	void			*m;
 
 	for (nargv = 0; l->argv[nargv] != NULL; nargv++)
 		;
-	need = 2 * sizeof(*c) + sizeof(*l->limits) + 64 +
+	need = 2 * sizeof(*c) + sizeof(*g) + sizeof(*l->limits) + 80 +
 	    16 * (nargv + l->env.n + 2) +
 	    (nargv + l->env.n + 2) * sizeof(char *) +
 	    (size_t)l->ngroups * sizeof(gid_t) +
@@ -632,6 +644,9 @@ launch_pack(const struct svc_launch *l)
 		launch_arena_size = sz;
 	}
 	p = launch_arena;
+	g = arena_take(&p, sizeof(*g));
+	*g = launch_proc;
+	*gp = g;
 	c = arena_take(&p, sizeof(*c));
 	*c = *l;
 	c->argv = arena_take(&p, (nargv + 1) * sizeof(char *));
@@ -674,7 +689,7 @@ launch_vfork(const struct svc_launch *l, int ep)
 	pid_t	 pid;
 
 	if ((pid = vfork()) == 0)
-		launch_child(l, ep, 0);
+		launch_child(l, &launch_proc, ep, 0);
 	return (pid);
 }
 
@@ -686,23 +701,27 @@ pid_t
 svc_launch_start(const struct svc_launch *l, int *errfd)
 {
 	const struct svc_launch	*c;
+	const struct launch_proc *g;
 	sigset_t	 all, old;
 	pid_t		 pid;
 	int		 ep[2], dumpable, saved;
 
-	if (pipe2(ep, O_CLOEXEC) == -1)
+	/* Four bytes into an empty pipe: the child's end never blocks. */
+	if (pipe2(ep, O_CLOEXEC | O_NONBLOCK) == -1)
 		return (-1);
-	/* A change of ids in the child makes the shared mm undumpable. */
-	dumpable = compat_dumpable_get();
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
 	pid = -1;
+	dumpable = -1;
 	if (l->cgroup != NULL && !l->cgroup_move &&
-	    (c = launch_pack(l)) != NULL &&
+	    (c = launch_pack(l, &g)) != NULL &&
 	    (pid = svc_cgroup_fork(c->cgroup)) == 0)
-		launch_child(c, ep[1], 1);
-	if (pid == -1)
+		launch_child(c, g, ep[1], 1);
+	if (pid == -1) {
+		/* A change of ids in it makes the mm it shares undumpable. */
+		dumpable = compat_dumpable_get();
 		pid = launch_vfork(l, ep[1]);
+	}
 	saved = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	compat_dumpable_restore(dumpable);
@@ -712,7 +731,6 @@ svc_launch_start(const struct svc_launch *l, int *errfd)
 		errno = saved;
 		return (-1);
 	}
-	(void)fcntl(ep[0], F_SETFL, O_NONBLOCK);
 	*errfd = ep[0];
 	return (pid);
 }
