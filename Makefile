@@ -234,10 +234,13 @@ $(BUILD)/libcommon.a: $(COMMON_OBJS)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
+# vigild binds every symbol at start (-z now): a service forked into its
+# cgroup has its own copy of the parent's memory, and would otherwise
+# look up each libc function it calls before exec, every time.
 $(BUILD)/vigild: $(VIGILD_OBJS) $(BUILD)/libcommon.a
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(VIGILD_OBJS) $(BUILD)/libcommon.a \
-	    $(BIN_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -Wl,-z,relro,-z,now -o $@ $(VIGILD_OBJS) \
+	    $(BUILD)/libcommon.a $(BIN_LIBS)
 
 $(BUILD)/vigilctl: $(VIGILCTL_OBJS) $(BUILD)/libcommon.a
 	@echo "  LD      $@"

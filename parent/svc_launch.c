@@ -79,7 +79,8 @@ struct launch_proc {
 	 * started): the only ones a child must reset.  Recorded once the
 	 * parent has set its handlers, which it does not change afterwards.
 	 */
-	sigset_t	 sig_changed;
+	int		 sig_reset[NSIG];
+	int		 nsig_reset;
 	int		 sig_known;
 };
 
@@ -93,10 +94,10 @@ svc_launch_init(void)
 	struct sigaction	 sa;
 	int			 i;
 
-	sigemptyset(&launch_proc.sig_changed);
+	launch_proc.nsig_reset = 0;
 	for (i = 1; i < NSIG; i++)
 		if (sigaction(i, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL)
-			(void)sigaddset(&launch_proc.sig_changed, i);
+			launch_proc.sig_reset[launch_proc.nsig_reset++] = i;
 	launch_proc.sig_known = 1;
 }
 
@@ -457,37 +458,45 @@ launch_child_pid(char *buf, size_t len)
 	buf[n] = '\0';
 }
 
-/* execvp without the GNU-only execvpe: search PATH of the new env. */
+/*
+ * execvp without the GNU-only execvpe: search PATH of the new env.  No
+ * libc string functions: in a child forked into its cgroup, each is one
+ * more page of libc to fault in before the exec.
+ */
 static void
 launch_child_execvpe(char **argv, char **envp)
 {
-	const char	*path = NULL, *p, *end;
+	const char	*path = NULL, *p, *name = argv[0];
 	char		 file[4096];
-	size_t		 i, len;
+	size_t		 i, len, nlen;
 	int		 eno = ENOENT;
 
-	if (strchr(argv[0], '/') != NULL) {
-		execve(argv[0], argv, envp);
-		return;
-	}
+	for (nlen = 0; name[nlen] != '\0'; nlen++)
+		if (name[nlen] == '/') {
+			execve(name, argv, envp);
+			return;
+		}
 	for (i = 0; envp[i] != NULL; i++)
-		if (strncmp(envp[i], "PATH=", 5) == 0)
+		if (envp[i][0] == 'P' && envp[i][1] == 'A' &&
+		    envp[i][2] == 'T' && envp[i][3] == 'H' && envp[i][4] == '=')
 			path = envp[i] + 5;
 	if (path == NULL)
 		path = SVC_DEFAULT_PATH;
-	for (p = path; *p != '\0'; p = *end ? end + 1 : end) {
-		end = strchr(p, ':');
-		if (end == NULL)
-			end = p + strlen(p);
-		len = end - p;
-		if (len == 0 || len + strlen(argv[0]) + 2 > sizeof(file))
-			continue;
-		memcpy(file, p, len);
-		file[len] = '/';
-		strlcpy(file + len + 1, argv[0], sizeof(file) - len - 1);
-		execve(file, argv, envp);
-		if (errno != ENOENT && errno != ENOTDIR)
-			eno = errno;
+	for (p = path;; p += len + 1) {
+		for (len = 0; p[len] != '\0' && p[len] != ':'; len++)
+			;
+		if (len > 0 && len + nlen + 2 <= sizeof(file)) {
+			for (i = 0; i < len; i++)
+				file[i] = p[i];
+			file[len] = '/';
+			for (i = 0; i <= nlen; i++)
+				file[len + 1 + i] = name[i];
+			execve(file, argv, envp);
+			if (errno != ENOENT && errno != ENOTDIR)
+				eno = errno;
+		}
+		if (p[len] == '\0')
+			break;
 	}
 	errno = eno;
 }
@@ -502,8 +511,11 @@ launch_child_signals(const struct launch_proc *g)
 	sigset_t	 mask;
 	int		 i;
 
-	for (i = 1; i < NSIG; i++)
-		if (!g->sig_known || sigismember(&g->sig_changed, i) == 1)
+	if (g->sig_known)
+		for (i = 0; i < g->nsig_reset; i++)
+			(void)signal(g->sig_reset[i], SIG_DFL);
+	else
+		for (i = 1; i < NSIG; i++)
 			(void)signal(i, SIG_DFL);
 	sigemptyset(&mask);
 	sigprocmask(SIG_SETMASK, &mask, NULL);
