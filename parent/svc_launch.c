@@ -32,15 +32,21 @@
  * Without a cgroup the child is made with vfork(2): it borrows the
  * parent's memory until it execs, so nothing is copied, not even page
  * tables, while the parent waits.  With one, it is forked straight into
- * its group (svc_cgroup_fork: clone3, CLONE_INTO_CGROUP): the page
- * tables are copied, but a child that moved itself in would wait for
- * the RCU grace period of a cgroup migration, which costs far more.
- * Where that is refused, vfork again, and the child moves itself.
+ * its group (svc_cgroup_fork: clone3, CLONE_INTO_CGROUP, CLONE_VFORK):
+ * the page tables are copied, but a child that moved itself in would
+ * wait for the RCU grace period of a cgroup migration, which costs far
+ * more.  That child has no copy of the parent's heap nor of its .bss:
+ * it reads its description and the parent state it needs from an
+ * arena (launch_pack).  Where that is refused, vfork again, and the
+ * child moves itself.
  *
  * The child must only make system calls, write into nothing the parent
  * reads afterwards but the prepared environment (its own LISTEN_PID),
  * and end in exec or _exit.  Every signal is blocked around the start,
- * so no handler of the parent ever runs on a borrowed stack.
+ * so no handler of the parent ever runs on a borrowed stack.  A forked
+ * child faults in each page of code it runs (it has no page tables for
+ * them yet), so it calls few libc functions, and vigild is linked with
+ * -z now so that none of them goes through the dynamic linker.
  */
 
 #include <sys/types.h>
