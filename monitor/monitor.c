@@ -24,6 +24,9 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -117,6 +120,29 @@ struct mon_cgdir {
 };
 static TAILQ_HEAD(, mon_cgdir) mon_cgdirs = TAILQ_HEAD_INITIALIZER(mon_cgdirs);
 
+/*
+ * And the services with a cgroup by it, for sd_notify senders that are
+ * neither the main process nor below it: by directory (each kept once,
+ * so its address will do), last part, key.
+ */
+RB_HEAD(mon_svc_cgs, mon_svc);
+static struct mon_svc_cgs	 mon_svc_cgs = RB_INITIALIZER(&mon_svc_cgs);
+
+static int
+mon_svc_cgcmp(const struct mon_svc *a, const struct mon_svc *b)
+{
+	uintptr_t	 da = (uintptr_t)a->cg_dir, db = (uintptr_t)b->cg_dir;
+	int		 c;
+
+	if (da != db)
+		return (da < db ? -1 : 1);
+	if ((c = strcmp(a->cg_leaf, b->cg_leaf)) != 0)
+		return (c);
+	return (mon_svc_keycmp(a, b));
+}
+
+RB_GENERATE_STATIC(mon_svc_cgs, mon_svc, bycg, mon_svc_cgcmp)
+
 static void
 mon_cgroup_set(struct mon_svc *ms, const char *path)
 {
@@ -144,6 +170,7 @@ mon_cgroup_set(struct mon_svc *ms, const char *path)
 		ms->cg_leaf = ms->id;
 	else if ((ms->cg_leaf = strdup(leaf)) == NULL)
 		fatal(NULL);
+	RB_INSERT(mon_svc_cgs, &mon_svc_cgs, ms);
 }
 
 static void
@@ -151,6 +178,7 @@ mon_cgroup_clear(struct mon_svc *ms)
 {
 	if (ms->cg_dir == NULL)
 		return;
+	RB_REMOVE(mon_svc_cgs, &mon_svc_cgs, ms);
 	if (--ms->cg_dir->refs == 0) {
 		TAILQ_REMOVE(&mon_cgdirs, ms->cg_dir, entry);
 		free(ms->cg_dir);
@@ -192,6 +220,41 @@ mon_svc_find_pid(pid_t pid)
 	    ms->pid != pid)
 		return (NULL);
 	return (ms);
+}
+
+struct mon_svc *
+mon_svc_find_cgroup(const char *rel)
+{
+	struct mon_svc		 k, *ms;
+	struct mon_cgdir	*d;
+	const char		*root;
+	char			 path[PATH_MAX], *slash;
+	size_t			 rootlen;
+
+	if (rel[0] == '\0' || RB_EMPTY(&mon_svc_cgs) ||
+	    (root = mon_proc_cgroup_root()) == NULL)
+		return (NULL);
+	rootlen = strlen(root);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", root, rel) >=
+	    sizeof(path))
+		return (NULL);
+	/* rel, then each of its parents: the deepest service's first. */
+	while ((slash = strrchr(path, '/')) != NULL &&
+	    (size_t)(slash - path) >= rootlen && slash[1] != '\0') {
+		*slash = '\0';
+		TAILQ_FOREACH(d, &mon_cgdirs, entry)
+			if (strcmp(d->path, path) == 0)
+				break;
+		if (d == NULL)
+			continue;
+		k.cg_dir = d;
+		k.cg_leaf = slash + 1;
+		k.key = 0;
+		if ((ms = RB_NFIND(mon_svc_cgs, &mon_svc_cgs, &k)) != NULL &&
+		    ms->cg_dir == d && strcmp(ms->cg_leaf, slash + 1) == 0)
+			return (ms);
+	}
+	return (NULL);
 }
 
 /* The parent is trusted, but a bad definition is still refused. */

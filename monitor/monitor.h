@@ -109,6 +109,7 @@ struct mon_svc {
 	TAILQ_ENTRY(mon_svc)	 entry;
 	RB_ENTRY(mon_svc)	 bykey;		/* mon_svc_find() */
 	RB_ENTRY(mon_svc)	 bypid;		/* mon_svc_find_pid() */
+	RB_ENTRY(mon_svc)	 bycg;		/* mon_svc_find_cgroup() */
 	uint32_t		 key;
 	uint32_t		 flags;		/* MON_SVC_* */
 	char			*id;		/* for logs */
@@ -150,6 +151,11 @@ int		 mon_send(uint32_t, const void *, size_t);
 struct mon_svc	*mon_svc_find(uint32_t);
 /* The service whose main process is pid (the lowest key if several). */
 struct mon_svc	*mon_svc_find_pid(pid_t);
+/*
+ * The service whose cgroup holds a process in cgroup rel (relative to
+ * the cgroup2 mount, as /proc/PID/cgroup gives it): the deepest one.
+ */
+struct mon_svc	*mon_svc_find_cgroup(const char *);
 void		 mon_timer_add(struct event *, uint64_t);
 void		 mon_join(char *, size_t, const char *, const char *);
 
@@ -262,10 +268,11 @@ int		 mon_proc_cgroup_pids(const char *, pid_t **, size_t *);
 /* usage_usec of a cgroup's cpu.stat; -1 if unreadable. */
 int		 mon_proc_cgroup_cpu(const char *, uint64_t *);
 uint32_t	 mon_proc_nfds(pid_t);
+/* The cgroup2 mount point, or NULL if there is none. */
+const char	*mon_proc_cgroup_root(void);
 /*
  * Who sent an sd_notify message: its ancestors, session and cgroup,
- * read once (-1: the process is gone); then, is it a process of the
- * service whose main process is main (and cgroup, "" if none)?
+ * read once (-1: the process is gone).
  */
 #define MON_ANCESTORS	32
 struct mon_sender {
@@ -276,8 +283,6 @@ struct mon_sender {
 	char		 cgroup[MON_CGROUPMAX];	/* relative, or "" */
 };
 int		 mon_proc_sender(pid_t, struct mon_sender *);
-int		 mon_proc_sender_match(const struct mon_sender *, pid_t,
-		    const char *);
 
 /* monitor/monitor_dns.c: names resolved with evdns */
 struct event_base;

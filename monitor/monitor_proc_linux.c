@@ -262,6 +262,12 @@ mon_proc_find(struct mon_snap *snap, pid_t pid)
 	return (bsearch(&key, snap->v, snap->n, sizeof(*snap->v), proc_cmp));
 }
 
+const char *
+mon_proc_cgroup_root(void)
+{
+	return (cg_fd == -1 || cg_mnt[0] == '\0' ? NULL : cg_mnt);
+}
+
 /* An absolute cgroup path as a path below the cgroup2 mount: "a/b". */
 static const char *
 proc_cg_rel(const char *cgroup)
@@ -389,29 +395,6 @@ mon_proc_sender(pid_t pid, struct mon_sender *snd)
 			if (strncmp(line, "0::/", 4) == 0)
 				strlcpy(snd->cgroup, line + 4,
 				    sizeof(snd->cgroup));
-	}
-	return (0);
-}
-
-int
-mon_proc_sender_match(const struct mon_sender *snd, pid_t main,
-    const char *cgroup)
-{
-	const char	*rel;
-	size_t		 i, n;
-
-	for (i = 0; i < snd->nanc; i++)
-		if (snd->anc[i] == main)
-			return (1);
-	/* Every service leads its own session (setsid) and group. */
-	if (snd->session == main || snd->pgrp == main)
-		return (1);
-	if (cgroup[0] != '\0' && snd->cgroup[0] != '\0' &&
-	    (rel = proc_cg_rel(cgroup)) != NULL) {
-		n = strlen(rel);
-		if (strncmp(snd->cgroup, rel, n) == 0 &&
-		    (snd->cgroup[n] == '\0' || snd->cgroup[n] == '/'))
-			return (1);
 	}
 	return (0);
 }

@@ -63,11 +63,16 @@ mon_proc_sender(pid_t pid, struct mon_sender *snd)
 	return (-1);
 }
 
-int
-mon_proc_sender_match(const struct mon_sender *snd, pid_t main,
-    const char *cgroup)
+struct mon_svc *
+mon_svc_find_pid(pid_t pid)
 {
-	return (0);
+	return (NULL);
+}
+
+struct mon_svc *
+mon_svc_find_cgroup(const char *rel)
+{
+	return (NULL);
 }
 
 ssize_t
