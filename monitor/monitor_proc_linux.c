@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,7 @@
 #include "proc.h"
 
 #define PROC_STATMAX	1024
-#define PROC_FILEMAX	(4 * 1024 * 1024)	/* cgroup.procs */
+#define PROC_PIDSBUF	4096		/* cgroup.procs, a piece */
 
 static int	 proc_fd = -1;
 static int	 cg_fd = -1;
@@ -76,6 +77,15 @@ proc_find_cgroup2(char *buf, size_t len)
 void
 mon_proc_preinit(void)
 {
+#ifdef M_MMAP_THRESHOLD
+	/*
+	 * A fixed threshold: glibc's moving one rises to the size of each
+	 * big block freed (a /proc snapshot, at thousands of processes),
+	 * after which such blocks come from the heap and its top is kept,
+	 * dirty, instead of given back.
+	 */
+	(void)mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
 	if ((proc_hz = sysconf(_SC_CLK_TCK)) <= 0)
 		proc_hz = 100;
 	if ((proc_page = sysconf(_SC_PAGESIZE)) <= 0)
@@ -281,14 +291,40 @@ proc_cg_rel(const char *cgroup)
 	return (cgroup + n + 1);
 }
 
+static void
+proc_pids_add(pid_t **pids, size_t *npids, size_t *cap, const char *line)
+{
+	const char	*errstr;
+	long long	 pid;
+
+	pid = strtonum(line, 1, INT_MAX, &errstr);
+	if (errstr != NULL)
+		return;
+	if (*npids == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		if ((*pids = reallocarray(*pids, *cap, sizeof(**pids))) ==
+		    NULL)
+			fatal(NULL);
+	}
+	(*pids)[(*npids)++] = (pid_t)pid;
+}
+
+/*
+ * cgroup.procs read a piece at a time into a small buffer on the stack:
+ * one big buffer per pass (it was 4 MiB) raised glibc's mmap threshold,
+ * after which it came from the heap, whose top was then never trimmed
+ * and whose pages, touched at shifting places, stayed dirty (the
+ * monitor's Pss grew for as long as it sampled).
+ */
 int
 mon_proc_cgroup_pids(const char *cgroup, pid_t **pids, size_t *npids)
 {
-	const char	*rel, *errstr;
-	char		 path[MON_CGROUPMAX + 32], *buf, *line, *save;
-	size_t		 cap = 0;
-	long long	 pid;
+	const char	*rel;
+	char		 path[MON_CGROUPMAX + 32], buf[PROC_PIDSBUF];
+	char		*line, *nl;
+	size_t		 cap = 0, have = 0;
 	ssize_t		 n;
+	int		 fd;
 
 	*pids = NULL;
 	*npids = 0;
@@ -297,26 +333,37 @@ mon_proc_cgroup_pids(const char *cgroup, pid_t **pids, size_t *npids)
 	if (snprintf(path, sizeof(path), "%s/cgroup.procs", rel) >=
 	    (int)sizeof(path))
 		return (-1);
-	if ((buf = malloc(PROC_FILEMAX)) == NULL)
-		fatal(NULL);
-	if ((n = proc_read(cg_fd, path, buf, PROC_FILEMAX)) == -1) {
-		free(buf);
+	if ((fd = compat_openat_beneath(cg_fd, path, O_RDONLY, 0)) == -1)
 		return (-1);
-	}
-	for (line = strtok_r(buf, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
-		pid = strtonum(line, 1, INT_MAX, &errstr);
-		if (errstr != NULL)
+	for (;;) {
+		n = read(fd, buf + have, sizeof(buf) - 1 - have);
+		if (n == -1 && errno == EINTR)
 			continue;
-		if (*npids == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((*pids = reallocarray(*pids, cap,
-			    sizeof(**pids))) == NULL)
-				fatal(NULL);
+		if (n == -1) {
+			close(fd);
+			free(*pids);
+			*pids = NULL;
+			*npids = 0;
+			return (-1);
 		}
-		(*pids)[(*npids)++] = (pid_t)pid;
+		have += (size_t)n;
+		buf[have] = '\0';
+		/* Whole lines; a partial last one waits for the next read. */
+		for (line = buf; (nl = strchr(line, '\n')) != NULL;
+		    line = nl + 1) {
+			*nl = '\0';
+			proc_pids_add(pids, npids, &cap, line);
+		}
+		if (n == 0) {
+			proc_pids_add(pids, npids, &cap, line);
+			break;
+		}
+		have = (size_t)(buf + have - line);
+		if (have == sizeof(buf) - 1)
+			have = 0;	/* no pid is that long: drop it */
+		memmove(buf, line, have);
 	}
-	free(buf);
+	close(fd);
 	return (0);
 }
 
