@@ -7,6 +7,8 @@
 # malloc arena) stays under 1 MiB, and its resident part after a few
 # thousand starts is what it was after the first few hundred, within
 # 256 KiB.  Counts of starts from the log, sizes from /proc: no timing.
+# Once: the figures are glibc malloc's; under ASan its own allocator's.
+# e2e: once
 . "$(dirname "$0")/lib.sh"
 
 HTTPD=${HTTPD:-$(dirname "$VIGILD")/regress/vigil-httpd}
