@@ -29,7 +29,10 @@
  * services as they are at that moment.  Reloads (SIGHUP, watch_config,
  * reload, update, reread, add, remove) queue: each runs once the one
  * before it is done, in the order they came, and each reads the file
- * anew.
+ * anew.  An upgrade (parent_upgrade.c) waits until the queue is empty;
+ * while it is under way a reload from a client is refused and one from
+ * SIGHUP or watch_config is held until it fails (on success the new
+ * image reads the file anyway).
  */
 
 #include <sys/types.h>
@@ -68,6 +71,7 @@ static struct event		 reload_ev;	/* its next slice */
 static int			 reload_ev_set;
 static unsigned int		 reload_nslices;
 static int			 reload_deferred;	/* loaded, to apply */
+static int			 reload_held;	/* SIGHUP during an upgrade */
 
 void
 reload_report_init(struct reload_report *rep)
@@ -510,6 +514,14 @@ reload_answer(struct reload_job *j, struct pctl_peer *p, int r,
 		pctl_finish(p, CTL_RES_OK, NULL);
 }
 
+/* The queue is empty: an upgrade that waits for it goes on. */
+static void
+reload_drained(void)
+{
+	if (reload_loader == NULL && TAILQ_EMPTY(&reload_jobs))
+		parent_upgrade_reloads_done();
+}
+
 static int
 reload_busy(void *arg)
 {
@@ -573,6 +585,7 @@ reload_next(void)
 		reload_slice(-1, 0, NULL);
 		return;
 	}
+	reload_drained();
 }
 
 /*
@@ -595,6 +608,7 @@ reload_refuse(void)
 		TAILQ_REMOVE(&reload_jobs, j, entry);
 		free(j);
 	}
+	reload_drained();
 }
 
 /* One slice of the load; at its end, the comparison and the changes. */
@@ -639,6 +653,8 @@ reload_slice(int fd, short ev, void *arg)
 	/* The next one from the next turn: this one has had its share. */
 	if (!TAILQ_EMPTY(&reload_jobs))
 		reload_later();
+	else
+		reload_drained();
 }
 
 static struct reload_job *
@@ -646,6 +662,18 @@ reload_queue(enum reload_mode mode, const char *only, struct pctl_peer *p)
 {
 	struct reload_job	*j;
 
+	if (parent_upgrade_busy()) {
+		if (p != NULL) {
+			pctl_finish(p, CTL_RES_FAIL, "an upgrade of vigild is "
+			    "under way: try again once it is done");
+			return (NULL);
+		}
+		if (!reload_held)
+			log_info("reload: held while an upgrade is under way "
+			    "(the new vigild reads %s)", penv->conf_path);
+		reload_held = 1;
+		return (NULL);
+	}
 	if ((j = calloc(1, sizeof(*j))) == NULL)
 		fatal(NULL);
 	j->mode = mode;
@@ -691,6 +719,29 @@ parent_reload_cmd_addremove(struct pctl_peer *p)
 		return;
 	}
 	(void)reload_queue(add ? RELOAD_ADD : RELOAD_REMOVE, name, p);
+}
+
+/* Reloads queued or loading: an upgrade waits for them. */
+size_t
+parent_reload_pending(void)
+{
+	struct reload_job	*j;
+	size_t			 n = 0;
+
+	TAILQ_FOREACH(j, &reload_jobs, entry)
+		n++;
+	return (n);
+}
+
+/* The upgrade failed or was cancelled: the reload held meanwhile runs. */
+void
+parent_reload_upgrade_done(void)
+{
+	if (!reload_held)
+		return;
+	reload_held = 0;
+	log_info("reload: the upgrade did not happen: the held reload runs");
+	parent_reload_queue();
 }
 
 /* A client gone before its answer: its job goes on, unanswered. */

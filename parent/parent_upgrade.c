@@ -18,6 +18,14 @@
  * vigilctl upgrade: vigild re-executes the binary now at its path, in
  * place (same pid, so the services stay its children).
  *
+ *  0. wait: reloads queued or loading (parent_reload.c) finish first and
+ *     their clients are answered, so that nothing they were to apply is
+ *     lost; meanwhile, and until the exec, a new reload from a client is
+ *     refused ("try again") and one from SIGHUP or watch_config is held
+ *     (the new image reads the file anyway; if the upgrade fails, it is
+ *     done then).  The wait is bounded: no new reload joins the queue,
+ *     and after UPGRADE_WAIT_SEC the upgrade is refused.  A client that
+ *     goes away while it waits cancels the upgrade: nothing has begun.
  *  1. check: the new binary runs as `vigild -n -f CONF -X STATE,IMSG`:
  *     it must load the configuration and speak this state file format
  *     and this message protocol (the orphaned logger's handover).  On
@@ -57,12 +65,14 @@
 #include "parent_state.h"
 #include "svc.h"
 
+#define UPGRADE_WAIT_SEC	20
 #define UPGRADE_CHECK_SEC	30
 #define UPGRADE_ORPHAN_SEC	5
 #define UPGRADE_PAUSE_MS	100
 
 enum upgrade_phase {
 	UPG_IDLE = 0,
+	UPG_WAIT,		/* for the reloads queued before it */
 	UPG_CHECK,		/* the new binary's check runs */
 	UPG_ORPHAN,		/* waiting for the logger */
 	UPG_EXEC		/* answered; exec after a pause */
@@ -83,6 +93,7 @@ static struct {
 } upg;
 
 static void	upgrade_check_done(void);
+static void	upgrade_check_start(void);
 
 /*
  * vigild -n -X STATE,IMSG: can this binary take over from one that
@@ -145,6 +156,7 @@ upgrade_reset(void)
 		(void)kill(upg.pid, SIGKILL);	/* reaped as an orphan */
 	upg.pid = 0;
 	upg.phase = UPG_IDLE;
+	parent_reload_upgrade_done();	/* a reload held meanwhile */
 }
 
 /* The last line the check printed: its reason. */
@@ -215,6 +227,11 @@ static void
 upgrade_timer_cb(int fd, short ev, void *arg)
 {
 	switch (upg.phase) {
+	case UPG_WAIT:
+		upgrade_end(CTL_RES_FAIL, "reloads still running after %d s: "
+		    "try again", UPGRADE_WAIT_SEC);
+		upgrade_reset();
+		break;
 	case UPG_CHECK:
 		upgrade_end(CTL_RES_FAIL, "the check of %s did not finish "
 		    "within %d s", penv->self, UPGRADE_CHECK_SEC);
@@ -342,15 +359,44 @@ parent_upgrade_logger_ready(void)
 	upgrade_timer(UPGRADE_PAUSE_MS);
 }
 
-void
-parent_upgrade_gone(uint32_t peerid)
+int
+parent_upgrade_busy(void)
 {
-	if (upg.peerid == peerid)
-		upg.peerid = 0;
+	return (upg.phase != UPG_IDLE);
+}
+
+/* The reload queue is empty: the upgrade that waited for it goes on. */
+void
+parent_upgrade_reloads_done(void)
+{
+	if (upg.phase != UPG_WAIT)
+		return;
+	evtimer_del(&upg.timer);
+	if (svc_stopping_all()) {
+		upgrade_end(CTL_RES_FAIL, "vigild is shutting down");
+		upgrade_reset();
+		return;
+	}
+	log_info("upgrade: the reloads are done");
+	upgrade_check_start();
 }
 
 void
-parent_upgrade_cmd(struct pctl_peer *p)
+parent_upgrade_gone(uint32_t peerid)
+{
+	if (upg.peerid != peerid)
+		return;
+	upg.peerid = 0;
+	if (upg.phase == UPG_WAIT) {
+		log_info("upgrade cancelled: its client went away while it "
+		    "waited for the reloads");
+		upgrade_reset();
+	}
+}
+
+/* Runs the new binary's check: vigild -n -f CONF -X STATE,IMSG. */
+static void
+upgrade_check_start(void)
 {
 	struct svc_launch	 l;
 	char			 ver[32];
@@ -359,29 +405,20 @@ parent_upgrade_cmd(struct pctl_peer *p)
 	int			 pfd[2], devnull, errfd = -1, eno;
 	pid_t			 pid;
 
-	if (upg.phase != UPG_IDLE) {
-		pctl_finish(p, CTL_RES_FAIL, "an upgrade is already under way");
-		return;
-	}
-	if (svc_stopping_all()) {
-		pctl_finish(p, CTL_RES_FAIL, "vigild is shutting down");
-		return;
-	}
-	evtimer_set(&upg.timer, upgrade_timer_cb, NULL);
-	upg.outfd = upg.errfd = -1;
 	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1) {
-		pctl_finish(p, CTL_RES_FAIL, "/dev/null: %s", strerror(errno));
+		upgrade_end(CTL_RES_FAIL, "/dev/null: %s", strerror(errno));
+		upgrade_reset();
 		return;
 	}
 	if (pipe2(pfd, O_CLOEXEC) == -1) {
-		pctl_finish(p, CTL_RES_FAIL, "pipe: %s", strerror(errno));
+		upgrade_end(CTL_RES_FAIL, "pipe: %s", strerror(errno));
 		close(devnull);
+		upgrade_reset();
 		return;
 	}
 	snprintf(ver, sizeof(ver), "%d,%d", PSTATE_VERSION,
 	    VIGIL_IMSG_VERSION);
-	log_info("upgrade requested by uid %u pid %d: checking %s",
-	    p->req.uid, p->req.pid, penv->self);
+	log_info("upgrade: checking %s", penv->self);
 	svc_launch_prepare_self(&l, argv);
 	l.fd_in = devnull;
 	l.fd_out = l.fd_err = pfd[1];
@@ -392,7 +429,8 @@ parent_upgrade_cmd(struct pctl_peer *p)
 	close(devnull);
 	if (pid == -1) {
 		close(pfd[0]);
-		pctl_finish(p, CTL_RES_FAIL, "fork: %s", strerror(eno));
+		upgrade_end(CTL_RES_FAIL, "fork: %s", strerror(eno));
+		upgrade_reset();
 		return;
 	}
 	memset(upg.out, 0, sizeof(upg.out));
@@ -405,7 +443,35 @@ parent_upgrade_cmd(struct pctl_peer *p)
 	event_add(&upg.outev, NULL);
 	upg.pid = pid;
 	upg.reaped = 0;
-	upg.peerid = p->peerid;
 	upg.phase = UPG_CHECK;
 	upgrade_timer(UPGRADE_CHECK_SEC * 1000);
+}
+
+void
+parent_upgrade_cmd(struct pctl_peer *p)
+{
+	size_t	 n;
+
+	if (upg.phase != UPG_IDLE) {
+		pctl_finish(p, CTL_RES_FAIL, "an upgrade is already under way");
+		return;
+	}
+	if (svc_stopping_all()) {
+		pctl_finish(p, CTL_RES_FAIL, "vigild is shutting down");
+		return;
+	}
+	evtimer_set(&upg.timer, upgrade_timer_cb, NULL);
+	upg.outfd = upg.errfd = -1;
+	upg.pid = 0;
+	upg.peerid = p->peerid;
+	log_info("upgrade requested by uid %u pid %d", p->req.uid,
+	    p->req.pid);
+	if ((n = parent_reload_pending()) > 0) {
+		log_info("upgrade: waiting for %zu reload%s to finish", n,
+		    n == 1 ? "" : "s");
+		upg.phase = UPG_WAIT;
+		upgrade_timer(UPGRADE_WAIT_SEC * 1000);
+		return;
+	}
+	upgrade_check_start();
 }

@@ -441,6 +441,8 @@ int		 reload_roll_busy(const char *);	/* a roll of it goes on */
  * slices of the event loop; its errors are logged.
  */
 void		 parent_reload_queue(void);
+size_t		 parent_reload_pending(void);	/* queued or loading */
+void		 parent_reload_upgrade_done(void);	/* it failed */
 
 /* parent/parent_logger.c: hand a new instance's output pipes over */
 void		 parent_logger_attach(struct svc *);
