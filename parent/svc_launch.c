@@ -32,7 +32,7 @@
  * Without a cgroup the child is made with vfork(2): it borrows the
  * parent's memory until it execs, so nothing is copied, not even page
  * tables, while the parent waits.  With one, it is forked straight into
- * its group (svc_cgroup_fork: clone3, CLONE_INTO_CGROUP, CLONE_VFORK):
+ * its group (svc_cgroup_fork: clone3, CLONE_INTO_CGROUP, fork semantics):
  * the page tables are copied, but a child that moved itself in would
  * wait for the RCU grace period of a cgroup migration, which costs far
  * more.  That child has no copy of the parent's heap nor of its .bss:
