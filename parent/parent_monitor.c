@@ -65,15 +65,6 @@ static uint64_t		 pmon_last_pass;	/* last SAMPLE_END */
 static void		(*pmon_sample_cbs[PMON_MAXLISTENERS])(void);
 static unsigned int	 pmon_nsample_cbs;
 
-static uint64_t
-pmon_now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
-}
-
 static int
 pmon_id_cmp(struct pmon *a, struct pmon *b)
 {
@@ -394,7 +385,7 @@ parent_monitor_dispatch(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_MON_SAMPLE_END:
 		if (imsg_get_data(imsg, NULL, 0) == -1)
 			return (-1);
-		pmon_last_pass = pmon_now_ms();
+		pmon_last_pass = svc_mono_ms();
 		for (i = 0; i < pmon_nsample_cbs; i++)
 			pmon_sample_cbs[i]();
 		return (0);
@@ -455,7 +446,7 @@ parent_monitor_ready(void)
 		else
 			pmon_listener(s, s->state);
 	}
-	now = pmon_now_ms();
+	now = svc_mono_ms();
 	if (pmon_watch_until > now) {
 		left = (pmon_watch_until - now + 999) / 1000;
 		pmon_watch_until = 0;
@@ -490,7 +481,7 @@ int
 parent_monitor_watch(unsigned int seconds)
 {
 	struct msg_mon_watch	 w;
-	uint64_t		 now = pmon_now_ms(), until;
+	uint64_t		 now = svc_mono_ms(), until;
 	int			 fresh;
 
 	/* The first pass is a baseline for CPU: fresh from the second. */

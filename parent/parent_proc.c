@@ -44,6 +44,7 @@
 #include "log.h"
 #include "parent.h"
 #include "proc.h"
+#include "svc.h"
 
 #define HELPER_BACKOFF_MIN_MS	100
 #define HELPER_BACKOFF_MAX_MS	30000
@@ -83,16 +84,6 @@ static void	parent_proc_closed(struct imsgev *, const char *);
 static void	parent_proc_ping_cb(int, short, void *);
 static void	parent_proc_kill(struct parent_helper *);
 static void	parent_proc_ping_in(struct parent_helper *, int);
-
-static uint64_t
-parent_proc_mono_ms(void)
-{
-	struct timespec	 ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		fatal("clock_gettime");
-	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
-}
 
 void
 parent_proc_init(void)
@@ -193,7 +184,7 @@ parent_proc_spawn(struct parent_helper *h)
 		return;		/* reaped, then respawned */
 	}
 	h->chan_up = 1;
-	h->spawned_ms = parent_proc_mono_ms();
+	h->spawned_ms = svc_mono_ms();
 	h->ping_out = 0;
 	parent_proc_ping_in(h, HELPER_PING_DEADLINE_SEC);	/* the hello */
 	log_debug("started %s, pid %d", proc_name(h->id), (int)pid);
@@ -273,7 +264,7 @@ parent_proc_pong(struct parent_helper *h, struct imsg *imsg)
 		return (-1);
 	}
 	h->ping_out = 0;
-	h->pong_ms = parent_proc_mono_ms();
+	h->pong_ms = svc_mono_ms();
 	parent_proc_ping_in(h, HELPER_PING_SEC);
 	return (0);
 }
@@ -326,7 +317,7 @@ parent_proc_dispatch(struct imsgev *iev, struct imsg *imsg)
 		    hello.proc != h->id || h->ready)
 			return (-1);
 		h->ready = 1;
-		h->pong_ms = parent_proc_mono_ms();
+		h->pong_ms = svc_mono_ms();
 		parent_proc_ping_in(h, HELPER_PING_SEC);
 		log_debug("%s ready", proc_name(h->id));
 		if (h->hung_ms != 0) {

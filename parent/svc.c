@@ -102,7 +102,8 @@ svc_add_listener(svc_listener_cb cb)
 	svc_listeners[svc_nlisteners++] = cb;
 }
 
-static uint64_t
+/* Milliseconds of CLOCK_MONOTONIC: the parent's clock for intervals. */
+uint64_t
 svc_mono_ms(void)
 {
 	struct timespec	 ts;

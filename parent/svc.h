@@ -230,6 +230,7 @@ struct svc_group *svc_group_find(const char *name);
 const char	*svc_state_name(enum svc_state);
 const char	*svc_health_name(enum svc_health);
 uint64_t	 svc_uptime_ms(const struct svc *);
+uint64_t	 svc_mono_ms(void);
 int		 svc_alive(const struct svc *);		/* has a process */
 const char	*svc_reason(const struct svc *);	/* "" if none */
 const char	*svc_status_text(const struct svc *);	/* "" if none */

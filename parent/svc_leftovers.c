@@ -32,7 +32,6 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 
-#include <time.h>
 
 #include <event.h>
 
@@ -46,19 +45,9 @@
 static struct event	 svc_lo_ev;
 static int		 svc_lo_init;
 static unsigned int	 svc_lo_pending;	/* instances with cg_check */
-static struct timespec	 svc_lo_first;		/* when the first came */
+static uint64_t		 svc_lo_first;		/* when the first came, ms */
 
 static void	svc_lo_cb(int, short, void *);
-
-static long long
-svc_lo_since_ms(void)
-{
-	struct timespec	 now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return ((now.tv_sec - svc_lo_first.tv_sec) * 1000LL +
-	    (now.tv_nsec - svc_lo_first.tv_nsec) / 1000000);
-}
 
 static void
 svc_lo_arm(long long ms)
@@ -87,9 +76,9 @@ svc_leftovers_later(struct svc *s)
 	if (!s->cg_check) {
 		s->cg_check = 1;
 		if (svc_lo_pending++ == 0)
-			clock_gettime(CLOCK_MONOTONIC, &svc_lo_first);
+			svc_lo_first = svc_mono_ms();
 	}
-	left = SVC_LEFTOVER_MAX_MS - svc_lo_since_ms();
+	left = SVC_LEFTOVER_MAX_MS - (long long)(svc_mono_ms() - svc_lo_first);
 	svc_lo_arm(left < SVC_LEFTOVER_MS ? left : SVC_LEFTOVER_MS);
 }
 
