@@ -143,6 +143,7 @@ VIGILD_SRCS	+= monitor/monitor_http.c
 VIGILD_SRCS	+= monitor/monitor_notify.c
 VIGILD_SRCS	+= monitor/monitor_probe.c
 VIGILD_SRCS	+= monitor/monitor_sample.c
+VIGILD_SRCS	+= monitor/monitor_snap.c
 VIGILD_SRCS	+= control/control.c
 VIGILD_SRCS	+= control/control_console.c
 VIGILD_SRCS	+= control/control_http.c
@@ -274,6 +275,9 @@ $(BUILD)/regress/test_logger_file: CFLAGS += -Ilogger
 # The monitor's gRPC messages, tested on their own.
 $(BUILD)/regress/test_grpc_msg: monitor/monitor_grpc_msg.c monitor/monitor.h
 $(BUILD)/regress/test_grpc_msg: CFLAGS += -Imonitor
+# Which processes are a service's, on made-up snapshots.
+$(BUILD)/regress/test_mon_members: monitor/monitor_snap.c monitor/monitor.h
+$(BUILD)/regress/test_mon_members: CFLAGS += -Imonitor
 
 $(BUILD)/regress/%: regress/tools/%.c
 	@mkdir -p $(dir $@)

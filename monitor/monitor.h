@@ -248,7 +248,8 @@ struct mon_proc {
 	uint64_t	 ticks;		/* utime + stime */
 	uint64_t	 start;		/* starttime, ticks since boot */
 	uint64_t	 rss;		/* bytes */
-	int		 member;	/* scratch */
+	uint32_t	 mark;		/* a member of service `mark' of the
+					   pass (struct mon_index) */
 };
 
 struct mon_snap {
@@ -262,7 +263,25 @@ int		 mon_cgroup_dirfd(void);
 long		 mon_proc_hz(void);
 int		 mon_proc_snapshot(struct mon_snap *);
 void		 mon_proc_snap_free(struct mon_snap *);
+
+/*
+ * monitor/monitor_snap.c: a snapshot indexed once per sampling pass,
+ * and the members of each service's tree in it (mon_members_*(): how
+ * many; their indexes into snap->v in members[], sorted by pid).
+ */
+struct mon_index {
+	struct mon_snap	*snap;
+	uint32_t	*byppid;	/* indexes sorted by ppid, pid */
+	uint32_t	*bysession;	/* indexes sorted by session, pid */
+	uint32_t	*members;	/* of the last service asked */
+	uint32_t	 stamp;		/* its mark */
+};
 struct mon_proc	*mon_proc_find(struct mon_snap *, pid_t);
+void		 mon_index_init(struct mon_index *, struct mon_snap *);
+void		 mon_index_free(struct mon_index *);
+size_t		 mon_members_cgroup(struct mon_index *, const pid_t *,
+		    size_t);
+size_t		 mon_members_tree(struct mon_index *, pid_t);
 /* Members of a cgroup: pids into *pids (malloc'd); -1 if unreadable. */
 int		 mon_proc_cgroup_pids(const char *, pid_t **, size_t *);
 /* usage_usec of a cgroup's cpu.stat; -1 if unreadable. */

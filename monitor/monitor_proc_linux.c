@@ -263,15 +263,6 @@ mon_proc_snap_free(struct mon_snap *snap)
 	memset(snap, 0, sizeof(*snap));
 }
 
-struct mon_proc *
-mon_proc_find(struct mon_snap *snap, pid_t pid)
-{
-	struct mon_proc	 key;
-
-	key.pid = pid;
-	return (bsearch(&key, snap->v, snap->n, sizeof(*snap->v), proc_cmp));
-}
-
 const char *
 mon_proc_cgroup_root(void)
 {

@@ -151,87 +151,54 @@ mon_sample_watch(uint32_t seconds)
 		mon_sample_update();
 }
 
-/* Mark the members of the tree of ms in snap. */
-static void
-sample_members(struct mon_svc *ms, struct mon_snap *snap)
+/*
+ * The members of the tree of ms (their count; the indexes in
+ * ix->members, sorted by pid): the cgroup's processes when it has any,
+ * else the main process's descendants and what is still in its session.
+ */
+static size_t
+sample_members(struct mon_svc *ms, struct mon_index *ix)
 {
-	struct mon_proc	*p;
-	pid_t		*pids, *queue;
-	size_t		 i, n, qh = 0, qt = 0;
+	pid_t		*pids;
+	size_t		 n, nm;
 	const char	*cg;
 	char		 buf[PATH_MAX];
 
-	for (i = 0; i < snap->n; i++)
-		snap->v[i].member = 0;
 	if ((cg = mon_svc_cgroup(ms, buf, sizeof(buf))) != NULL &&
 	    mon_proc_cgroup_pids(cg, &pids, &n) == 0) {
-		for (i = 0; i < n; i++)
-			if ((p = mon_proc_find(snap, pids[i])) != NULL)
-				p->member = 1;
+		nm = mon_members_cgroup(ix, pids, n);
 		free(pids);
 		/* An empty group (cgroup.procs raced): fall back. */
 		if (n > 0)
-			return;
+			return (nm);
 	}
-	/*
-	 * No cgroup: the descendants of the main process, and what is
-	 * still in its session (a double fork without setsid).
-	 */
-	if ((queue = reallocarray(NULL, snap->n + 1, sizeof(*queue))) == NULL)
-		fatal(NULL);
-	if ((p = mon_proc_find(snap, ms->pid)) != NULL) {
-		p->member = 1;
-		queue[qt++] = p->pid;
-	}
-	for (i = 0; i < snap->n; i++) {
-		if (snap->v[i].session == ms->pid && !snap->v[i].member) {
-			snap->v[i].member = 1;
-			queue[qt++] = snap->v[i].pid;
-		}
-	}
-	while (qh < qt) {
-		pid_t	 parent = queue[qh++];
-
-		for (i = 0; i < snap->n; i++) {
-			if (snap->v[i].ppid == parent && !snap->v[i].member &&
-			    qt < snap->n) {
-				snap->v[i].member = 1;
-				queue[qt++] = snap->v[i].pid;
-			}
-		}
-	}
-	free(queue);
+	return (mon_members_tree(ix, ms->pid));
 }
 
-/* CPU from per-process ticks: what each member used since last time. */
+/*
+ * CPU from per-process ticks: what each member used since last time.
+ * The members and ms->hist are both sorted by pid: one merge.
+ */
 static uint64_t
-sample_cpu_ticks(struct mon_svc *ms, struct mon_snap *snap)
+sample_cpu_ticks(struct mon_svc *ms, struct mon_index *ix, size_t n)
 {
 	struct mon_cpu_hist	*h = NULL;
 	uint64_t		 delta = 0;
-	size_t			 i, j, n = 0;
+	size_t			 i, j = 0;
 	long			 hz = mon_proc_hz();
 
-	for (i = 0; i < snap->n; i++)
-		if (snap->v[i].member)
-			n++;
 	if (n > 0 && (h = reallocarray(NULL, n, sizeof(*h))) == NULL)
 		fatal(NULL);
-	n = 0;
-	for (i = 0; i < snap->n; i++) {
-		struct mon_proc	*p = &snap->v[i];
+	for (i = 0; i < n; i++) {
+		struct mon_proc	*p = &ix->snap->v[ix->members[i]];
 
-		if (!p->member)
-			continue;
-		h[n].pid = p->pid;
-		h[n].start = p->start;
-		h[n].ticks = p->ticks;
-		n++;
-		for (j = 0; j < ms->nhist; j++)
-			if (ms->hist[j].pid == p->pid &&
-			    ms->hist[j].start == p->start)
-				break;
-		if (j < ms->nhist) {
+		h[i].pid = p->pid;
+		h[i].start = p->start;
+		h[i].ticks = p->ticks;
+		while (j < ms->nhist && ms->hist[j].pid < p->pid)
+			j++;
+		if (j < ms->nhist && ms->hist[j].pid == p->pid &&
+		    ms->hist[j].start == p->start) {
 			if (p->ticks > ms->hist[j].ticks)
 				delta += p->ticks - ms->hist[j].ticks;
 		} else if (ms->cpu_valid)
@@ -244,25 +211,25 @@ sample_cpu_ticks(struct mon_svc *ms, struct mon_snap *snap)
 }
 
 static void
-sample_one(struct mon_svc *ms, struct mon_snap *snap, uint64_t now)
+sample_one(struct mon_svc *ms, struct mon_index *ix, uint64_t now)
 {
 	struct msg_mon_sample	 m;
+	struct mon_proc		*p;
 	uint64_t		 usec, cpu, elapsed;
 	uint32_t		 nfds;
-	size_t			 i;
+	size_t			 i, n;
 	int			 from_cgroup;
 	const char		*cg;
 	char			 buf[PATH_MAX];
 
-	sample_members(ms, snap);
+	n = sample_members(ms, ix);
 	memset(&m, 0, sizeof(m));
 	m.key = ms->key;
-	for (i = 0; i < snap->n; i++) {
-		if (!snap->v[i].member)
-			continue;
+	for (i = 0; i < n; i++) {
+		p = &ix->snap->v[ix->members[i]];
 		m.nprocs++;
-		m.rss += snap->v[i].rss;
-		nfds = mon_proc_nfds(snap->v[i].pid);
+		m.rss += p->rss;
+		nfds = mon_proc_nfds(p->pid);
 		if (nfds == MON_UNKNOWN || m.nfds == MON_UNKNOWN)
 			m.nfds = MON_UNKNOWN;
 		else
@@ -278,7 +245,7 @@ sample_one(struct mon_svc *ms, struct mon_snap *snap, uint64_t now)
 	}
 	if (!from_cgroup) {
 		/* Cumulative: what the members used, summed over time. */
-		usec = sample_cpu_ticks(ms, snap);
+		usec = sample_cpu_ticks(ms, ix, n);
 		usec += ms->cpu_valid ? ms->cpu_last : 0;
 	}
 	if (!ms->cpu_valid || now <= ms->cpu_last_ms) {
@@ -307,6 +274,7 @@ static void
 sample_run(int fd, short ev, void *arg)
 {
 	struct mon_snap	 snap;
+	struct mon_index ix;
 	struct mon_svc	*ms;
 	uint64_t	 now = mon_now_ms();
 	int		 fresh = 0, any = 0;
@@ -320,6 +288,7 @@ sample_run(int fd, short ev, void *arg)
 		log_debug("cannot read /proc: no samples");
 		return;
 	}
+	mon_index_init(&ix, &snap);
 	TAILQ_FOREACH(ms, &mon_svcs, entry) {
 		if (!sample_wanted(ms)) {
 			mon_sample_forget(ms);
@@ -327,10 +296,11 @@ sample_run(int fd, short ev, void *arg)
 		}
 		if (!ms->cpu_valid)
 			fresh = 1;
-		sample_one(ms, &snap, now);
+		sample_one(ms, &ix, now);
 		any = 1;
 		sample_kept = 1;
 	}
+	mon_index_free(&ix);
 	mon_proc_snap_free(&snap);
 	if (any)
 		(void)mon_send(IMSG_MON_SAMPLE_END, NULL, 0);
