@@ -408,6 +408,14 @@ parent_trim_later(void)
  * turns of 0 and then of 50 ms where there were two of 25).
  */
 static struct timespec	parent_turn_t0;	/* CPU time at the turn's start */
+static unsigned long	parent_turn_n;	/* turns so far */
+
+/* Which turn of the loop this is: work done in the same one has the same. */
+unsigned long
+parent_turn_id(void)
+{
+	return (parent_turn_n);
+}
 
 /* 1 once this turn has used PARENT_TURN_SLICE_MS of CPU. */
 int
@@ -430,6 +438,7 @@ parent_loop(void)
 
 	while (!parent_loop_done) {
 		(void)clock_gettime(CLOCK_THREAD_CPUTIME_ID, &parent_turn_t0);
+		parent_turn_n++;
 		if (event_loop(EVLOOP_ONCE) != 0)
 			break;
 		(void)clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);

@@ -69,6 +69,7 @@ void	parent_shutdown_done(void);
  */
 #define PARENT_TURN_SLICE_MS	20
 int	parent_turn_busy(void);
+unsigned long parent_turn_id(void);
 void	parent_pidfile_close(void);
 void	parent_sd_notify(const char *);
 

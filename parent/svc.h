@@ -373,7 +373,7 @@ const char	*svc_cgroup_base(void);	/* .../vigil/<instance id>, or "" */
 void		 svc_cgroup_name(const char *id, char *, size_t);
 char		*svc_cgroup_create(const char *id);
 int		 svc_cgroup_enter(const char *path);	/* in the child */
-pid_t		 svc_cgroup_fork(const char *path);
+pid_t		 svc_cgroup_fork(const char *path, int wait);
 int		 svc_cgroup_kill(const char *path);
 int		 svc_cgroup_populated(const char *path);
 void		 svc_cgroup_remove(const char *path);

@@ -417,10 +417,12 @@ svc_cgroup_fini(void)
  * milliseconds on a busy machine.  Returns as fork does; -1 with errno
  * if the group cannot be entered that way (the caller then starts the
  * child another way and lets it move itself), and a kernel without
- * clone3 or the flag is not asked again.
+ * clone3 or the flag is not asked again.  wait: the parent sleeps, as
+ * with vfork, until the child has exec'd or exited (svc_launch.c says
+ * when).
  */
 pid_t
-svc_cgroup_fork(const char *path)
+svc_cgroup_fork(const char *path, int wait)
 {
 	struct clone_args	 ca;
 	long			 r;
@@ -433,12 +435,7 @@ svc_cgroup_fork(const char *path)
 	if ((fd = cg_open(path, ".", O_RDONLY | O_DIRECTORY)) == -1)
 		return (-1);
 	memset(&ca, 0, sizeof(ca));
-	/*
-	 * No CLONE_VFORK: the parent goes on while the child execs on the
-	 * other CPU.  Waiting made a start of 1,000 services 1.75x slower
-	 * (0.93 s against 0.53) and bought nothing measurable in a respawn.
-	 */
-	ca.flags = CLONE_INTO_CGROUP;
+	ca.flags = CLONE_INTO_CGROUP | (wait ? CLONE_VFORK : 0);
 	ca.exit_signal = SIGCHLD;
 	ca.cgroup = (unsigned int)fd;
 	cg_nofork(1);
