@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,7 +222,7 @@ compat_dumpable_restore(int dumpable)
  * parent's (the sanitizers run threads of their own).  The child has
  * one thread, which is all these calls change.
  */
-int
+CHILD_TEXT int
 compat_child_setids(int ngroups, const gid_t *groups, gid_t gid,
     int set_uid, uid_t uid)
 {
@@ -231,4 +232,62 @@ compat_child_setids(int ngroups, const gid_t *groups, gid_t gid,
 	if (set_uid && syscall(SYS_setresuid, uid, uid, uid) == -1)
 		return (-1);
 	return (0);
+}
+
+/*
+ * closefrom(3) for a new child: it may call nothing that allocates (a
+ * child forked into its cgroup has no heap), and libbsd's closefrom
+ * reads /proc/self/fd with opendir(3) where close_range(2) is missing
+ * (before Linux 5.9).  So close_range, or else the same directory read
+ * with getdents64 into a buffer on the stack, a batch at a time.
+ */
+struct compat_dirent64 {
+	uint64_t	 d_ino;
+	int64_t		 d_off;
+	unsigned short	 d_reclen;
+	unsigned char	 d_type;
+	char		 d_name[];
+};
+
+CHILD_TEXT void
+compat_child_closefrom(int lowfd)
+{
+	if (syscall(SYS_close_range, (unsigned int)lowfd, ~0U, 0) == -1)
+		compat_child_closefrom_dir(lowfd);
+}
+
+/* The directory read alone: before Linux 5.9, and for its unit test. */
+CHILD_TEXT void
+compat_child_closefrom_dir(int lowfd)
+{
+	char			 buf[2048];
+	struct compat_dirent64	*d;
+	char			*p;
+	long			 n, off, fd, found;
+	int			 dirfd;
+
+	if ((dirfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return;
+	do {
+		found = 0;
+		(void)lseek(dirfd, 0, SEEK_SET);
+		while ((n = syscall(SYS_getdents64, dirfd, buf,
+		    sizeof(buf))) > 0) {
+			for (off = 0; off < n; off += d->d_reclen) {
+				d = (struct compat_dirent64 *)(buf + off);
+				fd = 0;
+				if (d->d_name[0] < '0' || d->d_name[0] > '9')
+					continue;
+				for (p = d->d_name; *p >= '0' &&
+				    *p <= '9' && fd <= INT_MAX / 10; p++)
+					fd = fd * 10 + (*p - '0');
+				if (fd >= lowfd && fd != dirfd) {
+					(void)close((int)fd);
+					found = 1;
+				}
+			}
+		}
+	} while (found);	/* closing while reading may skip some */
+	(void)close(dirfd);
 }

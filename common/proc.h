@@ -80,5 +80,7 @@ int		 compat_openat_beneath(int dirfd, const char *path, int flags,
 int		 compat_dumpable_get(void);
 void		 compat_dumpable_restore(int);
 int		 compat_child_setids(int, const gid_t *, gid_t, int, uid_t);
+void		 compat_child_closefrom(int);
+void		 compat_child_closefrom_dir(int);
 
 #endif /* VIGIL_PROC_H */

@@ -309,7 +309,7 @@ svc_cgroup_create(const char *id)
 }
 
 /* In the child, before exec. */
-int
+CHILD_TEXT int
 svc_cgroup_enter(const char *path)
 {
 	return (svc_cgroup_write(path, "cgroup.procs", "0"));
@@ -421,7 +421,7 @@ svc_cgroup_fini(void)
  * with vfork, until the child has exec'd or exited (svc_launch.c says
  * when).
  */
-pid_t
+CHILD_TEXT pid_t
 svc_cgroup_fork(const char *path, int wait)
 {
 	struct clone_args	 ca;
