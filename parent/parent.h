@@ -113,6 +113,8 @@ void	parent_logger_reopen(void);
 void	parent_logger_shutdown(void);
 int	parent_control_listen_fd(void);
 void	parent_control_flush(void);
+size_t	parent_control_busy(uint32_t, size_t *);	/* for an upgrade */
+size_t	parent_control_upgrading(uint32_t);	/* last answers before exec */
 
 /* parent/parent_upgrade.c: vigilctl upgrade */
 int	parent_upgrade_check(const char *);	/* vigild -n -X */
@@ -120,6 +122,7 @@ int	parent_upgrade_reaped(pid_t, int);	/* 1: the check's child */
 void	parent_upgrade_logger_ready(void);
 int	parent_upgrade_busy(void);	/* from request to exec */
 void	parent_upgrade_reloads_done(void);	/* the reload queue is empty */
+void	parent_upgrade_recheck(void);	/* something it waits for ended */
 int	parent_monitor_dispatch(struct imsgev *, struct imsg *);
 void	parent_monitor_ready(void);
 void	parent_monitor_shutdown(void);

@@ -184,6 +184,7 @@ pctl_peer_free(struct pctl_peer *p)
 	RB_REMOVE(pctl_peers, &pctl_peers, p);
 	pctl_npeers--;
 	free(p);
+	parent_upgrade_recheck();	/* if one waits for the commands */
 }
 
 int
@@ -539,6 +540,75 @@ parent_control_init(void)
 	parent_http_init();
 	log_debug("control socket %s, mode %04o", penv->socket_path,
 	    (unsigned int)penv->conf->socket_mode);
+}
+
+/* A follow stream: it never ends by itself. */
+static int
+pctl_is_stream(const struct pctl_peer *p)
+{
+	return ((p->req.flags & CTL_F_FOLLOW) && (p->req.cmd == CTL_CMD_TAIL ||
+	    p->req.cmd == CTL_CMD_LOGS || p->req.cmd == CTL_CMD_MAINTAIL));
+}
+
+/*
+ * For an upgrade: the commands in progress but `except' (its own) and
+ * the follow streams; in *working, how many of them still have work to
+ * do that the new image could not carry on (pctl_wait_working()).
+ */
+size_t
+parent_control_busy(uint32_t except, size_t *working)
+{
+	struct pctl_peer	*p;
+	size_t			 n = 0;
+
+	*working = 0;
+	RB_FOREACH(p, pctl_peers, &pctl_peers) {
+		if (!p->busy || p->peerid == except || pctl_is_stream(p))
+			continue;
+		/* A reload still queued or loading: counted as a reload. */
+		if (!p->waiting && (p->req.cmd == CTL_CMD_RELOAD ||
+		    p->req.cmd == CTL_CMD_REREAD || p->req.cmd == CTL_CMD_ADD ||
+		    p->req.cmd == CTL_CMD_REMOVE))
+			continue;
+		n++;
+		if (pctl_wait_working(p))
+			(*working)++;
+	}
+	return (n);
+}
+
+/*
+ * vigild re-executes itself for an upgrade now: the control process
+ * and every connection to it go with the old image, so every client
+ * still waiting for an answer but `except' gets its last one: a wait
+ * ends with the state it had reached (pctl_wait_cut()), a follow
+ * stream ends, anything else is to be asked again.  All exit 1.
+ * Returns how many there were.
+ */
+size_t
+parent_control_upgrading(uint32_t except)
+{
+	struct pctl_peer	*p, *np;
+	size_t			 n = 0;
+
+	RB_FOREACH_SAFE(p, pctl_peers, &pctl_peers, np) {
+		if (!p->busy || p->peerid == except)
+			continue;
+		n++;
+		if (p->waiting || p->acting || p->w != NULL)
+			pctl_wait_cut(p, "vigild is being upgraded, the wait "
+			    "ends here; see vigilctl status");
+		else if (pctl_is_stream(p))
+			pctl_finish(p, CTL_RES_FAIL, "vigild is being upgraded: "
+			    "the stream ends here (follow again)");
+		else
+			pctl_finish(p, CTL_RES_FAIL, "vigild is being upgraded "
+			    "before this was answered: try again");
+	}
+	if (n > 0)
+		log_info("upgrade: the %zu client%s still waiting got %s last "
+		    "answer", n, n == 1 ? "" : "s", n == 1 ? "its" : "their");
+	return (n);
 }
 
 /* Whatever is queued for control goes out now (before an exec). */

@@ -141,6 +141,8 @@ void	pctl_wait_forget(struct pctl_peer *);
 void	pctl_wait_timeout(int, short, void *);
 void	pctl_wait_gone(struct pctl_peer *, const pid_t *, size_t);
 void	pctl_wait_recheck(void);
+int	pctl_wait_working(const struct pctl_peer *);
+void	pctl_wait_cut(struct pctl_peer *, const char *);
 
 /* The handlers (the table in parent_control.c), by file. */
 /* parent_control_info.c */

@@ -461,6 +461,12 @@ pctl_cmd_action(struct pctl_peer *p)
 		pctl_finish(p, CTL_RES_USAGE, "--rolling is for restart");
 		return;
 	}
+	/* A roll is carried on by this process: not across an exec. */
+	if (rolling && parent_upgrade_busy()) {
+		pctl_finish(p, CTL_RES_FAIL, "an upgrade of vigild is under "
+		    "way: try again once it is done");
+		return;
+	}
 	if (p->ntargets == 0) {
 		pctl_finish(p, CTL_RES_USAGE, "%s needs a target",
 		    ctl_cmd_name(p->req.cmd));
@@ -501,23 +507,29 @@ pctl_cmd_action(struct pctl_peer *p)
  * the next turn.  Then END, or the wait for what was asked.
  */
 static void
+pctl_act_next(struct pctl_peer *p)
+{
+	struct pctl_wait	*w;
+	struct svc		*s;
+	size_t			 i;
+
+	i = p->iact++;
+	w = p->w != NULL ? &p->w[i] : NULL;
+	if ((s = svc_find(p->actids[i])) == NULL) {
+		if (w != NULL)
+			pctl_done(w, CTL_RES_FAIL, "removed while waiting");
+	} else
+		pctl_act(p, s, w);
+}
+
+static void
 pctl_act_more(struct pctl_peer *p)
 {
 	struct timeval	 tv = { 0, 0 };
-	struct svc	*s;
-	struct pctl_wait *w;
 	uint32_t	 ms;
-	size_t		 i;
 
 	while (p->iact < p->nact) {
-		i = p->iact++;
-		w = p->w != NULL ? &p->w[i] : NULL;
-		if ((s = svc_find(p->actids[i])) == NULL) {
-			if (w != NULL)
-				pctl_done(w, CTL_RES_FAIL, "removed while "
-				    "waiting");
-		} else
-			pctl_act(p, s, w);
+		pctl_act_next(p);
 		if (p->iact < p->nact && p->iact % 8 == 0 &&
 		    parent_turn_busy()) {
 			if (!p->acting) {
@@ -690,6 +702,61 @@ pctl_wait_timeout(int fd, short ev, void *arg)
 		pctl_done(&p->w[i], CTL_RES_FAIL, "timed out after %s, "
 		    "still %s", ctl_fmt_duration(ms, d, sizeof(d)),
 		    s != NULL ? svc_state_name(s->state) : "gone");
+	}
+	pctl_step(p);
+}
+
+/*
+ * For an upgrade: does this request still have work of its own to do,
+ * work the new image could not carry on (targets not yet acted on, the
+ * next steps of a rolling restart)?  Its waits alone are not.
+ */
+int
+pctl_wait_working(const struct pctl_peer *p)
+{
+	return (p->acting || ((p->req.flags & CTL_F_ROLLING) && p->waiting));
+}
+
+/*
+ * vigild re-executes itself for an upgrade now, and a wait cannot be
+ * carried across: the targets not yet acted on are acted on, and every
+ * entry still waiting is settled with why, then reported and the
+ * request ended (exit 1, as for a timeout: what was asked is done, its
+ * outcome not seen).
+ */
+void
+pctl_wait_cut(struct pctl_peer *p, const char *why)
+{
+	struct pctl_wait	*w;
+	struct svc		*s;
+	size_t			 i;
+
+	if (p->acting) {
+		TAILQ_REMOVE(&pctl_acting, p, aentry);
+		p->acting = 0;
+	}
+	while (p->iact < p->nact)
+		pctl_act_next(p);
+	if (p->w == NULL) {
+		pctl_finish(p, p->result, p->result ? "%s" : NULL,
+		    p->failmsg);
+		return;
+	}
+	evtimer_del(&p->timer);
+	for (i = 0; i < p->nw; i++) {
+		w = &p->w[i];
+		if (w->state == PCTL_W_PENDING)
+			pctl_done(w, CTL_RES_FAIL, "not restarted: %s", why);
+		else if (w->state != PCTL_W_WAITING)
+			continue;
+		else if (w->gonepid != 0)
+			pctl_done(w, CTL_RES_FAIL, "pid %d still running: %s",
+			    (int)w->gonepid, why);
+		else if ((s = svc_find(w->id)) != NULL)
+			pctl_done(w, CTL_RES_FAIL, "still %s: %s",
+			    svc_state_name(s->state), why);
+		else
+			pctl_done(w, CTL_RES_FAIL, "%s", why);
 	}
 	pctl_step(p);
 }

@@ -112,6 +112,7 @@ reload_roll_cb(int fd, short ev, void *arg)
 		if (r->done) {
 			TAILQ_REMOVE(&reload_rolls, r, entry);
 			free(r);
+			parent_upgrade_recheck();	/* if one waits */
 		}
 	}
 }
@@ -151,6 +152,19 @@ reload_roll_busy(const char *name)
 		if (!r->done && strcmp(r->name, name) == 0)
 			return (1);
 	return (0);
+}
+
+/* The rolls going on, for an upgrade (which waits for them). */
+size_t
+reload_roll_count(void)
+{
+	struct reload_roll	*r;
+	size_t			 n = 0;
+
+	TAILQ_FOREACH(r, &reload_rolls, entry)
+		if (!r->done)
+			n++;
+	return (n);
 }
 
 /* The group has its new configuration: restart it, one at a time. */

@@ -23,16 +23,26 @@
  *     lost; meanwhile, and until the exec, a new reload from a client is
  *     refused ("try again") and one from SIGHUP or watch_config is held
  *     (the new image reads the file anyway; if the upgrade fails, it is
- *     done then).  The wait is bounded: no new reload joins the queue,
- *     and after UPGRADE_WAIT_SEC the upgrade is refused.  A client that
- *     goes away while it waits cancels the upgrade: nothing has begun.
+ *     done then).  So do the rolling restarts (of a reload, or
+ *     `restart --rolling', whose next steps only this image knows; a new
+ *     one is refused too) and the commands still acting on their targets.
+ *     And so, for their clients, do the commands that wait (start, stop,
+ *     restart, reload --wait, status -l): the control connections go
+ *     with this image, so their answers are given before it goes.  The
+ *     wait is bounded: after UPGRADE_WAIT_SEC the upgrade is refused if
+ *     a reload or a roll is still going on, and otherwise goes on; the
+ *     clients still waiting then get a last answer just before the exec
+ *     (parent_control_upgrading(): the state they reached, "see vigilctl
+ *     status", exit 1).  A client that goes away while it waits cancels
+ *     the upgrade: nothing has begun.
  *  1. check: the new binary runs as `vigild -n -f CONF -X STATE,IMSG`:
  *     it must load the configuration and speak this state file format
  *     and this message protocol (the orphaned logger's handover).  On
  *     failure nothing has changed: the client gets the reason, exit 1.
  *  2. the logger is told to go orphaned now (IMSG_LOG_ORPHAN) and says
  *     when it waits on its socket (IMSG_LOG_ORPHANED).
- *  3. the state file is written, the client answered, and after a short
+ *  3. the clients still waiting get their last answer (above), the
+ *     state file is written, the client answered, and after a short
  *     pause (for control to pass the answer on) vigild execs itself,
  *     keeping only the control socket's listening descriptor, so clients
  *     that connect meanwhile wait in its backlog instead of failing.
@@ -90,10 +100,12 @@ static struct {
 	char			 out[1024];
 	size_t			 outlen;
 	struct event		 timer;
+	struct event		 kick;		/* UPG_WAIT: look again */
 } upg;
 
 static void	upgrade_check_done(void);
 static void	upgrade_check_start(void);
+static void	upgrade_go(void);
 
 /*
  * vigild -n -X STATE,IMSG: can this binary take over from one that
@@ -117,6 +129,44 @@ parent_upgrade_check(const char *arg)
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * What the upgrade waits for (step 0), in words in buf ("" if nothing);
+ * *work: whether any of it is work that the new image could not carry
+ * on (a reload, a roll, targets not yet acted on), not only waits.
+ */
+static void
+upgrade_pending(char *buf, size_t len, int *work)
+{
+	size_t	 reloads, rolls, cmds, working;
+	char	 part[64];
+
+	reloads = parent_reload_pending();
+	rolls = reload_roll_count();
+	cmds = parent_control_busy(upg.peerid, &working);
+	*work = reloads > 0 || rolls > 0 || working > 0;
+	buf[0] = '\0';
+	if (reloads > 0) {
+		snprintf(part, sizeof(part), "%zu reload%s", reloads,
+		    reloads == 1 ? "" : "s");
+		strlcat(buf, part, len);
+	}
+	if (rolls > 0) {
+		snprintf(part, sizeof(part), "%s%zu rolling restart%s of a "
+		    "reload", buf[0] ? ", " : "", rolls, rolls == 1 ? "" : "s");
+		strlcat(buf, part, len);
+	}
+	if (cmds > 0) {
+		snprintf(part, sizeof(part), "%s%zu command%s of clients",
+		    buf[0] ? ", " : "", cmds, cmds == 1 ? "" : "s");
+		strlcat(buf, part, len);
+	}
+	if (working > 0) {
+		snprintf(part, sizeof(part), " (%zu still acting or rolling)",
+		    working);
+		strlcat(buf, part, len);
+	}
 }
 
 static void
@@ -143,6 +193,7 @@ static void
 upgrade_reset(void)
 {
 	evtimer_del(&upg.timer);
+	evtimer_del(&upg.kick);
 	if (upg.outfd != -1) {
 		event_del(&upg.outev);
 		close(upg.outfd);
@@ -205,6 +256,17 @@ upgrade_exec(void)
 		argv[argc++] = vflag;
 	}
 	argv[argc] = NULL;
+	/*
+	 * Commands that came during the pause: their clients get their
+	 * last answer too, and what they did is in the state file.
+	 */
+	if (parent_control_upgrading(0) > 0) {
+		if (parent_state_write() == -1)
+			log_warnx("upgrade: cannot write the state file again: "
+			    "the new image adopts the services as they were "
+			    "%d ms ago", UPGRADE_PAUSE_MS);
+		parent_control_flush();
+	}
 	log_info("upgrade: re-executing %s", penv->self);
 	if (fd != -1 && fcntl(fd, F_SETFD, 0) == 0) {
 		snprintf(num, sizeof(num), "%d", fd);
@@ -226,11 +288,23 @@ upgrade_exec(void)
 static void
 upgrade_timer_cb(int fd, short ev, void *arg)
 {
+	char	 what[256];
+	int	 work;
+
 	switch (upg.phase) {
 	case UPG_WAIT:
-		upgrade_end(CTL_RES_FAIL, "reloads still running after %d s: "
-		    "try again", UPGRADE_WAIT_SEC);
-		upgrade_reset();
+		upgrade_pending(what, sizeof(what), &work);
+		if (work) {
+			upgrade_end(CTL_RES_FAIL, "still running after %d s: "
+			    "%s: try again", UPGRADE_WAIT_SEC, what);
+			upgrade_reset();
+			break;
+		}
+		/* Only waits: their clients get their last answer. */
+		if (what[0] != '\0')
+			log_info("upgrade: going on after %d s; still "
+			    "waiting: %s", UPGRADE_WAIT_SEC, what);
+		upgrade_go();
 		break;
 	case UPG_CHECK:
 		upgrade_end(CTL_RES_FAIL, "the check of %s did not finish "
@@ -340,13 +414,17 @@ upgrade_check_done(void)
 	upgrade_timer(UPGRADE_ORPHAN_SEC * 1000);
 }
 
-/* The logger waits on its socket: write the state, answer, exec. */
+/*
+ * The logger waits on its socket: the clients still waiting get their
+ * last answer, then write the state, answer, exec.
+ */
 void
 parent_upgrade_logger_ready(void)
 {
 	if (upg.phase != UPG_ORPHAN)
 		return;
 	evtimer_del(&upg.timer);
+	parent_control_upgrading(upg.peerid);
 	if (parent_state_write() == -1) {
 		upgrade_end(CTL_RES_FAIL, "cannot write the state file");
 		parent_proc_restart(PROC_LOGGER);
@@ -365,20 +443,50 @@ parent_upgrade_busy(void)
 	return (upg.phase != UPG_IDLE);
 }
 
-/* The reload queue is empty: the upgrade that waited for it goes on. */
-void
-parent_upgrade_reloads_done(void)
+/* Step 0 is over: on to the check. */
+static void
+upgrade_go(void)
 {
-	if (upg.phase != UPG_WAIT)
-		return;
 	evtimer_del(&upg.timer);
+	evtimer_del(&upg.kick);
 	if (svc_stopping_all()) {
 		upgrade_end(CTL_RES_FAIL, "vigild is shutting down");
 		upgrade_reset();
 		return;
 	}
-	log_info("upgrade: the reloads are done");
 	upgrade_check_start();
+}
+
+static void
+upgrade_kick_cb(int fd, short ev, void *arg)
+{
+	char	 what[256];
+	int	 work;
+
+	if (upg.phase != UPG_WAIT)
+		return;
+	upgrade_pending(what, sizeof(what), &work);
+	if (what[0] != '\0')
+		return;
+	log_info("upgrade: what it waited for is done");
+	upgrade_go();
+}
+
+/* Something the upgrade may wait for has ended: look again, soon. */
+void
+parent_upgrade_recheck(void)
+{
+	struct timeval	 tv = { 0, 0 };
+
+	if (upg.phase == UPG_WAIT)
+		evtimer_add(&upg.kick, &tv);
+}
+
+/* The reload queue is empty. */
+void
+parent_upgrade_reloads_done(void)
+{
+	parent_upgrade_recheck();
 }
 
 void
@@ -450,7 +558,8 @@ upgrade_check_start(void)
 void
 parent_upgrade_cmd(struct pctl_peer *p)
 {
-	size_t	 n;
+	char	 what[256];
+	int	 work;
 
 	if (upg.phase != UPG_IDLE) {
 		pctl_finish(p, CTL_RES_FAIL, "an upgrade is already under way");
@@ -461,14 +570,15 @@ parent_upgrade_cmd(struct pctl_peer *p)
 		return;
 	}
 	evtimer_set(&upg.timer, upgrade_timer_cb, NULL);
+	evtimer_set(&upg.kick, upgrade_kick_cb, NULL);
 	upg.outfd = upg.errfd = -1;
 	upg.pid = 0;
 	upg.peerid = p->peerid;
 	log_info("upgrade requested by uid %u pid %d", p->req.uid,
 	    p->req.pid);
-	if ((n = parent_reload_pending()) > 0) {
-		log_info("upgrade: waiting for %zu reload%s to finish", n,
-		    n == 1 ? "" : "s");
+	upgrade_pending(what, sizeof(what), &work);
+	if (what[0] != '\0') {
+		log_info("upgrade: waiting for %s to finish", what);
 		upg.phase = UPG_WAIT;
 		upgrade_timer(UPGRADE_WAIT_SEC * 1000);
 		return;

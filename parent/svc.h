@@ -437,6 +437,7 @@ void		 reload_report_free(struct reload_report *);
 /* parent/parent_reload_roll.c: a changed multi-instance service, one at a time */
 void		 reload_roll_start(struct svc_group *);
 int		 reload_roll_busy(const char *);	/* a roll of it goes on */
+size_t		 reload_roll_count(void);
 /*
  * SIGHUP, watch_config: a reload, queued behind any other and run in
  * slices of the event loop; its errors are logged.

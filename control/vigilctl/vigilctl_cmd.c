@@ -360,6 +360,10 @@ vctl_cmd_action(struct vctl *v, uint32_t cmd, int signo,
 			json_open(NULL, '[');
 		json_finish();
 	}
+	/* A refusal of the whole request ("an upgrade is under way") */
+	if (end.result == CTL_RES_FAIL && c.nresults == 0 &&
+	    end.msg[0] != '\0' && !v->supctl)
+		fprintf(stderr, "%s: %s\n", v->progname, end.msg);
 	if (v->supctl && end.result != CTL_RES_USAGE &&
 	    end.result != CTL_RES_DENIED)
 		return (c.sup_rc);
@@ -621,6 +625,8 @@ vctl_cmd_shutdown(struct vctl *v, const struct vctl_args *a)
 }
 
 #define VCTL_UPGRADE_WAIT_MS	10000	/* the new image answers */
+/* vigild's own bounds: 20 s of waiting, 30 s of check, 5 s of logger */
+#define VCTL_UPGRADE_STEPS_MS	55000
 
 static uint64_t
 vctl_mono_ms(void)
@@ -650,7 +656,8 @@ vctl_cmd_upgrade(struct vctl *v, const struct vctl_args *a)
 		return (rc);
 	ms = a->timeout_ms != 0 ? a->timeout_ms : VCTL_UPGRADE_WAIT_MS;
 	vctl_req_init(&req, CTL_CMD_UPGRADE, NULL);
-	if (vctl_request(v, &req, NULL, NULL, NULL, &end, 0) == -1)
+	if (vctl_request(v, &req, NULL, NULL, NULL, &end,
+	    VCTL_UPGRADE_STEPS_MS) == -1)
 		return (VCTL_EXIT_UNREACHABLE);
 	if (end.result != CTL_RES_OK) {
 		if (end.result == CTL_RES_FAIL)
