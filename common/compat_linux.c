@@ -235,6 +235,17 @@ compat_child_setids(int ngroups, const gid_t *groups, gid_t gid,
 }
 
 /*
+ * Trade the names of two files at once (renameat2, Linux 3.15; ext4,
+ * xfs, btrfs, tmpfs and others).  -1 with errno where it cannot, and the
+ * caller renames instead.
+ */
+int
+compat_rename_exchange(const char *a, const char *b)
+{
+	return (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE));
+}
+
+/*
  * closefrom(3) for a new child: it may call nothing that allocates (a
  * child forked into its cgroup has no heap), and libbsd's closefrom
  * reads /proc/self/fd with opendir(3) where close_range(2) is missing

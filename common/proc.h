@@ -82,5 +82,6 @@ void		 compat_dumpable_restore(int);
 int		 compat_child_setids(int, const gid_t *, gid_t, int, uid_t);
 void		 compat_child_closefrom(int);
 void		 compat_child_closefrom_dir(int);
+int		 compat_rename_exchange(const char *, const char *);
 
 #endif /* VIGIL_PROC_H */

@@ -46,6 +46,7 @@
 #include "log.h"
 #include "parent.h"
 #include "parent_state.h"
+#include "proc.h"
 #include "svc.h"
 
 static char		 state_path[PATH_MAX];
@@ -209,6 +210,7 @@ state_listen(struct pstate *st)
 }
 
 static int	state_write(void);
+static int	state_store(const char *, size_t);
 
 int
 parent_state_write(void)
@@ -232,9 +234,7 @@ state_write(void)
 	struct svc	*s;
 	int64_t		 now_ms, mono_ms;
 	char		*buf;
-	size_t		 len, n = 0, off = 0;
-	ssize_t		 w;
-	int		 fd;
+	size_t		 len, n = 0;
 
 	memset(&st, 0, sizeof(st));
 	st.version = PSTATE_VERSION;
@@ -261,35 +261,73 @@ state_write(void)
 	if (buf == NULL)
 		fatal("state file");
 
-	if ((fd = open(state_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-	    O_NOFOLLOW, 0600)) == -1)
-		goto fail;
-	while (off < len) {
-		if ((w = write(fd, buf + off, len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			goto fail;
-		}
-		off += w;
+	if (state_store(buf, len) == -1) {
+		if (!state_failed)
+			log_warn("state file %s: a crash now would leave the "
+			    "services unadopted", state_tmp);
+		state_failed = 1;
+		(void)unlink(state_tmp);
+		free(buf);
+		return (-1);
 	}
-	if (close(fd) == -1)
-		goto fail;
-	if (rename(state_tmp, state_path) == -1)
-		goto fail;
 	free(buf);
 	if (state_failed)
 		log_info("state file %s written again", state_path);
 	state_failed = 0;
 	return (0);
- fail:
-	if (!state_failed)
-		log_warn("state file %s: a crash now would leave the services "
-		    "unadopted", state_tmp);
-	state_failed = 1;
-	(void)unlink(state_tmp);
-	free(buf);
-	return (-1);
+}
+
+/*
+ * The new state is written into a second file kept for the purpose,
+ * which then trades names with the state file (compat_rename_exchange):
+ * the state file is always a whole one, as with a rename over it, but
+ * no inode is made or freed each time, and ext4 starts no writeback (it
+ * does on a rename over a file, and on closing a file truncated to
+ * nothing and written again).  Those were half of the parent's CPU in a
+ * respawn (perf), and sat between the new process and its start.  The
+ * file is written from the start and cut to its length, never emptied.
+ * Where names cannot be traded (another system, a file system without
+ * it), or on the first write, the new file is renamed over the old.
+ */
+static int
+state_store(const char *buf, size_t len)
+{
+	static int	 noexchange;
+	struct stat	 sb;
+	size_t		 off = 0;
+	ssize_t		 w;
+	int		 fd;
+
+	if ((fd = open(state_tmp, O_WRONLY | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW, 0600)) == -1)
+		return (-1);
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    sb.st_uid != geteuid() || sb.st_nlink != 1 ||
+	    (sb.st_mode & 077) != 0) {
+		close(fd);
+		errno = EPERM;
+		return (-1);
+	}
+	while (off < len) {
+		if ((w = pwrite(fd, buf + off, len - off, (off_t)off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return (-1);
+		}
+		off += w;
+	}
+	if (ftruncate(fd, (off_t)len) == -1) {
+		close(fd);
+		return (-1);
+	}
+	if (close(fd) == -1)
+		return (-1);
+	if (!noexchange && compat_rename_exchange(state_tmp, state_path) == 0)
+		return (0);
+	if (errno != ENOENT)
+		noexchange = 1;
+	return (rename(state_tmp, state_path));
 }
 
 /* A clean exit: nothing runs that a next vigild could adopt. */
@@ -301,4 +339,6 @@ parent_state_remove(void)
 	evtimer_del(&state_ev);
 	if (unlink(state_path) == -1 && errno != ENOENT)
 		log_warn("state file %s", state_path);
+	if (unlink(state_tmp) == -1 && errno != ENOENT)
+		log_warn("state file %s", state_tmp);
 }
