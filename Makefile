@@ -124,6 +124,7 @@ VIGILD_SRCS	+= parent/svc_group.c
 VIGILD_SRCS	+= parent/svc_kick.c
 VIGILD_SRCS	+= parent/svc_leftovers.c
 VIGILD_SRCS	+= parent/svc_launch.c
+VIGILD_SRCS	+= parent/svc_launch_child.c
 VIGILD_SRCS	+= parent/svc_listen.c
 VIGILD_SRCS	+= parent/svc_shutdown.c
 VIGILD_SRCS	+= parent/svc_spawn.c

@@ -73,27 +73,10 @@
 #include "parent.h"
 #include "proc.h"
 #include "svc.h"
+#include "svc_launch.h"
 
 extern char	**environ;
 
-/*
- * What the child reads of the parent's own state.  A child forked
- * into its cgroup has no copy of the parent's .bss (svc_cgroup_fork),
- * so it reads these from the arena, where launch_pack() copies them.
- */
-struct launch_proc {
-	struct rlimit	 orig_nofile;
-	int		 rlimits_saved;
-	/*
-	 * The signals whose disposition is not the default in the parent
-	 * (its handlers, SIG_IGN, and whatever was ignored when it was
-	 * started): the only ones a child must reset.  Recorded once the
-	 * parent has set its handlers, which it does not change afterwards.
-	 */
-	int		 sig_reset[NSIG];
-	int		 nsig_reset;
-	int		 sig_known;
-};
 
 static struct launch_proc launch_proc;
 static int		 launch_rlimits_tried;
@@ -429,170 +412,6 @@ svc_launch_free(struct svc_launch *l)
 	l->groups = NULL;
 }
 
-/* ---- the child: system calls only, then exec or _exit ---- */
-
-static CHILD_TEXT __dead void
-launch_child_fail(int errfd, int eno)
-{
-	(void)write(errfd, &eno, sizeof(eno));
-	_exit(127);
-}
-
-static CHILD_TEXT void
-launch_child_setrlimit(int res, const struct config_rlimit *cl)
-{
-	struct rlimit	 rl;
-
-	if (!cl->set)
-		return;
-	rl.rlim_cur = rl.rlim_max = cl->value == CONFIG_UNLIMITED ?
-	    RLIM_INFINITY : (rlim_t)cl->value;
-	(void)setrlimit(res, &rl);
-}
-
-/* Write our pid in decimal into buf. */
-static CHILD_TEXT void
-launch_child_pid(char *buf, size_t len)
-{
-	char		 tmp[16];
-	size_t		 n = 0, i;
-	unsigned long	 pid = (unsigned long)getpid();
-
-	do {
-		tmp[n++] = '0' + pid % 10;
-		pid /= 10;
-	} while (pid > 0 && n < sizeof(tmp));
-	if (n >= len)
-		return;
-	for (i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[n] = '\0';
-}
-
-/*
- * execvp without the GNU-only execvpe: search PATH of the new env.  No
- * libc string functions: in a child forked into its cgroup, each is one
- * more page of libc to fault in before the exec.
- */
-static CHILD_TEXT void
-launch_child_execvpe(char **argv, char **envp)
-{
-	const char	*path = NULL, *p, *name = argv[0];
-	char		 file[4096];
-	size_t		 i, len, nlen;
-	int		 eno = ENOENT;
-
-	for (nlen = 0; name[nlen] != '\0'; nlen++)
-		if (name[nlen] == '/') {
-			execve(name, argv, envp);
-			return;
-		}
-	for (i = 0; envp[i] != NULL; i++)
-		if (envp[i][0] == 'P' && envp[i][1] == 'A' &&
-		    envp[i][2] == 'T' && envp[i][3] == 'H' && envp[i][4] == '=')
-			path = envp[i] + 5;
-	if (path == NULL)
-		path = SVC_DEFAULT_PATH;
-	for (p = path;; p += len + 1) {
-		for (len = 0; p[len] != '\0' && p[len] != ':'; len++)
-			;
-		if (len > 0 && len + nlen + 2 <= sizeof(file)) {
-			for (i = 0; i < len; i++)
-				file[i] = p[i];
-			file[len] = '/';
-			for (i = 0; i <= nlen; i++)
-				file[len + 1 + i] = name[i];
-			execve(file, argv, envp);
-			if (errno != ENOENT && errno != ENOTDIR)
-				eno = errno;
-		}
-		if (p[len] == '\0')
-			break;
-	}
-	errno = eno;
-}
-
-/*
- * Default dispositions and an empty mask, as a new program expects.
- * Each call costs, so only the signals the parent changed.
- */
-static CHILD_TEXT void
-launch_child_signals(const struct launch_proc *g)
-{
-	sigset_t	 mask;
-	int		 i;
-
-	if (g->sig_known)
-		for (i = 0; i < g->nsig_reset; i++)
-			(void)signal(g->sig_reset[i], SIG_DFL);
-	else
-		for (i = 1; i < NSIG; i++)
-			(void)signal(i, SIG_DFL);
-	sigemptyset(&mask);
-	sigprocmask(SIG_SETMASK, &mask, NULL);
-}
-
-static CHILD_TEXT __dead void
-launch_child(const struct svc_launch *l, const struct launch_proc *g, int ep,
-    int entered)
-{
-	const struct config_limits *lim = l->limits;
-	int			 i, hi, errfd;
-
-	launch_child_signals(g);
-	if (setsid() == -1)
-		launch_child_fail(ep, errno);
-	if (l->cgroup != NULL && !entered)
-		(void)svc_cgroup_enter(l->cgroup);
-
-	if (g->rlimits_saved)
-		(void)setrlimit(RLIMIT_NOFILE, &g->orig_nofile);
-	if (lim != NULL) {
-		launch_child_setrlimit(RLIMIT_NOFILE, &lim->nofile);
-		launch_child_setrlimit(RLIMIT_NPROC, &lim->nproc);
-		launch_child_setrlimit(RLIMIT_CORE, &lim->core);
-		launch_child_setrlimit(RLIMIT_STACK, &lim->stack);
-		launch_child_setrlimit(RLIMIT_AS, &lim->as);
-	}
-	umask(l->umask);
-
-	if (dup2(l->fd_in, STDIN_FILENO) == -1 ||
-	    dup2(l->fd_out, STDOUT_FILENO) == -1 ||
-	    dup2(l->fd_err, STDERR_FILENO) == -1)
-		launch_child_fail(ep, errno);
-	if (chdir(l->dir != NULL ? l->dir : "/") == -1)
-		launch_child_fail(ep, errno);
-
-	if (l->set_ids && compat_child_setids(l->groups != NULL ?
-	    l->ngroups : 1, l->groups != NULL ? l->groups : &l->gid, l->gid,
-	    l->set_uid, l->uid) == -1)
-		launch_child_fail(ep, errno);
-
-	/*
-	 * fds 3.. are the `listen:` sockets, then the error pipe
-	 * (close-on-exec), and nothing else.  Move everything out of the
-	 * way first so no dup2 clobbers a source.
-	 */
-	errfd = 3 + l->nlisten;
-	if ((ep = fcntl(ep, F_DUPFD_CLOEXEC, errfd + 1 + l->nlisten)) == -1)
-		_exit(127);
-	for (i = 0; i < l->nlisten; i++) {
-		hi = fcntl(l->listen_fds[i], F_DUPFD,
-		    errfd + 2 + l->nlisten + i);
-		if (hi == -1 || dup2(hi, 3 + i) == -1)
-			launch_child_fail(ep, errno);
-	}
-	if (dup2(ep, errfd) == -1)
-		_exit(127);
-	(void)fcntl(errfd, F_SETFD, FD_CLOEXEC);
-	compat_child_closefrom(errfd + 1);
-	if (l->listen_pid != NULL)
-		launch_child_pid(l->listen_pid, 11);
-
-	launch_child_execvpe(l->argv, l->env.v);
-	launch_child_fail(errfd, errno);
-}
-
 /*
  * What a forked child reads, packed outside the heap.  A fork copies the
  * page tables of all the parent's memory, and at 10,000 services the
@@ -714,7 +533,7 @@ launch_vfork(const struct svc_launch *l, int ep)
 	pid_t	 pid;
 
 	if ((pid = vfork()) == 0)
-		launch_child(l, &launch_proc, ep, 0);
+		svc_launch_child(l, &launch_proc, ep, 0);
 	return (pid);
 }
 
@@ -769,7 +588,7 @@ svc_launch_start(const struct svc_launch *l, int *errfd)
 	if (l->cgroup != NULL && !l->cgroup_move &&
 	    (c = launch_pack(l, &g)) != NULL &&
 	    (pid = svc_cgroup_fork(c->cgroup, wait)) == 0)
-		launch_child(c, g, ep[1], 1);
+		svc_launch_child(c, g, ep[1], 1);
 	if (pid == -1) {
 		/* A change of ids in it makes the mm it shares undumpable. */
 		dumpable = compat_dumpable_get();
