@@ -430,6 +430,42 @@ parent_turn_busy(void)
 	return (ns >= PARENT_TURN_SLICE_MS * 1000000LL);
 }
 
+/*
+ * Each SIGCHLD that finds the parent running is a delivery: a signal
+ * frame, libevent's handler and its write, a sigreturn.  Stopping 10,000
+ * services, the exits came while the parent was still sending the
+ * signals that caused them, and one in five was delivered alone.  Held
+ * during such a slice, they are one when it ends (the reaper looks for
+ * every exit anyway).  The children vigild starts set their own mask.
+ */
+static unsigned int	parent_sigchld_held;
+
+void
+parent_sigchld_hold(void)
+{
+	sigset_t	 set;
+
+	if (parent_sigchld_held++ > 0)
+		return;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	(void)sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+void
+parent_sigchld_release(void)
+{
+	sigset_t	 set;
+
+	if (parent_sigchld_held == 0)
+		fatalx("%s: not held", __func__);
+	if (--parent_sigchld_held > 0)
+		return;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	(void)sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
 static void
 parent_loop(void)
 {
@@ -551,6 +587,7 @@ parent_reap(void)
 		more_set = 1;
 	}
 	evtimer_del(&more);
+	parent_sigchld_hold();
 	for (;;) {
 		if (n++ > 0 && parent_turn_busy()) {
 			evtimer_add(&more, &tv);
@@ -572,6 +609,7 @@ parent_reap(void)
 		/* An orphan that came back to us as the subreaper. */
 		log_debug("reaped orphan pid %d", (int)pid);
 	}
+	parent_sigchld_release();
 }
 
 static int

@@ -70,6 +70,12 @@ void	parent_shutdown_done(void);
 #define PARENT_TURN_SLICE_MS	20
 int	parent_turn_busy(void);
 unsigned long parent_turn_id(void);
+/*
+ * A slice that signals or reaps many children holds SIGCHLD (nested):
+ * the exits it causes are one signal when it ends, not one each.
+ */
+void	parent_sigchld_hold(void);
+void	parent_sigchld_release(void);
 void	parent_pidfile_close(void);
 void	parent_sd_notify(const char *);
 

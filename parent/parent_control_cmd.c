@@ -528,10 +528,12 @@ pctl_act_more(struct pctl_peer *p)
 	struct timeval	 tv = { 0, 0 };
 	uint32_t	 ms;
 
+	parent_sigchld_hold();
 	while (p->iact < p->nact) {
 		pctl_act_next(p);
 		if (p->iact < p->nact && p->iact % 8 == 0 &&
 		    parent_turn_busy()) {
+			parent_sigchld_release();
 			if (!p->acting) {
 				TAILQ_INSERT_TAIL(&pctl_acting, p, aentry);
 				p->acting = 1;
@@ -540,6 +542,7 @@ pctl_act_more(struct pctl_peer *p)
 			return;
 		}
 	}
+	parent_sigchld_release();
 	if (p->acting) {
 		TAILQ_REMOVE(&pctl_acting, p, aentry);
 		p->acting = 0;

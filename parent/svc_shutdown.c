@@ -169,6 +169,7 @@ svc_shutdown_step(void)
 		svc_pass_alive = 0;
 		svc_pass_gen = svc_kick_gen;
 	}
+	parent_sigchld_hold();
 	while (svc_pass_i < svc_pass_n) {
 		s = svc_find(svc_pass_ids[svc_pass_i++]);
 		if (s != NULL && svc_alive(s)) {
@@ -179,10 +180,12 @@ svc_shutdown_step(void)
 		}
 		if (svc_pass_i < svc_pass_n && svc_pass_i % 8 == 0 &&
 		    parent_turn_busy()) {
+			parent_sigchld_release();
 			svc_kick();		/* the rest in the next turn */
 			return;
 		}
 	}
+	parent_sigchld_release();
 	svc_pass_free();
 	if (!svc_pass_alive)
 		parent_shutdown_done();
