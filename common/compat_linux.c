@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -243,6 +244,41 @@ int
 compat_rename_exchange(const char *a, const char *b)
 {
 	return (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE));
+}
+
+/*
+ * The other system calls of a new child whose glibc wrappers sit in
+ * pages of libc it has not run yet (a page fault for each 64 KiB, see
+ * CHILD_TEXT): through syscall(2), whose page it has run already (the
+ * clone3 returned there).  0 or -1 with errno, as the wrappers.
+ */
+CHILD_TEXT int
+compat_child_setsid(void)
+{
+	return (syscall(SYS_setsid) == -1 ? -1 : 0);
+}
+
+CHILD_TEXT pid_t
+compat_child_getpid(void)
+{
+	return ((pid_t)syscall(SYS_getpid));
+}
+
+/* Unblock every signal (the kernel's mask is the first _NSIG bits). */
+CHILD_TEXT void
+compat_child_unblock(void)
+{
+	sigset_t	 none;
+
+	memset(&none, 0, sizeof(none));
+	(void)syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL,
+	    (size_t)(_NSIG / 8));
+}
+
+CHILD_TEXT int
+compat_child_execve(const char *path, char *const argv[], char *const envp[])
+{
+	return ((int)syscall(SYS_execve, path, argv, envp));
 }
 
 /*

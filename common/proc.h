@@ -81,6 +81,11 @@ int		 compat_dumpable_get(void);
 void		 compat_dumpable_restore(int);
 int		 compat_child_setids(int, const gid_t *, gid_t, int, uid_t);
 void		 compat_child_closefrom(int);
+int		 compat_child_setsid(void);
+pid_t		 compat_child_getpid(void);
+void		 compat_child_unblock(void);
+int		 compat_child_execve(const char *, char *const [],
+		    char *const []);
 void		 compat_child_closefrom_dir(int);
 int		 compat_rename_exchange(const char *, const char *);
 

@@ -65,7 +65,7 @@ launch_child_pid(char *buf, size_t len)
 {
 	char		 tmp[16];
 	size_t		 n = 0, i;
-	unsigned long	 pid = (unsigned long)getpid();
+	unsigned long	 pid = (unsigned long)compat_child_getpid();
 
 	do {
 		tmp[n++] = '0' + pid % 10;
@@ -93,7 +93,7 @@ launch_child_execvpe(char **argv, char **envp)
 
 	for (nlen = 0; name[nlen] != '\0'; nlen++)
 		if (name[nlen] == '/') {
-			execve(name, argv, envp);
+			compat_child_execve(name, argv, envp);
 			return;
 		}
 	for (i = 0; envp[i] != NULL; i++)
@@ -111,7 +111,7 @@ launch_child_execvpe(char **argv, char **envp)
 			file[len] = '/';
 			for (i = 0; i <= nlen; i++)
 				file[len + 1 + i] = name[i];
-			execve(file, argv, envp);
+			compat_child_execve(file, argv, envp);
 			if (errno != ENOENT && errno != ENOTDIR)
 				eno = errno;
 		}
@@ -128,7 +128,6 @@ launch_child_execvpe(char **argv, char **envp)
 static CHILD_TEXT void
 launch_child_signals(const struct launch_proc *g)
 {
-	sigset_t	 mask;
 	int		 i;
 
 	if (g->sig_known)
@@ -137,8 +136,7 @@ launch_child_signals(const struct launch_proc *g)
 	else
 		for (i = 1; i < NSIG; i++)
 			(void)signal(i, SIG_DFL);
-	sigemptyset(&mask);
-	sigprocmask(SIG_SETMASK, &mask, NULL);
+	compat_child_unblock();
 }
 
 CHILD_TEXT __dead void
@@ -149,7 +147,7 @@ svc_launch_child(const struct svc_launch *l, const struct launch_proc *g, int ep
 	int			 i, hi, errfd;
 
 	launch_child_signals(g);
-	if (setsid() == -1)
+	if (compat_child_setsid() == -1)
 		launch_child_fail(ep, errno);
 	if (l->cgroup != NULL && !entered)
 		(void)svc_cgroup_enter(l->cgroup);
