@@ -78,7 +78,6 @@ COMMON_SRCS	+= common/config_load.c
 COMMON_SRCS	+= common/config_nested.c
 COMMON_SRCS	+= common/config_parse.c
 COMMON_SRCS	+= common/config_print.c
-COMMON_SRCS	+= common/config_scan.c
 COMMON_SRCS	+= common/config_strs.c
 COMMON_SRCS	+= common/config_svc.c
 COMMON_SRCS	+= common/config_value.c

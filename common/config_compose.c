@@ -135,8 +135,6 @@ config_compose_init(struct config_compose *cc, const void *buf, size_t len,
 	cc->arena = arena;
 	memset(arena, 0, sizeof(*arena));
 	cc->state = CC_STREAM;
-	config_scan_init(&cc->scan, buf, len);
-	cc->fast = 1;
 }
 
 static void
@@ -160,7 +158,6 @@ void
 config_compose_free(struct config_compose *cc)
 {
 	yaml_parser_delete(&cc->parser);
-	config_scan_free(&cc->scan);
 	cc_anchors_clear(cc);
 	free(cc->open);
 	free(cc->kids);
@@ -447,26 +444,6 @@ cc_event(struct config_compose *cc, yaml_event_t *ev)
 }
 
 /*
- * The file is not in the subset config_scan.c reads: what was built
- * from its events goes, and libyaml reads the file from its first byte
- * (in the slices still to come).
- */
-static void
-cc_slow(struct config_compose *cc)
-{
-	config_scan_free(&cc->scan);
-	if (cc->ndocs >= 1)
-		config_doc_free(cc->doc, cc->arena);
-	cc->ndocs = 0;
-	cc->nopen = 0;
-	cc->nkids = 0;
-	cc_anchors_clear(cc);
-	cc->state = CC_STREAM;
-	cc->fast = 0;
-	cc->slow = 1;
-}
-
-/*
  * Reads events until the document is done or an error, or until
  * busy(arg) says 1, asked after every `every' events (at least one
  * event each call).  CONFIG_CC_MORE: call again.
@@ -484,20 +461,12 @@ config_compose_step(struct config_compose *cc, int (*busy)(void *),
 	if (cc->state == CC_ERROR)
 		return (CONFIG_CC_ERROR);
 	for (;;) {
-		if (cc->fast) {
-			if (!config_scan_next(&cc->scan, &ev)) {
-				cc_slow(cc);
-				continue;
-			}
-			r = cc_event(cc, &ev);	/* nothing to delete */
-		} else {
-			if (!yaml_parser_parse(&cc->parser, &ev)) {
-				cc->state = CC_ERROR;
-				return (CONFIG_CC_ERROR);
-			}
-			r = cc_event(cc, &ev);
-			yaml_event_delete(&ev);
+		if (!yaml_parser_parse(&cc->parser, &ev)) {
+			cc->state = CC_ERROR;
+			return (CONFIG_CC_ERROR);
 		}
+		r = cc_event(cc, &ev);
+		yaml_event_delete(&ev);
 		if (r != CONFIG_CC_MORE)
 			return (r);
 		if (busy != NULL && ++n >= every) {

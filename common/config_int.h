@@ -118,36 +118,6 @@ struct config_ctx {
 	const char		*defaults_dir;
 };
 
-/* config_scan.c: libyaml's events for a plain subset of YAML, faster */
-#define CONFIG_SCAN_DEPTH	32	/* block collections, one in another */
-
-struct config_scan_level {
-	size_t			 indent;
-	int			 seq;
-};
-
-struct config_scan {
-	const char		*buf;
-	size_t			 len;
-	size_t			 pos;		/* the next line */
-	size_t			 line;		/* this line's number, from 0 */
-	size_t			 lstart;	/* this line */
-	size_t			 lend;		/* its '\n' */
-	int			 state;
-	int			 stream_given;
-	int			 pending;	/* "key:", its value below */
-	struct config_scan_level lv[CONFIG_SCAN_DEPTH];	/* open blocks */
-	size_t			 nlv;
-	yaml_event_t		*q;		/* this line's events */
-	size_t			 nq;
-	size_t			 iq;		/* the next one to give */
-	size_t			 maxq;
-};
-
-void		 config_scan_init(struct config_scan *, const void *, size_t);
-int		 config_scan_next(struct config_scan *, yaml_event_t *);
-void		 config_scan_free(struct config_scan *);
-
 /* config_compose.c: a resumable yaml_parser_load() */
 #define CONFIG_CC_MORE		0
 #define CONFIG_CC_DONE		1
@@ -157,9 +127,6 @@ struct config_cc_anchor;
 struct config_cc_open;
 struct config_compose {
 	yaml_parser_t		 parser;	/* its error, on ERROR */
-	struct config_scan	 scan;		/* first, while fast */
-	int			 fast;		/* 0: libyaml from the start */
-	int			 slow;		/* the scan gave up once */
 	yaml_document_t		*doc;		/* the caller's, once DONE */
 	struct config_arena	*arena;		/* doc's, the caller's too */
 	yaml_document_t		 extra;		/* a second document */
