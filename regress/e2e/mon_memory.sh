@@ -16,12 +16,15 @@ HTTPD=${HTTPD:-$(dirname "$VIGILD")/regress/vigil-httpd}
 [ -x "$HTTPD" ] || skip "vigil-httpd is not built"
 SVCUSER=; [ -z "$E2E_USER" ] && SVCUSER="user: nobody"
 
+# Eight loops of one exec each (not sh, then sleep): the starts come
+# twice as fast as with four of sh -c 'sleep 0.05; exit 1'.
 {
 	echo "services:"
-	for i in 0 1 2 3; do
+	for i in 0 1 2 3 4 5 6 7; do
 		cat <<EOF2
   loop$i:
-    command: [ /bin/sh, -c, 'sleep 0.05; exit 1' ]
+    command: [ /bin/sleep, '0.05' ]
+    restart: always
     $SVCUSER
     start_seconds: 0
     limits: { memory: 512M }
