@@ -20,7 +20,11 @@
  *
  *  - a cap on the connections held at once (CHTTP_MAXCONNS, smaller when
  *    the descriptor limit is low, so that the control socket always has
- *    descriptors left); at the cap, accept pauses until one is gone;
+ *    descriptors left); at the cap, accept pauses until one is gone,
+ *    looked for CHTTP_CAP_MS later, then at twice that interval each
+ *    time up to a second: a backlog of connections their clients have
+ *    already closed (what a flood leaves) drains at once, not one cap's
+ *    worth a second;
  *  - a header deadline: a request must arrive whole within
  *    CHTTP_HEADER_SEC of the connection (or of the previous answer, for
  *    a kept-alive one), however slowly it trickles; evhttp's own timeout
@@ -71,6 +75,7 @@
 #define CHTTP_PAUSE_SEC		1	/* accept paused: out of descriptors */
 #define CHTTP_FD_SHED		4	/* idle connections closed then */
 #define CHTTP_REAP_SEC		1
+#define CHTTP_CAP_MS		50	/* at the cap: first look for room */
 
 enum chttp_cstate {
 	CHTTP_C_WAITING,	/* for a request: the deadline runs */
@@ -93,6 +98,7 @@ static struct evconnlistener	*chttp_lev;
 static struct event		 chttp_pause_ev;
 static int			 chttp_pause_set;
 static int			 chttp_paused;
+static int			 chttp_cap_ms;	/* 0: not paused at the cap */
 static time_t			 chttp_out_since;	/* 0: not out */
 static unsigned int		 chttp_out_tries;
 static struct log_limit		 chttp_err_limit =
@@ -144,9 +150,9 @@ chttp_sweep(void)
 }
 
 static void
-chttp_accept_pause(int sec)
+chttp_accept_pause_ms(int ms)
 {
-	struct timeval	 tv = { sec, 0 };
+	struct timeval	 tv = { ms / 1000, (ms % 1000) * 1000 };
 
 	if (chttp_lev == NULL)
 		return;
@@ -157,14 +163,36 @@ chttp_accept_pause(int sec)
 }
 
 static void
+chttp_accept_pause(int sec)
+{
+	chttp_cap_ms = 0;
+	chttp_accept_pause_ms(sec * 1000);
+}
+
+/* At the cap: look for room soon, then less and less often. */
+static void
+chttp_accept_pause_cap(void)
+{
+	if (chttp_cap_ms == 0)
+		chttp_cap_ms = CHTTP_CAP_MS;
+	else if (chttp_cap_ms < 1000)
+		chttp_cap_ms = chttp_cap_ms * 2 > 1000 ? 1000 : chttp_cap_ms * 2;
+	chttp_accept_pause_ms(chttp_cap_ms);
+}
+
+static void
 chttp_accept_resume(int fd, short ev, void *arg)
 {
 	chttp_sweep();
 	if (chttp_nconns >= chttp_maxconns) {
-		chttp_accept_pause(CHTTP_PAUSE_SEC);
+		if (chttp_cap_ms != 0)
+			chttp_accept_pause_cap();
+		else
+			chttp_accept_pause(CHTTP_PAUSE_SEC);
 		return;
 	}
 	chttp_paused = 0;
+	chttp_cap_ms = 0;
 	if (chttp_lev != NULL)
 		evconnlistener_enable(chttp_lev);
 }
@@ -272,7 +300,8 @@ chttp_conn_new(struct event_base *base, void *arg)
 			log_warnx("http: %u connections open, the most "
 			    "served at once; not accepting until one closes",
 			    chttp_nconns);
-		chttp_accept_pause(CHTTP_PAUSE_SEC);
+		chttp_cap_ms = 0;
+		chttp_accept_pause_cap();
 	}
 	return (bev);
 }
@@ -372,6 +401,7 @@ chttp_conn_listen(struct evhttp *http, struct event_base *base, int fd)
 		/* A new socket: the old listener went with the old evhttp. */
 		chttp_lev = NULL;
 		chttp_paused = 0;
+		chttp_cap_ms = 0;
 		chttp_out_since = 0;
 	}
 	if (!chttp_pause_set) {
