@@ -18,7 +18,7 @@ command -v prlimit >/dev/null || skip "no prlimit"
 command -v curl >/dev/null || skip "no curl"
 PORT=$(free_port) || skip "cannot find a free port"
 ATTACK=$E2E_DIR/sec_attack.py
-HOLD=8
+HOLD=5
 
 write_conf "$T/vigild.conf" <<CONF
 socket: { path: $SOCK, mode: "0666" }
