@@ -73,6 +73,15 @@
 					   vigild -n still does */
 
 /*
+ * Who resolves the host names vigild -n checks (NULL: the load itself,
+ * with getaddrinfo).  fn(user, host, &gai) gives getaddrinfo's result
+ * for host in *gai and returns 0, or returns -1 to leave the name
+ * unchecked (it tells why itself); user is the helpers' user: key.
+ */
+typedef int	(*config_resolver)(const char *, const char *, int *);
+void	config_set_resolver(config_resolver);
+
+/*
  * Errors: an ordered list of "FILE:LINE:COLUMN: message" strings
  * (or "FILE: message" when there is no position).
  */

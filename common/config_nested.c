@@ -31,26 +31,42 @@
 #include "config_int.h"
 #include "log.h"
 
+static config_resolver	resolver;	/* NULL: getaddrinfo here */
+
+void
+config_set_resolver(config_resolver fn)
+{
+	resolver = fn;
+}
+
 /* Checks that host can be resolved, unless it depends on ${...}. */
 static void
 check_host(struct config_ctx *ctx, yaml_node_t *v, const char *host,
     const char *key, const char *where)
 {
 	struct addrinfo	 hints, *res;
+	const char	*user;
 	int		 e;
 
 	if ((ctx->flags & (CONFIG_NO_RESOLVE | CONFIG_NO_DNS)) ||
 	    strchr(host, '$') != NULL)
 		return;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	if ((e = getaddrinfo(host, NULL, &hints, &res)) != 0) {
+	if (resolver != NULL) {
+		/* The global keys, user: among them, come first. */
+		user = ctx->conf->user != NULL ? ctx->conf->user :
+		    config_default_user();
+		if (resolver(user, host, &e) == -1)
+			return;
+	} else {
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = AF_UNSPEC;
+		hints.ai_socktype = SOCK_STREAM;
+		if ((e = getaddrinfo(host, NULL, &hints, &res)) == 0)
+			freeaddrinfo(res);
+	}
+	if (e != 0)
 		config_err(ctx, v, "cannot resolve \"%s\" for %s%s: %s", host,
 		    key, where, gai_strerror(e));
-		return;
-	}
-	freeaddrinfo(res);
 }
 
 /* HOST:PORT where PORT is 1..65535 or contains ${...}. */

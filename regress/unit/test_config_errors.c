@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <netdb.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -453,11 +454,65 @@ test_errors(void)
 	}
 }
 
+/* vigild -n as root: a resolver of its own (parent/parent_conf_dns.c). */
+static char	resolver_asked[256];
+static char	resolver_user[64];
+
+static int
+test_resolver(const char *user, const char *host, int *gai)
+{
+	strlcat(resolver_asked, host, sizeof(resolver_asked));
+	strlcat(resolver_asked, " ", sizeof(resolver_asked));
+	strlcpy(resolver_user, user, sizeof(resolver_user));
+	if (strcmp(host, "skip.example") == 0)
+		return (-1);
+	*gai = strcmp(host, "bad.example") == 0 ? EAI_NONAME : 0;
+	return (0);
+}
+
+static void
+test_resolver_hook(void)
+{
+	char	*want;
+
+	if (asprintf(&want, "t.conf:4:20: cannot resolve \"bad.example\" for "
+	    "health.tcp in service \"a\": %s\n"
+	    "t.conf:5:14: bad value \"x\" for restart in service \"a\": "
+	    "expected always, on-failure or never\n"
+	    "t.conf:8:12: cannot resolve \"bad.example\" for ready in "
+	    "service \"b\": %s\n", gai_strerror(EAI_NONAME),
+	    gai_strerror(EAI_NONAME)) == -1)
+		exit(2);
+	config_set_resolver(test_resolver);
+	load_bad("resolver: its errors in place",
+	    "services:\n  a:\n    command: /bin/a\n"
+	    "    health: { tcp: \"bad.example:80\" }\n"
+	    "    restart: x\n"
+	    "  b:\n    command: /bin/b\n"
+	    "    ready: tcp://bad.example:81\n"
+	    "  c:\n    command: /bin/c\n"
+	    "    health: { http: \"http://skip.example/\" }\n"
+	    "  d:\n    command: /bin/d\n"
+	    "    health: { grpc: \"good.example:82\" }\n"
+	    "  e:\n    command: /bin/e\n    environment: { HOST: db }\n"
+	    "    health: { tcp: \"${HOST}:83\" }\n"
+	    "user: root\n", 0, want);
+	check(strcmp(resolver_asked, "bad.example bad.example skip.example "
+	    "good.example ") == 0, "resolver: asked every name, once "
+	    "(%s)", resolver_asked);
+	check(strcmp(resolver_user, "root") == 0,
+	    "resolver: told the helpers' user, read first (%s)",
+	    resolver_user);
+	config_set_resolver(NULL);
+	free(want);
+}
+
 int
 main(void)
 {
 	unit_config_begin("test_config_errors");
 	test_errors_api();
 	test_errors();
+	test_resolver_hook();
 	return (unit_config_end());
 }
