@@ -96,6 +96,7 @@ COMMON_SRCS	+= common/xmalloc.c
 VIGILD_SRCS	= parent/parent.c
 VIGILD_SRCS	+= parent/parent_adopt.c
 VIGILD_SRCS	+= parent/parent_conf.c
+VIGILD_SRCS	+= parent/parent_conf_dns.c
 VIGILD_SRCS	+= parent/parent_control.c
 VIGILD_SRCS	+= parent/parent_control_cmd.c
 VIGILD_SRCS	+= parent/parent_control_info.c

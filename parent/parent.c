@@ -221,9 +221,14 @@ main(int argc, char *argv[])
 	}
 	config_errors_init(&errs);
 	flags = penv->is_root ? CONFIG_CHECK_OWNER : 0;
-	/* The daemon leaves names to its monitor; -n checks them here. */
+	/*
+	 * The daemon leaves names to its monitor; -n checks them here, as
+	 * root in a child dropped to the helpers' user.
+	 */
 	if (!noaction)
 		flags |= CONFIG_NO_DNS;
+	else if (penv->is_root)
+		parent_conf_dns_init();
 	penv->conf = config_load(penv->conf_path, flags, &errs);
 	if (penv->conf != NULL && parent_conf_check(penv->conf, &errs) == -1) {
 		config_free(penv->conf);
@@ -232,9 +237,14 @@ main(int argc, char *argv[])
 	if (penv->conf == NULL) {
 		config_errors_print(&errs, stderr);
 		config_errors_free(&errs);
+		if (noaction && penv->is_root)
+			(void)parent_conf_dns_end(penv->conf_path);
 		exit(1);
 	}
 	config_errors_free(&errs);
+	if (noaction && penv->is_root &&
+	    parent_conf_dns_end(penv->conf_path) == -1)
+		exit(1);
 	compat_heap_release();		/* the YAML document is gone */
 	if (penv->sock_override != NULL) {
 		free(penv->conf->socket_path);

@@ -57,6 +57,8 @@ const char *parent_instance_id(void);
 
 /* parent/parent_conf.c */
 int	parent_conf_check(struct vigil_conf *, struct config_errors *);
+void	parent_conf_dns_init(void);	/* parent_conf_dns.c: -n as root */
+int	parent_conf_dns_end(const char *);
 int	parent_limits_check(struct vigil_conf *);	/* parent_limits.c */
 
 /* parent/parent.c */
