@@ -254,14 +254,20 @@ main(int argc, char *argv[])
 	    -1)
 		exit(1);
 	/*
-	 * As root the helpers' user must exist: -n finds what a start would
-	 * refuse (the default _vigil, which a named user:, checked at load,
-	 * is not).
+	 * As root the helpers' user must exist and not be root: -n finds
+	 * what a start would refuse (the default _vigil, which a named
+	 * user:, checked at load, is not).
 	 */
-	if (penv->is_root && getpwnam(penv->conf->user) == NULL) {
+	if (penv->is_root && (pw = getpwnam(penv->conf->user)) == NULL) {
 		fprintf(stderr, "%s: user %s does not exist; create it with: "
 		    "useradd -r -M -d /var/empty -s /usr/sbin/nologin -U %s\n",
 		    noaction ? penv->conf_path : "vigild", penv->conf->user,
+		    penv->conf->user);
+		exit(1);
+	}
+	if (penv->is_root && pw->pw_uid == 0) {
+		fprintf(stderr, "%s: user %s is root: the helpers must run "
+		    "unprivileged\n", noaction ? penv->conf_path : "vigild",
 		    penv->conf->user);
 		exit(1);
 	}
@@ -274,16 +280,9 @@ main(int argc, char *argv[])
 		exit(0);
 	}
 
-	if (penv->is_root) {
-		if ((pw = getpwnam(penv->conf->user)) == NULL)
-			errx(1, "user %s does not exist; create it with: "
-			    "useradd -r -M -d /var/empty -s /usr/sbin/nologin "
-			    "-U %s", penv->conf->user, penv->conf->user);
-		if (pw->pw_uid == 0)
-			errx(1, "user %s is root: the helpers must run "
-			    "unprivileged", penv->conf->user);
+	if (penv->is_root)
 		penv->helper_user = xstrdup(penv->conf->user);
-	} else
+	else
 		log_warnx("running as uid %u, not root: the helpers are "
 		    "neither chrooted nor privilege separated",
 		    (unsigned int)getuid());

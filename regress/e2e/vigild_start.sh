@@ -13,6 +13,17 @@ if [ "$(id -u)" -eq 0 ] && ! getent passwd _vigil >/dev/null; then
 	    fail "vigild -n without _vigil: $rc '$out'"
 fi
 
+# -n as root with user: root finds what a start refuses.
+if [ "$(id -u)" -eq 0 ]; then
+	printf 'user: root\nservices: {}\n' >"$T/rootuser.conf"
+	out=$("$VIGILD" -n -f "$T/rootuser.conf" 2>&1); rc=$?
+	[ $rc -eq 1 ] && [ "$out" = "$T/rootuser.conf: user root is root: the helpers must run unprivileged" ] ||
+	    fail "vigild -n with user: root: $rc '$out'"
+	out=$("$VIGILD" -d -f "$T/rootuser.conf" -p "$T/rootuser.pid" 2>&1); rc=$?
+	[ $rc -eq 1 ] && [ "$out" = "vigild: user root is root: the helpers must run unprivileged" ] ||
+	    fail "vigild with user: root: $rc '$out'"
+fi
+
 # No configuration where an ordinary user's is looked for.
 if [ "$(id -u)" -eq 0 ]; then
 	mkdir -p "$T/home"; chown nobody "$T/home"
