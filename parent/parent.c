@@ -258,18 +258,21 @@ main(int argc, char *argv[])
 	 * what a start would refuse (the default _vigil, which a named
 	 * user:, checked at load, is not).
 	 */
-	if (penv->is_root && (pw = getpwnam(penv->conf->user)) == NULL) {
-		fprintf(stderr, "%s: user %s does not exist; create it with: "
-		    "useradd -r -M -d /var/empty -s /usr/sbin/nologin -U %s\n",
-		    noaction ? penv->conf_path : "vigild", penv->conf->user,
-		    penv->conf->user);
-		exit(1);
-	}
-	if (penv->is_root && pw->pw_uid == 0) {
-		fprintf(stderr, "%s: user %s is root: the helpers must run "
-		    "unprivileged\n", noaction ? penv->conf_path : "vigild",
-		    penv->conf->user);
-		exit(1);
+	if (penv->is_root) {
+		if ((pw = getpwnam(penv->conf->user)) == NULL) {
+			fprintf(stderr, "%s: user %s does not exist; create it "
+			    "with: useradd -r -M -d /var/empty -s "
+			    "/usr/sbin/nologin -U %s\n", noaction ?
+			    penv->conf_path : "vigild", penv->conf->user,
+			    penv->conf->user);
+			exit(1);
+		}
+		if (pw->pw_uid == 0) {
+			fprintf(stderr, "%s: user %s is root: the helpers must "
+			    "run unprivileged\n", noaction ? penv->conf_path :
+			    "vigild", penv->conf->user);
+			exit(1);
+		}
 	}
 	if (noaction) {
 		if (penv->verbose)
