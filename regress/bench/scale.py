@@ -5,9 +5,10 @@ Per size: the machine's `vigil-testprog spawn N` (start, then SIGTERM and
 reap), then one vigild session: start until every service has stamped,
 Pss of vigild's four processes, `vigilctl status`, `vigilctl reload` with
 nothing changed and with 1 % of the services changed, `vigilctl stop all`
-until no service process is left, and the longest turn of the parent's
-event loop in each phase (vigild -v logs every turn of 1 ms of CPU or
-more).  Between status and reload, bursts of slow status readers (clients
+until no service process is left and until vigild has reaped every one
+(the machine's loop ends when it has reaped its last), and the longest
+turn of the parent's event loop in each phase (vigild -v logs every turn
+of 1 ms of CPU or more).  Between status and reload, bursts of slow status readers (clients
 that ask for the status of every service and read none of it): the
 parent's Pss at rest, at its most during the bursts, and after them.  Peers are not run: runit and s6 need one or two processes per
 service, 1.3 to 1.6 GB at 1,000 already."""
@@ -41,7 +42,11 @@ ROWS = [
     ("reload0", "vigilctl reload, nothing changed", "ms"),
     ("reload1", "vigilctl reload, 1 % changed", "ms"),
     ("stop", "vigilctl stop all until none left", "s"),
+    ("stop_reaped", "vigilctl stop all until every exit reaped", "s"),
     ("spawn_stop", "the machine: SIGTERM and reap of N", "s"),
+    ("stop_ratio", "stop all until none left / the machine's", "x"),
+    ("reaped_ratio", "stop all until every exit reaped / the machine's",
+     "x"),
     ("turn_start", "longest event-loop turn: start", "ms CPU"),
     ("turn_status", "longest event-loop turn: status", "ms CPU"),
     ("turn_reload", "longest event-loop turn: reloads", "ms CPU"),
@@ -143,6 +148,63 @@ def _stamps(path):
             if len(p) >= 2:
                 out.append((int(p[0]), int(p[1])))
     return out
+
+
+def _cgroup2_mount():
+    with open("/proc/self/mountinfo") as f:
+        for ln in f:
+            a, _, b = ln.partition(" - ")
+            if b.startswith("cgroup2 "):
+                return a.split()[4]
+    return None
+
+
+def _instance_events(pid):
+    """cgroup.events of the group above pid's own: the vigild instance's
+    base group (vigil/<id>), which holds only its services' groups; None
+    without cgroup v2."""
+    mnt = _cgroup2_mount()
+    try:
+        with open("/proc/%d/cgroup" % pid) as f:
+            rel = [ln.split("::", 1)[1].strip() for ln in f
+                   if ln.startswith("0::")]
+    except OSError:
+        return None
+    if mnt is None or not rel or "/vigil/" not in rel[0]:
+        return None
+    path = os.path.join(mnt + os.path.dirname(rel[0]), "cgroup.events")
+    return path if os.path.exists(path) else None
+
+
+def _unpopulated(events):
+    try:
+        with open(events) as f:
+            return "populated 0" in f.read().split("\n")
+    except OSError:
+        return True
+
+
+class _LineCounter:
+    """Occurrences of a string in a growing file from byte pos on, each
+    call reading only what was added."""
+
+    def __init__(self, path, pos, what):
+        self.path, self.pos, self.what = path, pos, what
+        self.n, self.tail = 0, b""
+
+    def count(self):
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.pos)
+                data = f.read()
+        except OSError:
+            return self.n
+        self.pos += len(data)
+        data = self.tail + data
+        self.n += data.count(self.what)
+        k = len(self.what) - 1
+        self.tail = data[-k:] if len(data) >= k else data
+        return self.n
 
 
 class Scale:
@@ -289,11 +351,32 @@ class Scale:
 
             pos = self.outpos(so)
             left = list(spids)
+            root = so.root()
+            events = _instance_events(spids[0]) if spids else None
             t0m = time.monotonic()
             sp = self.ctx.procs.spawn([so.vigilctl, "-s", so.sock,
                                        "stop", "all"], env=self.ctx.base_env)
 
-            root = so.root()
+            # Until none is left: the instance's cgroup says so in one
+            # read (cgroup.events, "populated 0" once the last service
+            # process has exited), where a look at each pid's
+            # /proc/PID/stat costs the harness a core's worth of CPU at
+            # 10,000 pids on a 2-core machine, CPU the stop itself needs
+            # (the machine's loop times itself, with no observer).  Then
+            # until vigild has reaped every one: it logs "STOPPING ->
+            # STOPPED" for each once it has, read as its output grows.
+            # The pids, after, only to be sure.
+            reaped = _LineCounter(os.path.join(so.d, "supervisor.out"),
+                                  pos, b"STOPPING -> STOPPED")
+            tmo = 60 + 0.1 * n
+            t_none = None
+            if events is not None:
+                P.wait_until(lambda: _unpopulated(events), tmo, 0.002,
+                             self.ctx.procs)
+                t_none = time.monotonic()
+            P.wait_until(lambda: reaped.count() >= len(spids),
+                         30 + 0.01 * n, 0.002, self.ctx.procs)
+            t_reaped = time.monotonic()
 
             def mine(p):
                 # a pid is soon reused on a busy machine: only vigild's
@@ -305,11 +388,19 @@ class Scale:
             def gone():
                 left[:] = [p for p in left if mine(p)]
                 return not left
-            if not P.wait_until(gone, 60 + 0.1 * n, 0.005, self.ctx.procs):
+            if not P.wait_until(gone, tmo, 0.005, self.ctx.procs):
                 P.killpg(sp.pid, signal.SIGKILL)
                 raise RuntimeError("%d services still running after stop "
                                    "all" % len(left))
-            self.rec("stop", n, time.monotonic() - t0m)
+            self.rec("stop", n, (t_none or time.monotonic()) - t0m)
+            if reaped.count() >= len(spids):
+                self.rec("stop_reaped", n, t_reaped - t0m)
+            m = self.res.get("spawn_stop", {}).get(n)
+            if m:
+                self.rec("stop_ratio", n, self.res["stop"][n] / m)
+                if n in self.res.get("stop_reaped", {}):
+                    self.rec("reaped_ratio", n,
+                             self.res["stop_reaped"][n] / m)
             P.wait_until(lambda: sp.poll() is not None, 60, 0.01,
                          self.ctx.procs)
             time.sleep(1)
