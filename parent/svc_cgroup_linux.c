@@ -108,10 +108,19 @@ cg_nofork(int on)
 	hi = ((uintptr_t)sbrk(0) + pg - 1) & ~(pg - 1);
 	if (lo > 1 && hi > lo)
 		(void)madvise((void *)lo, hi - lo, advice);
+#ifndef __SANITIZE_ADDRESS__
+	/*
+	 * Not under ASan: its instrumented code in the child reads the
+	 * runtime's flags (__asan_option_detect_stack_use_after_return),
+	 * which a copy relocation puts in vigild's .bss: left out, the
+	 * child died of SIGSEGV before its exec whenever the flag fell
+	 * past _edata's page.
+	 */
 	lo = ((uintptr_t)_edata + pg - 1) & ~(pg - 1);
 	hi = ((uintptr_t)_end + pg - 1) & ~(pg - 1);
 	if (hi > lo)
 		(void)madvise((void *)lo, hi - lo, advice);
+#endif
 }
 
 /* Find the cgroup2 mount in /proc/self/mountinfo. */
