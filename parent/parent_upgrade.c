@@ -285,6 +285,29 @@ upgrade_exec(void)
 	upgrade_reset();
 }
 
+/*
+ * UPGRADE_WAIT_SEC; in test builds, VIGIL_TEST_UPGRADE_WAIT (1 to
+ * UPGRADE_WAIT_SEC) with VIGIL_TEST_HOOKS=1, so that a test of the
+ * wait's end need not sit through all of it.
+ */
+static int
+upgrade_wait_sec(void)
+{
+#ifdef VIGIL_TEST_HOOKS
+	const char	*hooks, *s, *errstr;
+	long long	 n;
+
+	hooks = getenv("VIGIL_TEST_HOOKS");
+	s = getenv("VIGIL_TEST_UPGRADE_WAIT");
+	if (hooks != NULL && strcmp(hooks, "1") == 0 && s != NULL) {
+		n = strtonum(s, 1, UPGRADE_WAIT_SEC, &errstr);
+		if (errstr == NULL)
+			return ((int)n);
+	}
+#endif
+	return (UPGRADE_WAIT_SEC);
+}
+
 static void
 upgrade_timer_cb(int fd, short ev, void *arg)
 {
@@ -296,14 +319,14 @@ upgrade_timer_cb(int fd, short ev, void *arg)
 		upgrade_pending(what, sizeof(what), &work);
 		if (work) {
 			upgrade_end(CTL_RES_FAIL, "still running after %d s: "
-			    "%s: try again", UPGRADE_WAIT_SEC, what);
+			    "%s: try again", upgrade_wait_sec(), what);
 			upgrade_reset();
 			break;
 		}
 		/* Only waits: their clients get their last answer. */
 		if (what[0] != '\0')
 			log_info("upgrade: going on after %d s; still "
-			    "waiting: %s", UPGRADE_WAIT_SEC, what);
+			    "waiting: %s", upgrade_wait_sec(), what);
 		upgrade_go();
 		break;
 	case UPG_CHECK:
@@ -580,7 +603,7 @@ parent_upgrade_cmd(struct pctl_peer *p)
 	if (what[0] != '\0') {
 		log_info("upgrade: waiting for %s to finish", what);
 		upg.phase = UPG_WAIT;
-		upgrade_timer(UPGRADE_WAIT_SEC * 1000);
+		upgrade_timer(upgrade_wait_sec() * 1000);
 		return;
 	}
 	upgrade_check_start();

@@ -1,15 +1,18 @@
 #!/bin/bash
 # vigilctl upgrade while clients wait: the control connections go with
-# the old image, so the upgrade waits (up to 20 s) for the commands in
-# progress, and a client still waiting after that gets a last, plain
-# answer before the exec instead of a dropped connection.  Here: a
-# `start` that is done in 5 s gets its own answer (exit 0); a `start`
+# the old image, so the upgrade waits (up to 20 s; 8 s here, through the
+# test hook VIGIL_TEST_UPGRADE_WAIT) for the commands in progress, and a
+# client still waiting after that gets a last, plain answer before the
+# exec instead of a dropped connection.  Here: a
+# `start` that is done in 3 s gets its own answer (exit 0); a `start`
 # of a service that stays STARTING for a minute and a `reload --wait`
 # for a process that ignores SIGTERM are told where they got to and
 # that the wait ends there (exit 1); a `maintail -f` is told that its
 # stream ends (exit 1).  Meanwhile a `restart --rolling` is refused.
 # The upgrade itself succeeds and the services keep their pids.
 . "$(dirname "$0")/lib.sh"
+need_test_hooks
+export VIGIL_TEST_UPGRADE_WAIT=8
 
 write_conf "$T/vigild.conf" <<EOF2
 $([ -z "$E2E_USER" ] && echo "defaults: { user: nobody }")
@@ -19,7 +22,7 @@ services:
   quick:
     command: /bin/sleep 3002
     autostart: false
-    start_seconds: 5
+    start_seconds: 3
   slow:
     command: /bin/sleep 3003
     autostart: false
@@ -62,7 +65,7 @@ wait $qpid || fail "start quick: exit $?: $(cat "$T/quick")"
 
 wait $upid || fail "upgrade: exit $?: $(cat "$T/up")"
 note "$(cat "$T/up")"
-grep -qE "upgrade: going on after 20 s; still waiting: 2 commands of clients" "$VIGILD_LOG" ||
+grep -qE "upgrade: going on after 8 s; still waiting: 2 commands of clients" "$VIGILD_LOG" ||
     fail "the upgrade did not wait for the last two: $(grep 'upgrade' "$VIGILD_LOG")"
 
 # The ones still waiting: where they got to, exit 1.
