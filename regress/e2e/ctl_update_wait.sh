@@ -2,7 +2,7 @@
 # update under the supervisorctl name prints "NAME: stopped" only once the
 # process is gone, as supervisorctl does (it waits for the stop); vigil's
 # own reload --wait and remove --wait end once what they stop is gone.
-# The services here take 2 s to stop (a TERM trap), so a line printed at
+# The services here take 1 s to stop (a TERM trap), so a line printed at
 # the signal would find them still there.  Also vigil's own remove of a
 # service still in the file: refused, and said why.
 . "$(dirname "$0")/lib.sh"
@@ -20,7 +20,7 @@ conf() {
 		tag=${n#*=}
 		n=${n%%=*}
 		printf '  %s:\n    command: [ /bin/sh, -c, "trap %s TERM; while :; do sleep 0.1; done", %s, %s ]\n' \
-		    "$n" "'sleep 2; exit 0'" "$T" "$tag"
+		    "$n" "'sleep 1; exit 0'" "$T" "$tag"
 	done
 }
 sup() { as_user "$T/bin/supervisorctl" -s "$SOCK" "$@"; }
