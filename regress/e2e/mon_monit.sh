@@ -52,12 +52,23 @@ restored() {
 	after=${all##*$'\033[?25h\033[?1049l'}
 	[ "$after" != "$all" ] && [[ "$after" != *$'\033['* ]]
 }
-{ sleep 1.5; printf q; sleep 1; } | tty_monit >"$T/tty.q" 2>&1 || fail "monit on a tty failed"
+# Its terminal input stays open while monit runs (then script(1) ends),
+# not for a fixed time.
+monit_running() { pgrep -f "^$VIGILCTL -s $SOCK monit" >/dev/null; }
+hold_input() {
+	wait_until 5 monit_running && wait_until 20 eval '! monit_running'
+}
+{
+	wait_until 10 grep -q busy "$T/tty.q"
+	printf q
+	wait_until 5 eval '! monit_running' || : >"$T/q.ignored"
+} | tty_monit >"$T/tty.q" 2>&1 || fail "monit on a tty failed"
+[ -e "$T/q.ignored" ] && fail "q did not end monit within 5 s"
 head -c 20 "$T/tty.q" | grep -q $'\033\\[?1049h' || fail "no alternate screen"
 grep -q "busy" "$T/tty.q" || fail "no table on the tty"
 restored "$T/tty.q" || fail "q left the terminal unrestored"
 
-{ sleep 3; } | tty_monit >"$T/tty.term" 2>&1 &
+hold_input | tty_monit >"$T/tty.term" 2>&1 &
 spy=$!
 wait_until 5 pgrep -f "^$VIGILCTL -s $SOCK monit" || fail "monit did not start"
 sleep 0.7
@@ -65,7 +76,7 @@ pkill -TERM -f "^$VIGILCTL -s $SOCK monit"
 wait $spy
 restored "$T/tty.term" || fail "SIGTERM left the terminal unrestored"
 
-{ sleep 4; } | tty_monit >"$T/tty.gone" 2>&1 &
+hold_input | tty_monit >"$T/tty.gone" 2>&1 &
 spy=$!
 wait_until 5 pgrep -f "^$VIGILCTL -s $SOCK monit" || fail "monit did not start"
 sleep 0.7
