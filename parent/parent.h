@@ -129,7 +129,6 @@ int	parent_upgrade_check(const char *);	/* vigild -n -X */
 int	parent_upgrade_reaped(pid_t, int);	/* 1: the check's child */
 void	parent_upgrade_logger_ready(void);
 int	parent_upgrade_busy(void);	/* from request to exec */
-void	parent_upgrade_reloads_done(void);	/* the reload queue is empty */
 void	parent_upgrade_recheck(void);	/* something it waits for ended */
 int	parent_monitor_dispatch(struct imsgev *, struct imsg *);
 void	parent_monitor_ready(void);

@@ -519,7 +519,7 @@ static void
 reload_drained(void)
 {
 	if (reload_loader == NULL && TAILQ_EMPTY(&reload_jobs))
-		parent_upgrade_reloads_done();
+		parent_upgrade_recheck();
 }
 
 static int

@@ -505,13 +505,6 @@ parent_upgrade_recheck(void)
 		evtimer_add(&upg.kick, &tv);
 }
 
-/* The reload queue is empty. */
-void
-parent_upgrade_reloads_done(void)
-{
-	parent_upgrade_recheck();
-}
-
 void
 parent_upgrade_gone(uint32_t peerid)
 {
